@@ -1,0 +1,1 @@
+"""Jiandu (监督): the platform citizen-oversight programmes run on."""

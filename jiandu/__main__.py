@@ -1,0 +1,15 @@
+"""The `jiandu` command: the project's manage.py (`jiandu migrate`, `jiandu rules check`, …)."""
+
+import os
+import sys
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiandu.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(sys.argv)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,45 @@
+"""Demo accounts, one or more for every role (printed by `make run`)."""
+
+from __future__ import annotations
+
+from jiandu.accounts.models import User
+from jiandu.accounts.roles import SECOND_FACTOR_ROLES, Role
+from jiandu.accounts.services import user_create
+from jiandu.core.demo import DEMO_PASSWORD
+
+# username, role, organisation key, full name
+ACCOUNTS: tuple[tuple[str, str, str, str], ...] = (
+    ("sysadmin", Role.SYSTEM_ADMIN, "platform", "系统管理员 赵工"),
+    ("security", Role.SECURITY_ADMIN, "platform", "安全管理员 钱工"),
+    ("auditor", Role.AUDITOR, "platform", "审计管理员 孙工"),
+    ("shanxi_admin", Role.PROGRAMME_ADMIN, "shanxi_prisons", "李明（山西省监狱管理局）"),
+    ("weihai_admin", Role.PROGRAMME_ADMIN, "weihai_justice", "王芳（威海市司法局）"),
+    ("wanzhou_admin", Role.PROGRAMME_ADMIN, "wanzhou_justice", "陈刚（万州区司法局）"),
+    ("ningxia_admin", Role.PROGRAMME_ADMIN, "ningxia_prisons", "马丽（宁夏监狱管理局）"),
+    ("huancui_staff", Role.REGIONAL_STAFF, "huancui_justice", "周强（环翠区司法局）"),
+    ("weihai_procurator", Role.AGENCY_STAFF, "weihai_procuratorate", "吴静（威海市人民检察院）"),
+    ("wanzhou_market_staff", Role.AGENCY_STAFF, "wanzhou_market", "郑伟（万州区市场监管局）"),
+    ("taiyuan_prison_staff", Role.AGENCY_STAFF, "taiyuan_prison", "冯军（太原第一监狱）"),
+    ("weihai_supervisor", Role.SUPERVISOR, "weihai_justice", "刘洋"),
+)
+
+
+def build(world) -> None:  # type: ignore[no-untyped-def]
+    for username, role, org_key, full_name in ACCOUNTS:
+        user = User.objects.filter(username=username).first() or user_create(
+            actor=None,
+            username=username,
+            password=DEMO_PASSWORD,
+            role=role,
+            organisation=world.orgs[org_key],
+            full_name=full_name,
+        )
+        world.users[username] = user
+        world.accounts.append(
+            {
+                "username": username,
+                "role": user.get_role_display(),
+                "organisation": str(world.orgs[org_key]),
+                "totp": "yes" if role in SECOND_FACTOR_ROLES else "",
+            }
+        )

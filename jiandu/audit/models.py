@@ -1,0 +1,97 @@
+"""The audit trail: append-only, hash-chained events.
+
+Each event stores the hash of the one before it, so altering or removing any event breaks the chain
+from that point on; `jiandu audit verify` names the first break. The ORM refuses updates and deletes,
+and the only removal path is the retention purge (jiandu.audit.services.audit_purge), which refuses
+anything younger than the retention period and leaves an anchor event behind.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+from django.db import models
+
+
+class AppendOnlyError(RuntimeError):
+    pass
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("审计日志只能追加，不能修改")
+
+    def delete(self) -> NoReturn:
+        raise AppendOnlyError("审计日志只能追加，不能删除")
+
+    def bulk_update(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("审计日志只能追加，不能修改")
+
+
+class Outcome(models.TextChoices):
+    SUCCESS = "success", "成功"
+    FAILURE = "failure", "失败"
+    DENIED = "denied", "拒绝"
+
+
+class AuditEvent(models.Model):
+    seq = models.BigIntegerField("序号", unique=True)
+    occurred_at = models.DateTimeField("时间", db_index=True)
+    actor = models.ForeignKey(
+        "accounts.User",
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor_name = models.CharField("操作人", max_length=150, blank=True)
+    role = models.CharField("角色", max_length=32, blank=True)
+    organisation = models.ForeignKey(
+        "orgs.Organisation",
+        verbose_name="单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    action = models.CharField("操作", max_length=80, db_index=True)
+    target_type = models.CharField("对象类型", max_length=80, blank=True, db_index=True)
+    target_id = models.CharField("对象编号", max_length=64, blank=True, db_index=True)
+    target_repr = models.CharField("对象", max_length=255, blank=True)
+    before = models.JSONField("修改前", null=True, blank=True)
+    after = models.JSONField("修改后", null=True, blank=True)
+    ip = models.GenericIPAddressField("IP", null=True, blank=True)
+    outcome = models.CharField("结果", max_length=16, choices=Outcome.choices, default=Outcome.SUCCESS)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "审计事件"
+        verbose_name_plural = "审计事件"
+        ordering = ["-seq"]
+        indexes = [models.Index(fields=["target_type", "target_id", "seq"])]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("审计日志只能追加，不能修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("审计日志只能追加，不能删除")
+
+
+class AuditChainHead(models.Model):
+    """A single row holding the chain's tip; locking it serialises appends on every database."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default="0" * 64)
+
+    def __str__(self) -> str:
+        return f"audit head #{self.seq}"

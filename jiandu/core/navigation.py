@@ -1,0 +1,39 @@
+"""The navigation each role sees. One list, so what a role can reach is reviewable in one place;
+each entry names the capability it needs (jiandu.accounts.roles)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+
+from jiandu.accounts.roles import Capability
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    capability: str | None = None  # None: every signed-in account
+
+
+NAV: tuple[NavItem, ...] = (
+    NavItem("工作台", "core:dashboard"),
+    NavItem("组织机构", "orgs:list", Capability.ASSIST_PROGRAMMES),
+    NavItem("审计日志", "audit:list", Capability.VIEW_AUDIT),
+    NavItem("账号管理", "accounts:manage", Capability.MANAGE_ACCOUNTS),
+    NavItem("系统配置", "core:system", Capability.CONFIGURE_SYSTEM),
+)
+
+
+def nav_for(user: object) -> list[dict[str, str]]:
+    items = []
+    for item in NAV:
+        if item.capability is not None and not user.can(item.capability):  # type: ignore[attr-defined]
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue  # a part not built yet stays out of the menu rather than breaking every page
+        items.append({"label": item.label, "url": url, "url_name": item.url_name})
+    return items

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from jiandu.core import views
+
+app_name = "core"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("system/", views.system, name="system"),
+    path("healthz", views.health, name="health"),
+]

@@ -1,0 +1,199 @@
+"""Django settings for Jiandu. Everything that differs between machines comes from the environment
+(see jiandu.config); production hardening lives in jiandu.settings_production."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+from jiandu import config
+
+BASE_DIR = Path(__file__).resolve().parent
+DATA_DIR = config.data_dir()
+PRODUCTION = False
+
+SECRET_KEY = config.secret("JIANDU_SECRET_KEY")
+# Fernet keys (comma-separated, newest first) for personal identifiers at rest; the lookup key makes the
+# keyed hash that lets staff find a person by exact 身份证号 without decrypting the table.
+JIANDU_ENCRYPTION_KEYS = [k.strip() for k in config.secret("JIANDU_ENCRYPTION_KEY").split(",") if k.strip()]
+JIANDU_LOOKUP_KEY = config.secret("JIANDU_LOOKUP_KEY")
+
+DEBUG = config.env_bool("JIANDU_DEBUG", True)
+ALLOWED_HOSTS = [
+    h for h in os.environ.get("JIANDU_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",") if h
+]
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("JIANDU_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "django_tasks",
+    "django_tasks_db",
+    "jiandu.core",
+    "jiandu.orgs",
+    "jiandu.accounts",
+    "jiandu.audit",
+    "jiandu.workdays",
+    "jiandu.roster",
+    "jiandu.recruitment",
+    "jiandu.duties",
+    "jiandu.findings",
+    "jiandu.notifications",
+    "jiandu.portal",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "jiandu.core.middleware.RequestContextMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "jiandu.accounts.middleware.AccountPolicyMiddleware",
+    # Axes last, as its documentation asks, so it sees the final authentication outcome.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "jiandu.urls"
+WSGI_APPLICATION = "jiandu.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "jiandu.core.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.config(
+        env="DATABASE_URL",
+        default=f"sqlite:///{DATA_DIR / 'jiandu.sqlite3'}",
+        conn_max_age=int(os.environ.get("JIANDU_DB_CONN_MAX_AGE", "0")),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets the web process read while the task worker writes; IMMEDIATE avoids
+    # "database is locked" on upgrade from a read to a write transaction.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+# 等保 level 3 defaults (GB/T 22239-2019 8.1.4.1): length, complexity, periodic change; all configurable.
+JIANDU_PASSWORD_MIN_LENGTH = config.env_int("JIANDU_PASSWORD_MIN_LENGTH", 8)
+JIANDU_PASSWORD_MIN_CLASSES = config.env_int("JIANDU_PASSWORD_MIN_CLASSES", 3)
+JIANDU_PASSWORD_MAX_AGE_DAYS = config.env_int("JIANDU_PASSWORD_MAX_AGE_DAYS", 90)
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": JIANDU_PASSWORD_MIN_LENGTH},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {
+        "NAME": "jiandu.accounts.passwords.CharacterClassValidator",
+        "OPTIONS": {"min_classes": JIANDU_PASSWORD_MIN_CLASSES},
+    },
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+# Idle timeout: the session lives 30 minutes from the last request.
+SESSION_COOKIE_AGE = config.env_int("JIANDU_IDLE_TIMEOUT_SECONDS", 30 * 60)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# Lockout: 5 failures for one username within 30 minutes.
+AXES_FAILURE_LIMIT = config.env_int("JIANDU_LOCKOUT_FAILURES", 5)
+AXES_COOLOFF_TIME = config.env_int("JIANDU_LOCKOUT_MINUTES", 30) / 60
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
+# Lockout is per username, as issue #2 asks: a bureau's staff share one NAT address, so locking by IP
+# would lock out a whole office after one person's typos.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+OTP_TOTP_ISSUER = "Jiandu 监督"
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MEDIA_ROOT = DATA_DIR / "media"
+MEDIA_URL = "media/"
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("JIANDU_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+
+EMAIL_BACKEND = os.environ.get("JIANDU_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("JIANDU_FROM_EMAIL", "jiandu@localhost")
+JIANDU_SMS_BACKEND = os.environ.get("JIANDU_SMS_BACKEND", "jiandu.notifications.sms.ConsoleSmsBackend")
+
+# Audit events younger than this are never purged (网络安全法 第二十一条: logs kept ≥ 6 months).
+JIANDU_AUDIT_RETENTION_DAYS = max(180, config.env_int("JIANDU_AUDIT_RETENTION_DAYS", 180))
+JIANDU_RULEBOOK_DIR = Path(os.environ.get("JIANDU_RULEBOOK_DIR", config.REPO_DIR / "rulebooks"))
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("JIANDU_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

@@ -1,0 +1,18 @@
+"""Test settings: the real database (SQLite by default, PostgreSQL when DATABASE_URL says so),
+tasks run immediately, fast password hashing."""
+
+import os
+import tempfile
+
+os.environ.setdefault("JIANDU_DATA_DIR", os.path.join(tempfile.gettempdir(), "jiandu-test-data"))
+
+from jiandu.settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; production uses Argon2
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+JIANDU_SMS_BACKEND = "jiandu.notifications.sms.MemorySmsBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
