@@ -30,11 +30,19 @@ def _generated_defaults() -> dict[str, str]:
         "JIANDU_ENCRYPTION_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         "JIANDU_LOOKUP_KEY": secrets.token_urlsafe(32),
     }
-    # Written with 0600 so other local users cannot read the development keys.
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    # Written with 0600 so other local users cannot read the development keys; written to a temporary
+    # name and linked into place so two processes starting at once agree on one set of keys.
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         json.dump(values, handle)
-    return values
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink()
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def secret(name: str, *, generate: bool = True) -> str:
