@@ -1,7 +1,10 @@
 from django.urls import include, path
 
+from jiandu.api import api
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", api.urls),
     path("accounts/", include("jiandu.accounts.urls")),
     path("orgs/", include("jiandu.orgs.urls")),
     path("audit/", include("jiandu.audit.urls")),
