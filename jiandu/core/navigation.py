@@ -6,23 +6,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from jiandu.accounts.roles import Capability
 
 
 @dataclass(frozen=True)
 class NavItem:
-    label: str
+    label: str | Promise
     url_name: str
     capability: str | None = None  # None: every signed-in account
 
 
 NAV: tuple[NavItem, ...] = (
-    NavItem("工作台", "core:dashboard"),
-    NavItem("组织机构", "orgs:list", Capability.ASSIST_PROGRAMMES),
-    NavItem("审计日志", "audit:list", Capability.VIEW_AUDIT),
-    NavItem("账号管理", "accounts:manage", Capability.MANAGE_ACCOUNTS),
-    NavItem("系统配置", "core:system", Capability.CONFIGURE_SYSTEM),
+    NavItem(_("工作台"), "core:dashboard"),
+    NavItem(_("组织机构"), "orgs:list", Capability.ASSIST_PROGRAMMES),
+    NavItem(_("审计日志"), "audit:list", Capability.VIEW_AUDIT),
+    NavItem(_("账号管理"), "accounts:manage", Capability.MANAGE_ACCOUNTS),
+    NavItem(_("系统配置"), "core:system", Capability.CONFIGURE_SYSTEM),
 )
 
 
@@ -35,5 +37,5 @@ def nav_for(user: object) -> list[dict[str, str]]:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue  # a part not built yet stays out of the menu rather than breaking every page
-        items.append({"label": item.label, "url": url, "url_name": item.url_name})
+        items.append({"label": str(item.label), "url": url, "url_name": item.url_name})
     return items
