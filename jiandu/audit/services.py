@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from django.db import models, transaction
+from django.conf import settings
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from jiandu.audit.hashing import event_hash, event_payload
@@ -75,3 +78,85 @@ def audit_record(
         head.seq, head.hash = event.seq, event.hash
         head.save(update_fields=["seq", "hash"])
     return event
+
+
+class AuditPurgeRefused(Exception):
+    """The purge was refused; the message says why, in Chinese, for the operator."""
+
+
+@dataclass(frozen=True)
+class PurgeResult:
+    count: int
+    last_purged_seq: int | None
+    anchor: AuditEvent | None
+
+
+def audit_retention_latest_before(*, now: dt.datetime | None = None) -> dt.date:
+    """The latest --before date a purge may use: everything before it is at least the retention age."""
+    now = now or timezone.now()
+    oldest_kept = now - dt.timedelta(days=settings.JIANDU_AUDIT_RETENTION_DAYS)
+    local = oldest_kept.astimezone(ZoneInfo(settings.TIME_ZONE))
+    # `before` means "before local midnight of that date"; that midnight must not be later than
+    # oldest_kept, so today's date only counts when oldest_kept is exactly midnight.
+    return local.date()
+
+
+def audit_purge(*, before: dt.date, operator: str = "", now: dt.datetime | None = None) -> PurgeResult:
+    """Delete the events older than local midnight of `before`, keeping the chain verifiable.
+
+    Refuses (AuditPurgeRefused) when `before` would reach events younger than the retention period
+    (网络安全法 第二十一条第（三）项: 网络日志留存不少于六个月) or when the chain is already broken
+    (a purge must not destroy the evidence of tampering). The delete is raw SQL on purpose: the ORM
+    refuses deletes, and this is the one reviewed path. What remains starts with a contiguous suffix
+    of the chain; an `audit.purge` anchor event records the last purged seq and hash so that
+    `jiandu audit verify` can still check the first remaining event's link.
+    """
+    from jiandu.audit.chain import PURGE_ACTION, audit_chain_verify
+
+    days = settings.JIANDU_AUDIT_RETENTION_DAYS
+    latest = audit_retention_latest_before(now=now)
+    if before > latest:
+        raise AuditPurgeRefused(
+            f"拒绝清理：审计日志须至少保存 {days} 天（网络安全法 第二十一条第（三）项），"
+            f"--before 最晚只能是 {latest.isoformat()}，而给出的是 {before.isoformat()}"
+        )
+    report = audit_chain_verify()
+    if not report.ok:
+        raise AuditPurgeRefused(f"拒绝清理：{report.message}。请先调查，清理会销毁篡改证据")
+
+    cutoff = dt.datetime.combine(before, dt.time.min, tzinfo=ZoneInfo(settings.TIME_ZONE))
+    table = connection.ops.quote_name(AuditEvent._meta.db_table)
+    with transaction.atomic():
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
+        # Purge a prefix of the chain only: stop at the first event at or after the cutoff, even if a
+        # back-dated event further on is older.
+        first_young = (
+            AuditEvent.objects.filter(occurred_at__gte=cutoff)
+            .order_by("seq")
+            .values_list("seq", flat=True)
+            .first()
+        )
+        last_seq = (first_young - 1) if first_young is not None else head.seq
+        last = AuditEvent.objects.filter(seq__lte=last_seq).order_by("-seq").values("seq", "hash").first()
+        if last is None:
+            return PurgeResult(0, None, None)
+        first_seq = AuditEvent.objects.order_by("seq").values_list("seq", flat=True).first()
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {table} WHERE seq <= %s", [last["seq"]])  # noqa: S608
+            count = cursor.rowcount
+        anchor = audit_record(
+            actor=None,
+            actor_name=operator or "system",
+            action=PURGE_ACTION,
+            target_type="audit.auditevent",
+            target_repr=f"清理 {before.isoformat()} 之前的审计事件",
+            after={
+                "before": before.isoformat(),
+                "retention_days": days,
+                "count": count,
+                "first_purged_seq": first_seq,
+                "last_purged_seq": last["seq"],
+                "last_purged_hash": last["hash"],
+            },
+        )
+    return PurgeResult(count, last["seq"], anchor)

@@ -1,0 +1,104 @@
+"""Checking the audit chain (`jiandu audit verify`).
+
+The walk goes in seq order, one batch at a time (keyset pagination), so memory stays constant
+however long the trail grows. For each event it checks, in order:
+
+1. the seq follows the previous one (a gap = an event was deleted);
+2. its prev_hash equals the previous event's hash (a break = an event was replaced and re-hashed);
+3. its own hash, recomputed from its fields, equals the stored one (a mismatch = it was altered).
+
+The first event may be later than seq 1 only when a retention purge left an `audit.purge` anchor
+naming the last purged seq and its hash. At the end the chain head (AuditChainHead) must point at
+the last event, which catches deletion of the newest events.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from jiandu.audit.hashing import GENESIS, event_hash, event_payload
+from jiandu.audit.models import AuditChainHead, AuditEvent
+
+PURGE_ACTION = "audit.purge"
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    ok: bool
+    count: int
+    first_bad_seq: int | None = None
+    problem: str = ""
+
+    @property
+    def message(self) -> str:
+        if self.ok:
+            return f"审计链完整：{self.count} 条"
+        return f"审计链被破坏：{self.problem}（已核对 {self.count} 条）"
+
+
+def _purge_anchor_for(first: AuditEvent) -> tuple[bool, int]:
+    """Whether a purge anchor accounts for the events before `first`; if not, the first missing seq."""
+    expected_last = first.seq - 1
+    first_missing = 1
+    for after in AuditEvent.objects.filter(action=PURGE_ACTION).values_list("after", flat=True):
+        if not isinstance(after, dict):
+            continue
+        last = after.get("last_purged_seq")
+        if not isinstance(last, int):
+            continue
+        if last == expected_last and after.get("last_purged_hash") == first.prev_hash:
+            return True, 0
+        if last < first.seq:
+            first_missing = max(first_missing, last + 1)
+    return False, first_missing
+
+
+def audit_chain_verify(*, batch_size: int = 2000) -> ChainReport:
+    # Read the head first: events appended while we walk lie beyond it and are left for next time.
+    head = AuditChainHead.objects.filter(id=1).first()
+    head_seq = head.seq if head else 0
+    head_hash = head.hash if head else GENESIS
+
+    first = AuditEvent.objects.filter(seq__lte=head_seq).order_by("seq").first()
+    if first is None:
+        if head_seq:
+            return ChainReport(False, 0, 1, f"第 1 至 {head_seq} 条审计事件全部缺失")
+        return ChainReport(True, 0)
+
+    if first.seq == 1:
+        prev_seq, prev_hash = 0, GENESIS
+    else:
+        anchored, first_missing = _purge_anchor_for(first)
+        if not anchored:
+            return ChainReport(
+                False, 0, first_missing, f"第 {first_missing} 条审计事件缺失（无对应的清理记录）"
+            )
+        prev_seq, prev_hash = first.seq - 1, first.prev_hash
+
+    count = 0
+    while True:
+        batch = list(
+            AuditEvent.objects.filter(seq__gt=prev_seq, seq__lte=head_seq).order_by("seq")[:batch_size]
+        )
+        if not batch:
+            break
+        for event in batch:
+            if event.seq != prev_seq + 1:
+                return ChainReport(False, count, prev_seq + 1, f"第 {prev_seq + 1} 条审计事件缺失")
+            if event.prev_hash != prev_hash:
+                return ChainReport(
+                    False,
+                    count,
+                    prev_seq,
+                    f"第 {prev_seq} 条与第 {event.seq} 条之间哈希链断开：第 {prev_seq} 条被篡改或替换",
+                )
+            if event_hash(event.prev_hash, event_payload(event)) != event.hash:
+                return ChainReport(False, count, event.seq, f"第 {event.seq} 条审计事件已被篡改（哈希不符）")
+            count += 1
+            prev_seq, prev_hash = event.seq, event.hash
+
+    if prev_seq != head_seq:
+        return ChainReport(False, count, prev_seq + 1, f"第 {prev_seq + 1} 条审计事件缺失（链尾被截断）")
+    if prev_hash != head_hash:
+        return ChainReport(False, count, prev_seq, f"链头记录与第 {prev_seq} 条审计事件不符")
+    return ChainReport(True, count)

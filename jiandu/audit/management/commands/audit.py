@@ -1,0 +1,54 @@
+"""`jiandu audit verify` and `jiandu audit purge --before YYYY-MM-DD`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from jiandu.audit.chain import audit_chain_verify
+from jiandu.audit.services import AuditPurgeRefused, audit_purge
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise CommandError(f"日期格式应为 YYYY-MM-DD：{value}") from exc
+
+
+class Command(BaseCommand):
+    help = "审计日志：verify 校验哈希链；purge 清理超过保存期限的事件"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="subcommand", required=True)
+        verify = sub.add_parser("verify", help="校验审计哈希链，指出第一条被篡改或缺失的事件")
+        verify.add_argument("--batch-size", type=int, default=2000)
+        purge = sub.add_parser("purge", help="清理早于给定日期的审计事件（不得短于保存期限）")
+        purge.add_argument("--before", required=True, help="YYYY-MM-DD（当地时间零点之前的事件）")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["subcommand"] == "verify":
+            report = audit_chain_verify(batch_size=options["batch_size"])
+            if not report.ok:
+                raise CommandError(report.message, returncode=1)
+            self.stdout.write(report.message)
+            return
+        before = _date(options["before"])
+        try:
+            operator = getpass.getuser()
+        except (KeyError, OSError):
+            operator = ""
+        try:
+            result = audit_purge(before=before, operator=f"cli:{operator}" if operator else "cli")
+        except AuditPurgeRefused as exc:
+            raise CommandError(str(exc), returncode=2) from exc
+        if result.count == 0:
+            self.stdout.write(f"{before.isoformat()} 之前没有可清理的审计事件")
+        else:
+            self.stdout.write(
+                f"已清理 {result.count} 条审计事件（至第 {result.last_purged_seq} 条），"
+                f"并记录清理锚点第 {result.anchor.seq if result.anchor else '?'} 条"
+            )
