@@ -27,6 +27,9 @@ class Programme(models.Model):
     # The id of a folder under rulebooks/ (e.g. "weihai-people-2024"), resolved by jiandu.rules.
     rulebook_id = models.CharField("适用规则", max_length=80)
     is_active = models.BooleanField("运行中", default=True)
+    # The current cohort (本届): a replenishment (补聘) ends with it (山西 第六条（三）).
+    cohort_start = models.DateField("本届开始", null=True, blank=True)
+    cohort_end = models.DateField("本届结束", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -110,6 +113,10 @@ class Supervisor(models.Model):
     term_start = models.DateField("本届任期开始", null=True, blank=True)
     term_end = models.DateField("本届任期结束", null=True, blank=True)
     consecutive_terms = models.PositiveSmallIntegerField("连续任职届数", default=1)
+    # Who put the supervisor forward (单位推荐): told when the supervisor leaves (万州 第十八条).
+    recommending_unit = models.CharField("推荐单位", max_length=120, blank=True)
+    source = models.CharField("产生方式", max_length=16, blank=True)  # recruitment Channel value or "import"
+    ended_on = models.DateField("离任日期", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -146,3 +153,202 @@ class Relationship(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}：{self.name or self.organisation}"
+
+
+# --- Terms, certificates, leaving, profile history (issue #4) -------------------------------------
+
+
+class AppointmentKind(models.TextChoices):
+    INITIAL = "initial", "聘任"
+    RENEWAL = "renewal", "续聘"
+    REPLENISHMENT = "replenishment", "补聘"
+    IMPORTED = "imported", "导入"
+
+
+class TermEnd(models.TextChoices):
+    EXPIRED = "expired", "任期届满（自然解聘）"
+    RENEWED = "renewed", "已续聘"
+    RESIGNED = "resigned", "辞聘"
+    DISMISSED = "dismissed", "解聘"
+    DISQUALIFIED = "disqualified", "免除资格"
+
+
+class Appointment(models.Model):
+    """One term of one supervisor: the history behind Supervisor.term_start / term_end.
+
+    The decision that allowed it (eligibility for a first term, renewal_decide for a renewal) is kept
+    with the rulebook's id and content hash, so it still explains itself after the rulebook changes.
+    """
+
+    supervisor = models.ForeignKey(Supervisor, on_delete=models.CASCADE, related_name="appointments")
+    kind = models.CharField("方式", max_length=16, choices=AppointmentKind.choices)
+    term_no = models.PositiveSmallIntegerField("连续第几届", default=1)
+    starts_on = models.DateField("任期开始")
+    ends_on = models.DateField("任期结束")
+    term_reason = models.JSONField("任期依据", default=dict, blank=True)
+    decision = models.JSONField("决定及理由", default=dict, blank=True)
+    rulebook_id = models.CharField("规则", max_length=80, blank=True)
+    rulebook_version = models.CharField("规则版本", max_length=80, blank=True)
+    ended_on = models.DateField("实际结束日期", null=True, blank=True)
+    end_kind = models.CharField("结束方式", max_length=16, choices=TermEnd.choices, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "任期"
+        verbose_name_plural = "任期"
+        ordering = ["supervisor_id", "starts_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.supervisor} {self.starts_on}–{self.ends_on}"
+
+
+class Certificate(models.Model):
+    """聘书 / 监督员证. The token is the key of the public verification page (QR code)."""
+
+    supervisor = models.ForeignKey(Supervisor, on_delete=models.CASCADE, related_name="certificates")
+    appointment = models.ForeignKey(
+        Appointment, null=True, blank=True, on_delete=models.SET_NULL, related_name="certificates"
+    )
+    number = models.CharField("证书编号", max_length=40, unique=True)
+    token = models.CharField(max_length=40, unique=True, editable=False)
+    issued_on = models.DateField("颁发日期")
+    valid_until = models.DateField("有效期至")
+    revoked_on = models.DateField("收回日期", null=True, blank=True)
+    revoked_reason = models.CharField("收回原因", max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "聘书"
+        verbose_name_plural = "聘书"
+        ordering = ["-issued_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class DepartureKind(models.TextChoices):
+    RESIGNATION = "resignation", "辞聘"
+    DISMISSAL = "dismissal", "解聘"
+    DISQUALIFICATION = "disqualification", "免除资格"
+
+
+class Departure(models.Model):
+    """A supervisor leaving before the end of the term, on a ground chosen from the rulebook's list."""
+
+    supervisor = models.ForeignKey(Supervisor, on_delete=models.CASCADE, related_name="departures")
+    appointment = models.ForeignKey(Appointment, null=True, blank=True, on_delete=models.SET_NULL)
+    kind = models.CharField("方式", max_length=20, choices=DepartureKind.choices)
+    ground_code = models.CharField("情形代码", max_length=60)
+    ground_article = models.CharField("依据条款", max_length=60)
+    ground_text = models.TextField("情形")
+    rulebook_id = models.CharField(max_length=80, blank=True)
+    rulebook_version = models.CharField(max_length=80, blank=True)
+    note = models.TextField("说明", blank=True)
+    decided_on = models.DateField("决定日期")
+    recommending_unit = models.CharField("推荐单位", max_length=120, blank=True)
+    unit_notice = models.TextField("告知推荐单位函", blank=True)
+    unit_notified_on = models.DateField("告知推荐单位日期", null=True, blank=True)
+    announcement = models.ForeignKey(
+        "roster.Announcement", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "离任"
+        verbose_name_plural = "离任"
+        ordering = ["-decided_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.supervisor} {self.get_kind_display()}"
+
+
+class AnnouncementKind(models.TextChoices):
+    APPOINTMENT = "appointment", "聘任公告"
+    DEPARTURE = "departure", "解聘公告"
+    OTHER = "other", "其他公告"
+
+
+class Announcement(models.Model):
+    """A public announcement on the portal (the recruitment announcement itself is a Round)."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="announcements")
+    kind = models.CharField("类型", max_length=20, choices=AnnouncementKind.choices)
+    title = models.CharField("标题", max_length=200)
+    body = models.TextField("正文")
+    article = models.CharField("依据条款", max_length=60, blank=True)
+    published_on = models.DateField("发布日期")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "公告"
+        verbose_name_plural = "公告"
+        ordering = ["-published_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class EmployerChange(models.Model):
+    """A change of employer (威海 人民监督员 第六条: to be reported within one month)."""
+
+    supervisor = models.ForeignKey(Supervisor, on_delete=models.CASCADE, related_name="employer_changes")
+    old_employer = models.CharField("原工作单位", max_length=120, blank=True)
+    new_employer = models.CharField("新工作单位", max_length=120)
+    changed_on = models.DateField("变动日期")
+    reported_on = models.DateField("报告日期")
+    report_due = models.DateField("应报告日期", null=True, blank=True)
+    due_reason = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "工作单位变动"
+        verbose_name_plural = "工作单位变动"
+        ordering = ["-changed_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.supervisor}: {self.old_employer} → {self.new_employer}"
+
+    @property
+    def is_late(self) -> bool:
+        return self.report_due is not None and self.reported_on > self.report_due
+
+
+class ImportStatus(models.TextChoices):
+    PENDING = "pending", "排队中"
+    RUNNING = "running", "处理中"
+    FAILED = "failed", "有错误，未写入"
+    DONE = "done", "已完成"
+
+
+class RosterImport(models.Model):
+    """One upload of a roster spreadsheet, processed by a background task with a progress row."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="imports")
+    file = models.FileField(upload_to="roster-imports/")
+    filename = models.CharField(max_length=200, blank=True)
+    dry_run = models.BooleanField("仅校验", default=False)
+    status = models.CharField(max_length=12, choices=ImportStatus.choices, default=ImportStatus.PENDING)
+    total = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "名册导入"
+        verbose_name_plural = "名册导入"
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def percent(self) -> int:
+        return int(self.processed * 100 / self.total) if self.total else 0

@@ -1,0 +1,90 @@
+"""The roster's door to the rules core (jiandu.rules): which rulebook a programme runs under, its
+cited parameters, and the term / renewal / dismissal decisions. Kept in one module so the Django side
+has one place that knows the core's names (docs/rulebooks.md, jiandu/rules/catalogue.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from jiandu.rules.catalogue import EDUCATION_LABELS, POSTS, RECORDS
+from jiandu.rules.rulebook import Cited, Rulebook, UnknownParameter, load_rulebook
+
+
+def rulebook_for(programme: Any) -> Rulebook:
+    return load_rulebook(programme.rulebook_id)
+
+
+def cited(rulebook: Rulebook, name: str, on: dt.date) -> Cited | None:
+    """The parameter with its article, or None where the rulebook sets none (or leaves it elsewhere)."""
+    try:
+        return rulebook.param(name, on)
+    except UnknownParameter:
+        return None
+
+
+def cited_dict(c: Cited | None) -> dict[str, Any]:
+    return c.to_dict() if c is not None else {}
+
+
+def reason_dict(reason: Any) -> dict[str, Any]:
+    if reason is None:
+        return {}
+    return reason.to_dict() if hasattr(reason, "to_dict") else dict(reason)
+
+
+def announcement_conditions(rulebook: Rulebook, on: dt.date) -> list[dict[str, str]]:
+    """The conditions of appointment, each with its article, for a recruitment announcement."""
+    out: list[dict[str, str]] = []
+
+    def add(text: str, c: Cited) -> None:
+        out.append({"text": text, "article": c.article, "rulebook": c.rulebook})
+
+    lo, hi = cited(rulebook, "eligibility.min_age", on), cited(rulebook, "eligibility.max_age", on)
+    if lo and hi:
+        add(f"年满{lo.value}周岁且不超过{hi.value}周岁", lo)
+    elif lo:
+        add(f"年满{lo.value}周岁", lo)
+    elif hi:
+        add(f"不超过{hi.value}周岁", hi)
+    nat = cited(rulebook, "eligibility.nationality", on)
+    if nat:
+        add("具有中华人民共和国国籍" if nat.value == "CN" else f"国籍：{nat.value}", nat)
+    edu = cited(rulebook, "eligibility.min_education", on)
+    if edu:
+        add(f"{EDUCATION_LABELS.get(edu.value, edu.value)}以上学历（文化程度）", edu)
+    for name, labels, lead in (
+        ("eligibility.disqualifying_records", RECORDS, "无"),
+        ("eligibility.excluded_posts", POSTS, "非"),
+    ):
+        c = cited(rulebook, name, on)
+        if not c:
+            continue
+        for item in c.value:
+            key = item.get("record") or item.get("post") or ""
+            text = item.get("text") or lead + labels.get(key, key)
+            out.append({"text": text, "article": item.get("article", c.article), "rulebook": c.rulebook})
+    crit = cited(rulebook, "eligibility.judgement_criteria", on)
+    if crit:
+        for item in crit.value:
+            out.append(
+                {
+                    "text": item.get("text", ""),
+                    "article": item.get("article", crit.article),
+                    "rulebook": crit.rulebook,
+                }
+            )
+    return out
+
+
+def relevant_records(rulebook: Rulebook, on: dt.date) -> list[tuple[str, str]]:
+    """(code, label) of the records this rulebook disqualifies for: the applicant declares them."""
+    c = cited(rulebook, "eligibility.disqualifying_records", on)
+    codes = [i.get("record") for i in (c.value if c else []) if i.get("record")]
+    return [(code, RECORDS.get(code, code)) for code in dict.fromkeys(codes)]
+
+
+def relevant_posts(rulebook: Rulebook, on: dt.date) -> list[tuple[str, str]]:
+    c = cited(rulebook, "eligibility.excluded_posts", on)
+    codes = [i.get("post") for i in (c.value if c else []) if i.get("post")]
+    return [(code, POSTS.get(code, code)) for code in dict.fromkeys(codes)]
