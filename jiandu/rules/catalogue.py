@@ -1,0 +1,169 @@
+"""The catalogue of parameter names a rulebook may set. Code in every app reads rules through these
+names (`rulebook.param("term.years", on=…)`); docs/rulebooks.md lists the same table (a test keeps the
+two in step). A rulebook for a new city uses these names and needs no code change."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+EDUCATION_LEVELS = (
+    "none",
+    "primary",
+    "junior_secondary",
+    "senior_secondary",
+    "vocational_secondary",
+    "associate",
+    "bachelor",
+    "master",
+    "doctorate",
+)
+# 高中 and 中专/职高 are the same stage (高中阶段教育), so both satisfy "高中以上".
+EDUCATION_RANK = {
+    "none": 0,
+    "primary": 1,
+    "junior_secondary": 2,
+    "senior_secondary": 3,
+    "vocational_secondary": 3,
+    "associate": 4,
+    "bachelor": 5,
+    "master": 6,
+    "doctorate": 7,
+}
+EDUCATION_LABELS = {
+    "none": "无学历",
+    "primary": "小学",
+    "junior_secondary": "初中",
+    "senior_secondary": "高中",
+    "vocational_secondary": "中专/职高",
+    "associate": "大专",
+    "bachelor": "本科",
+    "master": "硕士研究生",
+    "doctorate": "博士研究生",
+}
+RECORDS = {
+    "criminal_penalty": "刑事处罚",
+    "dismissed_from_public_office": "被开除公职或者辞退",
+    "serious_bad_credit": "严重不良信用记录",
+    "dishonest_person_listed": "失信记录（失信被执行人）",
+    "administrative_sanction": "行政处分",
+    "party_discipline": "党纪处分",
+    "public_security_penalty": "违反治安管理受到行政处罚",
+}
+POSTS = {
+    "law_enforcement_officer": "行政执法人员",
+    "law_enforcement_auxiliary": "行政执法辅助人员",
+    "party_government_leader": "在职党委、政府及其组成部门的负责人",
+    "npc_standing_committee_member": "在职人民代表大会常务委员会组成人员",
+    "supervisory_commission_staff": "在职监察委员会工作人员",
+    "court_staff": "在职人民法院工作人员",
+    "procuratorate_staff": "在职人民检察院工作人员",
+    "public_security_staff": "在职公安机关工作人员",
+    "state_security_staff": "在职国家安全机关工作人员",
+    "judicial_administration_staff": "在职司法行政机关工作人员",
+}
+GRADES = ("excellent", "competent", "basic", "failing")
+GRADE_LABELS = {"excellent": "优秀", "competent": "合格", "basic": "基本合格", "failing": "不合格"}
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    kind: str  # int | number | bool | str | list | education
+    meaning: str
+
+    def check(self, value: Any) -> str | None:
+        ok = {
+            "int": isinstance(value, int) and not isinstance(value, bool),
+            "number": isinstance(value, int | float) and not isinstance(value, bool),
+            "bool": isinstance(value, bool),
+            "str": isinstance(value, str),
+            "list": isinstance(value, list),
+            "education": value in EDUCATION_LEVELS,
+        }[self.kind]
+        return None if ok else f"取值 {value!r} 应为 {self.kind}"
+
+
+P = ParamSpec
+PARAMETERS: dict[str, ParamSpec] = {
+    # 任职条件 eligibility
+    "eligibility.min_age": P(
+        "int", "年满N周岁方可担任（含生日当天，除非 eligibility.birthday_counts 为 false）"
+    ),
+    "eligibility.max_age": P("int", "不超过N周岁（周岁数大于N即不符合）"),
+    "eligibility.birthday_counts": P("bool", "生日当天是否已满该周岁（默认 true）"),
+    "eligibility.min_education": P("education", "最低学历：none…doctorate"),
+    "eligibility.nationality": P("str", "须具有的国籍（ISO 3166 代码，如 CN）"),
+    "eligibility.disqualifying_records": P("list", "[{record, article, text}] 有此记录即不得担任"),
+    "eligibility.excluded_posts": P("list", "[{post, article, text}] 现任此职务即不得担任"),
+    "eligibility.judgement_criteria": P("list", "[{code, article, text}] 须人工判断的条件 → review"),
+    "eligibility.sources": P("list", "[{article, text}] 人选来源（说明性）"),
+    # 聘期 terms
+    "term.years": P("int", "每届聘期（年）"),
+    "term.renewable": P("bool", "期满可否续聘"),
+    "term.max_consecutive": P("int", "连续任职最多届数"),
+    "term.max_consecutive_strict": P("bool", "false = “原则上”：超过届数时交人工审查而非拒绝"),
+    "term.replenishment_ends_with_cohort": P("bool", "补聘任期与本届任期相同（随本届结束）"),
+    "term.expiry_ends_appointment": P("bool", "聘期届满未续聘的自然解聘"),
+    "appointment.one_body_at_a_time": P("bool", "同一时间只能在一个机关担任"),
+    # 名额与选聘 roster / recruitment
+    "roster.min_size": P("int", "名额下限（不足时可补聘）"),
+    "roster.max_size": P("int", "名额上限"),
+    "recruitment.announce_months_ahead": P("int", "聘任工作开始前N个月发布聘任公告"),
+    "recruitment.notice_min_working_days": P("int", "拟聘人选公示期不少于N个工作日"),
+    "recruitment.public_notice_required": P("bool", "拟聘人选须向社会公示（无异议后聘任）"),
+    # 履职 duties
+    "duty.activities_per_year_min": P("int", "每年组织监督活动至少N次"),
+    "duty.activities_per_year_max": P("int", "每年组织监督活动至多N次"),
+    "duty.request_lead_working_days": P("int", "用人机关提前N个工作日通知"),
+    "duty.request_lead_working_days_with_consent": P("int", "经同意可缩短为提前N个工作日"),
+    "duty.report_due_working_days": P("int", "活动结束后N个工作日内通报履职情况"),
+    "duty.monthly_summary_day": P("int", "每月N日前汇总转送上月反馈表"),
+    "duty.feedback_form_signed": P("bool", "履职情况反馈表须监督员现场签字"),
+    "duty.random_draw": P("bool", "从信息库随机抽选"),
+    "duty.recusal_grounds": P("list", "[{code, article, text}] 回避情形"),
+    "profile.change_report_months": P("int", "个人信息变动后N个月内书面说明"),
+    # 培训 training
+    "training.initial_within_months": P("int", "选任决定后N个月内组织初任培训"),
+    "training.required_before_duty": P("bool", "未经初任培训及考核合格不得履职"),
+    "training.in_term_min_per_year": P("int", "任期内每年至少集中培训N次"),
+    # 意见与反馈 findings
+    "findings.reply_days": P("int", "被监督机关收到意见后N日内反馈（日历日，末日遇休息日顺延）"),
+    "findings.reporter_confidentiality": P("bool", "反映人可要求保密"),
+    "findings.on_the_spot_opinion": P("bool", "可当面提出纠正意见"),
+    "findings.written_opinion": P("bool", "以书面形式向司法局提出意见"),
+    "findings.rectification_deadline_days": P("int", "整改期限（日）"),
+    "findings.complaints_against_supervisors": P("bool", "可举报监督员违法违纪"),
+    # 考核 assessment
+    "assessment.grades": P("list", "考核等次代码：excellent, competent, basic, failing"),
+    "assessment.excellent_max_share": P("number", "优秀等次比例上限（0.15 = 15%）"),
+    "assessment.excellent_share_strict": P("bool", "false = “一般不超过”：超出时交人工审查"),
+    "assessment.term_excellent_auto_min": P("int", "任期内年度优秀达N次且无基本合格、不合格 → 任期优秀"),
+    "assessment.term_excellent_requires_annual_excellent": P(
+        "bool", "任期优秀须任期内获过年度优秀且无基本合格、不合格"
+    ),
+    "assessment.results_entry_working_days": P("int", "考核完成后N个工作日内录入系统"),
+    "assessment.report_filing_working_days": P("int", "考核完成后N个工作日内上报备案"),
+    "assessment.failing_requires_hearing": P("bool", "定为不合格前须告知理由并听取陈述申辩"),
+    "assessment.excellent_conditions": P("list", "[{code, article, text}] 年度优秀须具备的条件（人工评定）"),
+    "assessment.failing_grounds": P("list", "[{code, article, text}] 经提醒教育仍不改正即定为不合格的情形"),
+    "assessment.annual_required": P("bool", "实行年度考核"),
+    # 解聘 dismissal
+    "dismissal.grounds": P("list", "[{code, article, text, countable, count: {threshold, window}}]"),
+    "dismissal.announce_publicly": P("bool", "解聘（免除资格）向社会公告"),
+    # 经费 allowances
+    "allowance.remuneration": P("bool", "是否支付报酬"),
+    "allowance.duty_allowance": P("bool", "发放履职补助"),
+    "allowance.expenses_reimbursed": P("bool", "差旅等费用报销"),
+    "allowance.performance_certificate": P("bool", "向所在单位出具履职证明"),
+    # 狱务 casework (宁夏)
+    "casework.review_levels": P("int", "减刑假释N级会议研究"),
+    "casework.review_majority": P("number", "集体审议多数比例（2/3 ≈ 0.6667）"),
+    "casework.medical_records_days": P("int", "暂予监外执行审批完备后N日内补充病历"),
+    "casework.tumour_diagnosis_hospitals": P("int", "无法病理确诊的恶性肿瘤须N所医院诊断证明"),
+    "casework.points_publish_day": P("int", "计分考核审批结果每月N日前下发公布"),
+    "casework.isolation_months": P("int", "单独隔离审查不得超过N个月"),
+    "casework.isolation_extension_months": P("int", "经批准可延长N个月"),
+    "casework.trusty_reapproval_months": P("int", "事务犯原则上每N个月重新审批"),
+    "casework.trusty_evaluation_months": P("int", "事务犯每N个月测评一次"),
+    "casework.interrogators_min": P("int", "讯问人员不少于N人"),
+}

@@ -1,0 +1,248 @@
+"""Who may be appointed: age bounds in 周岁, education, nationality, disqualifying records and current
+posts — each compared against a rulebook parameter and reported with its article. Criteria the text
+leaves to a human (公道正派, 身体健康 …) turn an otherwise passing person into `review`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from jiandu.rules.age import age_on, date_reaching_age
+from jiandu.rules.catalogue import EDUCATION_LABELS, EDUCATION_LEVELS, EDUCATION_RANK, POSTS, RECORDS
+from jiandu.rules.decision import ELIGIBLE, INELIGIBLE, REVIEW, Decision, Reason
+from jiandu.rules.identifiers import id_number_birth_date, id_number_error
+from jiandu.rules.rulebook import Rulebook
+
+PERSON_FIELDS = ("birth_date", "id_number", "education", "nationality", "records", "posts", "name")
+
+
+class PersonError(ValueError):
+    """A person record is malformed; the message (Chinese) says which field."""
+
+
+@dataclass(frozen=True)
+class Person:
+    birth_date: dt.date
+    education: str | None = None
+    nationality: str | None = None
+    records: frozenset[str] = field(default_factory=frozenset)
+    posts: frozenset[str] = field(default_factory=frozenset)
+    name: str = ""
+
+
+def _list_of(values: Any, allowed: dict[str, str], field_name: str) -> frozenset[str]:
+    if values is None:
+        return frozenset()
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        raise PersonError(f"{field_name} 应为字符串列表")
+    unknown = sorted(set(values) - set(allowed))
+    if unknown:
+        raise PersonError(f"{field_name} 含未知取值：{', '.join(unknown)}（可用：{', '.join(allowed)}）")
+    return frozenset(values)
+
+
+def person_from_dict(data: Any) -> Person:
+    """Build a Person from a dict (a JSON/YAML person file). Unknown fields or values are an error."""
+    if not isinstance(data, dict):
+        raise PersonError("人员信息应为键值对（JSON 对象）")
+    unknown = sorted(set(data) - set(PERSON_FIELDS))
+    if unknown:
+        raise PersonError(f"人员信息含未知字段：{', '.join(unknown)}（可用：{', '.join(PERSON_FIELDS)}）")
+    birth: dt.date | None = None
+    if data.get("id_number") is not None:
+        number = str(data["id_number"])
+        error = id_number_error(number)
+        if error:
+            raise PersonError(error)
+        birth = id_number_birth_date(number)
+    if data.get("birth_date") is not None:
+        raw = data["birth_date"]
+        try:
+            given = raw if isinstance(raw, dt.date) else dt.date.fromisoformat(str(raw))
+        except ValueError as exc:
+            raise PersonError(f"birth_date “{raw}” 不是有效日期（应为 YYYY-MM-DD）") from exc
+        if birth is not None and given != birth:
+            raise PersonError(
+                f"birth_date {given.isoformat()} 与身份证号中的出生日期 {birth.isoformat()} 不一致"
+            )
+        birth = given
+    if birth is None:
+        raise PersonError("需要 birth_date（出生日期）或 id_number（身份证号）")
+    education = data.get("education")
+    if education is not None and education not in EDUCATION_LEVELS:
+        raise PersonError(f"education “{education}” 未知（可用：{', '.join(EDUCATION_LEVELS)}）")
+    nationality = data.get("nationality")
+    if nationality is not None:
+        if not (isinstance(nationality, str) and len(nationality) == 2 and nationality.isalpha()):
+            raise PersonError(f"nationality “{nationality}” 应为 ISO 3166 两位字母代码，如 CN")
+        nationality = nationality.upper()
+    return Person(
+        birth_date=birth,
+        education=education,
+        nationality=nationality,
+        records=_list_of(data.get("records"), RECORDS, "records"),
+        posts=_list_of(data.get("posts"), POSTS, "posts"),
+        name=str(data.get("name") or ""),
+    )
+
+
+def eligibility_decide(rulebook: Rulebook, person: Person, on: dt.date) -> Decision:
+    """Eligible, ineligible (with the articles it fails) or review (listing the judgement criteria)."""
+    failed: list[Reason] = []
+    passed: list[Reason] = []
+    unknown: list[Reason] = []
+
+    def reason(code: str, cited_rulebook: str, article: str, message: str, **facts: Any) -> Reason:
+        return Reason(code, cited_rulebook, article, message, facts)
+
+    birthday_counts = True
+    if rulebook.has_param("eligibility.birthday_counts", on):
+        birthday_counts = bool(rulebook.param("eligibility.birthday_counts", on).value)
+    age = age_on(person.birth_date, on, birthday_counts=birthday_counts) if on >= person.birth_date else -1
+    if rulebook.has_param("eligibility.min_age", on):
+        c = rulebook.param("eligibility.min_age", on)
+        facts = {"age": age, "min_age": c.value, "birth_date": person.birth_date, "on": on}
+        if age < c.value:
+            reaches = date_reaching_age(person.birth_date, c.value, birthday_counts=birthday_counts)
+            failed.append(
+                reason(
+                    "age.below_min",
+                    c.rulebook,
+                    c.article,
+                    f"截至{on.isoformat()}年龄为{age}周岁，未满{c.value}周岁（{reaches.isoformat()}起年满）",
+                    **facts,
+                    reaches_on=reaches,
+                )
+            )
+        else:
+            passed.append(
+                reason("age.min_ok", c.rulebook, c.article, f"年龄{age}周岁，已满{c.value}周岁", **facts)
+            )
+    if rulebook.has_param("eligibility.max_age", on):
+        c = rulebook.param("eligibility.max_age", on)
+        facts = {"age": age, "max_age": c.value, "birth_date": person.birth_date, "on": on}
+        if age > c.value:
+            failed.append(
+                reason("age.above_max", c.rulebook, c.article, f"年龄{age}周岁，超过{c.value}周岁", **facts)
+            )
+        else:
+            passed.append(
+                reason("age.max_ok", c.rulebook, c.article, f"年龄{age}周岁，不超过{c.value}周岁", **facts)
+            )
+    if rulebook.has_param("eligibility.min_education", on):
+        c = rulebook.param("eligibility.min_education", on)
+        need = EDUCATION_LABELS[c.value]
+        if person.education is None:
+            unknown.append(
+                reason(
+                    "education.unknown",
+                    c.rulebook,
+                    c.article,
+                    f"未提供学历，须核实是否具有{need}以上学历",
+                    min_education=c.value,
+                )
+            )
+        elif EDUCATION_RANK[person.education] < EDUCATION_RANK[c.value]:
+            failed.append(
+                reason(
+                    "education.below_min",
+                    c.rulebook,
+                    c.article,
+                    f"学历为{EDUCATION_LABELS[person.education]}，低于要求的{need}以上学历",
+                    education=person.education,
+                    min_education=c.value,
+                )
+            )
+        else:
+            passed.append(
+                reason(
+                    "education.ok",
+                    c.rulebook,
+                    c.article,
+                    f"学历为{EDUCATION_LABELS[person.education]}，符合{need}以上学历的要求",
+                    education=person.education,
+                    min_education=c.value,
+                )
+            )
+    if rulebook.has_param("eligibility.nationality", on):
+        c = rulebook.param("eligibility.nationality", on)
+        if person.nationality is None:
+            unknown.append(
+                reason(
+                    "nationality.unknown", c.rulebook, c.article, "未提供国籍，须核实", nationality=c.value
+                )
+            )
+        elif person.nationality != c.value:
+            failed.append(
+                reason(
+                    "nationality.mismatch",
+                    c.rulebook,
+                    c.article,
+                    f"国籍为{person.nationality}，须为{c.value}（中华人民共和国）公民",
+                    nationality=person.nationality,
+                    required=c.value,
+                )
+            )
+        else:
+            passed.append(
+                reason("nationality.ok", c.rulebook, c.article, "具有中华人民共和国国籍", nationality=c.value)
+            )
+    if rulebook.has_param("eligibility.disqualifying_records", on):
+        c = rulebook.param("eligibility.disqualifying_records", on)
+        hits = [item for item in c.value if item["record"] in person.records]
+        for item in hits:
+            failed.append(
+                reason(
+                    f"record.{item['record']}",
+                    c.rulebook,
+                    item["article"],
+                    f"有{RECORDS[item['record']]}记录，依规定不得担任（{item['text']}）",
+                    record=item["record"],
+                )
+            )
+        if not hits:
+            checked = [item["record"] for item in c.value]
+            articles = sorted({item["article"] for item in c.value})
+            passed.append(
+                reason(
+                    "records.none",
+                    c.rulebook,
+                    articles[0] if articles else c.article,
+                    "无取消资格的记录：" + "、".join(RECORDS[r] for r in checked),
+                    checked=checked,
+                )
+            )
+    if rulebook.has_param("eligibility.excluded_posts", on):
+        c = rulebook.param("eligibility.excluded_posts", on)
+        hits = [item for item in c.value if item["post"] in person.posts]
+        for item in hits:
+            failed.append(
+                reason(
+                    f"post.{item['post']}",
+                    c.rulebook,
+                    item["article"],
+                    f"现任{POSTS[item['post']]}，依规定不得担任（{item['text']}）",
+                    post=item["post"],
+                )
+            )
+        if not hits:
+            checked = [item["post"] for item in c.value]
+            articles = sorted({item["article"] for item in c.value})
+            passed.append(
+                reason(
+                    "posts.none",
+                    c.rulebook,
+                    articles[0] if articles else c.article,
+                    "未担任不得兼任的职务：" + "、".join(POSTS[p] for p in checked),
+                    checked=checked,
+                )
+            )
+    if failed:
+        return Decision(INELIGIBLE, failed, rulebook.id, rulebook.version)
+    judgement = [
+        reason(f"judgement.{item['code']}", item["rulebook"], item["article"], f"须人工审查：{item['text']}")
+        for item in rulebook.judgement_criteria(on)
+    ]
+    outcome = REVIEW if (judgement or unknown) else ELIGIBLE
+    return Decision(outcome, unknown + judgement + passed, rulebook.id, rulebook.version)

@@ -1,0 +1,42 @@
+"""Calendar overlays loaded by staff or `jiandu calendar load FILE`: a newly published year's State
+Council holiday notice, or a region's own holidays. The rules core (jiandu.rules.calendar) turns
+them into a WorkCalendar together with the chinesecalendar package."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class CalendarOverlay(models.Model):
+    class Kind(models.TextChoices):
+        NATIONAL = "national", "国务院节假日安排"
+        REGIONAL = "regional", "地方假日"
+
+    kind = models.CharField("类型", max_length=16, choices=Kind.choices)
+    year = models.PositiveSmallIntegerField("年份")
+    # 6-digit 行政区划代码 for regional overlays; empty for national ones.
+    region = models.CharField("地区代码", max_length=6, blank=True, default="")
+    label = models.CharField("名称", max_length=255)
+    source = models.CharField("来源", max_length=500, blank=True, default="")
+    test_data = models.BooleanField("测试数据", default=False)
+    # The validated overlay as data (jiandu.rules.calendar.Overlay.to_dict()).
+    data = models.JSONField("内容")
+    content_hash = models.CharField("内容哈希", max_length=64)
+    loaded_at = models.DateTimeField("载入时间", auto_now=True)
+    loaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="载入人", null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    class Meta:
+        verbose_name = "日历叠加数据"
+        verbose_name_plural = "日历叠加数据"
+        constraints = [
+            # One notice per (kind, region, year): loading a corrected notice replaces the old one.
+            models.UniqueConstraint(fields=["kind", "region", "year"], name="workdays_overlay_unique"),
+        ]
+        ordering = ["year", "kind", "region"]
+
+    def __str__(self) -> str:
+        where = f" {self.region}" if self.region else ""
+        return f"{self.year} {self.get_kind_display()}{where}：{self.label}"

@@ -1,0 +1,107 @@
+"""The working-day calendar as the Django apps see it: chinesecalendar plus every overlay loaded into
+the database. `work_calendar(region)` is cached per process and rebuilt when an overlay is loaded
+(here, or by another process: the cache key includes the table's latest change)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, Max
+
+from jiandu.audit.services import audit_record
+from jiandu.rules.calendar import Overlay, OverlayError, WorkCalendar, overlay_from_dict
+from jiandu.rules.rulebook import RulebookError, yaml_load
+from jiandu.workdays.models import CalendarOverlay
+
+_lock = threading.Lock()
+_cache: dict[tuple[str | None, Any], WorkCalendar] = {}
+
+
+def _stamp() -> tuple[Any, Any]:
+    agg = CalendarOverlay.objects.aggregate(n=Count("id"), latest=Max("loaded_at"))
+    return agg["n"], agg["latest"]
+
+
+def overlays_all() -> list[Overlay]:
+    return [overlay_from_dict(row.data) for row in CalendarOverlay.objects.order_by("loaded_at", "id")]
+
+
+def work_calendar(region: str | None = None) -> WorkCalendar:
+    """The WorkCalendar for `region` (6-digit 行政区划代码, None = national) with all loaded overlays."""
+    key = (region or None, _stamp())
+    with _lock:
+        calendar = _cache.get(key)
+        if calendar is None:
+            stale = [k for k in _cache if k[0] == key[0]]
+            for k in stale:
+                del _cache[k]
+            calendar = WorkCalendar(overlays_all(), region=region)
+            _cache[key] = calendar
+        return calendar
+
+
+def calendar_cache_clear() -> None:
+    with _lock:
+        _cache.clear()
+
+
+def overlay_parse(text: str) -> Overlay:
+    """Parse an overlay file (YAML or JSON). Raises OverlayError with a Chinese message."""
+    try:
+        data = yaml_load(text)
+    except RulebookError as exc:
+        raise OverlayError(str(exc)) from exc
+    except Exception as exc:  # yaml.YAMLError and friends: the file is not YAML at all
+        raise OverlayError(f"日历文件无法解析：{exc}") from exc
+    return overlay_from_dict(data)
+
+
+def overlay_load(*, actor: Any, overlay: Overlay) -> CalendarOverlay:
+    """Store an overlay (replacing the one for the same kind, region and year), audited."""
+    data = overlay.to_dict()
+    digest = hashlib.sha256(json.dumps(data, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+    with transaction.atomic():
+        row = CalendarOverlay.objects.filter(
+            kind=overlay.kind, region=overlay.region, year=overlay.year
+        ).first()
+        before = None if row is None else {"label": row.label, "content_hash": row.content_hash}
+        if row is None:
+            row = CalendarOverlay(kind=overlay.kind, region=overlay.region, year=overlay.year)
+        row.label = overlay.label
+        row.source = overlay.source
+        row.test_data = overlay.test_data
+        row.data = data
+        row.content_hash = digest
+        row.loaded_by = actor if getattr(actor, "is_authenticated", False) else None
+        row.save()
+        audit_record(
+            actor=actor,
+            action="calendar.overlay_load",
+            target=row,
+            before=before,
+            after={
+                "kind": overlay.kind,
+                "year": overlay.year,
+                "region": overlay.region,
+                "label": overlay.label,
+                "test_data": overlay.test_data,
+                "holidays": len(overlay.holidays),
+                "workdays": len(overlay.workdays),
+                "content_hash": digest,
+            },
+        )
+    transaction.on_commit(calendar_cache_clear)
+    return row
+
+
+def overlay_load_file(*, actor: Any, path: Path) -> CalendarOverlay:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise OverlayError(f"无法读取日历文件 {path}：{exc}") from exc
+    return overlay_load(actor=actor, overlay=overlay_parse(text))
