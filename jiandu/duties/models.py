@@ -1,0 +1,295 @@
+"""Duties (监督活动 / 履职): the agency's request, the draw, contact in draw order, the day itself
+(attendance and the 履职情况反馈表), and the reports that follow (威海 人民监督员 第十条–第二十条).
+
+The draw is published and immutable: a DrawCommitment (the commitment, pool and requirements, published
+when the draw is opened) and a DrawRecord (seed, witness values, result, record hash) refuse every
+update, like the audit trail; `jiandu draw verify` replays a record with jiandu.rules.draw.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any, NoReturn
+
+from django.db import models
+
+from jiandu.core.fields import EncryptedTextField
+
+
+class ImmutableError(RuntimeError):
+    pass
+
+
+class ImmutableQuerySet(models.QuerySet[Any]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise ImmutableError("抽选记录一经生成不能修改")
+
+    def delete(self) -> NoReturn:
+        raise ImmutableError("抽选记录不能删除")
+
+    def bulk_update(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise ImmutableError("抽选记录一经生成不能修改")
+
+
+class ImmutableModel(models.Model):
+    objects = ImmutableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ImmutableError("抽选记录一经生成不能修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise ImmutableError("抽选记录不能删除")
+
+
+class DutyKind(models.TextChoices):
+    HEARING = "hearing", "庭审或听证"
+    REVIEW_MEETING = "review_meeting", "评审会（减刑、假释等）"
+    INSPECTION = "inspection", "巡查检查"
+    FILE_REVIEW = "file_review", "案卷评查"
+    OTHER = "other", "其他"
+
+
+class DutyStatus(models.TextChoices):
+    REQUESTED = "requested", "待抽选"
+    DRAW_OPEN = "draw_open", "已公布承诺，待抽选"
+    CONTACTING = "contacting", "联络中"
+    REDRAW_NEEDED = "redraw_needed", "名单已用尽，须重新抽选"
+    STAFFED = "staffed", "人员已确定"
+    HELD = "held", "已履职"
+    CANCELLED = "cancelled", "已取消"
+
+
+class Duty(models.Model):
+    programme = models.ForeignKey(
+        "roster.Programme", verbose_name="监督项目", on_delete=models.PROTECT, related_name="duties"
+    )
+    agency = models.ForeignKey(
+        "orgs.Organisation", verbose_name="申请单位", on_delete=models.PROTECT, related_name="duties"
+    )
+    requested_by = models.ForeignKey(
+        "accounts.User", verbose_name="申请人", on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField("活动类型", max_length=24, choices=DutyKind.choices)
+    title = models.CharField("活动名称", max_length=160)
+    description = models.TextField("活动简要情况", blank=True)
+    duty_on = models.DateField("活动日期")
+    starts_at = models.TimeField("开始时间", null=True, blank=True)
+    place = models.CharField("地点", max_length=160)
+    # The duty's district: supervisors living there are "local" (就近), others cross-district (跨区).
+    district = models.ForeignKey(
+        "orgs.Organisation",
+        verbose_name="活动所在区县",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    supervisors_needed = models.PositiveSmallIntegerField("所需人数")
+    specialty_minimums = models.JSONField("专业要求", default=dict, blank=True)  # {Specialty: minimum}
+    local_min = models.PositiveSmallIntegerField("本区县至少", default=0)
+    cross_min = models.PositiveSmallIntegerField("跨区县至少", default=0)
+    # For recusal (第十三条): the case's parties by name, and organisations in the system involved in it.
+    parties = models.JSONField("案件当事人及相关单位", default=list, blank=True)
+    related_orgs = models.ManyToManyField(
+        "orgs.Organisation", verbose_name="相关单位（系统内）", blank=True, related_name="+"
+    )
+    consent = models.BooleanField("已经司法局同意按特殊情况办理", default=False)
+    consent_note = models.CharField("同意情况说明", max_length=255, blank=True)
+    requested_on = models.DateField("通知日期")
+    lead_decision = models.JSONField("提前通知审查", default=dict)
+    status = models.CharField("状态", max_length=16, choices=DutyStatus.choices, default=DutyStatus.REQUESTED)
+    # 第二十条: the agency reports on the duty within N working days after it.
+    report_due_on = models.DateField("履职情况通报期限", null=True, blank=True)
+    reported_on = models.DateField("通报日期", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "监督活动"
+        verbose_name_plural = "监督活动"
+        ordering = ["-duty_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.duty_on:%Y-%m-%d} {self.title}"
+
+
+class DrawCommitment(ImmutableModel):
+    """Published when a draw is opened: SHA-256 of the secret seed, the pool and requirements (and
+    their hash). The seed stays encrypted here until the draw reveals it in the DrawRecord."""
+
+    duty = models.ForeignKey(Duty, on_delete=models.PROTECT, related_name="commitments")
+    number = models.PositiveSmallIntegerField("第几次抽选")
+    redraw_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    commitment = models.CharField("承诺值 SHA-256(种子)", max_length=64)
+    pool = models.JSONField("候选池")
+    requirements = models.JSONField("抽选要求")
+    pool_hash = models.CharField("候选池哈希", max_length=64)
+    seed = EncryptedTextField("种子（抽选前保密）")
+    opened_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField("公布时间")
+
+    class Meta:
+        verbose_name = "抽选承诺"
+        verbose_name_plural = "抽选承诺"
+        ordering = ["duty_id", "number"]
+        constraints = [models.UniqueConstraint(fields=["duty", "number"], name="draw_commitment_number")]
+
+    def __str__(self) -> str:
+        return f"{self.duty} 第{self.number}次抽选"
+
+
+class DrawRecord(ImmutableModel):
+    """The public record of a draw (docs/draw.md §5), written once."""
+
+    commitment = models.OneToOneField(DrawCommitment, on_delete=models.PROTECT, related_name="record")
+    duty = models.ForeignKey(Duty, on_delete=models.PROTECT, related_name="draws")
+    record = models.JSONField("公开记录")
+    record_hash = models.CharField("记录哈希", max_length=64)
+    drawn_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    drawn_at = models.DateTimeField("抽选时间")
+
+    class Meta:
+        verbose_name = "抽选记录"
+        verbose_name_plural = "抽选记录"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"抽选记录 #{self.pk}"
+
+    @property
+    def order(self) -> list[str]:
+        return list(self.record["result"]["order"])
+
+
+class AssignmentStatus(models.TextChoices):
+    INVITED = "invited", "待答复"
+    ACCEPTED = "accepted", "已接受"
+    DECLINED = "declined", "已谢绝"
+    RECUSED = "recused", "已回避"
+    ATTENDED = "attended", "已出席"
+    ABSENT = "absent", "未出席"
+
+
+# Asked and still counted on: pending or accepted (and, after the day, attended).
+ENGAGED = (AssignmentStatus.INVITED, AssignmentStatus.ACCEPTED, AssignmentStatus.ATTENDED)
+# What counts as an opportunity for the balance rule (机会均衡): asked, and not recused.
+OPPORTUNITY = (
+    AssignmentStatus.INVITED,
+    AssignmentStatus.ACCEPTED,
+    AssignmentStatus.DECLINED,
+    AssignmentStatus.ATTENDED,
+    AssignmentStatus.ABSENT,
+)
+
+
+def _token() -> str:
+    return secrets.token_urlsafe(18)
+
+
+class Assignment(models.Model):
+    """One supervisor asked for one duty, in draw order (第十二条)."""
+
+    duty = models.ForeignKey(Duty, on_delete=models.CASCADE, related_name="assignments")
+    supervisor = models.ForeignKey("roster.Supervisor", on_delete=models.PROTECT, related_name="assignments")
+    draw = models.ForeignKey(DrawRecord, on_delete=models.PROTECT, related_name="assignments")
+    position = models.PositiveIntegerField("抽选顺位")  # 1-based, in that draw's order
+    status = models.CharField(
+        "状态", max_length=12, choices=AssignmentStatus.choices, default=AssignmentStatus.INVITED
+    )
+    reason = models.CharField("理由", max_length=255, blank=True)
+    excused = models.BooleanField("缺席有正当理由", default=False)
+    invited_at = models.DateTimeField("联络时间")
+    responded_at = models.DateTimeField("答复时间", null=True, blank=True)
+    # Confirmation of the duty record (第十七条 现场签字确认): on the phone, or a signed printed form.
+    confirm_token = models.CharField(max_length=32, default=_token, unique=True, editable=False)
+    confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
+    confirmed_via = models.CharField("确认方式", max_length=12, blank=True)  # phone | paper
+    confirmed_hash = models.CharField("确认时记录哈希", max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = "人员联络"
+        verbose_name_plural = "人员联络"
+        ordering = ["duty_id", "invited_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["duty", "supervisor"], name="assignment_once_per_duty")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.duty} · {self.supervisor}"
+
+
+class DutyRecord(models.Model):
+    """《履职情况反馈表》(第十七条): what happened, each supervisor's opinion and whether it was adopted.
+    Editable until the first supervisor confirms it; a confirmation stores the record's hash."""
+
+    duty = models.OneToOneField(Duty, on_delete=models.CASCADE, related_name="record")
+    summary = models.TextField("办案活动简要情况")
+    filled_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    filled_at = models.DateTimeField("填写时间")
+
+    class Meta:
+        verbose_name = "履职情况反馈表"
+        verbose_name_plural = "履职情况反馈表"
+
+    def __str__(self) -> str:
+        return f"反馈表：{self.duty}"
+
+    @property
+    def duty_on(self) -> Any:  # read by jiandu.findings as the date the opinion arose
+        return self.duty.duty_on
+
+
+class Adoption(models.TextChoices):
+    PENDING = "pending", "待研究"
+    ADOPTED = "adopted", "采纳"
+    PARTLY = "partly", "部分采纳"
+    NOT_ADOPTED = "not_adopted", "未采纳"
+
+
+class DutyOpinion(models.Model):
+    record = models.ForeignKey(DutyRecord, on_delete=models.CASCADE, related_name="opinions")
+    supervisor = models.ForeignKey("roster.Supervisor", on_delete=models.PROTECT, related_name="+")
+    text = models.TextField("监督意见")
+    adoption = models.CharField("采纳情况", max_length=12, choices=Adoption.choices, default=Adoption.PENDING)
+    adoption_reason = models.CharField("采纳或不采纳的理由", max_length=500, blank=True)
+    # Set when the opinion is sent on to the findings workflow (jiandu.findings).
+    finding_ref = models.CharField("转办编号", max_length=40, blank=True)
+    sent_at = models.DateTimeField("转办时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "监督意见"
+        verbose_name_plural = "监督意见"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.supervisor}：{self.text[:20]}"
+
+
+class MonthlySummary(models.Model):
+    """第二十条: each month's feedback forms, summarised and forwarded by the N-th of the next month."""
+
+    programme = models.ForeignKey("roster.Programme", on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField("年")
+    month = models.PositiveSmallIntegerField("月")
+    due_on = models.DateField("截止日期")
+    sent_on = models.DateField("转送日期")
+    sent_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    duty_ids = models.JSONField("所含活动", default=list)
+
+    class Meta:
+        verbose_name = "月度汇总"
+        verbose_name_plural = "月度汇总"
+        ordering = ["-year", "-month"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "agency", "year", "month"], name="monthly_summary_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}年{self.month}月 履职情况汇总"

@@ -1,0 +1,126 @@
+"""Who can be drawn for a duty (docs/draw.md §7): the programme's supervisors, less those not in
+office, without initial training (威海 人民监督员 第二十二条), with a tie to the case (第十三条), busy
+with another duty that day, or — for a redraw — already asked (第十四条). Every exclusion is kept with
+its reason, and each candidate carries the number of duties already had this year (机会均衡, 第十一条).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from jiandu.duties.models import OPPORTUNITY, Assignment, AssignmentStatus, Duty
+from jiandu.roster.models import Relationship, RelationshipKind, Supervisor, SupervisorStatus
+
+
+def candidate_id(supervisor_id: int) -> str:
+    """The id a supervisor has in public draw records: no name, only the database number."""
+    return f"S{supervisor_id}"
+
+
+def supervisor_pk(candidate: str) -> int:
+    return int(candidate.removeprefix("S"))
+
+
+def _reason(code: str, article: str, message: str) -> dict[str, str]:
+    return {"code": code, "article": article, "message": message}
+
+
+def _norm(name: str) -> str:
+    return "".join(name.split())
+
+
+def pool_build(duty: Duty, *, exclude_contacted: bool = False) -> dict[str, Any]:
+    """The pool snapshot: {"candidates": [...], "excluded": [...], "counts": {...}}."""
+    supervisors = list(
+        Supervisor.objects.filter(programme_id=duty.programme_id).only(
+            "id", "status", "initial_training_on", "employer", "employer_org_id", "specialties", "district_id"
+        )
+    )
+    names = {_norm(p) for p in duty.parties if _norm(p)}
+    related = list(duty.related_orgs.all())
+    org_ids = {o.pk for o in related}
+    names |= {_norm(o.name) for o in related}
+
+    ties: dict[int, list[Relationship]] = {}
+    for rel in Relationship.objects.filter(supervisor__programme_id=duty.programme_id):
+        ties.setdefault(rel.supervisor_id, []).append(rel)
+
+    year_start = duty.duty_on.replace(month=1, day=1)
+    year_end = duty.duty_on.replace(month=12, day=31)
+    prior = Counter(
+        Assignment.objects.filter(
+            supervisor__programme_id=duty.programme_id,
+            status__in=OPPORTUNITY,
+            duty__duty_on__range=(year_start, year_end),
+        )
+        .exclude(duty=duty)
+        .values_list("supervisor_id", flat=True)
+    )
+    busy = set(
+        Assignment.objects.filter(
+            duty__duty_on=duty.duty_on,
+            status__in=(AssignmentStatus.INVITED, AssignmentStatus.ACCEPTED),
+        )
+        .exclude(duty=duty)
+        .values_list("supervisor_id", flat=True)
+    )
+    contacted = set(duty.assignments.values_list("supervisor_id", flat=True)) if exclude_contacted else set()
+
+    candidates: list[dict[str, Any]] = []
+    excluded: list[dict[str, Any]] = []
+    for s in supervisors:
+        reasons = []
+        if s.status != SupervisorStatus.ACTIVE:
+            reasons.append(_reason("not_active", "", f"状态为“{s.get_status_display()}”，不在任"))
+        if s.initial_training_on is None:
+            reasons.append(_reason("no_initial_training", "第二十二条", "未经初任培训，不得参与监督办案活动"))
+        if (s.employer_org_id and s.employer_org_id in org_ids) or (
+            s.employer and _norm(s.employer) in names
+        ):
+            reasons.append(_reason("conflict_own_employer", "第十三条", "本人工作单位为案件当事人或相关单位"))
+        for rel in ties.get(s.pk, []):
+            hit = (rel.organisation_id and rel.organisation_id in org_ids) or (
+                rel.name and _norm(rel.name) in names
+            )
+            if not hit:
+                continue
+            if rel.kind == RelationshipKind.RELATIVE_EMPLOYER:
+                reasons.append(
+                    _reason("conflict_relative_employer", "第十三条", "近亲属工作单位为案件当事人或相关单位")
+                )
+            elif rel.kind == RelationshipKind.OWN_EMPLOYER:
+                reasons.append(
+                    _reason("conflict_own_employer", "第十三条", "本人工作单位为案件当事人或相关单位")
+                )
+            else:
+                reasons.append(_reason("conflict_interest", "第十三条", "申报了与案件的利害关系"))
+        if s.pk in busy:
+            reasons.append(_reason("busy_same_day", "", "同日已有其他监督活动"))
+        if s.pk in contacted:
+            reasons.append(_reason("already_contacted", "第十四条", "本次活动已联络过"))
+        if reasons:
+            # One reason per code (a supervisor may be tied to the case twice over).
+            unique = list({r["code"]: r for r in reasons}.values())
+            excluded.append({"id": candidate_id(s.pk), "reasons": unique})
+            continue
+        candidates.append(
+            {
+                "id": candidate_id(s.pk),
+                "prior": prior.get(s.pk, 0),
+                "specialties": sorted(set(s.specialties or [])),
+                "local": duty.district_id is not None and s.district_id == duty.district_id,
+            }
+        )
+    excluded.sort(key=lambda e: e["id"])
+    by_code = Counter(r["code"] for e in excluded for r in e["reasons"])
+    return {
+        "candidates": candidates,
+        "excluded": excluded,
+        "counts": {
+            "programme_supervisors": len(supervisors),
+            "candidates": len(candidates),
+            "excluded": len(excluded),
+            "excluded_by_reason": dict(sorted(by_code.items())),
+        },
+    }

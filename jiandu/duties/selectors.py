@@ -1,0 +1,201 @@
+"""Reads for duties, each scoped to what the user may see (DESIGN.md "People who use it"): the bureau
+its programmes' duties, an agency its own requests, a supervisor their own invitations."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from jiandu.accounts.roles import Capability
+from jiandu.duties.models import (
+    Assignment,
+    AssignmentStatus,
+    DrawCommitment,
+    DrawRecord,
+    Duty,
+    DutyOpinion,
+    DutyStatus,
+    MonthlySummary,
+)
+from jiandu.roster.models import Programme, Supervisor
+from jiandu.rules.decision import Reason
+
+
+def duties_visible_to(user: Any) -> QuerySet[Duty]:
+    org = getattr(user, "organisation", None)
+    if not user.is_authenticated or org is None:
+        return Duty.objects.none()
+    qs = Duty.objects.select_related("programme", "agency", "district")
+    if user.can(Capability.MANAGE_PROGRAMMES) or user.can(Capability.ASSIST_PROGRAMMES):
+        return qs.filter(
+            Q(programme__organisation__path__startswith=org.path)
+            | Q(agency__path__startswith=org.path)
+            | Q(district__path__startswith=org.path)
+        )
+    if user.can(Capability.REQUEST_DUTIES):
+        return qs.filter(agency__path__startswith=org.path)
+    return Duty.objects.none()
+
+
+def duty_get(user: Any, pk: int) -> Duty:
+    duty = duties_visible_to(user).filter(pk=pk).first()
+    if duty is None:
+        raise Http404("没有这项监督活动，或无权查看")
+    return duty
+
+
+def programmes_managed_by(user: Any) -> QuerySet[Programme]:
+    if not user.can(Capability.MANAGE_PROGRAMMES) or user.organisation is None:
+        return Programme.objects.none()
+    return Programme.objects.filter(organisation__path__startswith=user.organisation.path)
+
+
+def supervisor_of(user: Any) -> Supervisor | None:
+    if not user.is_authenticated or not user.can(Capability.ACT_AS_SUPERVISOR):
+        return None
+    return Supervisor.objects.filter(user=user).first()
+
+
+def assignments_for_supervisor(user: Any) -> QuerySet[Assignment]:
+    supervisor = supervisor_of(user)
+    if supervisor is None:
+        return Assignment.objects.none()
+    return (
+        Assignment.objects.filter(supervisor=supervisor)
+        .exclude(duty__status=DutyStatus.CANCELLED)
+        .select_related("duty", "duty__agency", "duty__programme")
+        .order_by("-duty__duty_on", "-id")
+    )
+
+
+def assignment_for_supervisor(user: Any, pk: int) -> Assignment:
+    a = assignments_for_supervisor(user).filter(pk=pk).first()
+    if a is None:
+        raise Http404("没有这项邀请")
+    return a
+
+
+def opinion_get(user: Any, pk: int) -> DutyOpinion:
+    supervisor = supervisor_of(user)
+    qs = DutyOpinion.objects.select_related("record__duty__agency", "supervisor")
+    if supervisor is not None:
+        qs = qs.filter(supervisor=supervisor)
+    else:
+        qs = qs.filter(record__duty__in=duties_visible_to(user))
+    opinion = qs.filter(pk=pk).first()
+    if opinion is None:
+        raise Http404("没有这条意见")
+    return opinion
+
+
+def contact_rows(duty: Duty) -> list[Assignment]:
+    return list(duty.assignments.select_related("supervisor", "draw").order_by("invited_at", "id"))
+
+
+def draws_public() -> QuerySet[DrawRecord]:
+    """Every draw record is public (the pool carries ids, not names)."""
+    return DrawRecord.objects.select_related("duty", "duty__programme", "commitment").order_by("-id")
+
+
+def commitments_open() -> QuerySet[DrawCommitment]:
+    """Published commitments whose draw has not happened yet."""
+    return DrawCommitment.objects.filter(record__isnull=True).select_related("duty", "duty__programme")
+
+
+def reports_overdue(user: Any, *, today: dt.date) -> QuerySet[Duty]:
+    """第二十条: duties held whose report is past its due date and not sent."""
+    return duties_visible_to(user).filter(
+        status=DutyStatus.HELD, reported_on__isnull=True, report_due_on__lt=today
+    )
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    programme: Programme
+    agency: Any
+    year: int
+    month: int
+    duties: int
+    due_on: dt.date | None
+    sent: MonthlySummary | None
+    overdue: bool
+
+
+def monthly_summary_rows(user: Any, *, today: dt.date) -> list[SummaryRow]:
+    """Months with duty records, per programme and agency, with their due date and whether sent."""
+    from jiandu.duties.services import monthly_summary_due_on
+
+    groups: dict[tuple[int, int, int, int], list[Duty]] = {}
+    for duty in duties_visible_to(user).filter(record__isnull=False):
+        key = (duty.programme_id, duty.agency_id, duty.duty_on.year, duty.duty_on.month)
+        groups.setdefault(key, []).append(duty)
+    sent = {
+        (s.programme_id, s.agency_id, s.year, s.month): s
+        for s in MonthlySummary.objects.filter(agency__in={d.agency_id for ds in groups.values() for d in ds})
+    }
+    rows = []
+    for key, duties in sorted(groups.items(), key=lambda kv: (kv[0][2], kv[0][3]), reverse=True):
+        due, _ = monthly_summary_due_on(duties[0].programme, key[2], key[3])
+        done = sent.get(key)
+        rows.append(
+            SummaryRow(
+                programme=duties[0].programme,
+                agency=duties[0].agency,
+                year=key[2],
+                month=key[3],
+                duties=len(duties),
+                due_on=due,
+                sent=done,
+                overdue=done is None and due is not None and today > due,
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class ProposedAction:
+    supervisor: Supervisor
+    reasons: list[Reason]
+
+
+def attendance_of(supervisor: Supervisor) -> list[tuple[dt.date, bool, bool]]:
+    """(date, attended, excused) for every duty the supervisor accepted and whose day has been marked."""
+    rows = Assignment.objects.filter(
+        supervisor=supervisor, status__in=(AssignmentStatus.ATTENDED, AssignmentStatus.ABSENT)
+    ).values_list("duty__duty_on", "status", "excused")
+    return [(on, status == AssignmentStatus.ATTENDED, excused) for on, status, excused in rows]
+
+
+def dismissal_proposals(user: Any, *, today: dt.date) -> list[ProposedAction]:
+    """Missed duties that meet a countable dismissal ground of the programme's rulebook
+    (威海 2022 第十六条第（六）项: 连续两次以上; 万州 第十八条第（三）项: 一年内两次), as proposed
+    actions for the bureau to examine — never applied automatically."""
+    from jiandu.duties.services import rulebook_for
+    from jiandu.rules.dismissal import missed_activity_reasons
+    from jiandu.rules.rulebook import UnknownParameter
+
+    out = []
+    absent = (
+        Assignment.objects.filter(
+            status=AssignmentStatus.ABSENT,
+            excused=False,
+            supervisor__programme__in=programmes_managed_by(user),
+        )
+        .values_list("supervisor_id", flat=True)
+        .distinct()
+    )
+    for supervisor in Supervisor.objects.filter(pk__in=list(absent)).select_related("programme"):
+        book = rulebook_for(supervisor.programme)
+        if book is None:
+            continue
+        try:
+            reasons = missed_activity_reasons(book, attendance_of(supervisor), on=today)
+        except UnknownParameter:
+            continue
+        if reasons:
+            out.append(ProposedAction(supervisor=supervisor, reasons=reasons))
+    return out

@@ -1,0 +1,740 @@
+"""Writes for duties: request, draw (open → witness values → draw), contact in draw order, the day,
+the duty record and its confirmation, reports. Every write is one transaction with one audit event.
+
+Articles: 威海市人民监督员履职管理实施办法 (2024) 第十条–第二十条, 第二十二条.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from jiandu.audit.services import audit_record
+from jiandu.duties.models import (
+    ENGAGED,
+    Adoption,
+    Assignment,
+    AssignmentStatus,
+    DrawCommitment,
+    DrawRecord,
+    Duty,
+    DutyKind,
+    DutyOpinion,
+    DutyRecord,
+    DutyStatus,
+    MonthlySummary,
+)
+from jiandu.duties.pool import candidate_id, pool_build, supervisor_pk
+from jiandu.orgs.models import Organisation
+from jiandu.roster.models import Programme, Specialty
+from jiandu.rules import draw as draw_algo
+from jiandu.rules.decision import ALLOWED, REFUSED, Decision, Reason
+from jiandu.rules.rulebook import Rulebook, RulebookError, load_rulebook
+
+LEAD_PARAM = "duty.request_lead_working_days"
+MAX_WITNESS_VALUE = 200
+
+
+class DutyError(Exception):
+    """A request the duties part refuses; the message is Chinese and shown as is."""
+
+
+class RequestRefused(DutyError):
+    def __init__(self, decision: Decision) -> None:
+        self.decision = decision
+        reason = decision.reasons[0]
+        super().__init__(f"{reason.message}（{reason.article}）")
+
+
+def _now() -> dt.datetime:
+    return timezone.now()
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def rulebook_for(programme: Programme) -> Rulebook | None:
+    try:
+        return load_rulebook(programme.rulebook_id)
+    except RulebookError:
+        return None
+
+
+def calendar_for(region: str | None = None) -> Any:
+    """The working-day calendar with the overlays staff loaded (jiandu.workdays), or the built-in one
+    while that part is not there."""
+    try:
+        from jiandu.workdays.services import work_calendar
+    except ImportError:
+        from jiandu.rules.calendar import WorkCalendar
+
+        return WorkCalendar(region=region)
+    return work_calendar(region=region)
+
+
+# --------------------------------------------------------------------------------------------------
+# Requests (第十条)
+# --------------------------------------------------------------------------------------------------
+
+
+def lead_time_decide(
+    *, programme: Programme, requested_on: dt.date, duty_on: dt.date, consent: bool
+) -> Decision:
+    book = rulebook_for(programme)
+    if book is None or not book.has_param(LEAD_PARAM, requested_on):
+        rid = book.id if book else programme.rulebook_id
+        return Decision(
+            ALLOWED,
+            [Reason("request.no_lead_rule", rid, "", "本项目适用的规则未规定提前通知期限", {})],
+            rid,
+            book.version if book else "",
+        )
+    from jiandu.rules.deadlines import request_lead_decide
+
+    return request_lead_decide(
+        book, calendar_for(), requested_on=requested_on, duty_on=duty_on, consent=consent
+    )
+
+
+def programmes_for_agency(agency: Organisation) -> list[Programme]:
+    """Programmes run by an organisation at or above the agency in the tree."""
+    return [
+        p
+        for p in Programme.objects.filter(is_active=True).select_related("organisation")
+        if agency.path.startswith(p.organisation.path)
+    ]
+
+
+@dataclass(frozen=True)
+class DutyRequestData:
+    programme: Programme
+    kind: str
+    title: str
+    duty_on: dt.date
+    place: str
+    supervisors_needed: int
+    starts_at: dt.time | None = None
+    description: str = ""
+    district: Organisation | None = None
+    specialty_minimums: dict[str, int] | None = None
+    local_min: int = 0
+    cross_min: int = 0
+    parties: tuple[str, ...] = ()
+    related_orgs: tuple[Organisation, ...] = ()
+    consent: bool = False
+    consent_note: str = ""
+
+
+def _check_request(actor: Any, data: DutyRequestData, today: dt.date) -> None:
+    agency = actor.organisation
+    if agency is None or not agency.path.startswith(data.programme.organisation.path):
+        raise DutyError("只能向本单位上级主管的监督项目提出需求")
+    if data.kind not in DutyKind.values:
+        raise DutyError("请选择活动类型")
+    if not data.title.strip() or not data.place.strip():
+        raise DutyError("请填写活动名称和地点")
+    if data.duty_on <= today:
+        raise DutyError("活动日期须晚于今天")
+    if not 1 <= data.supervisors_needed <= 50:
+        raise DutyError("所需人数须在 1 至 50 人之间")
+    minimums = data.specialty_minimums or {}
+    for code, n in minimums.items():
+        if code not in Specialty.values:
+            raise DutyError(f"未知的专业领域：{code}")
+        if n < 0 or n > data.supervisors_needed:
+            raise DutyError("专业要求人数不能为负，也不能超过所需人数")
+    if data.local_min + data.cross_min > data.supervisors_needed:
+        raise DutyError("本区县与跨区县的最低人数之和不能超过所需人数")
+    if (data.local_min or data.cross_min) and data.district is None:
+        raise DutyError("要求就近或跨区履职时，须注明活动所在区县")
+    if data.consent and not data.consent_note.strip():
+        raise DutyError("按特殊情况提前三个工作日通知的，须注明司法局同意的情况（第十条第二款）")
+
+
+def duty_request(*, actor: Any, data: DutyRequestData, today: dt.date | None = None) -> Duty:
+    """The agency asks for supervisors (第十条). A late request is refused with the article and the
+    latest day it could have been made; nothing is written."""
+    today = today or _today()
+    _check_request(actor, data, today)
+    decision = lead_time_decide(
+        programme=data.programme, requested_on=today, duty_on=data.duty_on, consent=data.consent
+    )
+    if decision.outcome == REFUSED:
+        raise RequestRefused(decision)
+    book = rulebook_for(data.programme)
+    with transaction.atomic():
+        duty = Duty.objects.create(
+            programme=data.programme,
+            agency=actor.organisation,
+            requested_by=actor,
+            kind=data.kind,
+            title=data.title.strip(),
+            description=data.description.strip(),
+            duty_on=data.duty_on,
+            starts_at=data.starts_at,
+            place=data.place.strip(),
+            district=data.district,
+            supervisors_needed=data.supervisors_needed,
+            specialty_minimums={k: v for k, v in sorted((data.specialty_minimums or {}).items()) if v > 0},
+            local_min=data.local_min,
+            cross_min=data.cross_min,
+            parties=[p.strip() for p in data.parties if p.strip()],
+            consent=data.consent,
+            consent_note=data.consent_note.strip(),
+            requested_on=today,
+            lead_decision=decision.to_dict(),
+            report_due_on=_report_due(book, data.duty_on),
+        )
+        duty.related_orgs.set(data.related_orgs)
+        audit_record(actor=actor, action="duty.request", target=duty, after=duty_snapshot(duty))
+    return duty
+
+
+def _report_due(book: Rulebook | None, duty_on: dt.date) -> dt.date | None:
+    """第二十条: the agency reports within N working days after the duty."""
+    if book is None or not book.has_param("duty.report_due_working_days", duty_on):
+        return None
+    from jiandu.rules.deadlines import report_due
+
+    return report_due(book, calendar_for(), duty_on=duty_on)[0]
+
+
+def duty_snapshot(duty: Duty) -> dict[str, Any]:
+    return {
+        "programme": duty.programme_id,
+        "agency": duty.agency_id,
+        "kind": duty.kind,
+        "title": duty.title,
+        "duty_on": duty.duty_on.isoformat(),
+        "place": duty.place,
+        "supervisors_needed": duty.supervisors_needed,
+        "specialty_minimums": duty.specialty_minimums,
+        "local_min": duty.local_min,
+        "cross_min": duty.cross_min,
+        "consent": duty.consent,
+        "status": duty.status,
+        "lead": duty.lead_decision.get("outcome"),
+    }
+
+
+def duty_cancel(*, actor: Any, duty: Duty, reason: str) -> Duty:
+    if duty.status in (DutyStatus.HELD, DutyStatus.CANCELLED):
+        raise DutyError("该活动已结束或已取消")
+    if not reason.strip():
+        raise DutyError("请填写取消理由")
+    with transaction.atomic():
+        before = duty.status
+        duty.status = DutyStatus.CANCELLED
+        duty.save(update_fields=["status"])
+        audit_record(
+            actor=actor,
+            action="duty.cancel",
+            target=duty,
+            before={"status": before},
+            after={"reason": reason},
+        )
+    return duty
+
+
+# --------------------------------------------------------------------------------------------------
+# The draw (第十一条, 第十四条; docs/draw.md)
+# --------------------------------------------------------------------------------------------------
+
+
+def _engaged(duty: Duty) -> list[Assignment]:
+    return list(duty.assignments.filter(status__in=ENGAGED).select_related("supervisor"))
+
+
+def requirements_for(duty: Duty, *, k: int | None = None) -> dict[str, Any]:
+    return draw_algo.Requirements(
+        k=duty.supervisors_needed if k is None else k,
+        specialty_minimums=dict(duty.specialty_minimums),
+        local_min=duty.local_min,
+        cross_min=duty.cross_min,
+    ).to_dict()
+
+
+def draw_open(*, actor: Any, duty: Duty) -> DrawCommitment:
+    """Snapshot the pool, generate the secret seed, publish SHA-256(seed) and the pool hash.
+
+    A redraw (the order ran out, 第十四条) draws only the places still open and leaves out everyone
+    already asked for this duty."""
+    if duty.status not in (DutyStatus.REQUESTED, DutyStatus.REDRAW_NEEDED):
+        raise DutyError("当前状态不能发起抽选")
+    previous = duty.commitments.order_by("-number").first()
+    if previous is not None and not DrawRecord.objects.filter(commitment=previous).exists():
+        raise DutyError("已有公布承诺、尚未抽选的抽选")
+    redraw = duty.status == DutyStatus.REDRAW_NEEDED
+    open_places = duty.supervisors_needed - len(_engaged(duty)) if redraw else duty.supervisors_needed
+    pool = pool_build(duty, exclude_contacted=redraw)
+    pool_out, req_out, sealed = draw_algo.pool_seal(pool, requirements_for(duty, k=max(open_places, 1)))
+    seed = draw_algo.seed_new()
+    with transaction.atomic():
+        commitment = DrawCommitment.objects.create(
+            duty=duty,
+            number=(previous.number + 1) if previous else 1,
+            redraw_of=previous if redraw else None,
+            commitment=draw_algo.commitment(seed),
+            pool=pool_out,
+            requirements=req_out,
+            pool_hash=sealed,
+            seed=seed.hex(),
+            opened_by=actor,
+            opened_at=_now(),
+        )
+        duty.status = DutyStatus.DRAW_OPEN
+        duty.save(update_fields=["status"])
+        audit_record(
+            actor=actor,
+            action="duty.draw_open",
+            target=duty,
+            after={
+                "commitment": commitment.commitment,
+                "pool_hash": sealed,
+                "number": commitment.number,
+                "candidates": len(pool_out["candidates"]),
+                "excluded": len(pool_out["excluded"]),
+            },
+        )
+    return commitment
+
+
+def _clean_witnesses(witnesses: list[dict[str, str]]) -> list[dict[str, str]]:
+    out = []
+    for w in witnesses:
+        value = unicodedata.normalize("NFC", (w.get("value") or "").strip())
+        name = (w.get("name") or "").strip()
+        role = (w.get("role") or "").strip()
+        if not value and not name:
+            continue
+        if not value or not name:
+            raise DutyError("每位见证人须填写姓名和自选的值")
+        if len(value) > MAX_WITNESS_VALUE:
+            raise DutyError(f"见证值不超过 {MAX_WITNESS_VALUE} 个字符")
+        out.append({"name": name[:60], "role": role[:60], "value": value})
+    if not out:
+        raise DutyError("至少需要一名在场人员输入见证值")
+    return out
+
+
+def draw_public_meta(commitment: DrawCommitment) -> dict[str, Any]:
+    duty = commitment.duty
+    return {
+        "number": commitment.number,
+        "redraw_of": commitment.redraw_of.number if commitment.redraw_of else None,
+        "duty": {
+            "id": duty.pk,
+            "programme": duty.programme.name,
+            "rulebook": duty.programme.rulebook_id,
+            "kind": duty.kind,
+            "date": duty.duty_on.isoformat(),
+            "supervisors_needed": duty.supervisors_needed,
+        },
+        "opened_at": commitment.opened_at.isoformat(),
+    }
+
+
+def draw_perform(
+    *, actor: Any, commitment: DrawCommitment, witnesses: list[dict[str, str]], at: dt.datetime | None = None
+) -> DrawRecord:
+    """Reveal the seed, mix in the witness values, draw, seal the record, and ask the first ones in
+    order (第十二条)."""
+    clean = _clean_witnesses(witnesses)
+    if DrawRecord.objects.filter(commitment=commitment).exists():
+        raise DutyError("该次抽选已完成")
+    duty = commitment.duty
+    drawn_at = at or _now()
+    meta = draw_public_meta(commitment)
+    meta["drawn_at"] = drawn_at.isoformat()
+    record = draw_algo.record_build(
+        pool=commitment.pool,
+        requirements=commitment.requirements,
+        seed=bytes.fromhex(commitment.seed),
+        witnesses=clean,
+        meta=meta,
+    )
+    if record["pool_hash"] != commitment.pool_hash:  # the stored pool changed after publication
+        raise DutyError("候选池与公布时不一致，拒绝抽选")
+    with transaction.atomic():
+        drawn = DrawRecord.objects.create(
+            commitment=commitment,
+            duty=duty,
+            record=record,
+            record_hash=record["record_hash"],
+            drawn_by=actor,
+            drawn_at=drawn_at,
+        )
+        invited = []
+        for position, cid in enumerate(record["result"]["selected"], start=1):
+            invited.append(_invite(duty, drawn, cid, position, at=drawn_at))
+        duty.status = DutyStatus.CONTACTING if invited else DutyStatus.REDRAW_NEEDED
+        duty.save(update_fields=["status"])
+        audit_record(
+            actor=actor,
+            action="duty.draw",
+            target=duty,
+            after={
+                "draw": drawn.pk,
+                "record_hash": drawn.record_hash,
+                "selected": record["result"]["selected"],
+                "notes": [n["code"] for n in record["result"]["notes"]],
+            },
+        )
+    return drawn
+
+
+def _invite(duty: Duty, drawn: DrawRecord, cid: str, position: int, *, at: dt.datetime) -> Assignment:
+    return Assignment.objects.create(
+        duty=duty, supervisor_id=supervisor_pk(cid), draw=drawn, position=position, invited_at=at
+    )
+
+
+def _pool_candidates(drawn: DrawRecord) -> list[draw_algo.Candidate]:
+    return [draw_algo.candidate_from_dict(c) for c in drawn.record["pool"]["candidates"]]
+
+
+def _contact_next(duty: Duty, *, at: dt.datetime) -> Assignment | None:
+    """After a decline or recusal: the next in the latest draw's order (docs/draw.md §4, Replacement);
+    None and REDRAW_NEEDED when the order is exhausted (第十四条第一款)."""
+    drawn = duty.draws.order_by("-id").first()
+    if drawn is None:
+        return None
+    assignments = list(duty.assignments.all())
+    engaged = [candidate_id(a.supervisor_id) for a in assignments if a.status in ENGAGED]
+    contacted = [candidate_id(a.supervisor_id) for a in assignments]
+    requirements = draw_algo.requirements_from_dict(
+        {**drawn.record["requirements"], "k": duty.supervisors_needed}
+    )
+    nxt = draw_algo.next_to_contact(
+        drawn.order, _pool_candidates(drawn), requirements, engaged=engaged, contacted=contacted
+    )
+    if nxt is None:
+        duty.status = DutyStatus.REDRAW_NEEDED
+        duty.save(update_fields=["status"])
+        return None
+    position = drawn.order.index(nxt) + 1
+    return _invite(duty, drawn, nxt, position, at=at)
+
+
+def _refresh_status(duty: Duty) -> None:
+    if duty.status in (DutyStatus.HELD, DutyStatus.CANCELLED, DutyStatus.REDRAW_NEEDED, DutyStatus.DRAW_OPEN):
+        return
+    accepted = duty.assignments.filter(status=AssignmentStatus.ACCEPTED).count()
+    duty.status = DutyStatus.STAFFED if accepted >= duty.supervisors_needed else DutyStatus.CONTACTING
+    duty.save(update_fields=["status"])
+
+
+def _assignment_state(a: Assignment) -> dict[str, Any]:
+    return {"supervisor": a.supervisor_id, "status": a.status, "reason": a.reason}
+
+
+def assignment_respond(*, actor: Any, assignment: Assignment, accept: bool, reason: str = "") -> Assignment:
+    """The supervisor accepts or declines on the phone (第十四条第二款: 有正当理由 … 及时通知)."""
+    a = assignment
+    if getattr(getattr(actor, "supervisor", None), "pk", None) != a.supervisor_id:
+        raise DutyError("只能答复本人的监督活动邀请")
+    if a.status != AssignmentStatus.INVITED:
+        raise DutyError("该邀请已答复")
+    if not accept and not reason.strip():
+        raise DutyError("谢绝时请说明理由")
+    return _respond(actor, a, AssignmentStatus.ACCEPTED if accept else AssignmentStatus.DECLINED, reason)
+
+
+def assignment_recuse(*, actor: Any, assignment: Assignment, reason: str) -> Assignment:
+    """Recusal (第十三条): declared by the supervisor, or decided by the bureau on the agency's notice.
+    The next in draw order is asked."""
+    a = assignment
+    own = getattr(getattr(actor, "supervisor", None), "pk", None) == a.supervisor_id
+    from jiandu.accounts.roles import Capability
+
+    if not own and not actor.can(Capability.MANAGE_PROGRAMMES):
+        raise DutyError("回避由监督员本人申报，或由司法局决定")
+    if a.status not in (AssignmentStatus.INVITED, AssignmentStatus.ACCEPTED):
+        raise DutyError("当前状态不能申报回避")
+    if not reason.strip():
+        raise DutyError("请说明回避理由（第十三条）")
+    return _respond(actor, a, AssignmentStatus.RECUSED, reason)
+
+
+def _respond(actor: Any, a: Assignment, status: str, reason: str) -> Assignment:
+    at = _now()
+    with transaction.atomic():
+        duty = Duty.objects.select_for_update().get(pk=a.duty_id)
+        before = _assignment_state(a)
+        a.status = status
+        a.reason = reason.strip()[:255]
+        a.responded_at = at
+        a.save(update_fields=["status", "reason", "responded_at"])
+        nxt = None
+        if status in (AssignmentStatus.DECLINED, AssignmentStatus.RECUSED):
+            nxt = _contact_next(duty, at=at)
+        _refresh_status(duty)
+        audit_record(
+            actor=actor,
+            action=f"duty.assignment_{status}",
+            target=a,
+            before=before,
+            after={
+                **_assignment_state(a),
+                "next": nxt.supervisor_id if nxt else None,
+                "duty_status": duty.status,
+            },
+        )
+    return a
+
+
+# --------------------------------------------------------------------------------------------------
+# The day (第十六条, 第十七条)
+# --------------------------------------------------------------------------------------------------
+
+
+def attendance_record(
+    *, actor: Any, duty: Duty, present: set[int], excused: dict[int, str] | None = None
+) -> Duty:
+    """Mark who came, among those who accepted. An absence with a recorded valid excuse does not count
+    toward the missed-duty grounds (威海 2022 第十六条(六) “无故”, 万州 第十八条(三) “无正当理由”)."""
+    excused = excused or {}
+    if duty.status in (DutyStatus.CANCELLED,):
+        raise DutyError("该活动已取消")
+    if duty.duty_on > _today():
+        raise DutyError("活动当天或之后才能登记出席情况")
+    with transaction.atomic():
+        rows = list(
+            duty.assignments.filter(
+                status__in=(AssignmentStatus.ACCEPTED, AssignmentStatus.ATTENDED, AssignmentStatus.ABSENT)
+            )
+        )
+        if not rows:
+            raise DutyError("没有已接受邀请的监督员")
+        marks = {}
+        for a in rows:
+            a.status = AssignmentStatus.ATTENDED if a.pk in present else AssignmentStatus.ABSENT
+            a.excused = a.status == AssignmentStatus.ABSENT and bool(excused.get(a.pk, "").strip())
+            if a.excused:
+                a.reason = excused[a.pk].strip()[:255]
+            a.save(update_fields=["status", "excused", "reason"])
+            marks[a.supervisor_id] = {"status": a.status, "excused": a.excused}
+        duty.status = DutyStatus.HELD
+        duty.save(update_fields=["status"])
+        audit_record(actor=actor, action="duty.attendance", target=duty, after={"marks": marks})
+    return duty
+
+
+def record_content_hash(record: DutyRecord) -> str:
+    """What a supervisor confirms: the summary and every opinion with its adoption, hashed."""
+    body = {
+        "duty": record.duty_id,
+        "summary": record.summary,
+        "opinions": [
+            {
+                "supervisor": o.supervisor_id,
+                "text": o.text,
+                "adoption": o.adoption,
+                "reason": o.adoption_reason,
+            }
+            for o in record.opinions.order_by("id")
+        ],
+    }
+    return hashlib.sha256(draw_algo.canonical_json(body)).hexdigest()
+
+
+@dataclass(frozen=True)
+class OpinionData:
+    supervisor_id: int
+    text: str
+    adoption: str = Adoption.PENDING
+    adoption_reason: str = ""
+
+
+def record_save(*, actor: Any, duty: Duty, summary: str, opinions: list[OpinionData]) -> DutyRecord:
+    """The agency fills in the 履职情况反馈表 (第十七条). Once a supervisor has confirmed it, it is fixed."""
+    if duty.status != DutyStatus.HELD:
+        raise DutyError("请先登记出席情况")
+    if not summary.strip():
+        raise DutyError("请填写办案活动简要情况")
+    attended = set(
+        duty.assignments.filter(status=AssignmentStatus.ATTENDED).values_list("supervisor_id", flat=True)
+    )
+    for o in opinions:
+        if o.supervisor_id not in attended:
+            raise DutyError("只能登记出席监督员的意见")
+        if o.adoption not in Adoption.values:
+            raise DutyError("采纳情况无效")
+        if o.adoption in (Adoption.NOT_ADOPTED, Adoption.PARTLY) and not o.adoption_reason.strip():
+            raise DutyError("未采纳或部分采纳的，须说明理由（第十八条）")
+    existing = DutyRecord.objects.filter(duty=duty).first()
+    if existing is not None and duty.assignments.filter(confirmed_at__isnull=False).exists():
+        raise DutyError("监督员已签字确认，反馈表不能再修改")
+    if existing is not None and existing.opinions.filter(sent_at__isnull=False).exists():
+        raise DutyError("已有意见转办，反馈表不能再修改")
+    with transaction.atomic():
+        record = existing or DutyRecord(duty=duty)
+        record.summary = summary.strip()
+        record.filled_by = actor
+        record.filled_at = _now()
+        record.save()
+        record.opinions.all().delete()
+        for o in opinions:
+            if o.text.strip():
+                DutyOpinion.objects.create(
+                    record=record,
+                    supervisor_id=o.supervisor_id,
+                    text=o.text.strip(),
+                    adoption=o.adoption,
+                    adoption_reason=o.adoption_reason.strip(),
+                )
+        audit_record(
+            actor=actor,
+            action="duty.record_save",
+            target=record,
+            after={"hash": record_content_hash(record), "opinions": len(opinions)},
+        )
+    return record
+
+
+def record_confirm(*, actor: Any, assignment: Assignment, via: str = "phone") -> Assignment:
+    """The supervisor confirms the record (第十七条 现场签字确认): on the phone (their own), or staff
+    record that the printed form was signed."""
+    a = assignment
+    from jiandu.accounts.roles import Capability
+
+    if via == "phone":
+        if getattr(getattr(actor, "supervisor", None), "pk", None) != a.supervisor_id:
+            raise DutyError("只能确认本人的履职记录")
+    elif via == "paper":
+        if not (actor.can(Capability.REQUEST_DUTIES) or actor.can(Capability.MANAGE_PROGRAMMES)):
+            raise DutyError("纸质签字由工作人员登记")
+    else:
+        raise DutyError("确认方式无效")
+    if a.status != AssignmentStatus.ATTENDED:
+        raise DutyError("只有出席的监督员确认反馈表")
+    record = DutyRecord.objects.filter(duty_id=a.duty_id).first()
+    if record is None:
+        raise DutyError("反馈表尚未填写")
+    if a.confirmed_at is not None:
+        raise DutyError("已确认")
+    with transaction.atomic():
+        a.confirmed_at = _now()
+        a.confirmed_via = via
+        a.confirmed_hash = record_content_hash(record)
+        a.save(update_fields=["confirmed_at", "confirmed_via", "confirmed_hash"])
+        audit_record(
+            actor=actor, action="duty.record_confirm", target=a, after={"via": via, "hash": a.confirmed_hash}
+        )
+    return a
+
+
+def opinion_send_to_findings(*, actor: Any, opinion: DutyOpinion, confidential: bool = False) -> DutyOpinion:
+    """Send an opinion given at a duty on to the findings workflow (jiandu.findings), by the supervisor
+    who gave it or by the bureau; the finding's number is kept on the opinion."""
+    from django.core.exceptions import ValidationError
+
+    from jiandu.accounts.roles import Capability
+    from jiandu.findings.services import finding_create_from_duty
+
+    own = getattr(getattr(actor, "supervisor", None), "pk", None) == opinion.supervisor_id
+    if not own and not actor.can(Capability.MANAGE_PROGRAMMES):
+        raise DutyError("由提出意见的监督员本人或司法局转办")
+    if opinion.sent_at is not None:
+        raise DutyError("该意见已转办")
+    record = opinion.record
+    with transaction.atomic():
+        try:
+            finding = finding_create_from_duty(
+                actor=actor,
+                duty_record=record,
+                supervisor=opinion.supervisor,
+                agency=record.duty.agency,
+                text=opinion.text,
+                confidential=confidential,
+                title=f"{record.duty.title}：监督意见",
+            )
+        except ValidationError as exc:
+            raise DutyError("；".join(exc.messages)) from exc
+        opinion.finding_ref = str(finding.pk)
+        opinion.sent_at = _now()
+        opinion.save(update_fields=["finding_ref", "sent_at"])
+        audit_record(
+            actor=actor, action="duty.opinion_to_findings", target=opinion, after={"finding": finding.pk}
+        )
+    return opinion
+
+
+# --------------------------------------------------------------------------------------------------
+# Reports (第二十条)
+# --------------------------------------------------------------------------------------------------
+
+
+def duty_report(*, actor: Any, duty: Duty, on: dt.date | None = None) -> Duty:
+    """The agency reports on the duty to the bureau (within N working days after it)."""
+    on = on or _today()
+    if duty.status != DutyStatus.HELD or not DutyRecord.objects.filter(duty=duty).exists():
+        raise DutyError("请先登记出席情况并填写反馈表")
+    if duty.reported_on is not None:
+        raise DutyError("已通报")
+    with transaction.atomic():
+        duty.reported_on = on
+        duty.save(update_fields=["reported_on"])
+        late = duty.report_due_on is not None and on > duty.report_due_on
+        audit_record(
+            actor=actor,
+            action="duty.report",
+            target=duty,
+            after={"reported_on": on.isoformat(), "due": str(duty.report_due_on), "late": late},
+        )
+    return duty
+
+
+def monthly_summary_due_on(
+    programme: Programme, year: int, month: int
+) -> tuple[dt.date | None, Reason | None]:
+    book = rulebook_for(programme)
+    next_first = dt.date(year + (month == 12), 1 if month == 12 else month + 1, 1)
+    if book is None or not book.has_param("duty.monthly_summary_day", next_first):
+        return None, None
+    from jiandu.rules.deadlines import monthly_summary_due
+
+    return monthly_summary_due(book, year=year, month=month)
+
+
+def monthly_summary_send(
+    *, actor: Any, programme: Programme, year: int, month: int, on: dt.date | None = None
+) -> MonthlySummary:
+    """第二十条: the month's feedback forms, summarised and forwarded to the bureau."""
+    on = on or _today()
+    agency = actor.organisation
+    if not 1 <= month <= 12:
+        raise DutyError("月份无效")
+    if dt.date(year, month, 1) > on.replace(day=1):
+        raise DutyError("只能汇总已开始的月份")
+    if MonthlySummary.objects.filter(programme=programme, agency=agency, year=year, month=month).exists():
+        raise DutyError("该月已汇总转送")
+    due, _reason = monthly_summary_due_on(programme, year, month)
+    duties = Duty.objects.filter(
+        programme=programme, agency=agency, duty_on__year=year, duty_on__month=month, record__isnull=False
+    )
+    with transaction.atomic():
+        summary = MonthlySummary.objects.create(
+            programme=programme,
+            agency=agency,
+            year=year,
+            month=month,
+            due_on=due or on,
+            sent_on=on,
+            sent_by=actor,
+            duty_ids=sorted(duties.values_list("id", flat=True)),
+        )
+        audit_record(
+            actor=actor,
+            action="duty.monthly_summary",
+            target=summary,
+            after={"duties": summary.duty_ids, "due": str(due), "late": bool(due and on > due)},
+        )
+    return summary
