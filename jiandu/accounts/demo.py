@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
 from jiandu.accounts.models import User
+from jiandu.accounts.otp import DEMO_DEVICE_NAME, demo_key
 from jiandu.accounts.roles import SECOND_FACTOR_ROLES, Role
 from jiandu.accounts.services import user_create
 from jiandu.core.demo import DEMO_PASSWORD
@@ -35,6 +38,8 @@ def build(world) -> None:  # type: ignore[no-untyped-def]
             full_name=full_name,
         )
         world.users[username] = user
+        if user.needs_second_factor:
+            demo_totp_enrol(user)
         world.accounts.append(
             {
                 "username": username,
@@ -43,3 +48,20 @@ def build(world) -> None:  # type: ignore[no-untyped-def]
                 "totp": "yes" if role in SECOND_FACTOR_ROLES else "",
             }
         )
+
+
+def demo_totp_enrol(user: User) -> TOTPDevice:
+    """A confirmed TOTP device with the deterministic demo key, so `jiandu demo_totp USERNAME` can print
+    the code (demo accounts only; idempotent: the same device is kept, its key put back if changed)."""
+    key = demo_key(user.username)
+    device = TOTPDevice.objects.filter(user=user, name=DEMO_DEVICE_NAME).first()
+    if device is None:
+        return TOTPDevice.objects.create(user=user, name=DEMO_DEVICE_NAME, key=key, confirmed=True)
+    if device.key != key or not device.confirmed:
+        device.key, device.confirmed = key, True
+        device.save(update_fields=["key", "confirmed"])
+    return device
+
+
+def is_demo_account(username: str) -> bool:
+    return any(username == row[0] for row in ACCOUNTS)

@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 
 from jiandu.accounts.roles import SECOND_FACTOR_ROLES, Role, role_has
 
@@ -18,7 +22,10 @@ class User(AbstractUser):
         related_name="users",
     )
     full_name = models.CharField("姓名", max_length=60, blank=True)
-    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+    # Set whenever the password is chosen by its holder; None means "must change at next sign-in"
+    # (a temporary password set by the security admin). The default covers accounts made outside
+    # jiandu.accounts.services (fixtures, createsuperuser).
+    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True, default=timezone.now)
 
     class Meta:
         verbose_name = "账号"
@@ -33,3 +40,12 @@ class User(AbstractUser):
     @property
     def needs_second_factor(self) -> bool:
         return self.role in SECOND_FACTOR_ROLES
+
+    @property
+    def password_expired(self) -> bool:
+        """Periodic change (等保 level 3, GB/T 22239-2019 8.1.4.1 a); JIANDU_PASSWORD_MAX_AGE_DAYS=0 turns
+        the period off, a temporary password always expires."""
+        if self.password_changed_at is None:
+            return True
+        max_age = settings.JIANDU_PASSWORD_MAX_AGE_DAYS
+        return max_age > 0 and timezone.now() - self.password_changed_at > dt.timedelta(days=max_age)

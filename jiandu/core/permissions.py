@@ -1,4 +1,10 @@
-"""Capability checks for views. A refusal is a 403 and an audit event (issue #2 §7)."""
+"""Capability checks for views and services. A refusal is a 403 and an audit event (issue #2 §7).
+
+Views use `@require_capability(cap)`; services use `capability_require(actor, cap, action=...)`.
+Either way the refusal is audited as `permission.denied` before the exception leaves. Any other 403
+(a view raising PermissionDenied itself, a CSRF failure) is audited by
+jiandu.accounts.middleware.AccountPolicyMiddleware, which skips requests already audited here.
+"""
 
 from __future__ import annotations
 
@@ -7,24 +13,59 @@ from functools import wraps
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import HttpRequest, HttpResponse
 
 from jiandu.audit.models import Outcome
 from jiandu.audit.services import audit_record
+from jiandu.core.request_context import current_request
+
+# Set on the request when a denial has been audited: the event's seq, so the middleware can check
+# the event survived (a denial audited inside a transaction that then rolled back is recorded again).
+DENIAL_AUDITED_ATTR = "_jiandu_denial_seq"
+
+
+def _mark(request: Any, seq: int) -> None:
+    if request is not None:
+        setattr(request, DENIAL_AUDITED_ATTR, seq)
 
 
 def permission_denied(request: HttpRequest, *, action: str, reason: str) -> PermissionDenied:
-    audit_record(
+    event = audit_record(
         actor=request.user,
         action="permission.denied",
         target_type="url",
         target_id=request.path[:64],
         target_repr=action,
-        after={"reason": reason, "method": request.method},
+        after={"reason": reason, "method": request.method, "path": request.path[:255]},
         outcome=Outcome.DENIED,
         request=request,
     )
+    _mark(request, event.seq)
     return PermissionDenied(reason)
+
+
+def deny(actor: Any, *, action: str, reason: str, target: models.Model | None = None) -> PermissionDenied:
+    """Audit a refusal decided in a service (no request needed) and return the exception to raise."""
+    request = current_request.get()
+    event = audit_record(
+        actor=actor,
+        action="permission.denied",
+        target=target,
+        target_type="" if target is not None else "service",
+        target_repr="" if target is not None else action,
+        after={"reason": reason, "operation": action},
+        outcome=Outcome.DENIED,
+    )
+    _mark(request, event.seq)
+    return PermissionDenied(reason)
+
+
+def capability_require(
+    actor: Any, capability: str, *, action: str, target: models.Model | None = None
+) -> None:
+    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.can(capability):
+        raise deny(actor, action=action, reason=f"缺少权限：{capability}", target=target)
 
 
 def require_capability(
