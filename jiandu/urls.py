@@ -9,5 +9,7 @@ urlpatterns = [
     path("orgs/", include("jiandu.orgs.urls")),
     path("audit/", include("jiandu.audit.urls")),
     path("public/", include("jiandu.portal.urls")),
+    path("findings/", include("jiandu.findings.urls")),
+    path("inbox/", include("jiandu.notifications.urls")),
     path("", include("jiandu.core.urls")),
 ]

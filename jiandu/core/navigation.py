@@ -25,6 +25,10 @@ NAV: tuple[NavItem, ...] = (
     NavItem(_("审计日志"), "audit:list", Capability.VIEW_AUDIT),
     NavItem(_("账号管理"), "accounts:manage", Capability.MANAGE_ACCOUNTS),
     NavItem(_("系统配置"), "core:system", Capability.CONFIGURE_SYSTEM),
+    NavItem(_("监督意见"), "findings:list", Capability.ACT_AS_SUPERVISOR),
+    NavItem(_("监督意见"), "findings:list", Capability.ASSIST_PROGRAMMES),
+    NavItem(_("监督意见"), "findings:list", Capability.ANSWER_FINDINGS),
+    NavItem(_("消息"), "notifications:inbox"),
 )
 
 

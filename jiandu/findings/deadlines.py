@@ -1,0 +1,68 @@
+"""The findings' clocks, computed by the rules core from the programme's rulebook.
+
+Reply due: `jiandu.rules.deadlines.reply_due` (威海 2022 第十二条: 30 days, the last day moved off a
+rest day, 民法典 第二百零三条). A rulebook without a reply period (万州 2024 asks for 及时 handling and
+a rectification deadline, but names no number) returns None here, and the bureau sets the date when it
+forwards — the rule is not guessed.
+
+Reminder lead time is an office practice, not law, so it is a setting
+(JIANDU_FINDINGS_REMIND_DAYS, calendar days before the due date).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+
+REPLY_DAYS_PARAM = "findings.reply_days"
+DEFAULT_REMIND_DAYS = 5
+
+
+@dataclass(frozen=True)
+class ReplyClock:
+    due: dt.date
+    days: int | None
+    reason: dict[str, Any]
+
+
+def remind_days() -> int:
+    return int(getattr(settings, "JIANDU_FINDINGS_REMIND_DAYS", DEFAULT_REMIND_DAYS))
+
+
+def remind_on(due: dt.date | None) -> dt.date | None:
+    return None if due is None else due - dt.timedelta(days=remind_days())
+
+
+def rulebook_reply_clock(rulebook_id: str, *, forwarded_on: dt.date) -> ReplyClock | None:
+    """The reply due date the rulebook sets for a finding forwarded on `forwarded_on`, or None when the
+    rulebook sets no period. Raises the calendar's CalendarUnknownYear when the holiday notice for the
+    year is missing (the message names the year)."""
+    from jiandu.rules import deadlines
+    from jiandu.rules.rulebook import load_rulebook
+    from jiandu.workdays.services import work_calendar
+
+    rulebook = load_rulebook(rulebook_id)
+    if not rulebook.has_param(REPLY_DAYS_PARAM, on=forwarded_on):
+        return None
+    due, reason = deadlines.reply_due(rulebook, work_calendar(), forwarded_on=forwarded_on)
+    days = rulebook.param(REPLY_DAYS_PARAM, on=forwarded_on).value
+    reason_dict = reason.to_dict()
+    reason_dict.setdefault("rulebook_version", rulebook.version)
+    return ReplyClock(due=due, days=int(days), reason=reason_dict)
+
+
+def manual_reply_clock(*, due: dt.date, forwarded_on: dt.date, rulebook_id: str) -> ReplyClock:
+    return ReplyClock(
+        due=due,
+        days=(due - forwarded_on).days,
+        reason={
+            "code": "findings.reply_due.set_by_bureau",
+            "rulebook": rulebook_id,
+            "article": "",
+            "message": "本规则未规定答复期限，由司法行政机关转送时指定",
+            "facts": {"forwarded_on": forwarded_on.isoformat(), "due": due.isoformat()},
+        },
+    )

@@ -1,0 +1,259 @@
+"""Opinions and leads (监督意见 / 违法线索) followed until the agency answers and rectifies, and
+complaints against supervisors (举报).
+
+Reporter identity lives only on the Finding row (reporter, created_by) and on attachments
+(uploaded_by, original_name). Agency-facing code never reads those columns: it goes through
+jiandu.findings.selectors.AgencyFinding, a projection without them (威海 2022 第十四条).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from jiandu.core.fields import EncryptedTextField
+
+
+class Source(models.TextChoices):
+    OPINION = "opinion", "监督意见建议"  # 威海 2022 第十一条, 万州 第十六条第二款
+    LEAD = "lead", "违法线索"  # 威海 2022 第十一条
+    DUTY = "duty", "履职反馈意见"  # from a duty record
+    INSPECTION = "inspection", "工作检查发现"  # found by bureau staff
+
+
+class Status(models.TextChoices):
+    SUBMITTED = "submitted", "待分办"
+    FORWARDED = "forwarded", "已转送待答复"
+    INVESTIGATING = "investigating", "本局调查中"
+    RECTIFYING = "rectifying", "整改中"
+    REPLIED = "replied", "已答复待核验"
+    CLOSED = "closed", "已办结销号"
+    DECLINED = "declined", "不予处理"
+    MERGED = "merged", "已合并"
+
+
+OPEN_STATUSES = (Status.SUBMITTED, Status.FORWARDED, Status.INVESTIGATING, Status.RECTIFYING, Status.REPLIED)
+# What the agency may see at all: only what the bureau has forwarded to it.
+AGENCY_STATUSES = (Status.FORWARDED, Status.RECTIFYING, Status.REPLIED, Status.CLOSED)
+
+
+class Correction(models.TextChoices):
+    """万州 第十六条第三款: a real problem is corrected at once, or a plan with a deadline is given."""
+
+    IMMEDIATE = "immediate", "已立即纠正"
+    PLAN = "plan", "制定整改计划"
+    NONE = "none", "无需整改"
+
+
+class Finding(models.Model):
+    programme = models.ForeignKey(
+        "roster.Programme", verbose_name="监督项目", on_delete=models.PROTECT, related_name="findings"
+    )
+    agency = models.ForeignKey(
+        "orgs.Organisation", verbose_name="被监督单位", on_delete=models.PROTECT, related_name="findings"
+    )
+    source = models.CharField("来源", max_length=16, choices=Source.choices)
+    # Reporter identity: never projected to the agency (see selectors.AgencyFinding).
+    reporter = models.ForeignKey(
+        "roster.Supervisor",
+        verbose_name="提出人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="findings",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="登记人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    confidential = models.BooleanField("要求保密", default=False)  # 威海 2022 第十四条
+    # A reference to where it came from (e.g. "duties.dutyrecord:12"); hidden from the agency.
+    source_ref = models.CharField("来源记录", max_length=80, blank=True)
+    title = models.CharField("标题", max_length=120)
+    text = models.TextField("意见内容")
+    occurred_on = models.DateField("发现日期", null=True, blank=True)
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.SUBMITTED)
+    submitted_on = models.DateField("提出日期")
+
+    # Triage (万州 第十六条第二款).
+    triaged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decline_reason = models.TextField("不予处理理由", blank=True)
+    merged_into = models.ForeignKey(
+        "self", verbose_name="合并至", null=True, blank=True, on_delete=models.PROTECT, related_name="merged"
+    )
+    forwarded_on = models.DateField("转送日期", null=True, blank=True)
+    forward_note = models.TextField("转送说明", blank=True)
+
+    # The reply clock (威海 2022 第十二条: 30 days). reply_reason is the Reason (rulebook, article, facts).
+    reply_days = models.PositiveSmallIntegerField("答复期限（日）", null=True, blank=True)
+    reply_due = models.DateField("答复截止日", null=True, blank=True)
+    reply_reason = models.JSONField("期限依据", null=True, blank=True)
+    reply_remind_on = models.DateField(null=True, blank=True, editable=False)
+    reply_reminded_on = models.DateField(null=True, blank=True, editable=False)
+    reply_escalated_on = models.DateField(null=True, blank=True, editable=False)
+
+    # The agency's reply (万州 第十六条第三款).
+    replied_on = models.DateField("答复日期", null=True, blank=True)
+    reply_text = models.TextField("答复内容", blank=True)
+    adopted = models.BooleanField("是否采纳", null=True, blank=True)
+    correction = models.CharField("整改方式", max_length=16, choices=Correction.choices, blank=True)
+    rectification_plan = models.TextField("整改计划", blank=True)
+    rectify_due = models.DateField("整改期限", null=True, blank=True)
+    rectify_remind_on = models.DateField(null=True, blank=True, editable=False)
+    rectify_reminded_on = models.DateField(null=True, blank=True, editable=False)
+    rectify_escalated_on = models.DateField(null=True, blank=True, editable=False)
+    rectified_on = models.DateField("整改完成日期", null=True, blank=True)
+    rectification_report = models.TextField("整改情况", blank=True)
+
+    # Verification and the result fed back to the reporter (威海 2022 第十五条, 山西 第九条（三）).
+    closed_on = models.DateField("销号日期", null=True, blank=True)
+    result_text = models.TextField("处理结果", blank=True)
+    rating = models.PositiveSmallIntegerField("满意度评价", null=True, blank=True)
+    rating_comment = models.CharField("评价说明", max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "监督意见"
+        verbose_name_plural = "监督意见"
+        ordering = ["-submitted_on", "-id"]
+        indexes = [
+            models.Index(fields=["agency", "status"], name="finding_agency_status"),
+            # The deadline scan reads only rows still waiting for a stage (partial on PostgreSQL/SQLite).
+            models.Index(
+                fields=["status", "reply_remind_on"],
+                name="finding_scan_reply_remind",
+                condition=Q(reply_reminded_on__isnull=True),
+            ),
+            models.Index(
+                fields=["status", "reply_due"],
+                name="finding_scan_reply_overdue",
+                condition=Q(reply_escalated_on__isnull=True),
+            ),
+            models.Index(
+                fields=["status", "rectify_remind_on"],
+                name="finding_scan_rect_remind",
+                condition=Q(rectify_reminded_on__isnull=True),
+            ),
+            models.Index(
+                fields=["status", "rectify_due"],
+                name="finding_scan_rect_overdue",
+                condition=Q(rectify_escalated_on__isnull=True),
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5), name="finding_rating_1_5"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"第{self.pk}号 {self.title}"
+
+    @property
+    def number(self) -> str:
+        return f"JD-{self.pk:06d}" if self.pk else ""
+
+    def active_due(self) -> dt.date | None:
+        if self.status == Status.FORWARDED:
+            return self.reply_due
+        if self.status == Status.RECTIFYING:
+            return self.rectify_due
+        return None
+
+    def is_overdue(self, today: dt.date) -> bool:
+        due = self.active_due()
+        return due is not None and today > due
+
+
+def attachment_path(instance: FindingAttachment, filename: str) -> str:
+    # The stored name is random: the uploader's file name (often a phone's "IMG_…" or a person's
+    # name) never reaches the disk or a URL.
+    return f"findings/{instance.token}{instance.extension}"
+
+
+class FindingAttachment(models.Model):
+    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="attachments")
+    token = models.CharField(max_length=32, unique=True, editable=False)
+    extension = models.CharField(max_length=8, blank=True)
+    file = models.FileField(upload_to=attachment_path)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    # Uploader identity: staff only, never projected to the agency.
+    original_name = models.CharField("原文件名", max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "附件"
+        verbose_name_plural = "附件"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"附件 {self.pk}"
+
+
+class ComplaintStatus(models.TextChoices):
+    RECEIVED = "received", "已受理"
+    INVESTIGATING = "investigating", "调查中"
+    SUBSTANTIATED = "substantiated", "查证属实"
+    UNSUBSTANTIATED = "unsubstantiated", "查无实据"
+
+
+class ComplainantKind(models.TextChoices):
+    AGENCY = "agency", "行政执法机关"  # 威海 2022 第十三条, 万州 第十七条
+    PUBLIC = "public", "社会公众"  # 万州 第十七条
+
+
+class Complaint(models.Model):
+    """举报 against a supervisor (万州 第十七条; 威海 2022 第十三条), investigated by the bureau,
+    whose result goes back to the complainant; a proven one can ground a dismissal."""
+
+    tracking_code = models.CharField("查询码", max_length=12, unique=True)
+    complainant_kind = models.CharField("举报人类型", max_length=16, choices=ComplainantKind.choices)
+    complainant_org = models.ForeignKey(
+        "orgs.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    complainant_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    complainant_name = models.CharField("举报人姓名", max_length=60, blank=True)
+    complainant_phone = EncryptedTextField("联系电话", blank=True)
+    programme = models.ForeignKey(
+        "roster.Programme", null=True, blank=True, on_delete=models.PROTECT, related_name="complaints"
+    )
+    supervisor = models.ForeignKey(
+        "roster.Supervisor", null=True, blank=True, on_delete=models.PROTECT, related_name="complaints"
+    )
+    supervisor_name_given = models.CharField("被举报监督员", max_length=60)
+    certificate_no_given = models.CharField("证件编号", max_length=40, blank=True)
+    text = models.TextField("举报内容")
+    status = models.CharField(
+        "状态", max_length=16, choices=ComplaintStatus.choices, default=ComplaintStatus.RECEIVED
+    )
+    received_on = models.DateField("受理日期")
+    outcome = models.TextField("调查结果", blank=True)
+    concluded_on = models.DateField("办结日期", null=True, blank=True)
+    # When proven: the dismissal ground it supports (jiandu.rules.dismissal Ground code and article).
+    dismissal_ground = models.CharField("对应解聘情形", max_length=60, blank=True)
+    dismissal_article = models.CharField("条款", max_length=40, blank=True)
+    referred_to = models.CharField("移送单位", max_length=120, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "举报"
+        verbose_name_plural = "举报"
+        ordering = ["-received_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"举报 {self.tracking_code}"
