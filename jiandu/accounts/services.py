@@ -5,7 +5,8 @@ GB/T 22239-2019 8.1.4.2): the services check the capability themselves, so no ot
 (a future API, a script) can skip it. One account holds one role — the `role` column is a single
 value, so "a second role" cannot be stored at all — and a security admin cannot change, disable or
 reset its own account here, so it cannot grant itself the auditor's or system admin's powers nor
-hide its own traces. Passwords are never written to the audit trail.
+hide its own traces. Passwords are never written to the audit trail. The permission check comes before the transaction:
+a refusal's audit event must not roll back with the refused change.
 """
 
 from __future__ import annotations
@@ -62,7 +63,6 @@ def _check_role_and_org(actor: Any, role: str, organisation: Any) -> None:
         raise ValidationError({"organisation": "只能把账号设在本单位及下级单位"})
 
 
-@transaction.atomic
 def user_create(
     *,
     actor: Any,
@@ -82,17 +82,17 @@ def user_create(
     user.set_password(password)
     user.password_changed_at = None if must_change_password else timezone.now()
     user.full_clean(exclude=["password"])
-    user.save()
-    audit_record(
-        actor=actor,
-        action="account.create",
-        target=user,
-        after={**_snapshot(user), "must_change_password": must_change_password},
-    )
+    with transaction.atomic():
+        user.save()
+        audit_record(
+            actor=actor,
+            action="account.create",
+            target=user,
+            after={**_snapshot(user), "must_change_password": must_change_password},
+        )
     return user
 
 
-@transaction.atomic
 def user_update(
     *, actor: Any, user: User, role: str, organisation: Any, full_name: str, email: str = ""
 ) -> User:
@@ -102,52 +102,53 @@ def user_update(
     before = _snapshot(user)
     user.role, user.organisation, user.full_name, user.email = role, organisation, full_name, email
     user.full_clean(exclude=["password"])
-    user.save(update_fields=["role", "organisation", "full_name", "email"])
-    audit_record(actor=actor, action="account.update", target=user, before=before, after=_snapshot(user))
+    with transaction.atomic():
+        user.save(update_fields=["role", "organisation", "full_name", "email"])
+        audit_record(actor=actor, action="account.update", target=user, before=before, after=_snapshot(user))
     return user
 
 
-@transaction.atomic
 def user_set_active(*, actor: Any, user: User, active: bool) -> User:
     action = "account.reactivate" if active else "account.deactivate"
     _require_manager(actor, user, action=action)
     before = _snapshot(user)
     user.is_active = active
-    user.save(update_fields=["is_active"])
-    audit_record(actor=actor, action=action, target=user, before=before, after=_snapshot(user))
+    with transaction.atomic():
+        user.save(update_fields=["is_active"])
+        audit_record(actor=actor, action=action, target=user, before=before, after=_snapshot(user))
     return user
 
 
-@transaction.atomic
 def user_password_reset(*, actor: Any, user: User, password: str) -> User:
     """Set a temporary password; the account must choose its own at next sign-in."""
     _require_manager(actor, user, action="account.password_reset")
     validate_password(password, user)
     user.set_password(password)
     user.password_changed_at = None  # forces a change at next sign-in (AccountPolicyMiddleware)
-    user.save(update_fields=["password", "password_changed_at"])
-    audit_record(actor=actor, action="account.password_reset", target=user, after={"must_change": True})
+    with transaction.atomic():
+        user.save(update_fields=["password", "password_changed_at"])
+        audit_record(actor=actor, action="account.password_reset", target=user, after={"must_change": True})
     return user
 
 
-@transaction.atomic
 def user_unlock(*, actor: Any, user: User) -> int:
     """Lift a django-axes lockout (too many failed sign-ins) for this username."""
     _require_manager(actor, user, action="account.unlock")
-    removed = axes_reset(username=user.username)
-    audit_record(actor=actor, action="account.unlock", target=user, after={"attempts_cleared": removed})
+    with transaction.atomic():
+        removed = axes_reset(username=user.username)
+        audit_record(actor=actor, action="account.unlock", target=user, after={"attempts_cleared": removed})
     return removed
 
 
-@transaction.atomic
 def user_totp_reset(*, actor: Any, user: User) -> int:
     """Remove the account's second-factor devices (lost phone); it enrols again at next sign-in."""
     _require_manager(actor, user, action="account.totp_reset")
-    removed, _ = TOTPDevice.objects.filter(user=user).delete()
-    static, _ = StaticDevice.objects.filter(user=user).delete()
-    audit_record(
-        actor=actor, action="account.totp_reset", target=user, after={"devices_removed": removed + static}
-    )
+    with transaction.atomic():
+        removed, _ = TOTPDevice.objects.filter(user=user).delete()
+        static, _ = StaticDevice.objects.filter(user=user).delete()
+        audit_record(
+            actor=actor, action="account.totp_reset", target=user, after={"devices_removed": removed + static}
+        )
     return removed + static
 
 

@@ -5,4 +5,5 @@ from jiandu.audit import views
 app_name = "audit"
 urlpatterns = [
     path("", views.event_list, name="list"),
+    path("<int:seq>/", views.event_detail, name="detail"),
 ]
