@@ -9,6 +9,8 @@ urlpatterns = [
     path("orgs/", include("jiandu.orgs.urls")),
     path("audit/", include("jiandu.audit.urls")),
     path("public/", include("jiandu.portal.urls")),
+    path("roster/", include("jiandu.roster.urls")),
+    path("recruitment/", include("jiandu.recruitment.urls")),
     path("findings/", include("jiandu.findings.urls")),
     path("inbox/", include("jiandu.notifications.urls")),
     path("", include("jiandu.core.urls")),

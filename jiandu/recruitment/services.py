@@ -282,7 +282,7 @@ def application_submit(
             specialties=list(clean.get("specialties") or []),
             district_id=clean.get("district_id"),
             declarations={
-                "nationality": clean.get("nationality") or "CN",
+                "nationality": clean.get("nationality", "CN"),
                 "records": sorted(clean.get("records") or []),
                 "posts": sorted(clean.get("posts") or []),
             },
@@ -478,6 +478,7 @@ def objection_submit(
         raise RecruitmentError(
             f"公示期为{notice.starts_on.isoformat()}至{notice.ends_on.isoformat()}，当前不在公示期内"
         )
+    application.refresh_from_db(fields=["status"])
     if application.round_id != notice.round_id or application.status != ApplicationStatus.IN_NOTICE:
         raise RecruitmentError("请选择本公示中的拟聘人选")
     if len(text.strip()) < 5:

@@ -1,0 +1,155 @@
+"""Printable certificate (聘书) and card (监督员证) as PDF, with an embedded Chinese TrueType font and
+a QR code to the public verification page.
+
+reportlab embeds TrueType (glyf) fonts only, not the CFF-based OpenType most CJK fonts ship as. The
+font is WenQuanYi Micro Hei, shipped on PyPI by `paperang-p2-fonts-cjk` (a dependency, so `make run`
+installs it without root); Debian's fonts-wqy-microhei is used when present instead.
+"""
+
+from __future__ import annotations
+
+import io
+from functools import cache
+from pathlib import Path
+
+import segno
+from reportlab.lib.colors import HexColor
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
+
+from jiandu.roster.models import Certificate
+
+FONT = "JianduCJK"
+DEBIAN_FONTS = (
+    Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
+    Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"),
+)
+RED = HexColor("#a3161a")
+INK = HexColor("#1d2733")
+
+
+class FontMissing(RuntimeError):
+    pass
+
+
+def font_path() -> Path:
+    try:
+        import paperang_p2_fonts_cjk
+
+        packaged = Path(paperang_p2_fonts_cjk.__file__).parent / "fonts" / "wqy-microhei.ttc"
+        if packaged.exists():
+            return packaged
+    except ImportError:
+        pass
+    for path in DEBIAN_FONTS:
+        if path.exists():
+            return path
+    raise FontMissing(
+        "找不到中文 TrueType 字体：请安装 paperang-p2-fonts-cjk（pip）或 fonts-wqy-microhei（apt）"
+    )
+
+
+@cache
+def register_font() -> str:
+    pdfmetrics.registerFont(TTFont(FONT, str(font_path()), subfontIndex=0))
+    return FONT
+
+
+def qr_image(url: str) -> ImageReader:
+    buf = io.BytesIO()
+    segno.make(url, error="m").save(buf, kind="png", scale=8, border=2)
+    buf.seek(0)
+    return ImageReader(buf)
+
+
+def _centred(c: canvas.Canvas, x: float, y: float, text: str, size: float, color: object = INK) -> None:
+    c.setFont(FONT, size)
+    c.setFillColor(color)
+    c.drawCentredString(x, y, text)
+
+
+def _wrapped(c: canvas.Canvas, x: float, y: float, text: str, size: float, width: float) -> float:
+    """Draw CJK text wrapped at `width` (CJK breaks between any two characters); returns the next y."""
+    c.setFont(FONT, size)
+    c.setFillColor(INK)
+    line = ""
+    for ch in text:
+        if pdfmetrics.stringWidth(line + ch, FONT, size) > width:
+            c.drawString(x, y, line)
+            y -= size * 1.8
+            line = ch.lstrip()
+        else:
+            line += ch
+    if line:
+        c.drawString(x, y, line)
+        y -= size * 1.8
+    return y
+
+
+def certificate_pdf(cert: Certificate, verify_url: str) -> bytes:
+    register_font()
+    s = cert.supervisor
+    programme = s.programme
+    buf = io.BytesIO()
+    width, height = landscape(A4)
+    c = canvas.Canvas(buf, pagesize=(width, height))
+    c.setTitle(f"聘书 {cert.number}")
+    c.setAuthor(programme.organisation.name)
+    c.setStrokeColor(RED)
+    c.setLineWidth(4)
+    c.rect(12 * mm, 12 * mm, width - 24 * mm, height - 24 * mm)
+    c.setLineWidth(1)
+    c.rect(16 * mm, 16 * mm, width - 32 * mm, height - 32 * mm)
+    _centred(c, width / 2, height - 52 * mm, "聘　书", 40, RED)
+    body = (
+        f"兹聘请 {s.full_name} 同志为{programme.name}，"
+        f"聘期自{cert.issued_on:%Y年%m月%d日}起至{cert.valid_until:%Y年%m月%d日}止。"
+    )
+    if cert.appointment and cert.appointment.starts_on:
+        a = cert.appointment
+        body = (
+            f"兹聘请 {s.full_name} 同志为{programme.name}，"
+            f"聘期自{a.starts_on:%Y年%m月%d日}起至{a.ends_on:%Y年%m月%d日}止。"
+        )
+    _wrapped(c, 40 * mm, height - 85 * mm, "　　" + body, 18, width - 80 * mm)
+    _centred(c, width - 80 * mm, 50 * mm, programme.organisation.name, 16)
+    _centred(c, width - 80 * mm, 40 * mm, f"{cert.issued_on:%Y年%m月%d日}", 14)
+    c.setFont(FONT, 10)
+    c.drawString(30 * mm, 30 * mm, f"证书编号：{cert.number}")
+    c.drawString(30 * mm, 24 * mm, "扫描二维码查验证书")
+    c.drawImage(qr_image(verify_url), 30 * mm, 36 * mm, 32 * mm, 32 * mm)
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+CARD = (85.6 * mm, 54 * mm)  # ISO/IEC 7810 ID-1
+
+
+def card_pdf(cert: Certificate, verify_url: str) -> bytes:
+    register_font()
+    s = cert.supervisor
+    programme = s.programme
+    buf = io.BytesIO()
+    w, h = CARD
+    c = canvas.Canvas(buf, pagesize=CARD)
+    c.setTitle(f"监督员证 {cert.number}")
+    c.setFillColor(RED)
+    c.rect(0, h - 11 * mm, w, 11 * mm, stroke=0, fill=1)
+    _centred(c, w / 2, h - 7.5 * mm, programme.name + "证", 9, HexColor("#ffffff"))
+    c.setFillColor(INK)
+    c.setFont(FONT, 12)
+    c.drawString(5 * mm, h - 20 * mm, s.full_name)
+    c.setFont(FONT, 7)
+    c.drawString(5 * mm, h - 27 * mm, f"编号：{cert.number}")
+    c.drawString(5 * mm, h - 32 * mm, f"有效期至：{cert.valid_until:%Y年%m月%d日}")
+    c.drawString(5 * mm, h - 37 * mm, programme.organisation.name)
+    c.drawString(5 * mm, 4 * mm, "扫码查验")
+    c.drawImage(qr_image(verify_url), w - 29 * mm, 3 * mm, 26 * mm, 26 * mm)
+    c.showPage()
+    c.save()
+    return buf.getvalue()

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from jiandu.orgs.models import Organisation
+from jiandu.roster.models import DepartureKind, RelationshipKind, Specialty
+from jiandu.rules.catalogue import EDUCATION_LABELS
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class LeaveForm(forms.Form):
+    kind = forms.ChoiceField(label="方式", choices=DepartureKind.choices)
+    ground = forms.ChoiceField(label="依据（本项目规则列明的情形）", widget=forms.RadioSelect)
+    note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, grounds: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["ground"].choices = [  # type: ignore[attr-defined]
+            (g.code, f"{g.article}：{g.text}") for g in grounds
+        ]
+
+
+class EmployerChangeForm(forms.Form):
+    new_employer = forms.CharField(label="新工作单位", max_length=120)
+    changed_on = forms.DateField(label="变动日期", widget=DATE)
+    reported_on = forms.DateField(label="书面报告日期", widget=DATE)
+
+
+class ProfileForm(forms.Form):
+    full_name = forms.CharField(label="姓名", max_length=60)
+    phone = forms.CharField(label="手机号码", max_length=11, required=False)
+    email = forms.EmailField(label="电子邮箱", required=False)
+    education = forms.ChoiceField(
+        label="文化程度", choices=[("", "—"), *list(EDUCATION_LABELS.items())], required=False
+    )
+    political_status = forms.CharField(label="政治面貌", max_length=32, required=False)
+    position = forms.CharField(label="职务", max_length=60, required=False)
+    specialties = forms.MultipleChoiceField(
+        label="专业领域", choices=Specialty.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    district: forms.ModelChoiceField = forms.ModelChoiceField(
+        label="所在区县", queryset=Organisation.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, districts: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = districts  # type: ignore[attr-defined]
+
+
+class RelationshipForm(forms.Form):
+    kind = forms.ChoiceField(label="关系", choices=RelationshipKind.choices)
+    name = forms.CharField(label="单位或人员名称", max_length=120)
+    note = forms.CharField(label="说明", max_length=255, required=False)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="名册文件（.xlsx）")
+    dry_run = forms.BooleanField(label="仅校验，不写入", required=False)

@@ -1,0 +1,132 @@
+"""Reads of the roster, scoped to the user's organisation subtree and role.
+
+For other parts (duties, findings): `active_supervisors(programme, on=date)` is the roster a draw or
+an assignment may pick from — active, within the term, and (where the rulebook requires it,
+威海 人民监督员 第二十二条) with initial training done is left to the caller to filter on
+`initial_training_on`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from jiandu.accounts.roles import Capability
+from jiandu.audit.models import AuditEvent
+from jiandu.roster.models import EmployerChange, Programme, Supervisor, SupervisorStatus
+
+
+def programmes_visible_to(user: Any) -> QuerySet[Programme]:
+    if not getattr(user, "is_authenticated", False) or user.organisation_id is None:
+        return Programme.objects.none()
+    if not (user.can(Capability.MANAGE_PROGRAMMES) or user.can(Capability.ASSIST_PROGRAMMES)):
+        return Programme.objects.none()
+    # A programme is visible to staff of its organisation and of the organisations above it.
+    org = user.organisation
+    return (
+        Programme.objects.select_related("organisation")
+        .filter(Q(organisation__path__startswith=org.path) | Q(organisation__in=_ancestors(org)))
+        .annotate(active_count=Count("supervisors", filter=Q(supervisors__status=SupervisorStatus.ACTIVE)))
+    )
+
+
+def _ancestors(org: Any) -> list[int]:
+    out = []
+    while org.parent_id is not None:
+        org = org.parent
+        out.append(org.pk)
+    return out
+
+
+def programme_manageable_by(user: Any, programme: Programme) -> bool:
+    """Only a programme admin of the running organisation (or above it) changes a programme."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.can(Capability.MANAGE_PROGRAMMES)
+        and user.organisation_id is not None
+        and programme.organisation.path.startswith(user.organisation.path)
+    )
+
+
+def supervisors_visible_to(user: Any) -> QuerySet[Supervisor]:
+    return Supervisor.objects.filter(programme__in=programmes_visible_to(user).values("pk"))
+
+
+def active_supervisors(programme: Programme, on: dt.date | None = None) -> QuerySet[Supervisor]:
+    """The supervisors of `programme` in office on `on` (default today): status active and the date
+    within their current term. A term that has ended counts as ended even before `jiandu roster
+    expire` has recorded it (万州 第七条: 自然解聘)."""
+    on = on or dt.date.today()
+    return (
+        Supervisor.objects.filter(programme=programme, status=SupervisorStatus.ACTIVE)
+        .filter(Q(term_end__isnull=True) | Q(term_end__gte=on))
+        .filter(Q(term_start__isnull=True) | Q(term_start__lte=on))
+        .select_related("district")
+        .order_by("id")
+    )
+
+
+def late_employer_reports(programme: Programme) -> list[EmployerChange]:
+    """Employer changes reported after the rulebook's period (威海 人民监督员 第六条: 一个月内)."""
+    return [
+        c
+        for c in EmployerChange.objects.filter(supervisor__programme=programme, report_due__isnull=False)
+        .select_related("supervisor")
+        .order_by("-changed_on")
+        if c.is_late
+    ]
+
+
+def supervisor_timeline(supervisor: Supervisor) -> list[dict[str, Any]]:
+    """Every audited change to the supervisor, newest first, plus the roster import that created
+    them (recorded once for the whole file)."""
+    events = list(
+        AuditEvent.objects.filter(target_type="roster.supervisor", target_id=str(supervisor.pk)).order_by(
+            "-seq"
+        )
+    )
+    items = [
+        {
+            "at": e.occurred_at,
+            "action": e.action,
+            "label": ACTION_LABELS.get(e.action, e.action),
+            "actor": e.actor_name,
+            "outcome": e.outcome,
+            "after": e.after or {},
+        }
+        for e in events
+    ]
+    imported = supervisor.appointments.filter(kind="imported").first()
+    if imported is not None:
+        items.append(
+            {
+                "at": imported.created_at,
+                "action": "roster.import",
+                "label": ACTION_LABELS["roster.import"],
+                "actor": "",
+                "outcome": "success",
+                "after": {},
+            }
+        )
+    return items
+
+
+ACTION_LABELS = {
+    "supervisor.appoint": "聘任",
+    "supervisor.replenish": "补聘",
+    "supervisor.renew": "续聘",
+    "supervisor.resignation": "辞聘",
+    "supervisor.dismissal": "解聘",
+    "supervisor.disqualification": "免除资格",
+    "supervisor.expire": "任期届满，自然解聘",
+    "supervisor.update_profile": "修改个人信息",
+    "supervisor.employer_change": "工作单位变动",
+    "supervisor.relationship_add": "申报回避关系",
+    "supervisor.relationship_remove": "撤销回避关系",
+    "supervisor.reveal_identifiers": "查看完整身份信息",
+    "supervisor.initial_training": "完成初任培训",
+    "supervisor.link_account": "关联账号",
+    "roster.import": "名册导入",
+}

@@ -1,0 +1,40 @@
+"""Background import of a roster spreadsheet, with a progress row the page polls (htmx)."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django_tasks import task
+
+from jiandu.roster.excel import roster_import
+from jiandu.roster.models import ImportStatus, RosterImport
+
+
+@task()
+def roster_import_task(import_id: int) -> dict[str, object]:
+    job = RosterImport.objects.select_related("programme", "created_by").get(pk=import_id)
+    job.status = ImportStatus.RUNNING
+    job.save(update_fields=["status"])
+
+    def progress(done: int, total: int) -> None:
+        RosterImport.objects.filter(pk=job.pk).update(processed=done, total=total)
+
+    try:
+        with job.file.open("rb") as fh:
+            result = roster_import(
+                actor=job.created_by, programme=job.programme, file=fh, dry_run=job.dry_run, progress=progress
+            )
+    except Exception as exc:
+        job.status = ImportStatus.FAILED
+        job.errors = [{"row": 0, "message": f"导入失败：{exc}"}]
+        job.finished_at = timezone.now()
+        job.save(update_fields=["status", "errors", "finished_at"])
+        raise
+    job.refresh_from_db(fields=["processed", "total"])
+    job.total = result.total
+    job.processed = result.total
+    job.errors = [{"row": e.row, "message": e.message} for e in result.errors[:1000]]
+    job.summary = {**result.summary(), "error_count": len(result.errors)}
+    job.status = ImportStatus.DONE if result.ok else ImportStatus.FAILED
+    job.finished_at = timezone.now()
+    job.save(update_fields=["total", "processed", "errors", "summary", "status", "finished_at"])
+    return job.summary

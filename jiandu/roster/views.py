@@ -1,0 +1,423 @@
+"""Staff pages of the roster: programmes, supervisors, terms, leaving, profile, Excel, certificates."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from jiandu.accounts.roles import Capability
+from jiandu.core.permissions import permission_denied, require_capability
+from jiandu.orgs.models import Level, Organisation
+from jiandu.recruitment.services import size_bounds
+from jiandu.roster import selectors, services
+from jiandu.roster.certificates import card_pdf, certificate_pdf
+from jiandu.roster.excel import roster_export, roster_template
+from jiandu.roster.forms import EmployerChangeForm, ImportForm, LeaveForm, ProfileForm, RelationshipForm
+from jiandu.roster.models import (
+    Certificate,
+    Programme,
+    Relationship,
+    RosterImport,
+    Specialty,
+    Supervisor,
+    SupervisorStatus,
+)
+from jiandu.roster.tasks import roster_import_task
+from jiandu.rules.catalogue import EDUCATION_LABELS
+from jiandu.rules.identifiers import id_number_mask, mobile_mask
+
+
+def specialty_labels(values: list[str] | None) -> str:
+    return "、".join(Specialty(v).label for v in values or [] if v in Specialty.values)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _programme(request: HttpRequest, pk: int, *, manage: bool = False) -> Programme:
+    programme = get_object_or_404(selectors.programmes_visible_to(request.user), pk=pk)
+    if manage and not selectors.programme_manageable_by(request.user, programme):
+        raise permission_denied(request, action="roster.manage", reason="只有本项目的管理员可以办理")
+    return programme
+
+
+def _supervisor(request: HttpRequest, pk: int, *, manage: bool = False) -> Supervisor:
+    s = get_object_or_404(
+        selectors.supervisors_visible_to(request.user).select_related("programme__organisation", "district"),
+        pk=pk,
+    )
+    if manage and not selectors.programme_manageable_by(request.user, s.programme):
+        raise permission_denied(request, action="roster.manage", reason="只有本项目的管理员可以办理")
+    return s
+
+
+def _districts(programme: Programme) -> Any:
+    return Organisation.objects.filter(programme.organisation.subtree_q()).order_by("path")
+
+
+@require_capability(Capability.ASSIST_PROGRAMMES)
+def programme_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "roster/programme_list.html", {"programmes": selectors.programmes_visible_to(request.user)}
+    )
+
+
+@require_capability(Capability.ASSIST_PROGRAMMES)
+def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = _programme(request, pk)
+    today = timezone.localdate()
+    supervisors = list(programme.supervisors.select_related("district").order_by("status", "id"))
+    active = [s for s in supervisors if s.status == SupervisorStatus.ACTIVE]
+    bounds = size_bounds(programme, today)
+    size_notes = []
+    if bounds["min"] is not None and len(active) < bounds["min"].value:
+        size_notes.append(
+            {
+                "message": f"在任{len(active)}人，不足{bounds['min'].value}人，可以补聘",
+                "article": bounds["min"].article,
+            }
+        )
+    if bounds["max"] is not None and len(active) > bounds["max"].value:
+        size_notes.append(
+            {
+                "message": f"在任{len(active)}人，超过名额上限{bounds['max'].value}人",
+                "article": bounds["max"].article,
+            }
+        )
+    rows = [
+        {
+            "s": s,
+            "id_masked": id_number_mask(s.id_number) if s.id_number else "",
+            "phone_masked": mobile_mask(s.phone) if s.phone else "",
+            "expired": s.status == SupervisorStatus.ACTIVE and s.term_end is not None and s.term_end < today,
+        }
+        for s in supervisors
+    ]
+    return render(
+        request,
+        "roster/programme_detail.html",
+        {
+            "programme": programme,
+            "rows": rows,
+            "active_count": len(active),
+            "bounds": bounds,
+            "size_notes": size_notes,
+            "late": selectors.late_employer_reports(programme),
+            "rounds": programme.rounds.all()[:10],
+            "can_manage": selectors.programme_manageable_by(request.user, programme),
+            "can_full": request.user.can(Capability.VIEW_FULL_IDENTIFIERS),  # type: ignore[union-attr]
+        },
+    )
+
+
+@require_capability(Capability.ASSIST_PROGRAMMES)
+def roster_export_view(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = _programme(request, pk)
+    full = request.GET.get("full") == "1"
+    if full and not request.user.can(Capability.VIEW_FULL_IDENTIFIERS):  # type: ignore[union-attr]
+        raise permission_denied(request, action="roster.export_full", reason="没有查看完整身份信息的权限")
+    buf = io.BytesIO()
+    roster_export(actor=request.user, programme=programme, out=buf, full=full)
+    buf.seek(0)
+    name = f"roster-{programme.pk}-{timezone.localdate():%Y%m%d}{'-full' if full else ''}.xlsx"
+    return FileResponse(buf, as_attachment=True, filename=name, content_type=XLSX)  # type: ignore[return-value]
+
+
+@require_capability(Capability.ASSIST_PROGRAMMES)
+def roster_template_view(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = _programme(request, pk)
+    buf = io.BytesIO()
+    roster_template(programme=programme, out=buf)
+    buf.seek(0)
+    name = f"roster-template-{programme.pk}.xlsx"
+    return FileResponse(buf, as_attachment=True, filename=name, content_type=XLSX)  # type: ignore[return-value]
+
+
+@require_capability(Capability.MANAGE_PROGRAMMES)
+def roster_import_view(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = _programme(request, pk, manage=True)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        job = RosterImport.objects.create(
+            programme=programme,
+            file=upload,
+            filename=upload.name[:200],
+            dry_run=form.cleaned_data["dry_run"],
+            created_by=request.user,  # type: ignore[misc]
+        )
+        roster_import_task.enqueue(job.pk)
+        return redirect("roster:import_status", pk=job.pk)
+    return render(request, "roster/import.html", {"programme": programme, "form": form})
+
+
+@require_capability(Capability.MANAGE_PROGRAMMES)
+def import_status(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(RosterImport.objects.select_related("programme"), pk=pk)
+    _programme(request, job.programme_id, manage=True)
+    template = "roster/_import_progress.html" if request.htmx else "roster/import_status.html"  # type: ignore[attr-defined]
+    return render(request, template, {"job": job, "programme": job.programme})
+
+
+@require_capability(Capability.ASSIST_PROGRAMMES)
+def supervisor_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    s = _supervisor(request, pk)
+    today = timezone.localdate()
+    can_manage = selectors.programme_manageable_by(request.user, s.programme)
+    renewal = None
+    if s.status == SupervisorStatus.ACTIVE:
+        try:
+            renewal = services.renewal_check(supervisor=s, on=today)
+        except Exception as exc:  # a rulebook that cannot answer: say so, never guess
+            renewal = {"error": str(exc)}
+    return render(
+        request,
+        "roster/supervisor_detail.html",
+        {
+            "s": s,
+            "programme": s.programme,
+            "id_masked": id_number_mask(s.id_number) if s.id_number else "",
+            "phone_masked": mobile_mask(s.phone) if s.phone else "",
+            "education_label": EDUCATION_LABELS.get(s.education, s.education),
+            "specialty_labels": specialty_labels(s.specialties),
+            "appointments": s.appointments.all(),
+            "certificates": s.certificates.all(),
+            "departures": s.departures.select_related("announcement"),
+            "employer_changes": s.employer_changes.all(),
+            "relationships": s.relationships.all(),
+            "timeline": selectors.supervisor_timeline(s),
+            "renewal": renewal,
+            "can_manage": can_manage,
+            "can_full": request.user.can(Capability.VIEW_FULL_IDENTIFIERS),  # type: ignore[union-attr]
+            "employer_form": EmployerChangeForm(initial={"reported_on": today}),
+            "relationship_form": RelationshipForm(),
+        },
+    )
+
+
+@require_POST
+@require_capability(Capability.VIEW_FULL_IDENTIFIERS)
+def supervisor_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    s = _supervisor(request, pk)
+    full = services.identifiers_reveal(actor=request.user, supervisor=s)
+    return render(request, "roster/_identifiers.html", {"full": full})
+
+
+@require_POST
+@require_capability(Capability.MANAGE_PROGRAMMES)
+def supervisor_renew(request: HttpRequest, pk: int) -> HttpResponse:
+    s = _supervisor(request, pk, manage=True)
+    try:
+        services.supervisor_renew(actor=request.user, supervisor=s, on=timezone.localdate())
+    except services.RenewalRefused as exc:
+        messages.error(request, str(exc))
+    except services.RosterError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"已续聘，新任期至{s.term_end:%Y-%m-%d}，证书编号{s.certificate_no}")
+    return redirect("roster:supervisor", pk=s.pk)
+
+
+@require_capability(Capability.MANAGE_PROGRAMMES)
+def supervisor_leave(request: HttpRequest, pk: int) -> HttpResponse:
+    s = _supervisor(request, pk, manage=True)
+    today = timezone.localdate()
+    grounds = services.grounds_for(s.programme, on=today)
+    form = LeaveForm(request.POST or None, grounds=grounds)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.supervisor_leave(
+                actor=request.user,
+                supervisor=s,
+                kind=form.cleaned_data["kind"],
+                ground_code=form.cleaned_data["ground"],
+                note=form.cleaned_data["note"],
+                on=today,
+            )
+        except services.RosterError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "已办理离任，证书已收回")
+            return redirect("roster:supervisor", pk=s.pk)
+    return render(request, "roster/leave.html", {"s": s, "form": form, "programme": s.programme})
+
+
+@require_POST
+@require_capability(Capability.MANAGE_PROGRAMMES)
+def supervisor_employer(request: HttpRequest, pk: int) -> HttpResponse:
+    s = _supervisor(request, pk, manage=True)
+    form = EmployerChangeForm(request.POST)
+    if form.is_valid():
+        try:
+            change = services.employer_change_record(actor=request.user, supervisor=s, **form.cleaned_data)
+        except services.RosterError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "已登记工作单位变动" + ("（逾期报告）" if change.is_late else ""))
+    else:
+        messages.error(request, "请完整填写新工作单位、变动日期和报告日期")
+    return redirect("roster:supervisor", pk=s.pk)
+
+
+@require_capability(Capability.MANAGE_PROGRAMMES)
+def supervisor_profile(request: HttpRequest, pk: int) -> HttpResponse:
+    s = _supervisor(request, pk, manage=True)
+    return _profile_form(request, s, redirect_to=reverse("roster:supervisor", args=[s.pk]))
+
+
+def _profile_form(request: HttpRequest, s: Supervisor, *, redirect_to: str) -> HttpResponse:
+    districts = _districts(s.programme).filter(level__in=[Level.DISTRICT, Level.CITY])
+    initial = {
+        "full_name": s.full_name,
+        "phone": s.phone,
+        "email": s.email,
+        "education": s.education,
+        "political_status": s.political_status,
+        "position": s.position,
+        "specialties": s.specialties,
+        "district": s.district_id,
+    }
+    form = ProfileForm(request.POST or None, initial=initial, districts=districts)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        district = data.pop("district")
+        data["district_id"] = district.pk if district else None
+        changes = {k: v for k, v in data.items() if v != getattr(s, k)}
+        try:
+            if changes:
+                services.supervisor_update_profile(actor=request.user, supervisor=s, changes=changes)
+        except services.RosterError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "已保存")
+            return redirect(redirect_to)
+    return render(request, "roster/profile.html", {"s": s, "form": form, "programme": s.programme})
+
+
+@require_POST
+@require_capability(Capability.MANAGE_PROGRAMMES)
+def supervisor_relationship(request: HttpRequest, pk: int) -> HttpResponse:
+    s = _supervisor(request, pk, manage=True)
+    form = RelationshipForm(request.POST)
+    if form.is_valid():
+        services.relationship_add(
+            actor=request.user, supervisor=s, on=timezone.localdate(), **form.cleaned_data
+        )
+        messages.success(request, "已登记回避关系")
+    else:
+        messages.error(request, "请选择关系并填写单位或人员名称")
+    return redirect("roster:supervisor", pk=s.pk)
+
+
+@require_POST
+@require_capability(Capability.MANAGE_PROGRAMMES)
+def relationship_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    rel = get_object_or_404(Relationship, pk=pk)
+    s = _supervisor(request, rel.supervisor_id, manage=True)
+    services.relationship_remove(actor=request.user, relationship=rel)
+    return redirect("roster:supervisor", pk=s.pk)
+
+
+@require_POST
+@require_capability(Capability.MANAGE_PROGRAMMES)
+def supervisor_training(request: HttpRequest, pk: int) -> HttpResponse:
+    s = _supervisor(request, pk, manage=True)
+    services.initial_training_record(actor=request.user, supervisor=s, on=timezone.localdate())
+    return redirect("roster:supervisor", pk=s.pk)
+
+
+def _certificate(request: HttpRequest, pk: int) -> Certificate:
+    cert = get_object_or_404(
+        Certificate.objects.select_related("supervisor__programme__organisation", "appointment"), pk=pk
+    )
+    if not selectors.supervisors_visible_to(request.user).filter(pk=cert.supervisor_id).exists():
+        raise Http404
+    return cert
+
+
+def _verify_url(request: HttpRequest, cert: Certificate) -> str:
+    return request.build_absolute_uri(reverse("portal:verify", args=[cert.token]))
+
+
+@require_capability(Capability.ASSIST_PROGRAMMES)
+def certificate_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
+    cert = _certificate(request, pk)
+    pdf = certificate_pdf(cert, _verify_url(request, cert))
+    return HttpResponse(
+        pdf,
+        content_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="certificate-{cert.number}.pdf"'},
+    )
+
+
+@require_capability(Capability.ASSIST_PROGRAMMES)
+def card_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
+    cert = _certificate(request, pk)
+    pdf = card_pdf(cert, _verify_url(request, cert))
+    return HttpResponse(
+        pdf,
+        content_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="card-{cert.number}.pdf"'},
+    )
+
+
+# --- the supervisor's own profile (issue #4 §8) ------------------------------------------------
+
+
+@require_capability(Capability.ACT_AS_SUPERVISOR)
+def my_profile(request: HttpRequest) -> HttpResponse:
+    s = getattr(request.user, "supervisor", None)
+    if s is None:
+        raise Http404("本账号未关联监督员")
+    if request.method == "POST" and request.POST.get("form") == "employer":
+        form = EmployerChangeForm({**request.POST.dict(), "reported_on": timezone.localdate()})
+        if form.is_valid():
+            try:
+                services.employer_change_record(actor=request.user, supervisor=s, **form.cleaned_data)
+                messages.success(request, "已报告工作单位变动")
+            except services.RosterError as exc:
+                messages.error(request, str(exc))
+        else:
+            messages.error(request, "请填写新工作单位和变动日期")
+        return redirect("roster:me")
+    if request.method == "POST" and request.POST.get("form") == "relationship":
+        rform = RelationshipForm(request.POST)
+        if rform.is_valid():
+            services.relationship_add(
+                actor=request.user, supervisor=s, on=timezone.localdate(), **rform.cleaned_data
+            )
+            messages.success(request, "已申报回避关系")
+        return redirect("roster:me")
+    if request.method == "POST":
+        return _profile_form(request, s, redirect_to=reverse("roster:me"))
+    return render(
+        request,
+        "roster/me.html",
+        {
+            "s": s,
+            "programme": s.programme,
+            "id_masked": id_number_mask(s.id_number) if s.id_number else "",
+            "education_label": EDUCATION_LABELS.get(s.education, s.education),
+            "specialty_labels": specialty_labels(s.specialties),
+            "relationships": s.relationships.all(),
+            "certificates": s.certificates.all(),
+            "employer_form": EmployerChangeForm(),
+            "relationship_form": RelationshipForm(),
+            "profile_url": reverse("roster:me_edit"),
+        },
+    )
+
+
+@require_capability(Capability.ACT_AS_SUPERVISOR)
+def my_profile_edit(request: HttpRequest) -> HttpResponse:
+    s = getattr(request.user, "supervisor", None)
+    if s is None:
+        raise Http404("本账号未关联监督员")
+    return _profile_form(request, s, redirect_to=reverse("roster:me"))
