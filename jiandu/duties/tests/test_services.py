@@ -22,34 +22,7 @@ from jiandu.duties.models import (
 from jiandu.duties.pool import candidate_id, pool_build
 from jiandu.rules import draw as d
 
-from .conftest import MONDAY, act_as
-
-
-def request_data(programme: Any, **kw: Any) -> sv.DutyRequestData:
-    base: dict[str, Any] = {
-        "programme": programme,
-        "kind": "hearing",
-        "title": "某某案公开听证",
-        "duty_on": MONDAY + dt.timedelta(days=14),
-        "place": "威海市人民检察院听证室",
-        "supervisors_needed": 3,
-    }
-    base.update(kw)
-    return sv.DutyRequestData(**base)
-
-
-def open_and_draw(world: Any, duty: Duty, value: str = "4821") -> DrawRecord:
-    admin = world.users["weihai_admin"]
-    commitment = sv.draw_open(actor=admin, duty=duty)
-    return sv.draw_perform(
-        actor=admin, commitment=commitment, witnesses=[{"name": "张三", "role": "检察官", "value": value}]
-    )
-
-
-@pytest.fixture
-def duty(world: Any, programme: Any, roster: Any, frozen: Any) -> Duty:
-    return sv.duty_request(actor=world.users["weihai_procurator"], data=request_data(programme))
-
+from .conftest import act_as, open_and_draw, request_data
 
 # ------------------------------------------------------------------------------------------ requests
 
