@@ -298,7 +298,10 @@ RulebookLoader.add_implicit_resolver(
 
 def yaml_load(text: str) -> Any:
     """Parse rulebook/overlay YAML (YAML 1.2 booleans: on/off/yes/no stay strings)."""
-    return yaml.load(text, Loader=RulebookLoader)  # noqa: S506 — a SafeLoader subclass
+    try:
+        return yaml.load(text, Loader=RulebookLoader)  # noqa: S506 — a SafeLoader subclass
+    except ValueError as exc:  # a YYYY-MM-DD that is not a date (2027-13-01) fails inside PyYAML
+        raise RulebookError(f"文件中有无效日期：{exc}") from exc
 
 
 def _read_yaml(path: Path) -> Any:

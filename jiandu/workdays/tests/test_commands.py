@@ -1,0 +1,191 @@
+"""`jiandu rules …` and `jiandu calendar …`: JSON on stdout; bad input → a clear message, non-zero exit."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+DATA = Path(__file__).parent / "data"
+
+
+def run(*args: str) -> Any:
+    out = io.StringIO()
+    call_command(*args, stdout=out)
+    return json.loads(out.getvalue())
+
+
+def test_rules_list_and_show() -> None:
+    ids = [r["id"] for r in run("rules", "list")]
+    assert {
+        "shanxi-prison-2023",
+        "weihai-admin-2022",
+        "weihai-people-2024",
+        "wanzhou-admin-2024",
+        "ningxia-prison-2020",
+    } <= set(ids)
+    shown = run("rules", "show", "weihai-people-2024", "--on", "2026-11-22")
+    assert isinstance(shown, dict)
+    assert shown["parameters"]["duty.request_lead_working_days"] == {
+        "value": 5,
+        "rulebook": "weihai-people-2024",
+        "article": "第十条第一款",
+        "note": "在开展监督活动五个工作日前通知市司法局",
+    }
+    assert shown["parameters"]["term.years"]["rulebook"] == "national-people-2021"
+    wanzhou = run("rules", "show", "wanzhou-admin-2024", "--on", "2026-11-22")
+    assert wanzhou["parameters"]["findings.rectification_deadline_days"]["value"] is None
+
+
+def test_rules_check_passes() -> None:
+    result = run("rules", "check")
+    assert isinstance(result, dict)
+    assert result["ok"] is True
+    assert all(r["cases"] == r["cases_passed"] for r in result["rulebooks"])
+
+
+def test_rules_eligibility(tmp_path: Path) -> None:
+    person = tmp_path / "p.json"
+    person.write_text(json.dumps({"birth_date": "2004-06-01", "education": "associate"}), encoding="utf-8")
+    out = run(
+        "rules",
+        "eligibility",
+        "--rulebook",
+        "shanxi-prison-2023",
+        "--person",
+        str(person),
+        "--on",
+        "2026-11-22",
+    )
+    assert isinstance(out, dict)
+    assert out["outcome"] == "ineligible"
+    reason = out["reasons"][0]
+    assert reason["code"] == "age.below_min" and reason["article"] == "第五条第（一）项"
+    assert reason["rulebook"] == "shanxi-prison-2023" and reason["facts"]["age"] == 22
+    assert "周岁" in reason["message"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("rules", "show", "atlantis-2030"), "找不到规则"),
+        (
+            (
+                "rules",
+                "eligibility",
+                "--rulebook",
+                "shanxi-prison-2023",
+                "--person",
+                "/nonexistent.json",
+                "--on",
+                "2026-11-22",
+            ),
+            "无法读取",
+        ),
+        (("rules", "show", "shanxi-prison-2023", "--on", "2026-02-30"), "无效"),
+    ],
+)
+def test_rules_bad_input(args: tuple[str, ...], message: str) -> None:
+    with pytest.raises(CommandError, match=message):
+        call_command(*args, stdout=io.StringIO())
+
+
+def test_rules_eligibility_unknown_field(tmp_path: Path) -> None:
+    person = tmp_path / "p.json"
+    person.write_text(json.dumps({"birth_date": "1990-01-01", "shoe_size": 42}), encoding="utf-8")
+    with pytest.raises(CommandError, match="shoe_size"):
+        call_command(
+            "rules",
+            "eligibility",
+            "--rulebook",
+            "wanzhou-admin-2024",
+            "--person",
+            str(person),
+            "--on",
+            "2026-11-22",
+        )
+
+
+@pytest.mark.django_db
+def test_calendar_commands() -> None:
+    out = io.StringIO()
+    call_command("calendar", "is-working-day", "2025-10-11", stdout=out)
+    assert out.getvalue().strip() == "true"
+    assert run("calendar", "add-working-days", "2025-09-29", "5")["date"] == "2025-10-13"
+    assert run("calendar", "subtract-working-days", "2025-10-13", "5")["date"] == "2025-09-29"
+    deadline = run("calendar", "deadline", "2026-09-01", "--days", "30")
+    assert deadline == {
+        "from": "2026-09-01",
+        "days": 30,
+        "region": None,
+        "date": "2026-10-08",
+        "extended": True,
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_calendar_unknown_year_then_load() -> None:
+    with pytest.raises(CommandError, match="2027"):
+        call_command("calendar", "is-working-day", "2027-01-04", stdout=io.StringIO())
+    loaded = run("calendar", "load", str(DATA / "TEST-fictitious-2027-national.yaml"))
+    assert loaded["loaded"] is True and loaded["year"] == 2027
+    out = io.StringIO()
+    call_command("calendar", "is-working-day", "2027-01-04", stdout=out)
+    assert out.getvalue().strip() == "true"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("calendar", "is-working-day", "22/11/2026"), "YYYY-MM-DD"),
+        (("calendar", "add-working-days", "2026-01-05", "three"), "整数"),
+        (("calendar", "add-working-days", "2026-01-05", "-3"), "负数"),
+        (("calendar", "deadline", "2026-01-05", "--days", "0"), "至少为1"),
+        (("calendar", "is-working-day", "2026-01-05", "--region", "ningxia"), "6位"),
+        (("calendar", "load", "/nonexistent.yaml"), "无法读取"),
+    ],
+)
+def test_calendar_bad_input(args: tuple[str, ...], message: str) -> None:
+    with pytest.raises(CommandError, match=message):
+        call_command(*args, stdout=io.StringIO())
+
+
+def test_command_line_errors_have_no_traceback(tmp_path: Path) -> None:
+    """Through the real `jiandu` entry point: non-zero exit, a message, no traceback."""
+    env = {**os.environ, "JIANDU_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "jiandu.settings"}
+    cmd = [
+        sys.executable,
+        "-m",
+        "jiandu",
+        "rules",
+        "eligibility",
+        "--rulebook",
+        "nowhere",
+        "--person",
+        "x",
+        "--on",
+        "2026-11-22",
+    ]
+    result = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=60, check=False)
+    assert result.returncode != 0
+    assert "找不到规则" in result.stderr
+    assert "Traceback" not in result.stderr
+    ok = subprocess.run(
+        [sys.executable, "-m", "jiandu", "rules", "check"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert ok.returncode == 0, ok.stderr
+    assert json.loads(ok.stdout)["ok"] is True
