@@ -27,10 +27,10 @@ class Endpoint:
 
 def _fill(pattern: Any) -> str | None:
     if isinstance(pattern, RoutePattern):
-        route = str(pattern._route)
+        route = str(pattern)
         return ROUTE_PARAM.sub(lambda m: SAMPLES.get(m["conv"] or "str", "x"), route)
     if isinstance(pattern, RegexPattern):
-        regex = pattern._regex.lstrip("^").rstrip("$").replace("\\Z", "")
+        regex = pattern.regex.pattern.lstrip("^").rstrip("$").replace("\\Z", "")
         if "(" in regex or any(c in regex for c in "[]*+?\\"):
             return None  # a pattern we cannot fill blindly; the walk test lists it as skipped
         return regex
