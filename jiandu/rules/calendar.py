@@ -23,6 +23,10 @@ import chinese_calendar
 
 BUILTIN_FIRST_YEAR = 2004
 BUILTIN_LAST_YEAR = max(d.year for d in chinese_calendar.holidays)
+# The package's tables, read directly: chinese_calendar.is_workday() costs ~80 µs a call, a set lookup
+# well under 1 µs (a test checks both agree on every day 2004–2026).
+_BUILTIN_HOLIDAYS = frozenset(chinese_calendar.holidays)
+_BUILTIN_WORKDAYS = frozenset(chinese_calendar.workdays)
 ONE_DAY = dt.timedelta(days=1)
 # A working-day count larger than this is certainly a typing mistake (≈ 40 years).
 MAX_WORKING_DAYS = 10_000
@@ -222,7 +226,11 @@ class WorkCalendar:
             if day in national.workdays:
                 return True
             return day.weekday() < 5
-        return bool(chinese_calendar.is_workday(day))
+        if day in _BUILTIN_WORKDAYS:
+            return True
+        if day in _BUILTIN_HOLIDAYS:
+            return False
+        return day.weekday() < 5
 
     def is_rest_day(self, day: dt.date) -> bool:
         return not self.is_working_day(day)

@@ -124,6 +124,8 @@ class Rulebook:
     parent: Rulebook | None = None
     source_text: str = ""
     problems: list[str] = field(default_factory=list)
+    # (name, on) → Cited or the exception to raise: decisions look the same values up again and again.
+    _memo: dict[tuple[str, dt.date], Cited | UnknownParameter] = field(default_factory=dict, repr=False)
 
     @property
     def title(self) -> str:
@@ -151,6 +153,21 @@ class Rulebook:
         Raises UnknownParameter when the rulebook (and the ones it extends) has no such value, and
         ParameterNotStated when the text leaves the matter to another document or to judgement."""
         on = on or dt.date.today()
+        key = (name, on)
+        memo = self._memo.get(key)
+        if memo is None:
+            if len(self._memo) > 50_000:
+                self._memo.clear()
+            try:
+                memo = self._lookup(name, on)
+            except UnknownParameter as exc:
+                memo = exc
+            self._memo[key] = memo
+        if isinstance(memo, UnknownParameter):
+            raise type(memo)(memo.message)
+        return memo
+
+    def _lookup(self, name: str, on: dt.date) -> Cited:
         found = self._entries(name)
         if found is None:
             raise UnknownParameter(f"规则《{self.title}》（{self.id}）没有参数 {name}")

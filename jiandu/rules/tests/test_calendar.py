@@ -32,6 +32,15 @@ FAKE_2027 = {
 }
 
 
+def test_agrees_with_chinesecalendar_on_every_known_day() -> None:
+    import chinese_calendar
+
+    day = dt.date(2004, 1, 1)
+    while day.year <= BUILTIN_LAST_YEAR:
+        assert WorkCalendar().is_working_day(day) == chinese_calendar.is_workday(day), day
+        day += dt.timedelta(days=1)
+
+
 def test_make_up_saturday_is_a_working_day_and_holidays_are_not() -> None:
     assert CAL.is_working_day(dt.date(2025, 10, 11))  # Saturday, 国庆 调休
     assert not CAL.is_working_day(dt.date(2025, 10, 6))  # Monday, 中秋
