@@ -8,12 +8,17 @@ download the file, so the agency cannot learn the reporter from a picture (威�
 from __future__ import annotations
 
 import io
+import logging
 import secrets
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
+
+# Pillow's TIFF/EXIF reader logs every tag it parses at DEBUG — the Artist and Copyright fields, i.e.
+# the reporter's name and phone, would land in the application log. Keep that logger above DEBUG.
+logging.getLogger("PIL").setLevel(logging.INFO)
 
 MAX_FILES = 6
 MAX_BYTES = 10 * 1024 * 1024

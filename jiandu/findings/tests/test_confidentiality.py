@@ -1,0 +1,227 @@
+"""威海 2022 第十四条: a reporter who asks for confidentiality leaves no trace the agency can reach.
+
+The test plays the whole loop (submit with a photo whose EXIF and file name carry the reporter's
+identity → forward → reminders and escalation → reply → verify), then signs in as the agency's staff
+and fetches every URL in the project the resolver knows, with this finding's, its attachment's, the
+reporter's and the agency's inbox ids filled in; plus the API, the exports, the CLI scoped to that
+account, the agency's e-mails and the application log. The reporter's name (in characters and
+pinyin), phone and 身份证号 must appear nowhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import itertools
+import logging
+from typing import Any
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.urls.exceptions import NoReverseMatch
+
+from jiandu.accounts.testing import client_sign_in
+from jiandu.findings import services
+from jiandu.findings.models import Correction, Finding
+from jiandu.findings.scan import findings_deadline_scan
+from jiandu.findings.tests.conftest import REPORTER_ID, REPORTER_NAME, REPORTER_PHONE
+from jiandu.notifications.models import Notification
+
+pytestmark = pytest.mark.django_db
+PINYIN = "Ouyang Huimin"
+SECRETS = (REPORTER_NAME, REPORTER_PHONE, REPORTER_ID, PINYIN, "ouyang")
+# Public pages (the public roster) name serving supervisors by design; there a name is no link to
+# the finding, so only the phone and 身份证号 are searched for.
+PUBLIC_SECRETS = (REPORTER_PHONE, REPORTER_ID)
+NOT_FETCHED = {"accounts:logout", "set_language"}  # would end the session or only redirect
+
+
+def _photo() -> SimpleUploadedFile:
+    from PIL import Image
+
+    image = Image.new("RGB", (40, 30), (200, 30, 30))
+    exif = Image.Exif()
+    exif[0x013B] = PINYIN  # Artist
+    exif[0x8298] = f"(c) {PINYIN} {REPORTER_PHONE}"  # Copyright
+    exif[0x010E] = f"ID {REPORTER_ID}"  # ImageDescription
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif.tobytes())
+    data = out.getvalue()
+    assert PINYIN.encode() in data  # the upload really carries it
+    return SimpleUploadedFile(f"{REPORTER_NAME}_{REPORTER_PHONE}.jpg", data, content_type="image/jpeg")
+
+
+def _walk(resolvers: list[Any], namespace: str = "") -> list[tuple[str, list[str]]]:
+    """(url name, parameter names) for every named pattern in the project."""
+    found = []
+    for p in resolvers:
+        if isinstance(p, URLResolver):
+            ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
+            found += _walk(p.url_patterns, ns)
+        elif isinstance(p, URLPattern) and p.name:
+            converters = getattr(p.pattern, "converters", {}) or {}
+            params = list(converters) or list(p.pattern.regex.groupindex)
+            found.append((f"{namespace}{p.name}", params))
+    return found
+
+
+def _candidates(name: str, ints: list[int]) -> list[Any]:
+    if name in {"fmt", "format"}:
+        return ["csv", "json"]
+    if name in {"action", "slug"}:
+        return ["reply", "forward"]
+    return ints
+
+
+def _leaks(text: str, secrets: tuple[str, ...] = SECRETS) -> list[str]:
+    low = text.lower()
+    return [s for s in secrets if s.lower() in low]
+
+
+def _is_public(url: str) -> bool:
+    return not getattr(resolve(url).func, "login_required", True)
+
+
+@pytest.fixture
+def loop(
+    reporter: Any,
+    agency: Any,
+    agency_user: Any,
+    bureau_user: Any,
+    caplog: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> Finding:
+    caplog.set_level(logging.DEBUG)
+    with django_capture_on_commit_callbacks(execute=True):
+        finding = services.finding_submit(
+            actor=reporter.user,
+            supervisor=reporter,
+            agency=agency,
+            confidential=True,
+            text="3月1日在某超市检查时，执法人员未出示证件即开具罚单。",
+            uploads=[_photo()],
+            today=dt.date(2025, 3, 3),
+        )
+        finding = services.finding_forward(actor=bureau_user, finding=finding, today=dt.date(2025, 3, 3))
+        findings_deadline_scan(today=dt.date(2025, 3, 28))
+        findings_deadline_scan(today=dt.date(2025, 4, 3))
+        finding = services.finding_reply(
+            actor=agency_user,
+            finding=finding,
+            adopted=True,
+            reply_text="情况属实，已制定整改计划",
+            correction=Correction.PLAN,
+            rectification_plan="全员培训",
+            rectify_due=dt.date(2025, 5, 30),
+            today=dt.date(2025, 4, 7),
+        )
+    return finding
+
+
+def test_the_agency_sees_no_trace_of_a_confidential_reporter(
+    client: Any, loop: Finding, reporter: Any, agency_user: Any, caplog: Any
+) -> None:
+    attachment = loop.attachments.get()
+    assert attachment.original_name.startswith(REPORTER_NAME)  # staff keep it; the agency must not see it
+    inbox = list(Notification.objects.filter(recipient=agency_user).values_list("pk", flat=True))
+    assert len(inbox) >= 3  # forwarded, reminder, escalation
+    ints = sorted({loop.pk, attachment.pk, reporter.pk, reporter.user_id, *inbox})
+
+    # Another part's page that crashes must not stop the search; it is reported, not hidden.
+    client.raise_request_exception = False
+    client_sign_in(client, agency_user)
+    fetched: dict[str, int] = {}
+    leaks: dict[str, list[str]] = {}
+    with time_machine.travel(
+        dt.datetime(2025, 4, 8, 9, tzinfo=dt.timezone(dt.timedelta(hours=8))), tick=False
+    ):
+        for name, params in _walk(get_resolver().url_patterns):
+            if name in NOT_FETCHED:
+                continue
+            for values in itertools.product(*[_candidates(p, ints) for p in params]):
+                try:
+                    url = reverse(name, kwargs=dict(zip(params, values, strict=True)))
+                except NoReverseMatch:
+                    continue
+                if url in fetched:
+                    continue
+                response = client.get(url)
+                fetched[url] = response.status_code
+                body = b"".join(response.streaming_content) if response.streaming else response.content
+                text = (
+                    body.decode("utf-8", "replace")
+                    + " "
+                    + " ".join(f"{k}: {v}" for k, v in response.headers.items())
+                )
+                if found := _leaks(text, PUBLIC_SECRETS if _is_public(url) else SECRETS):
+                    leaks[url] = found
+                if body[:2] == b"\xff\xd8":  # the photo itself: no EXIF identity left in the bytes
+                    assert PINYIN.encode() not in body and REPORTER_PHONE.encode() not in body
+        # The agency really reached the finding, its photo, its inbox, the exports and the API.
+        for url in (
+            reverse("findings:detail", args=[loop.pk]),
+            reverse("findings:attachment", args=[loop.pk, attachment.pk]),
+            reverse("notifications:inbox"),
+            reverse("findings:export", args=["csv"]),
+            reverse("findings:export", args=["json"]),
+            "/api/findings/",
+            f"/api/findings/{loop.pk}",
+            "/api/notifications/",
+        ):
+            assert fetched.get(url) == 200, (url, fetched.get(url))
+        detail = client.get(reverse("findings:detail", args=[loop.pk])).content.decode()
+        assert "提出人要求保密" in detail and loop.title in detail  # still signed in, still the real page
+        assert fetched[reverse("findings:attachment", args=[loop.pk, attachment.pk])] == 200
+
+        out = io.StringIO()
+        call_command("findings", "list", "--json", "--as", agency_user.username, stdout=out)
+        assert str(loop.pk) in out.getvalue()
+        assert not _leaks(out.getvalue())
+
+    assert leaks == {}, leaks
+    assert len(fetched) > 40  # the walk really covered the project, not just this app
+    broken = sorted(url for url, status in fetched.items() if status >= 500)
+    print(f"fetched {len(fetched)} URLs as agency staff; server errors (other parts): {broken}")
+    agency_mail = [m for m in mail.outbox if agency_user.email in m.to]
+    assert agency_mail and not any(_leaks(f"{m.subject} {m.body}") for m in agency_mail)
+    logged = " ".join(r.getMessage() for when in ("setup", "call") for r in caplog.get_records(when))
+    assert logged and not _leaks(logged)
+
+
+def test_staff_still_see_who_reported(client: Any, loop: Finding, bureau_user: Any) -> None:
+    client_sign_in(client, bureau_user)
+    page = client.get(reverse("findings:detail", args=[loop.pk])).content.decode()
+    assert REPORTER_NAME in page and "提出人要求保密" in page  # confidentiality is towards the agency
+    assert REPORTER_ID not in page
+
+
+def test_a_non_confidential_reporter_is_named_to_the_agency(
+    client: Any, reporter: Any, agency: Any, agency_user: Any, bureau_user: Any
+) -> None:
+    finding = services.finding_submit(
+        actor=reporter.user, supervisor=reporter, agency=agency, text="公开提出的意见"
+    )
+    services.finding_forward(actor=bureau_user, finding=finding)
+    client_sign_in(client, agency_user)
+    page = client.get(reverse("findings:detail", args=[finding.pk])).content.decode()
+    assert f"监督员 {REPORTER_NAME}" in page
+    assert REPORTER_PHONE not in page and REPORTER_ID not in page
+
+
+def test_the_agency_cannot_reach_unforwarded_or_foreign_findings(
+    client: Any, reporter: Any, agency: Any, agency_user: Any, other_agency_user: Any, bureau_user: Any
+) -> None:
+    pending = services.finding_submit(
+        actor=reporter.user, supervisor=reporter, agency=agency, text="尚未分办"
+    )
+    client_sign_in(client, agency_user)
+    assert client.get(reverse("findings:detail", args=[pending.pk])).status_code == 404
+    services.finding_forward(actor=bureau_user, finding=pending)
+    assert client.get(reverse("findings:detail", args=[pending.pk])).status_code == 200
+    client_sign_in(client, other_agency_user)
+    assert client.get(reverse("findings:detail", args=[pending.pk])).status_code == 404
+    assert client.get(f"/api/findings/{pending.pk}").status_code == 404
