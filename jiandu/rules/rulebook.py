@@ -363,6 +363,9 @@ def load_rulebook_from(path: Path, *, root: Path | None = None) -> Rulebook:
     metadata = _read_yaml(path / "rulebook.yaml") or {}
     if not isinstance(metadata, dict):
         raise RulebookError(f"{path / 'rulebook.yaml'} 应为键值对")
+    if isinstance(metadata.get("notes"), str):
+        # A folded YAML block joins lines with a space, which Chinese text does not want.
+        metadata["notes"] = re.sub(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])", "", metadata["notes"]).strip()
     rid = str(metadata.get("id") or path.name)
     problems: list[str] = []
     if rid != path.name:
