@@ -12,6 +12,7 @@ urlpatterns = [
     path("roster/", include("jiandu.roster.urls")),
     path("recruitment/", include("jiandu.recruitment.urls")),
     path("findings/", include("jiandu.findings.urls")),
+    path("duties/", include("jiandu.duties.urls")),
     path("inbox/", include("jiandu.notifications.urls")),
     path("", include("jiandu.core.urls")),
 ]

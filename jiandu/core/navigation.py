@@ -30,6 +30,9 @@ NAV: tuple[NavItem, ...] = (
     NavItem(_("监督意见"), "findings:list", Capability.ACT_AS_SUPERVISOR),
     NavItem(_("监督意见"), "findings:list", Capability.ASSIST_PROGRAMMES),
     NavItem(_("监督意见"), "findings:list", Capability.ANSWER_FINDINGS),
+    NavItem(_("监督活动"), "duties:list", Capability.REQUEST_DUTIES),
+    NavItem(_("监督活动"), "duties:list", Capability.ASSIST_PROGRAMMES),
+    NavItem(_("我的履职"), "duties:mine", Capability.ACT_AS_SUPERVISOR),
     NavItem(_("消息"), "notifications:inbox"),
 )
 

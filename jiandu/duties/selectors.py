@@ -93,7 +93,9 @@ def opinion_get(user: Any, pk: int) -> DutyOpinion:
 
 
 def contact_rows(duty: Duty) -> list[Assignment]:
-    return list(duty.assignments.select_related("supervisor", "draw").order_by("invited_at", "id"))
+    return list(
+        duty.assignments.select_related("supervisor", "draw__commitment").order_by("invited_at", "id")
+    )
 
 
 def draws_public() -> QuerySet[DrawRecord]:

@@ -436,9 +436,13 @@ def _assignment_state(a: Assignment) -> dict[str, Any]:
 
 
 def assignment_respond(*, actor: Any, assignment: Assignment, accept: bool, reason: str = "") -> Assignment:
-    """The supervisor accepts or declines on the phone (第十四条第二款: 有正当理由 … 及时通知)."""
+    """The supervisor accepts or declines on the phone (第十四条第二款: 有正当理由 … 及时通知); or the
+    bureau, which contacts supervisors in order (第十二条), records an answer given to it by telephone."""
     a = assignment
-    if getattr(getattr(actor, "supervisor", None), "pk", None) != a.supervisor_id:
+    from jiandu.accounts.roles import Capability
+
+    own = getattr(getattr(actor, "supervisor", None), "pk", None) == a.supervisor_id
+    if not own and not actor.can(Capability.MANAGE_PROGRAMMES):
         raise DutyError("只能答复本人的监督活动邀请")
     if a.status != AssignmentStatus.INVITED:
         raise DutyError("该邀请已答复")

@@ -1,0 +1,201 @@
+"""Demo duties for the Weihai people's-supervisor programme (and missed duties in the Weihai
+administrative programme): past duties with draws, records and reports — one report overdue — and an
+upcoming duty the demo supervisor "weihai_supervisor" is invited to. Every draw goes through the real
+services, so `jiandu draw verify --all` passes on the demo data. Idempotent."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils import timezone
+
+from jiandu.duties import services as sv
+from jiandu.duties.models import AssignmentStatus, DrawRecord, Duty
+from jiandu.duties.pool import candidate_id
+from jiandu.roster.models import Programme, Supervisor
+from jiandu.rules import draw as draw_algo
+
+WITNESSES = (
+    {"name": "吴静", "role": "检察院承办检察官", "value": ""},
+    {"name": "王芳", "role": "司法局工作人员", "value": ""},
+)
+
+
+def _programme(world: Any, rulebook_id: str) -> Programme | None:
+    org = world.orgs.get("weihai_justice")
+    return Programme.objects.filter(rulebook_id=rulebook_id, organisation=org).first() if org else None
+
+
+def _at(day: dt.date, hour: int = 10) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
+
+
+def _request(world: Any, programme: Programme, *, requester: str, days: int, **kw: Any) -> Duty:
+    today = timezone.localdate()
+    duty_on = today + dt.timedelta(days=days)
+    data = sv.DutyRequestData(programme=programme, duty_on=duty_on, **kw)
+    # Requested three weeks ahead of the day, as the agency would have (第十条).
+    return sv.duty_request(actor=world.users[requester], data=data, today=duty_on - dt.timedelta(days=21))
+
+
+def _draw(
+    world: Any,
+    duty: Duty,
+    values: tuple[str, str],
+    *,
+    want: Supervisor | None = None,
+    admin: str = "weihai_admin",
+) -> DrawRecord:
+    actor = world.users[admin]
+    commitment = sv.draw_open(actor=actor, duty=duty)
+    witnesses = [dict(w, value=v) for w, v in zip(WITNESSES, values, strict=True)]
+    if want is not None:
+        # Demo only: so that the demo account has an invitation to show, the second witness value is
+        # the first of "<value>", "<value>-1", … that draws `want`. At a real draw the values come from
+        # the people present and nobody can try them out against the seed.
+        seed = bytes.fromhex(commitment.seed)
+        pool = [draw_algo.candidate_from_dict(c) for c in commitment.pool["candidates"]]
+        req = draw_algo.requirements_from_dict(commitment.requirements)
+        base = values[1]
+        for i in range(200):
+            witnesses[1]["value"] = base if i == 0 else f"{base}-{i}"
+            picked = draw_algo.draw(pool, req, seed, [w["value"] for w in witnesses]).selected
+            if candidate_id(want.pk) in picked:
+                break
+    at = _at(duty.duty_on - dt.timedelta(days=14), 15)
+    return sv.draw_perform(
+        actor=actor, commitment=commitment, witnesses=witnesses, at=min(at, timezone.now())
+    )
+
+
+def _answer_all(world: Any, duty: Duty, *, decline_first: bool = False, admin: str = "weihai_admin") -> None:
+    actor = world.users[admin]
+    first = True
+    while True:
+        pending = list(duty.assignments.filter(status=AssignmentStatus.INVITED).order_by("position"))
+        if not pending:
+            return
+        for a in pending:
+            if decline_first and first:
+                sv.assignment_respond(actor=actor, assignment=a, accept=False, reason="出差在外，无法参加")
+                first = False
+            else:
+                sv.assignment_respond(actor=actor, assignment=a, accept=True)
+
+
+def _hold(world: Any, duty: Duty, *, absent: int | None = None, summary: str, opinion: str) -> None:
+    agency = world.users["weihai_procurator"]
+    accepted = list(duty.assignments.filter(status=AssignmentStatus.ACCEPTED).order_by("position"))
+    present = {a.pk for a in accepted if a.supervisor_id != absent}
+    sv.attendance_record(actor=agency, duty=duty, present=present)
+    attended = [a for a in accepted if a.pk in present]
+    opinions = [sv.OpinionData(attended[0].supervisor_id, opinion, "adopted")] if attended else []
+    if len(attended) > 1:
+        opinions.append(
+            sv.OpinionData(
+                attended[1].supervisor_id, "建议加强释法说理", "partly", "已在答复中补充说理，其余不予采纳"
+            )
+        )
+    sv.record_save(actor=agency, duty=duty, summary=summary, opinions=opinions)
+    for a in attended:
+        a.refresh_from_db()
+        sv.record_confirm(actor=agency, assignment=a, via="paper")
+
+
+def build(world: Any) -> None:
+    programme = _programme(world, "weihai-people-2024")
+    if programme is None or "weihai_procurator" not in world.users:
+        return
+    _missed_duties(world)
+    if Duty.objects.filter(programme=programme).exists():
+        return
+    demo_supervisor = Supervisor.objects.filter(user=world.users.get("weihai_supervisor")).first()
+    common = {"place": "威海市人民检察院听证室", "district": world.orgs.get("huancui_justice")}
+
+    # 1. Five weeks ago: a public hearing, one decline and the next in order, held, reported in time.
+    past = _request(
+        world,
+        programme,
+        requester="weihai_procurator",
+        days=-35,
+        kind="hearing",
+        title="王某某故意伤害案拟不起诉公开听证",
+        supervisors_needed=3,
+        specialty_minimums={"law": 1},
+        parties=("王某某", "李某某"),
+        **common,
+    )
+    _draw(world, past, ("7316", "2025"))
+    _answer_all(world, past, decline_first=True)
+    _hold(world, past, summary="听证会按程序进行，听取了双方意见。", opinion="同意拟不起诉决定")
+    sv.duty_report(actor=world.users["weihai_procurator"], duty=past, on=past.duty_on + dt.timedelta(days=1))
+
+    # 2. Ten days ago: a 减刑/假释 review meeting, held, report not sent → flagged overdue (第二十条).
+    review = _request(
+        world,
+        programme,
+        requester="weihai_procurator",
+        days=-10,
+        kind="review_meeting",
+        title="第三季度减刑假释案件评审会",
+        supervisors_needed=2,
+        parties=("威海市某监狱",),
+        **common,
+    )
+    _draw(world, review, ("0930", "8848"))
+    _answer_all(world, review)
+    _hold(world, review, summary="评审会审议减刑假释案件12件。", opinion="建议对两起案件补充财产刑执行材料")
+
+    # 3. In ten days: a hearing the demo supervisor is invited to (accept or decline on the phone).
+    upcoming = _request(
+        world,
+        programme,
+        requester="weihai_procurator",
+        days=10,
+        kind="hearing",
+        title="张某某诈骗案羁押必要性审查听证",
+        supervisors_needed=3,
+        parties=("张某某",),
+        starts_at=dt.time(9, 30),
+        **common,
+    )
+    _draw(world, upcoming, ("5521", "6604"), want=demo_supervisor)
+
+    world.extra["duties"] = {"past": past.pk, "review": review.pk, "upcoming": upcoming.pk}
+
+
+def _missed_duties(world: Any) -> None:
+    """万州区 行政执法监督员: one supervisor missing two activities within a year without a recorded
+    excuse, so the bureau sees a proposed dismissal under 第十八条第（三）项."""
+    org = world.orgs.get("wanzhou_justice")
+    programme = Programme.objects.filter(rulebook_id="wanzhou-admin-2024", organisation=org).first()
+    if programme is None or "wanzhou_market_staff" not in world.users or "wanzhou_admin" not in world.users:
+        return
+    if Duty.objects.filter(programme=programme).exists():
+        return
+    absent: int | None = None
+    # The second is a joint inspection every supervisor in the pool is asked to, so the same person
+    # is called twice (the balance rule would otherwise spread two small duties over different people).
+    for days, title, needed in ((-60, "食品安全专项执法检查", 2), (-25, "全体监督员集中执法检查", 0)):
+        duty = _request(
+            world,
+            programme,
+            requester="wanzhou_market_staff",
+            days=days,
+            kind="inspection",
+            title=title,
+            supervisors_needed=needed or programme.supervisors.filter(status="active").count(),
+            place="重庆市万州区市场监督管理局",
+        )
+        _draw(world, duty, ("1234", title), admin="wanzhou_admin")
+        _answer_all(world, duty, admin="wanzhou_admin")
+        if absent is None:
+            first = duty.assignments.filter(status=AssignmentStatus.ACCEPTED).order_by("position").first()
+            absent = first.supervisor_id if first else None
+        accepted = duty.assignments.filter(status=AssignmentStatus.ACCEPTED)
+        sv.attendance_record(
+            actor=world.users["wanzhou_market_staff"],
+            duty=duty,
+            present={a.pk for a in accepted if a.supervisor_id != absent},
+        )

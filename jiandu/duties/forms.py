@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from jiandu.duties.models import Adoption, DutyKind
+from jiandu.orgs.models import Level, Organisation
+from jiandu.roster.models import Programme, Specialty
+
+DATE = forms.DateInput(attrs={"type": "date"})
+TIME = forms.TimeInput(attrs={"type": "time"})
+WITNESS_ROWS = 3
+
+
+class DutyRequestForm(forms.Form):
+    programme = forms.ModelChoiceField(label="监督项目", queryset=Programme.objects.none())
+    kind = forms.ChoiceField(label="活动类型", choices=DutyKind.choices)
+    title = forms.CharField(label="活动名称（案件或事项）", max_length=160)
+    description = forms.CharField(label="简要情况", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    duty_on = forms.DateField(label="活动日期", widget=DATE)
+    starts_at = forms.TimeField(label="开始时间", required=False, widget=TIME)
+    place = forms.CharField(label="地点", max_length=160)
+    district = forms.ModelChoiceField(
+        label="活动所在区县（就近/跨区的依据）", queryset=Organisation.objects.none(), required=False
+    )
+    supervisors_needed = forms.IntegerField(label="所需人数", min_value=1, max_value=50, initial=3)
+    specialties = forms.MultipleChoiceField(
+        label="专业要求（每项至少 1 人）",
+        choices=Specialty.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    local_min = forms.IntegerField(label="本区县至少（人）", min_value=0, max_value=50, initial=0)
+    cross_min = forms.IntegerField(label="跨区县至少（人）", min_value=0, max_value=50, initial=0)
+    parties = forms.CharField(
+        label="案件当事人及相关单位（每行一个，用于回避审查）",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    related_orgs = forms.ModelMultipleChoiceField(
+        label="相关单位（系统内）", queryset=Organisation.objects.none(), required=False
+    )
+    consent = forms.BooleanField(label="案件情况特殊，已经市司法局同意（第十条第二款）", required=False)
+    consent_note = forms.CharField(label="同意情况说明", max_length=255, required=False)
+
+    def __init__(self, *args: Any, programmes: list[Programme], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        ids = [p.pk for p in programmes]
+        self.fields["programme"].queryset = Programme.objects.filter(pk__in=ids)  # type: ignore[attr-defined]
+        if len(ids) == 1:
+            self.fields["programme"].initial = ids[0]
+        roots = Organisation.objects.filter(pk__in=[p.organisation_id for p in programmes])
+        area: Any = Organisation.objects.none()
+        for root in roots:
+            area = area | Organisation.objects.filter(path__startswith=root.path)
+        self.fields["district"].queryset = area.filter(level=Level.DISTRICT)  # type: ignore[attr-defined]
+        self.fields["related_orgs"].queryset = area  # type: ignore[attr-defined]
+
+
+class WitnessForm(forms.Form):
+    """The people present at the draw each type a value of their choosing (docs/draw.md §1)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for i in range(WITNESS_ROWS):
+            self.fields[f"name_{i}"] = forms.CharField(label="姓名", max_length=60, required=False)
+            self.fields[f"role_{i}"] = forms.CharField(label="身份", max_length=60, required=False)
+            self.fields[f"value_{i}"] = forms.CharField(label="自选值", max_length=200, required=False)
+
+    def witnesses(self) -> list[dict[str, str]]:
+        return [
+            {
+                "name": self.cleaned_data.get(f"name_{i}", ""),
+                "role": self.cleaned_data.get(f"role_{i}", ""),
+                "value": self.cleaned_data.get(f"value_{i}", ""),
+            }
+            for i in range(WITNESS_ROWS)
+        ]
+
+    def rows(self) -> list[tuple[Any, Any, Any]]:
+        return [(self[f"name_{i}"], self[f"role_{i}"], self[f"value_{i}"]) for i in range(WITNESS_ROWS)]
+
+
+ADOPTION_CHOICES = Adoption.choices

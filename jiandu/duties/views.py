@@ -1,0 +1,505 @@
+"""Pages for duties: staff (request, draw, contact status live, the day, reports), the supervisor's
+phone view, and the public draw records. Thin: forms → services; reads → selectors."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from jiandu.accounts.roles import Capability
+from jiandu.core.permissions import permission_denied, require_capability
+from jiandu.duties import selectors, services
+from jiandu.duties.forms import ADOPTION_CHOICES, DutyRequestForm, WitnessForm
+from jiandu.duties.models import (
+    Adoption,
+    Assignment,
+    AssignmentStatus,
+    DrawCommitment,
+    DrawRecord,
+    Duty,
+    DutyRecord,
+    DutyStatus,
+)
+from jiandu.duties.pool import supervisor_pk
+from jiandu.duties.verify import record_problems
+from jiandu.roster.models import Programme
+
+
+def _staff(request: HttpRequest) -> bool:
+    user: Any = request.user
+    return any(
+        user.can(c)
+        for c in (Capability.MANAGE_PROGRAMMES, Capability.ASSIST_PROGRAMMES, Capability.REQUEST_DUTIES)
+    )
+
+
+def _require_staff(request: HttpRequest, action: str) -> None:
+    if not _staff(request):
+        raise permission_denied(request, action=action, reason="仅工作人员可用")
+
+
+def _error(request: HttpRequest, exc: Exception) -> None:
+    messages.error(request, str(exc))
+
+
+# ------------------------------------------------------------------------------------------------ staff
+
+
+def duty_list(request: HttpRequest) -> HttpResponse:
+    _require_staff(request, "duty_list")
+    today = timezone.localdate()
+    duties = list(selectors.duties_visible_to(request.user)[:200])
+    overdue = set(selectors.reports_overdue(request.user, today=today).values_list("id", flat=True))
+    return render(
+        request,
+        "duties/list.html",
+        {
+            "duties": duties,
+            "overdue": overdue,
+            "can_request": request.user.can(Capability.REQUEST_DUTIES),  # type: ignore[union-attr]
+            "can_manage": request.user.can(Capability.MANAGE_PROGRAMMES),  # type: ignore[union-attr]
+        },
+    )
+
+
+@require_capability(Capability.REQUEST_DUTIES)
+def duty_new(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    programmes = services.programmes_for_agency(user.organisation) if user.organisation else []
+    form = DutyRequestForm(request.POST or None, programmes=programmes)
+    refusal = None
+    if request.method == "POST" and form.is_valid():
+        c = form.cleaned_data
+        data = services.DutyRequestData(
+            programme=c["programme"],
+            kind=c["kind"],
+            title=c["title"],
+            description=c["description"],
+            duty_on=c["duty_on"],
+            starts_at=c["starts_at"],
+            place=c["place"],
+            district=c["district"],
+            supervisors_needed=c["supervisors_needed"],
+            specialty_minimums=dict.fromkeys(c["specialties"], 1),
+            local_min=c["local_min"],
+            cross_min=c["cross_min"],
+            parties=tuple(line.strip() for line in c["parties"].splitlines() if line.strip()),
+            related_orgs=tuple(c["related_orgs"]),
+            consent=c["consent"],
+            consent_note=c["consent_note"],
+        )
+        try:
+            duty = services.duty_request(actor=user, data=data)
+        except services.RequestRefused as exc:
+            refusal = exc.decision
+        except services.DutyError as exc:
+            form.add_error(None, str(exc))
+        except LookupError as exc:  # CalendarUnknownYear: names the year whose notice to load
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "需求已提交，等待司法局抽选")
+            return redirect("duties:detail", duty.pk)
+    return render(request, "duties/new.html", {"form": form, "refusal": refusal, "programmes": programmes})
+
+
+def _detail_context(request: HttpRequest, duty: Duty) -> dict[str, Any]:
+    user: Any = request.user
+    commitment = duty.commitments.order_by("-number").first()
+    open_commitment = (
+        commitment if commitment and not DrawRecord.objects.filter(commitment=commitment).exists() else None
+    )
+    record = DutyRecord.objects.filter(duty=duty).first()
+    assignments = selectors.contact_rows(duty)
+    today = timezone.localdate()
+    return {
+        "duty": duty,
+        "draws": list(duty.draws.select_related("commitment").order_by("id")),
+        "open_commitment": open_commitment,
+        "witness_form": WitnessForm(),
+        "assignments": assignments,
+        "accepted": sum(
+            1 for a in assignments if a.status in (AssignmentStatus.ACCEPTED, AssignmentStatus.ATTENDED)
+        ),
+        "record": record,
+        "opinions": list(record.opinions.select_related("supervisor")) if record else [],
+        "can_manage": user.can(Capability.MANAGE_PROGRAMMES),
+        "can_agency": user.can(Capability.REQUEST_DUTIES),
+        "can_draw": user.can(Capability.MANAGE_PROGRAMMES)
+        and duty.status in (DutyStatus.REQUESTED, DutyStatus.REDRAW_NEEDED),
+        "day_reached": duty.duty_on <= today,
+        "report_overdue": duty.report_due_on is not None
+        and duty.reported_on is None
+        and duty.status == DutyStatus.HELD
+        and today > duty.report_due_on,
+        "live": duty.status in (DutyStatus.CONTACTING, DutyStatus.STAFFED, DutyStatus.REDRAW_NEEDED),
+    }
+
+
+def duty_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_staff(request, "duty_detail")
+    duty = selectors.duty_get(request.user, pk)
+    return render(request, "duties/detail.html", _detail_context(request, duty))
+
+
+def duty_contacts(request: HttpRequest, pk: int) -> HttpResponse:
+    """The contact list alone, polled by htmx so staff see answers as they come."""
+    _require_staff(request, "duty_contacts")
+    duty = selectors.duty_get(request.user, pk)
+    return render(request, "duties/_contacts.html", _detail_context(request, duty))
+
+
+@require_POST
+@require_capability(Capability.MANAGE_PROGRAMMES)
+def draw_open(request: HttpRequest, pk: int) -> HttpResponse:
+    duty = selectors.duty_get(request.user, pk)
+    try:
+        c = services.draw_open(actor=request.user, duty=duty)
+    except services.DutyError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, f"已公布承诺值 {c.commitment[:16]}…，请在场人员输入见证值")
+    return redirect("duties:detail", pk)
+
+
+@require_POST
+@require_capability(Capability.MANAGE_PROGRAMMES)
+def draw_perform(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    duty = selectors.duty_get(request.user, pk)
+    commitment = get_object_or_404(DrawCommitment, duty=duty, number=number)
+    form = WitnessForm(request.POST)
+    form.is_valid()
+    try:
+        drawn = services.draw_perform(actor=request.user, commitment=commitment, witnesses=form.witnesses())
+    except services.DutyError as exc:
+        _error(request, exc)
+    else:
+        messages.success(
+            request,
+            f"抽选完成（记录 #{drawn.pk}），已按顺序联络前 {len(drawn.record['result']['selected'])} 人",
+        )
+    return redirect("duties:detail", pk)
+
+
+@require_POST
+@require_capability(Capability.MANAGE_PROGRAMMES)
+def assignment_recuse(request: HttpRequest, pk: int, aid: int) -> HttpResponse:
+    duty = selectors.duty_get(request.user, pk)
+    a = get_object_or_404(Assignment, duty=duty, pk=aid)
+    try:
+        services.assignment_recuse(actor=request.user, assignment=a, reason=request.POST.get("reason", ""))
+    except services.DutyError as exc:
+        _error(request, exc)
+    return redirect("duties:detail", pk)
+
+
+@require_POST
+@require_capability(Capability.MANAGE_PROGRAMMES)
+def answer_record(request: HttpRequest, pk: int, aid: int) -> HttpResponse:
+    """The bureau records an answer the supervisor gave by telephone (第十二条)."""
+    duty = selectors.duty_get(request.user, pk)
+    a = get_object_or_404(Assignment, duty=duty, pk=aid)
+    try:
+        services.assignment_respond(
+            actor=request.user,
+            assignment=a,
+            accept=request.POST.get("action") == "accept",
+            reason=request.POST.get("reason", ""),
+        )
+    except services.DutyError as exc:
+        _error(request, exc)
+    return redirect("duties:detail", pk)
+
+
+@require_POST
+def attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_staff(request, "attendance")
+    duty = selectors.duty_get(request.user, pk)
+    present = {int(v) for v in request.POST.getlist("present") if v.isdigit()}
+    excused = {
+        int(k.removeprefix("excuse_")): request.POST.get(k, "")
+        for k in request.POST
+        if k.startswith("excuse_") and k.removeprefix("excuse_").isdigit() and request.POST.get(k, "").strip()
+    }
+    try:
+        services.attendance_record(actor=request.user, duty=duty, present=present, excused=excused)
+    except services.DutyError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, "出席情况已登记")
+    return redirect("duties:detail", pk)
+
+
+def record_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """《履职情况反馈表》 (第十七条), filled by the agency."""
+    if not request.user.can(Capability.REQUEST_DUTIES):  # type: ignore[union-attr]
+        raise permission_denied(request, action="record_edit", reason="反馈表由人民检察院办案部门填写")
+    duty = selectors.duty_get(request.user, pk)
+    attended = list(duty.assignments.filter(status=AssignmentStatus.ATTENDED).select_related("supervisor"))
+    record = DutyRecord.objects.filter(duty=duty).first()
+    existing = {o.supervisor_id: o for o in record.opinions.all()} if record else {}
+    if request.method == "POST":
+        opinions = [
+            services.OpinionData(
+                supervisor_id=a.supervisor_id,
+                text=request.POST.get(f"opinion_{a.supervisor_id}", ""),
+                adoption=request.POST.get(f"adoption_{a.supervisor_id}", Adoption.PENDING),
+                adoption_reason=request.POST.get(f"reason_{a.supervisor_id}", ""),
+            )
+            for a in attended
+        ]
+        try:
+            services.record_save(
+                actor=request.user, duty=duty, summary=request.POST.get("summary", ""), opinions=opinions
+            )
+        except services.DutyError as exc:
+            _error(request, exc)
+        else:
+            messages.success(request, "反馈表已保存，请出席的监督员签字确认")
+            return redirect("duties:detail", pk)
+    rows = [
+        {
+            "assignment": a,
+            "opinion": existing.get(a.supervisor_id),
+            "text": request.POST.get(f"opinion_{a.supervisor_id}")
+            or (existing[a.supervisor_id].text if a.supervisor_id in existing else ""),
+        }
+        for a in attended
+    ]
+    return render(
+        request,
+        "duties/record_edit.html",
+        {"duty": duty, "record": record, "rows": rows, "adoption_choices": ADOPTION_CHOICES},
+    )
+
+
+def _qr_svg(url: str) -> str:
+    out = io.BytesIO()
+    segno.make(url, error="m").save(out, kind="svg", scale=3, xmldecl=False, svgns=True)
+    return out.getvalue().decode()
+
+
+def record_print(request: HttpRequest, pk: int) -> HttpResponse:
+    """The printable form: one signature line and QR code per attending supervisor; the QR opens the
+    record on the supervisor's phone to confirm."""
+    _require_staff(request, "record_print")
+    duty = selectors.duty_get(request.user, pk)
+    record = DutyRecord.objects.filter(duty=duty).first()
+    if record is None:
+        raise Http404("反馈表尚未填写")
+    rows = []
+    for a in duty.assignments.filter(status=AssignmentStatus.ATTENDED).select_related("supervisor"):
+        url = request.build_absolute_uri(reverse("duties:confirm_token", args=[a.confirm_token]))
+        rows.append({"assignment": a, "qr": _qr_svg(url), "url": url})
+    return render(
+        request,
+        "duties/record_print.html",
+        {
+            "duty": duty,
+            "record": record,
+            "opinions": record.opinions.select_related("supervisor"),
+            "rows": rows,
+        },
+    )
+
+
+@require_POST
+def record_paper(request: HttpRequest, pk: int, aid: int) -> HttpResponse:
+    _require_staff(request, "record_paper")
+    duty = selectors.duty_get(request.user, pk)
+    a = get_object_or_404(Assignment, duty=duty, pk=aid)
+    try:
+        services.record_confirm(actor=request.user, assignment=a, via="paper")
+    except services.DutyError as exc:
+        _error(request, exc)
+    return redirect("duties:detail", pk)
+
+
+@require_POST
+@require_capability(Capability.REQUEST_DUTIES)
+def report_send(request: HttpRequest, pk: int) -> HttpResponse:
+    duty = selectors.duty_get(request.user, pk)
+    try:
+        services.duty_report(actor=request.user, duty=duty)
+    except services.DutyError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, "已向司法局通报履职情况")
+    return redirect("duties:detail", pk)
+
+
+def summaries(request: HttpRequest) -> HttpResponse:
+    """第二十条: monthly summaries by the 5th, overdue ones flagged."""
+    _require_staff(request, "summaries")
+    user: Any = request.user
+    today = timezone.localdate()
+    if request.method == "POST":
+        if not user.can(Capability.REQUEST_DUTIES):
+            raise permission_denied(request, action="summary_send", reason="由人民检察院汇总转送")
+        programme = get_object_or_404(Programme, pk=request.POST.get("programme", "0"))
+        try:
+            services.monthly_summary_send(
+                actor=user,
+                programme=programme,
+                year=int(request.POST.get("year", "0")),
+                month=int(request.POST.get("month", "0")),
+            )
+        except (services.DutyError, ValueError) as exc:
+            _error(request, exc)
+        else:
+            messages.success(request, "月度汇总已转送")
+        return redirect("duties:summaries")
+    rows = selectors.monthly_summary_rows(user, today=today)
+    return render(
+        request,
+        "duties/summaries.html",
+        {
+            "rows": rows,
+            "overdue_reports": selectors.reports_overdue(user, today=today),
+            "can_send": user.can(Capability.REQUEST_DUTIES),
+        },
+    )
+
+
+@require_capability(Capability.MANAGE_PROGRAMMES)
+def proposals(request: HttpRequest) -> HttpResponse:
+    """Missed duties meeting a dismissal ground: a proposed action with its article, for a person to
+    examine (whether an absence was 无故 is a judgement)."""
+    items = selectors.dismissal_proposals(request.user, today=timezone.localdate())
+    return render(request, "duties/proposals.html", {"items": items})
+
+
+@require_POST
+def opinion_send(request: HttpRequest, oid: int) -> HttpResponse:
+    opinion = selectors.opinion_get(request.user, oid)
+    try:
+        services.opinion_send_to_findings(
+            actor=request.user, opinion=opinion, confidential=request.POST.get("confidential") == "on"
+        )
+    except services.DutyError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, "意见已转入监督意见办理流程")
+    if request.user.can(Capability.ACT_AS_SUPERVISOR):  # type: ignore[union-attr]
+        a = Assignment.objects.filter(duty=opinion.record.duty, supervisor=opinion.supervisor).first()
+        return redirect("duties:mine_detail", a.pk) if a else redirect("duties:mine")
+    return redirect("duties:detail", opinion.record.duty_id)
+
+
+# ------------------------------------------------------------------------------------------ supervisor
+
+
+@require_capability(Capability.ACT_AS_SUPERVISOR)
+def mine(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    rows = list(selectors.assignments_for_supervisor(request.user))
+    upcoming = [a for a in rows if a.duty.duty_on >= today]
+    upcoming.sort(key=lambda a: a.duty.duty_on)
+    past = [a for a in rows if a.duty.duty_on < today]
+    to_confirm = [a for a in rows if a.status == AssignmentStatus.ATTENDED and a.confirmed_at is None]
+    return render(request, "duties/mine.html", {"upcoming": upcoming, "past": past, "to_confirm": to_confirm})
+
+
+@require_capability(Capability.ACT_AS_SUPERVISOR)
+def mine_detail(request: HttpRequest, aid: int) -> HttpResponse:
+    a = selectors.assignment_for_supervisor(request.user, aid)
+    record = DutyRecord.objects.filter(duty=a.duty).first()
+    return render(
+        request,
+        "duties/mine_detail.html",
+        {
+            "a": a,
+            "duty": a.duty,
+            "record": record,
+            "opinions": list(record.opinions.select_related("supervisor")) if record else [],
+            "can_confirm": record is not None
+            and a.status == AssignmentStatus.ATTENDED
+            and a.confirmed_at is None,
+        },
+    )
+
+
+@require_POST
+@require_capability(Capability.ACT_AS_SUPERVISOR)
+def mine_respond(request: HttpRequest, aid: int) -> HttpResponse:
+    a = selectors.assignment_for_supervisor(request.user, aid)
+    action = request.POST.get("action")
+    reason = request.POST.get("reason", "")
+    try:
+        if action == "accept":
+            services.assignment_respond(actor=request.user, assignment=a, accept=True)
+            messages.success(request, "已接受，请按时参加")
+        elif action == "decline":
+            services.assignment_respond(actor=request.user, assignment=a, accept=False, reason=reason)
+            messages.success(request, "已谢绝，司法局将按抽选顺序联络下一位")
+        elif action == "recuse":
+            services.assignment_recuse(actor=request.user, assignment=a, reason=reason)
+            messages.success(request, "已申报回避（第十三条）")
+        else:
+            raise services.DutyError("操作无效")
+    except services.DutyError as exc:
+        _error(request, exc)
+    return redirect("duties:mine_detail", a.pk)
+
+
+@require_POST
+@require_capability(Capability.ACT_AS_SUPERVISOR)
+def mine_confirm(request: HttpRequest, aid: int) -> HttpResponse:
+    a = selectors.assignment_for_supervisor(request.user, aid)
+    try:
+        services.record_confirm(actor=request.user, assignment=a, via="phone")
+    except services.DutyError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, "已确认反馈表")
+    return redirect("duties:mine_detail", a.pk)
+
+
+@require_capability(Capability.ACT_AS_SUPERVISOR)
+def confirm_token(request: HttpRequest, token: str) -> HttpResponse:
+    """The QR code on the printed form: opens the supervisor's own record (only theirs)."""
+    a = get_object_or_404(selectors.assignments_for_supervisor(request.user), confirm_token=token)
+    return redirect("duties:mine_detail", a.pk)
+
+
+# ------------------------------------------------------------------------------------------ public
+
+
+@login_not_required
+def draws_public(request: HttpRequest) -> HttpResponse:
+    """Published commitments and draw records: anyone can check them (docs/draw.md)."""
+    return render(
+        request,
+        "duties/draws_public.html",
+        {"records": selectors.draws_public()[:100], "open": selectors.commitments_open()[:100]},
+    )
+
+
+@login_not_required
+def draw_public_json(request: HttpRequest, pk: int) -> JsonResponse:
+    row = get_object_or_404(DrawRecord, pk=pk)
+    return JsonResponse({"id": row.pk, **row.record}, json_dumps_params={"ensure_ascii": False, "indent": 2})
+
+
+@login_not_required
+def draw_public_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    row = get_object_or_404(DrawRecord.objects.select_related("commitment"), pk=pk)
+    problems = record_problems(row)
+    return render(
+        request,
+        "duties/draw_public_detail.html",
+        {
+            "row": row,
+            "r": row.record,
+            "problems": problems,
+            "selected_pks": [supervisor_pk(c) for c in row.record["result"]["selected"]],
+        },
+    )
