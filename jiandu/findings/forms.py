@@ -13,6 +13,16 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultipleFileField(forms.FileField):
+    """Several photos in one input (Django's documented pattern); the service re-checks each file."""
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
 def agencies_for(programme: Programme) -> Any:
     """Organisations a programme's supervisors watch: everything under the running bureau except
     the bureaus themselves."""
@@ -37,7 +47,7 @@ class SubmitForm(forms.Form):
     confidential = forms.BooleanField(
         label="请求对我的身份保密（威海 2022 第十四条）：被监督单位看不到提出人", required=False
     )
-    attachments = forms.FileField(
+    attachments = MultipleFileField(
         label="照片附件（可多选，自动去除位置等信息）",
         required=False,
         widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp", "multiple": True}),
