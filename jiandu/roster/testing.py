@@ -18,7 +18,9 @@ PROGRAMME_HOMES = {
 }
 
 
-def make_programme(world: Any, rulebook_id: str, *, cohort: tuple[dt.date, dt.date] | None = None) -> Programme:
+def make_programme(
+    world: Any, rulebook_id: str, *, cohort: tuple[dt.date, dt.date] | None = None
+) -> Programme:
     org_key, kind = PROGRAMME_HOMES[rulebook_id]
     return Programme.objects.create(
         name=f"测试项目 {rulebook_id}",
@@ -30,7 +32,9 @@ def make_programme(world: Any, rulebook_id: str, *, cohort: tuple[dt.date, dt.da
     )
 
 
-def person(n: int, *, born: dt.date = dt.date(1980, 5, 17), region: str = "371002", **extra: Any) -> PersonData:
+def person(
+    n: int, *, born: dt.date = dt.date(1980, 5, 17), region: str = "371002", **extra: Any
+) -> PersonData:
     data: dict[str, Any] = {
         "full_name": f"测试{n}号",
         "id_number": demo_id_number(region, born, n),
@@ -57,3 +61,15 @@ def application_data(n: int, *, born: dt.date = dt.date(1980, 5, 17), **extra: A
     }
     data.update(extra)
     return data
+
+
+def sign_in_now(client: Any, user: Any) -> None:
+    """Sign in under a frozen clock: the password counts as changed "now", so the periodic-change
+    policy (等保) does not redirect a test that travels in time."""
+    from django.utils import timezone
+
+    from jiandu.accounts.testing import client_sign_in
+
+    type(user).objects.filter(pk=user.pk).update(password_changed_at=timezone.now())
+    user.refresh_from_db()
+    client_sign_in(client, user)

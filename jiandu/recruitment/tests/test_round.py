@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
@@ -27,7 +28,7 @@ def admin(world):  # type: ignore[no-untyped-def]
 
 
 def _round(programme, admin, **kw):  # type: ignore[no-untyped-def]
-    args = {
+    args: dict[str, Any] = {
         "title": "万州区行政执法监督员选聘公告",
         "quota": 3,
         "applications_open": D(2026, 3, 2),
@@ -54,7 +55,9 @@ def test_full_round_screening_notice_objection_and_appointment(wanzhou, admin):
     r = _round(wanzhou, admin)
     services.round_publish(actor=admin, round=r, on=D(2026, 3, 1))
     on = D(2026, 3, 5)
-    a1 = services.application_submit(actor=None, round=r, channel=Channel.SELF, data=application_data(1), on=on)
+    a1 = services.application_submit(
+        actor=None, round=r, channel=Channel.SELF, data=application_data(1), on=on
+    )
     a2 = services.application_submit(
         actor=admin,
         round=r,
@@ -69,7 +72,9 @@ def test_full_round_screening_notice_objection_and_appointment(wanzhou, admin):
     assert a1.receipt_no.startswith("BM") and a1.receipt_no != a2.receipt_no
     assert old.outcome == "ineligible"
     assert old.rulebook_id == "wanzhou-admin-2024" and old.rulebook_version
-    assert any(x["article"] == "第五条第（四）项" and x["code"] == "age.above_max" for x in old.decision["reasons"])
+    assert any(
+        x["article"] == "第五条第（四）项" and x["code"] == "age.above_max" for x in old.decision["reasons"]
+    )
     assert a1.outcome in ("eligible", "review")
 
     with pytest.raises(services.RecruitmentError, match="不符合条件"):
@@ -79,7 +84,9 @@ def test_full_round_screening_notice_objection_and_appointment(wanzhou, admin):
     assert old.status == ApplicationStatus.REJECTED
     assert "第五条第（四）项" in old.rejection_reason
     for a in (a1, a2):
-        services.application_review(actor=admin, application=a, approve=True, criteria="公道正派，熟悉执法业务")
+        services.application_review(
+            actor=admin, application=a, approve=True, criteria="公道正派，熟悉执法业务"
+        )
 
     notice = services.notice_publish(actor=admin, round=r, on=D(2026, 3, 23))
     # 万州 第六条（二）: not less than 5 working days — 3-23 (Mon) + 5 working days = 3-30.
@@ -119,7 +126,9 @@ def test_full_round_screening_notice_objection_and_appointment(wanzhou, admin):
 def test_upheld_objection_blocks_the_appointment(wanzhou, admin):
     r = _round(wanzhou, admin)
     services.round_publish(actor=admin, round=r, on=D(2026, 3, 1))
-    a = services.application_submit(actor=None, round=r, channel=Channel.SELF, data=application_data(1), on=D(2026, 3, 5))
+    a = services.application_submit(
+        actor=None, round=r, channel=Channel.SELF, data=application_data(1), on=D(2026, 3, 5)
+    )
     services.application_review(actor=admin, application=a, approve=True, criteria="符合")
     notice = services.notice_publish(actor=admin, round=r, on=D(2026, 3, 23))
     o = services.objection_submit(notice=notice, application=a, text="隐瞒了刑事处罚记录", on=D(2026, 3, 24))
@@ -136,7 +145,9 @@ def test_upheld_objection_blocks_the_appointment(wanzhou, admin):
 def test_notice_shorter_than_the_rulebook_allows_is_refused(wanzhou, admin):
     r = _round(wanzhou, admin)
     services.round_publish(actor=admin, round=r, on=D(2026, 3, 1))
-    a = services.application_submit(actor=None, round=r, channel=Channel.SELF, data=application_data(1), on=D(2026, 3, 5))
+    a = services.application_submit(
+        actor=None, round=r, channel=Channel.SELF, data=application_data(1), on=D(2026, 3, 5)
+    )
     services.application_review(actor=admin, application=a, approve=True, criteria="符合")
     with pytest.raises(services.RecruitmentError, match="第六条第（二）项"):
         services.notice_publish(actor=admin, round=r, on=D(2026, 3, 23), ends_on=D(2026, 3, 27))
@@ -146,9 +157,13 @@ def test_self_recommendation_outside_the_window_is_refused(wanzhou, admin):
     r = _round(wanzhou, admin)
     services.round_publish(actor=admin, round=r, on=D(2026, 3, 1))
     with pytest.raises(services.RecruitmentError, match="不在报名期内"):
-        services.application_submit(actor=None, round=r, channel=Channel.SELF, data=application_data(1), on=D(2026, 3, 21))
+        services.application_submit(
+            actor=None, round=r, channel=Channel.SELF, data=application_data(1), on=D(2026, 3, 21)
+        )
     with pytest.raises(services.RecruitmentError, match="工作人员录入"):
-        services.application_submit(actor=None, round=r, channel=Channel.UNIT, data=application_data(1), on=D(2026, 3, 5))
+        services.application_submit(
+            actor=None, round=r, channel=Channel.UNIT, data=application_data(1), on=D(2026, 3, 5)
+        )
 
 
 def test_bad_identifiers_are_refused_in_chinese(wanzhou, admin):
@@ -201,7 +216,13 @@ def test_shanxi_replenishment_ends_with_the_cohort(world):
     programme = make_programme(world, "shanxi-prison-2023", cohort=(D(2025, 1, 1), D(2028, 1, 1)))
     admin = world.users["shanxi_admin"]
     for i in range(4):
-        supervisor_appoint(actor=admin, programme=programme, person=person(10 + i, region="140100"), starts_on=D(2025, 1, 1), on=D(2025, 1, 1))
+        supervisor_appoint(
+            actor=admin,
+            programme=programme,
+            person=person(10 + i, region="140100"),
+            starts_on=D(2025, 1, 1),
+            on=D(2025, 1, 1),
+        )
     r = services.round_create(
         actor=admin,
         programme=programme,
@@ -218,12 +239,17 @@ def test_shanxi_replenishment_ends_with_the_cohort(world):
     assert r.term_reason["article"].startswith("第六条")
     services.round_publish(actor=admin, round=r, on=D(2026, 3, 1))
     a = services.application_submit(
-        actor=None, round=r, channel=Channel.SELF, data=application_data(20, education="associate"), on=D(2026, 3, 5)
+        actor=None,
+        round=r,
+        channel=Channel.SELF,
+        data=application_data(20, education="associate"),
+        on=D(2026, 3, 5),
     )
     services.application_review(actor=admin, application=a, approve=True, criteria="符合")
     services.notice_publish(actor=admin, round=r, on=D(2026, 3, 23), ends_on=D(2026, 3, 30))
     services.round_appoint(actor=admin, round=r, on=D(2026, 4, 20))
     a.refresh_from_db()
+    assert a.supervisor is not None
     assert a.supervisor.term_end == D(2028, 1, 1)
     assert a.supervisor.appointments.get().kind == AppointmentKind.REPLENISHMENT
     assert AuditEvent.objects.filter(action="supervisor.replenish", target_id=str(a.supervisor.pk)).exists()
