@@ -10,15 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 
 from jiandu.audit.models import Outcome
 from jiandu.audit.services import audit_record
 from jiandu.core.request_context import current_request
+
+R = TypeVar("R", bound=HttpResponseBase)
 
 # Set on the request when a denial has been audited: the event's seq, so the middleware can check
 # the event survived (a denial audited inside a transaction that then rolled back is recorded again).
@@ -68,12 +71,10 @@ def capability_require(
         raise deny(actor, action=action, reason=f"缺少权限：{capability}", target=target)
 
 
-def require_capability(
-    capability: str,
-) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def require_capability(capability: str) -> Callable[[Callable[..., R]], Callable[..., R]]:
+    def decorator(view: Callable[..., R]) -> Callable[..., R]:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> R:
             if not request.user.can(capability):  # type: ignore[union-attr]
                 raise permission_denied(request, action=view.__name__, reason=f"缺少权限：{capability}")
             return view(request, *args, **kwargs)

@@ -101,3 +101,14 @@ def test_an_auditor_below_the_root_sees_only_its_subtree(client, world) -> None:
     assert client.get(f"/audit/{outside.seq}/").status_code == 404
     assert client.get(f"/audit/{anonymous.seq}/").status_code == 404
     assert AuditEvent.objects.filter(seq=outside.seq).exists()
+
+
+def test_export_is_csv_and_is_itself_audited(auditor_client, world) -> None:  # type: ignore[no-untyped-def]
+    audit_record(actor=world.users["huancui_staff"], action="supervisor.appoint", after={"姓名": "张三"})
+    response = auditor_client.get("/audit/export.csv", {"action": "supervisor."})
+    body = b"".join(response.streaming_content).decode("utf-8")
+    assert body.startswith("\ufeff序号,时间")
+    assert "supervisor.appoint" in body and "张三" in body and "auth.login" not in body
+    export = AuditEvent.objects.get(action="audit.export")
+    assert export.actor_id == world.users["auditor"].pk
+    assert export.after == {"filters": {"action": "supervisor."}, "count": 1}
