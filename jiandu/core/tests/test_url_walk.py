@@ -18,7 +18,10 @@ PUBLIC_OUTSIDE_PUBLIC_PATHS = {
     "accounts:login",
     "core:home",
     "core:health",
-    "duties:draws_public",  # draw results are published (威海 人民监督员 抽选公开)
+    # Draw records are published so anyone can check a draw was fair (docs/draw.md).
+    "duties:draws_public",
+    "duties:draw_public",
+    "duties:draw_public_json",
 }
 
 
