@@ -103,13 +103,17 @@ def sign_in() -> Callable[..., None]:
         page.goto("/accounts/login/")
         page.fill("input[name=username]", username)
         page.fill("input[name=password]", password)
-        page.click("button[type=submit]")
+        # Enter submits the form the field is in; a "button[type=submit]" could match the header's
+        # sign-out button on the half-signed-in TOTP page.
+        page.press("input[name=password]", "Enter")
         page.wait_for_load_state()
         if page.locator("input[name=otp_token]").count():
             from jiandu.accounts.testing import totp_now
 
             page.fill("input[name=otp_token]", totp_now(User.objects.get(username=username)))
-            page.click("button[type=submit]")
+            page.press("input[name=otp_token]", "Enter")
             page.wait_for_load_state()
+        if "/accounts/login/" in page.url or page.locator("input[name=otp_token]").count():
+            raise AssertionError(f"{username} 未能登录：停留在 {page.url}")
 
     return _sign_in
