@@ -38,16 +38,23 @@ def remind_on(due: dt.date | None) -> dt.date | None:
 
 def rulebook_reply_clock(rulebook_id: str, *, forwarded_on: dt.date) -> ReplyClock | None:
     """The reply due date the rulebook sets for a finding forwarded on `forwarded_on`, or None when the
-    rulebook sets no period. Raises the calendar's CalendarUnknownYear when the holiday notice for the
-    year is missing (the message names the year)."""
+    rulebook sets no period. A due date in a year whose holiday notice is not loaded is a
+    ValidationError naming that year."""
+    from django.core.exceptions import ValidationError
+
     from jiandu.rules import deadlines
+    from jiandu.rules.calendar import CalendarUnknownYear
     from jiandu.rules.rulebook import load_rulebook
     from jiandu.workdays.services import work_calendar
 
     rulebook = load_rulebook(rulebook_id)
     if not rulebook.has_param(REPLY_DAYS_PARAM, on=forwarded_on):
         return None
-    due, reason = deadlines.reply_due(rulebook, work_calendar(), forwarded_on=forwarded_on)
+    try:
+        due, reason = deadlines.reply_due(rulebook, work_calendar(), forwarded_on=forwarded_on)
+    except CalendarUnknownYear as exc:
+        # Never a silent guess (DESIGN.md, Time): the message names the year's notice to load.
+        raise ValidationError(str(exc)) from exc
     days = rulebook.param(REPLY_DAYS_PARAM, on=forwarded_on).value
     reason_dict = reason.to_dict()
     reason_dict.setdefault("rulebook_version", rulebook.version)

@@ -210,3 +210,12 @@ def test_rating_only_by_the_reporter_after_closing(reporter: Any, agency: Any, b
         services.finding_rate(actor=bureau_user, finding=finding, rating=4)
     with pytest.raises(ValidationError):
         services.finding_rate(actor=reporter.user, finding=finding, rating=6)
+
+
+def test_a_due_date_in_an_unknown_year_is_an_error_not_a_guess(
+    reporter: Any, agency: Any, bureau_user: Any
+) -> None:
+    finding = _submit(reporter, agency)
+    with pytest.raises(ValidationError, match="2099"):
+        services.finding_forward(actor=bureau_user, finding=finding, today=dt.date(2099, 3, 3))
+    assert Finding.objects.get(pk=finding.pk).status == Status.SUBMITTED

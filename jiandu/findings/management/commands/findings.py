@@ -66,9 +66,8 @@ class Command(BaseCommand):
         self.stdout.write(f"{len(rows)} 件（{today}）")
         for r in rows:
             flag = " 逾期" if r["overdue"] else ""
-            self.stdout.write(
-                f"{r['id']:>7}  {r['status']:<13} {r['agency']:<20} 截止 {r['reply_due'] or '-'}{flag}"
-            )
+            due = r["rectify_due"] if r["status"] == "rectifying" else r["reply_due"]
+            self.stdout.write(f"{r['id']:>7}  {r['status']:<13} {r['agency']:<20} 截止 {due or '-'}{flag}")
 
 
 def _date(text: str) -> dt.date:
