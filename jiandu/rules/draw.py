@@ -26,6 +26,7 @@ import secrets
 import struct
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
 ALGORITHM = "jiandu-draw-v1"
@@ -84,9 +85,9 @@ class RandomStream:
     def _refill(self) -> None:
         # 64 blocks at a time, unpacked to u64 words: the draw of a 100,000 pool reads ~800 kB of stream.
         # Each 32-byte block is four big-endian u64 words, in order, so this is the same byte stream.
+        key, start = self._key, self._counter
         chunk = b"".join(
-            hmac.new(self._key, _DOMAIN + (self._counter + i).to_bytes(8, "big"), hashlib.sha256).digest()
-            for i in range(64)
+            hmac.digest(key, _DOMAIN + (start + i).to_bytes(8, "big"), "sha256") for i in range(64)
         )
         self._counter += 64
         self._words = list(struct.unpack(f">{len(chunk) // 8}Q", chunk))
@@ -107,7 +108,12 @@ class RandomStream:
             raise DrawInputError("uniform(n) needs n ≥ 1")
         limit = _TWO_64 - (_TWO_64 % n)
         while True:
-            x = self.next_u64()
+            # next_u64, inlined: this loop runs once per candidate in a 100,000 pool.
+            if self._pos >= len(self._words):
+                self._refill()
+            x = self._words[self._pos]
+            self._pos += 1
+            self.bytes_used += 8
             if x < limit:
                 return x % n
 
@@ -128,16 +134,22 @@ class Candidate:
         return {
             "id": self.id,
             "prior": self.prior,
-            "specialties": sorted(set(self.specialties)),
+            "specialties": sorted(set(self.specialties))
+            if len(self.specialties) > 1
+            else list(self.specialties),
             "local": self.local,
         }
+
+
+def _normal_specialties(values: Any) -> tuple[str, ...]:
+    return tuple(sorted(set(values))) if len(values) > 1 else tuple(values)
 
 
 def candidate_from_dict(data: Mapping[str, Any]) -> Candidate:
     return Candidate(
         id=str(data["id"]),
         prior=int(data.get("prior", 0)),
-        specialties=tuple(sorted(set(data.get("specialties", ())))),
+        specialties=_normal_specialties(data.get("specialties", ())),
         local=bool(data.get("local", True)),
     )
 
@@ -241,11 +253,12 @@ def _validate(pool: Sequence[Candidate], req: Requirements, witnesses: Sequence[
 def base_order(pool: Sequence[Candidate], stream: RandomStream) -> list[Candidate]:
     """Canonical order (id, code point order) → Fisher–Yates shuffle from the stream → stable sort by
     prior count ascending: tiers by count, random within each tier."""
-    items = sorted(pool, key=lambda c: c.id)
+    items = sorted(pool, key=attrgetter("id"))
+    uniform = stream.uniform
     for i in range(len(items) - 1, 0, -1):
-        j = stream.uniform(i + 1)
+        j = uniform(i + 1)
         items[i], items[j] = items[j], items[i]
-    items.sort(key=lambda c: c.prior)  # list.sort is stable
+    items.sort(key=attrgetter("prior"))  # list.sort is stable
     return items
 
 
@@ -454,8 +467,7 @@ def record_build(
     commitment, pool (with its hash), requirements, seed, witness entries ({"name", "role", "value"})
     and the result, sealed by the record hash. `pool` is {"candidates": [...], "excluded": [...], ...};
     candidates are stored in canonical (id) order."""
-    pool_out, req_out, sealed = pool_seal(pool, requirements)
-    candidates = [candidate_from_dict(c) for c in pool_out["candidates"]]
+    pool_out, req_out, sealed, candidates = _seal(pool, requirements)
     result = draw(candidates, requirements_from_dict(req_out), seed, [w["value"] for w in witnesses])
     record: dict[str, Any] = dict(meta)
     record.update(
@@ -479,8 +491,15 @@ def pool_seal(
 ) -> tuple[dict[str, Any], dict[str, Any], str]:
     """The pool and requirements in their stored form (candidates in id order, attributes normalised)
     and their hash, as published with the commitment when the draw is opened."""
-    candidates = sorted((candidate_from_dict(c) for c in pool["candidates"]), key=lambda c: c.id)
+    pool_out, req_out, sealed, _ = _seal(pool, requirements)
+    return pool_out, req_out, sealed
+
+
+def _seal(
+    pool: Mapping[str, Any], requirements: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any], str, list[Candidate]]:
+    candidates = sorted((candidate_from_dict(c) for c in pool["candidates"]), key=attrgetter("id"))
     pool_out = dict(pool)
     pool_out["candidates"] = [c.to_dict() for c in candidates]
     req_out = requirements_from_dict(requirements).to_dict()
-    return pool_out, req_out, pool_hash(pool_out, req_out)
+    return pool_out, req_out, pool_hash(pool_out, req_out), candidates
