@@ -11,6 +11,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from jiandu.accounts.demo import is_demo_account
+from jiandu.accounts.models import User
 from jiandu.accounts.otp import DEMO_DEVICE_NAME, demo_key
 
 
@@ -25,6 +26,11 @@ class Command(BaseCommand):
             raise CommandError("生产环境不提供演示口令")
         if not is_demo_account(username):
             raise CommandError(f"{username} 不是演示账号，不能显示动态口令")
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            raise CommandError(f"演示账号 {username} 尚未创建（请先运行 jiandu demo）")
+        if not user.needs_second_factor:
+            raise CommandError(f"{username} 的角色只用密码登录，不需要动态口令")
         device = TOTPDevice.objects.filter(
             user__username=username, name=DEMO_DEVICE_NAME, confirmed=True, key=demo_key(username)
         ).first()
