@@ -153,3 +153,29 @@ def test_pages_render(world: Any, duty: Any, name: str) -> None:
 
 def test_proposals_page(world: Any, programme: Any) -> None:
     assert signed_in(world.users["weihai_admin"]).get(reverse("duties:proposals")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["duties:record", "duties:record_print", "duties:detail", "duties:contacts"],
+)
+def test_staff_pages_of_a_held_duty_render(world: Any, duty: Any, frozen: Any, name: str) -> None:
+    open_and_draw(world, duty)
+    admin = signed_in(world.users["weihai_admin"])
+    for b in duty.assignments.all():
+        admin.post(reverse("duties:answer", args=[duty.pk, b.pk]), {"action": "accept"})
+    frozen.move_to(dt.datetime(2026, 3, 23, 10, 0, tzinfo=dt.UTC))
+    agency = signed_in(world.users["weihai_procurator"])
+    agency.post(
+        reverse("duties:attendance", args=[duty.pk]), {"present": [str(b.pk) for b in duty.assignments.all()]}
+    )
+    agency.post(reverse("duties:record", args=[duty.pk]), {"summary": "按程序进行"})
+    assert agency.get(reverse(name, args=[duty.pk])).status_code == 200
+
+
+def test_supervisor_pages_render(world: Any, duty: Any) -> None:
+    open_and_draw(world, duty)
+    a = duty.assignments.first()
+    phone = signed_in(act_as(world, a.supervisor))
+    assert phone.get(reverse("duties:mine")).status_code == 200
+    assert phone.get(reverse("duties:mine_detail", args=[a.pk])).status_code == 200
