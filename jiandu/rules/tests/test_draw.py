@@ -9,6 +9,7 @@ import hashlib
 import hmac
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -28,7 +29,7 @@ POOL = [
 ]
 
 # The vectors printed in docs/draw.md ("Test vectors"); test_docs_carry_the_vectors keeps them in step.
-VECTORS = {
+VECTORS: dict[str, Any] = {
     "commitment": "630dcd2966c4336691125448bbb25b4ff412a49c732db2c8abc1b8581bd710dd",
     "witness_encoding": "000000020000000de5bca0e4b889efbc9a343832310000000de69d8ee59b9befbc9a30393330",
     "key": "28c7100a7751d226622bda481002c8b227711df1924b82f9da35ce4115998c8d",
