@@ -98,3 +98,20 @@ def test_a_programme_admin_cannot_open_another_provinces_organisation(client, wo
     assert client.get(f"/orgs/{world.orgs['taiyuan_prison'].pk}/").status_code == 404
     listing = client.get("/orgs/").content.decode()
     assert "太原" not in listing and "威海市市场监督管理局" in listing
+
+
+def test_a_privileged_account_without_its_second_factor_reaches_nothing(client, world) -> None:  # type: ignore[no-untyped-def]
+    """Password only (no TOTP yet): every non-public page sends it to the TOTP page, the API says 401."""
+    from jiandu.accounts.middleware import OTP_PAGES
+
+    client.force_login(world.users["weihai_admin"], backend="django.contrib.auth.backends.ModelBackend")
+    for endpoint in _all():
+        if endpoint.public or endpoint.name in OTP_PAGES:
+            continue
+        for method in ("get", "post"):
+            response = getattr(client, method)(endpoint.url)
+            if endpoint.name.startswith("api:"):
+                assert response.status_code == 401, (method, endpoint.url)
+            else:
+                assert response.status_code == 302, (method, endpoint.url, response.status_code)
+                assert response["Location"].startswith("/accounts/otp/"), (method, endpoint.url)
