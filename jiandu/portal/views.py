@@ -23,6 +23,7 @@ from jiandu.recruitment.models import (
 )
 from jiandu.recruitment.services import RecruitmentError, failed_reasons, objection_submit
 from jiandu.recruitment.views import _application_form, submit_application
+from jiandu.roster import rules
 from jiandu.roster.models import Announcement, Certificate, Programme, SupervisorStatus
 from jiandu.roster.selectors import active_supervisors
 
@@ -55,6 +56,7 @@ def round_public(request: HttpRequest, pk: int) -> HttpResponse:
         "portal/round.html",
         {
             "r": r,
+            "rulebook_title": rules.rulebook_for(r.programme).title,
             "open": r.status == RoundStatus.PUBLISHED
             and r.applications_open <= today <= r.applications_close,
         },
