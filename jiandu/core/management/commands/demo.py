@@ -23,4 +23,6 @@ class Command(BaseCommand):
             if account.get("totp"):
                 line += f"   TOTP: jiandu demo_totp {account['username']}"
             self.stdout.write(line)
+        for note in world.extra.get("notes", []):
+            self.stdout.write(self.style.WARNING(note))
         self.stdout.write("")
