@@ -16,6 +16,21 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultipleFileField(forms.FileField):
+    """Several files in one input (the Django documentation's recipe); type and size are checked by
+    the service so the public form and staff entry share the rule."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else []
+
+
 class RoundForm(forms.Form):
     title = forms.CharField(label="公告标题", max_length=200)
     quota = forms.IntegerField(label="拟聘名额", min_value=1, max_value=500)
@@ -49,9 +64,7 @@ class ApplicationForm(forms.Form):
     statement = forms.CharField(
         label="个人简介及报名理由", required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
-    attachments = forms.FileField(
-        label="附件（学历证明等，PDF/图片/Word，每个不超过5MB）", required=False, widget=MultipleFileInput
-    )
+    attachments = MultipleFileField(label="附件（学历证明等，PDF/图片/Word，每个不超过5MB）", required=False)
     truthful = forms.BooleanField(label="本人承诺所填信息真实，并对材料的真实性负责", required=True)
 
     def __init__(

@@ -144,3 +144,21 @@ def test_shortlisted_status_has_no_rejection_text(published, client):
     assert a.status == ApplicationStatus.SHORTLISTED
     page = client.get("/public/status/", {"receipt_no": a.receipt_no}).content.decode()
     assert "审查通过" in page and "理由" not in page
+
+
+@time_machine.travel(dt.datetime(2026, 3, 5, 2, tzinfo=dt.UTC), tick=False)
+def test_application_attachments_are_kept_and_checked(published, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    r, _ = published
+    form = _form(6)
+    form["attachments"] = [
+        SimpleUploadedFile("学历证书.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+    ]
+    assert client.post(f"/public/rounds/{r.pk}/apply/", form).status_code == 302
+    app = Application.objects.get()
+    assert [a.name for a in app.attachments.all()] == ["学历证书.pdf"]
+    form = _form(7)
+    form["attachments"] = [SimpleUploadedFile("run.exe", b"MZ", content_type="application/octet-stream")]
+    page = client.post(f"/public/rounds/{r.pk}/apply/", form).content.decode()
+    assert "类型不允许" in page and Application.objects.count() == 1

@@ -114,3 +114,18 @@ def test_supervisor_keeps_own_profile_and_reports_employer_change(world, client)
     )
     assert s.relationships.get().name == "威海市市场监督管理局"
     assert client.get(f"/roster/s/{s.pk}/").status_code == 403
+
+
+def test_shanxi_roster_below_five_prompts_replenishment_with_the_article(world, client):
+    p = make_programme(world, "shanxi-prison-2023")
+    for i in range(4):
+        services.supervisor_appoint(
+            actor=None,
+            programme=p,
+            person=person(30 + i, region="140100"),
+            starts_on=D(2025, 1, 1),
+            on=D(2025, 1, 1),
+        )
+    client_sign_in(client, world.users["shanxi_admin"])
+    page = client.get(f"/roster/p/{p.pk}/").content.decode()
+    assert "不足5人，可以补聘" in page and "第六条第（一）项" in page
