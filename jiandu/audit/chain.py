@@ -15,9 +15,31 @@ the last event, which catches deletion of the newest events.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from jiandu.audit.hashing import GENESIS, event_hash, event_payload
 from jiandu.audit.models import AuditChainHead, AuditEvent
+
+# The columns the hash covers, plus the links. Rows are read as tuples: building model instances was
+# a third of the walk's time.
+_COLUMNS = (
+    "seq",
+    "occurred_at",
+    "actor_id",
+    "actor_name",
+    "role",
+    "organisation_id",
+    "action",
+    "target_type",
+    "target_id",
+    "target_repr",
+    "before",
+    "after",
+    "ip",
+    "outcome",
+    "prev_hash",
+    "hash",
+)
 
 PURGE_ACTION = "audit.purge"
 
@@ -77,12 +99,15 @@ def audit_chain_verify(*, batch_size: int = 2000) -> ChainReport:
 
     count = 0
     while True:
-        batch = list(
-            AuditEvent.objects.filter(seq__gt=prev_seq, seq__lte=head_seq).order_by("seq")[:batch_size]
+        rows = list(
+            AuditEvent.objects.filter(seq__gt=prev_seq, seq__lte=head_seq)
+            .order_by("seq")
+            .values_list(*_COLUMNS)[:batch_size]
         )
-        if not batch:
+        if not rows:
             break
-        for event in batch:
+        for row in rows:
+            event = SimpleNamespace(**dict(zip(_COLUMNS, row, strict=True)))
             if event.seq != prev_seq + 1:
                 return ChainReport(False, count, prev_seq + 1, f"第 {prev_seq + 1} 条审计事件缺失")
             if event.prev_hash != prev_hash:
