@@ -165,18 +165,24 @@ def test_agency_complaint_is_investigated_and_answered(
     assert complaint.supervisor == reporter and complaint.complainant_org == agency_user.organisation
     client_sign_in(client, bureau_user)
     assert complaint.tracking_code in client.get(reverse("findings:complaints")).content.decode()
+    page = client.get(reverse("findings:complaint_detail", args=[complaint.pk])).content.decode()
+    assert "第十六条第（三）项" in page  # the rulebook's dismissal grounds are offered (威海 2022 第十六条)
     client.post(reverse("findings:complaint_action", args=[complaint.pk, "start"]))
     client.post(
         reverse("findings:complaint_action", args=[complaint.pk, "conclude"]),
         {
             "substantiated": "1",
             "outcome": "查证属实，启动解聘程序",
-            "dismissal_ground": "",
+            "dismissal_ground": "accepted_property|第十六条第（三）项",
             "referred_to": "市纪委监委",
         },
     )
     complaint.refresh_from_db()
     assert complaint.status == ComplaintStatus.SUBSTANTIATED and complaint.referred_to == "市纪委监委"
+    assert (complaint.dismissal_ground, complaint.dismissal_article) == (
+        "accepted_property",
+        "第十六条第（三）项",
+    )
     client_sign_in(client, agency_user)
     inbox = client.get(reverse("notifications:inbox")).content.decode()
     assert complaint.tracking_code in inbox and "查证属实" in inbox

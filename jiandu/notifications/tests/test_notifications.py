@@ -101,3 +101,15 @@ def test_every_role_has_the_inbox_in_the_menu(client: Any, world: Any) -> None:
     for username in ("weihai_admin", "weihai_supervisor", "wanzhou_market_staff", "auditor"):
         client_sign_in(client, world.users[username])
         assert reverse("notifications:inbox") in client.get(reverse("core:dashboard")).content.decode()
+
+
+def test_inbox_badge_tag(rf: Any, world: Any) -> None:
+    from django.template import Context, Template
+
+    user = world.users["wanzhou_market_staff"]
+    request = rf.get("/")
+    request.user = user
+    tpl = Template("{% load inbox %}{% inbox_badge %}")
+    assert tpl.render(Context({"request": request})) == ""
+    notification_send(recipients=[user], subject="一条")
+    assert 'data-testid="unread-badge">1<' in tpl.render(Context({"request": request}))
