@@ -71,16 +71,12 @@ def build(world: Any) -> None:  # type: ignore[no-untyped-def]
     weihai = _programme(world, "weihai-admin-2022", "威海市行政执法社会监督员", "weihai_justice")
     wanzhou = _programme(world, "wanzhou-admin-2024", "万州区行政执法监督员", "wanzhou_justice")
     w_sup = _supervisors(weihai, ("赵敏", "钱坤", "孙悦"))
-    if w_sup[0].user_id is None:
-        social = User.objects.filter(username="weihai_social_supervisor").first()
-        if social is None or not Supervisor.objects.filter(user=social).exists():
-            social = _account(
-                world, "weihai_social_supervisor", Role.SUPERVISOR, "weihai_justice", w_sup[0].full_name
-            )
-            w_sup[0].user = social
-            w_sup[0].save(update_fields=["user"])
-    if w_sup[0].user_id:
-        world.users.setdefault("weihai_social_supervisor", w_sup[0].user)
+    social = _account(
+        world, "weihai_social_supervisor", Role.SUPERVISOR, "weihai_justice", w_sup[0].full_name
+    )
+    if w_sup[0].user_id is None and not Supervisor.objects.filter(user=social).exists():
+        w_sup[0].user = social
+        w_sup[0].save(update_fields=["user"])
     if Finding.objects.exists():
         return
 
