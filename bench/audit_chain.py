@@ -82,9 +82,13 @@ def main() -> None:
 
         t0 = time.perf_counter()
         for i in range(args.append):
-            audit_record(actor=None, actor_name="bench", action="bench.append", target_repr=str(i), after={"i": i})
+            audit_record(
+                actor=None, actor_name="bench", action="bench.append", target_repr=str(i), after={"i": i}
+            )
         appended = time.perf_counter() - t0
-        print(f"audit_record: {args.append} events in {appended:.2f} s = {args.append / appended:,.0f} events/s")
+        print(
+            f"audit_record: {args.append} events in {appended:.2f} s = {args.append / appended:,.0f} events/s"
+        )
 
         t0 = time.perf_counter()
         bulk_chain(args.events)
