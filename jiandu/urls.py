@@ -1,9 +1,12 @@
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import set_language
 
 from jiandu.api import api
 
 urlpatterns = [
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Public: the language switch sits on the sign-in page and the portal too.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("api/", api.urls),
     path("accounts/", include("jiandu.accounts.urls")),
     path("orgs/", include("jiandu.orgs.urls")),

@@ -18,6 +18,8 @@ PUBLIC_OUTSIDE_PUBLIC_PATHS = {
     "accounts:login",
     "core:home",
     "core:health",
+    # The language switch sits on the sign-in page.
+    "set_language",
     # Draw records are published so anyone can check a draw was fair (docs/draw.md).
     "duties:draws_public",
     "duties:draw_public",
