@@ -8,6 +8,7 @@ installs it without root); Debian's fonts-wqy-microhei is used when present inst
 
 from __future__ import annotations
 
+import hashlib
 import io
 from functools import cache
 from pathlib import Path
@@ -32,8 +33,17 @@ RED = HexColor("#a3161a")
 INK = HexColor("#1d2733")
 
 
+# SHA-256 of wqy-microhei.ttc as Debian ships it (fonts-wqy-microhei 0.2.0-beta-3.1). The PyPI package is
+# a small one-author project, so its file is only used when it is byte-for-byte Debian's font.
+WQY_MICROHEI_SHA256 = "2420e8078af796b19a3f6ef13de527a1a91c1e7171eea115926c614ced1009b3"
+
+
 class FontMissing(RuntimeError):
     pass
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def font_path() -> Path:
@@ -41,7 +51,7 @@ def font_path() -> Path:
         import paperang_p2_fonts_cjk
 
         packaged = Path(paperang_p2_fonts_cjk.__file__).parent / "fonts" / "wqy-microhei.ttc"
-        if packaged.exists():
+        if packaged.exists() and _sha256(packaged) == WQY_MICROHEI_SHA256:
             return packaged
     except ImportError:
         pass
