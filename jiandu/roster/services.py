@@ -540,13 +540,13 @@ def relationship_remove(*, actor: Any, relationship: Relationship) -> None:
 
 
 def identifiers_reveal(*, actor: Any, supervisor: Supervisor) -> dict[str, str]:
-    """The full 身份证号 and phone: needs VIEW_FULL_IDENTIFIERS and leaves an audit event."""
-    from jiandu.accounts.roles import Capability
+    """The full 身份证号 and phone: needs VIEW_FULL_IDENTIFIERS within the actor's subtree; each field
+    revealed is an audit event, and a refusal is a 403 with its own (jiandu.core.personal)."""
+    from jiandu.core.personal import personal_reveal
 
-    if not actor.can(Capability.VIEW_FULL_IDENTIFIERS):
-        raise RosterError("没有查看完整身份信息的权限")
-    audit_record(actor=actor, action="supervisor.reveal_identifiers", target=supervisor)
-    return {"id_number": supervisor.id_number, "phone": supervisor.phone}
+    return {
+        field: personal_reveal(actor=actor, obj=supervisor, field=field) for field in ("id_number", "phone")
+    }
 
 
 def initial_training_record(*, actor: Any, supervisor: Supervisor, on: dt.date) -> Supervisor:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 from django_tasks import task
 
+from jiandu.core.recurring import recurring_next
 from jiandu.roster.excel import roster_import
 from jiandu.roster.models import ImportStatus, RosterImport
 
@@ -38,3 +39,14 @@ def roster_import_task(import_id: int) -> dict[str, object]:
     job.finished_at = timezone.now()
     job.save(update_fields=["total", "processed", "errors", "summary", "status", "finished_at"])
     return job.summary
+
+
+@task()
+def terms_expire_task(reschedule: bool = True) -> int:
+    """Daily: terms past their end date end by themselves (万州 第七条：自然解聘)."""
+    from jiandu.roster.services import terms_expire
+
+    ended = terms_expire(on=timezone.localdate())
+    if reschedule:
+        recurring_next(terms_expire_task)
+    return ended

@@ -91,7 +91,7 @@ def test_reveal_full_identifiers_is_audited(weihai, world, client):
     client_sign_in(client, world.users["weihai_admin"])
     r = client.post(f"/roster/s/{s.pk}/reveal")
     assert s.id_number in r.content.decode()
-    assert AuditEvent.objects.filter(action="supervisor.reveal_identifiers", target_id=str(s.pk)).exists()
+    assert AuditEvent.objects.filter(action="personal.reveal", target_id=str(s.pk)).count() == 2
     client_sign_in(client, world.users["huancui_staff"])
     assert client.post(f"/roster/s/{s.pk}/reveal").status_code == 403
 

@@ -8,7 +8,7 @@ import pytest
 
 from jiandu.audit.models import AuditEvent, Outcome
 from jiandu.roster import services
-from jiandu.roster.models import AnnouncementKind, DepartureKind, SupervisorStatus, TermEnd
+from jiandu.roster.models import AnnouncementKind, DepartureKind, Supervisor, SupervisorStatus, TermEnd
 from jiandu.roster.selectors import active_supervisors, late_employer_reports, supervisor_timeline
 from jiandu.roster.testing import make_programme, person
 
@@ -184,3 +184,24 @@ def test_the_same_person_cannot_be_appointed_twice(world):
         services.supervisor_appoint(
             actor=admin, programme=s.programme, person=person(1), starts_on=D(2025, 6, 1), on=D(2025, 6, 1)
         )
+
+
+@pytest.mark.django_db
+def test_full_identifiers_of_another_bureaus_supervisor_are_refused_and_audited(world) -> None:  # type: ignore[no-untyped-def]
+    from django.core.exceptions import PermissionDenied
+
+    from jiandu.roster import demo as roster_demo
+
+    roster_demo.build(world)
+    weihai = (
+        Supervisor.objects.filter(programme__organisation=world.orgs["weihai_justice"])
+        .exclude(id_number_lookup="")
+        .first()
+    )
+    assert weihai is not None
+    full = services.identifiers_reveal(actor=world.users["weihai_admin"], supervisor=weihai)
+    assert full["id_number"] == weihai.id_number
+    assert AuditEvent.objects.filter(action="personal.reveal", target_id=str(weihai.pk)).count() == 2
+    with pytest.raises(PermissionDenied):
+        services.identifiers_reveal(actor=world.users["wanzhou_admin"], supervisor=weihai)
+    assert AuditEvent.objects.filter(action="permission.denied", actor_name="wanzhou_admin").exists()

@@ -29,5 +29,5 @@ class Command(BaseCommand):
             )
             atexit.register(worker.terminate)
             self.stdout.write(f"后台任务进程已启动 (task worker pid {worker.pid})")
-            call_command("findings", "schedule")  # hourly deadline scan; idempotent (jiandu.findings.tasks)
+            call_command("schedule")  # recurring jobs (jiandu.core.recurring); idempotent
         call_command("runserver", f"{options['host']}:{options['port']}")
