@@ -52,3 +52,20 @@ def test_the_demo_world_is_idempotent() -> None:
         "security_admin",
         "system_admin",
     }
+
+
+@pytest.mark.django_db
+def test_the_demo_still_builds_in_a_year_whose_holiday_notice_is_not_loaded() -> None:
+    import datetime as dt
+
+    import time_machine
+
+    from jiandu.accounts.models import User
+    from jiandu.core.demo import demo_build
+
+    with time_machine.travel(
+        dt.datetime(2027, 3, 1, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))), tick=True
+    ):
+        world = demo_build()
+    assert User.objects.filter(username="weihai_admin").exists()
+    assert any("2027" in note and "jiandu calendar load" in note for note in world.extra["notes"])
