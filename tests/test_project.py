@@ -43,6 +43,10 @@ def test_the_demo_world_is_idempotent() -> None:
     second = demo_build()
     assert (Organisation.objects.count(), User.objects.count(), AuditEvent.objects.count()) == counts
     assert {a["username"] for a in first.accounts} == {a["username"] for a in second.accounts}
+    # The demo supervisor has an invitation to answer on the phone (jiandu/duties/demo.py).
+    from jiandu.duties.models import Assignment
+
+    assert Assignment.objects.filter(supervisor__user__username="weihai_supervisor", status="invited").exists()
     assert {u.role for u in User.objects.all()} == {
         "programme_admin",
         "regional_staff",

@@ -47,23 +47,28 @@ def _draw(
     values: tuple[str, str],
     *,
     want: Supervisor | None = None,
+    avoid: Supervisor | None = None,
     admin: str = "weihai_admin",
 ) -> DrawRecord:
     actor = world.users[admin]
     commitment = sv.draw_open(actor=actor, duty=duty)
     witnesses = [dict(w, value=v) for w, v in zip(WITNESSES, values, strict=True)]
-    if want is not None:
-        # Demo only: so that the demo account has an invitation to show, the second witness value is
-        # the first of "<value>", "<value>-1", … that draws `want`. At a real draw the values come from
-        # the people present and nobody can try them out against the seed.
+    if want is not None or avoid is not None:
+        # Demo only: so that the demo account has an invitation to show (and no earlier duty that would
+        # put it behind everyone else under the balance rule, 第十一条), the second witness value is the
+        # first of "<value>", "<value>-1", … that draws `want` / keeps `avoid` out of the first k + 2 in
+        # contact order. At a real draw the values come from the people present and nobody can try them
+        # out against the seed, which stays secret until the draw.
         seed = bytes.fromhex(commitment.seed)
         pool = [draw_algo.candidate_from_dict(c) for c in commitment.pool["candidates"]]
         req = draw_algo.requirements_from_dict(commitment.requirements)
         base = values[1]
-        for i in range(200):
+        for i in range(500):
             witnesses[1]["value"] = base if i == 0 else f"{base}-{i}"
-            picked = draw_algo.draw(pool, req, seed, [w["value"] for w in witnesses]).selected
-            if candidate_id(want.pk) in picked:
+            result = draw_algo.draw(pool, req, seed, [w["value"] for w in witnesses])
+            wanted = want is None or candidate_id(want.pk) in result.selected
+            avoided = avoid is None or candidate_id(avoid.pk) not in result.order[: len(result.selected) + 2]
+            if wanted and avoided:
                 break
     at = _at(duty.duty_on - dt.timedelta(days=14), 15)
     return sv.draw_perform(
@@ -128,7 +133,7 @@ def build(world: Any) -> None:
         parties=("王某某", "李某某"),
         **common,
     )
-    _draw(world, past, ("7316", "2025"))
+    _draw(world, past, ("7316", "2025"), avoid=demo_supervisor)
     _answer_all(world, past, decline_first=True)
     _hold(world, past, summary="听证会按程序进行，听取了双方意见。", opinion="同意拟不起诉决定")
     sv.duty_report(actor=world.users["weihai_procurator"], duty=past, on=past.duty_on + dt.timedelta(days=1))
@@ -145,7 +150,7 @@ def build(world: Any) -> None:
         parties=("威海市某监狱",),
         **common,
     )
-    _draw(world, review, ("0930", "8848"))
+    _draw(world, review, ("0930", "8848"), avoid=demo_supervisor)
     _answer_all(world, review)
     _hold(world, review, summary="评审会审议减刑假释案件12件。", opinion="建议对两起案件补充财产刑执行材料")
 
