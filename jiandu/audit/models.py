@@ -8,24 +8,11 @@ anything younger than the retention period and leaves an anchor event behind.
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
-
 from django.db import models
 
+from jiandu.core.immutable import ImmutableError, ImmutableModel
 
-class AppendOnlyError(RuntimeError):
-    pass
-
-
-class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
-    def update(self, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("审计日志只能追加，不能修改")
-
-    def delete(self) -> NoReturn:
-        raise AppendOnlyError("审计日志只能追加，不能删除")
-
-    def bulk_update(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("审计日志只能追加，不能修改")
+AppendOnlyError = ImmutableError  # the audit trail's name for the same refusal
 
 
 class Outcome(models.TextChoices):
@@ -34,7 +21,7 @@ class Outcome(models.TextChoices):
     DENIED = "denied", "拒绝"
 
 
-class AuditEvent(models.Model):
+class AuditEvent(ImmutableModel):
     seq = models.BigIntegerField("序号", unique=True)
     occurred_at = models.DateTimeField("时间", db_index=True)
     actor = models.ForeignKey(
@@ -66,8 +53,6 @@ class AuditEvent(models.Model):
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
 
-    objects = AuditEventQuerySet.as_manager()
-
     class Meta:
         verbose_name = "审计事件"
         verbose_name_plural = "审计事件"
@@ -76,14 +61,6 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError("审计日志只能追加，不能修改")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("审计日志只能追加，不能删除")
 
 
 class AuditChainHead(models.Model):

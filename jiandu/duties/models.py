@@ -9,41 +9,15 @@ update, like the audit trail; `jiandu draw verify` replays a record with jiandu.
 from __future__ import annotations
 
 import secrets
-from typing import Any, NoReturn
+from typing import Any
 
 from django.db import models
 
 from jiandu.core.fields import EncryptedTextField
 
-
-class ImmutableError(RuntimeError):
-    pass
-
-
-class ImmutableQuerySet(models.QuerySet[Any]):
-    def update(self, **kwargs: Any) -> NoReturn:
-        raise ImmutableError("抽选记录一经生成不能修改")
-
-    def delete(self) -> NoReturn:
-        raise ImmutableError("抽选记录不能删除")
-
-    def bulk_update(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise ImmutableError("抽选记录一经生成不能修改")
-
-
-class ImmutableModel(models.Model):
-    objects = ImmutableQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise ImmutableError("抽选记录一经生成不能修改")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise ImmutableError("抽选记录不能删除")
+# ImmutableError is re-exported: duties code and tests catch it from here.
+from jiandu.core.immutable import ImmutableError as ImmutableError
+from jiandu.core.immutable import ImmutableModel
 
 
 class DutyKind(models.TextChoices):
