@@ -87,7 +87,8 @@ def _require_status(finding: Finding, *allowed: str) -> None:
 
 def _lock(finding: Finding) -> Finding:
     return (
-        Finding.objects.select_for_update()
+        # Lock the finding's row only: PostgreSQL refuses FOR UPDATE on the nullable side of a join.
+        Finding.objects.select_for_update(of=("self",))
         .select_related("agency", "programme__organisation")
         .get(pk=finding.pk)
     )
@@ -563,7 +564,9 @@ def finding_rate(*, actor: Any, finding: Finding, rating: int, comment: str = ""
     if not 1 <= int(rating) <= 5:
         raise ValidationError("评价应为 1 至 5 星")
     with transaction.atomic():
-        finding = Finding.objects.select_for_update().select_related("reporter").get(pk=finding.pk)
+        finding = (
+            Finding.objects.select_for_update(of=("self",)).select_related("reporter").get(pk=finding.pk)
+        )
         if finding.reporter is None or finding.reporter.user_id != actor.pk:
             raise PermissionError("只有提出人可以评价")
         _require_status(finding, Status.CLOSED, Status.DECLINED)
@@ -693,7 +696,9 @@ def complaint_conclude(
     outcome = _need(outcome, "调查结果")
     with transaction.atomic():
         complaint = (
-            Complaint.objects.select_for_update().select_related("complainant_user").get(pk=complaint.pk)
+            Complaint.objects.select_for_update(of=("self",))
+            .select_related("complainant_user")
+            .get(pk=complaint.pk)
         )
         if complaint.status in (ComplaintStatus.SUBSTANTIATED, ComplaintStatus.UNSUBSTANTIATED):
             raise ValidationError("该举报已办结")
