@@ -21,3 +21,10 @@ def test_refusals_and_missing_pages_speak_chinese(client, world) -> None:  # typ
     assert refused.status_code == 403 and "无权访问" in refused.content.decode()
     missing = client.get("/no-such-page/")
     assert missing.status_code == 404 and "页面不存在" in missing.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_portal_links_the_public_draw_records(client) -> None:  # type: ignore[no-untyped-def]
+    page = client.get("/public/").content.decode()
+    assert 'href="/duties/draws/"' in page
+    assert client.get("/duties/draws/").status_code == 200
