@@ -576,3 +576,23 @@ def programme_set_cohort(*, actor: Any, programme: Programme, start: dt.date, en
             before=before,
             after={"cohort_start": start, "cohort_end": end},
         )
+
+
+def roster_import_start(*, actor: Any, programme: Programme, upload: Any, dry_run: bool) -> Any:
+    """Keep the uploaded spreadsheet and queue its import; the job row is what the progress page polls.
+    The import itself writes its own audit event when it runs (jiandu.roster.excel.roster_import)."""
+    from jiandu.roster.models import RosterImport
+    from jiandu.roster.tasks import roster_import_task
+
+    with transaction.atomic():
+        job = RosterImport.objects.create(
+            programme=programme, file=upload, filename=upload.name[:200], dry_run=dry_run, created_by=actor
+        )
+        audit_record(
+            actor=actor,
+            action="roster.import_start",
+            target=programme,
+            after={"import_id": job.pk, "filename": job.filename, "dry_run": dry_run},
+        )
+        transaction.on_commit(lambda: roster_import_task.enqueue(job.pk))
+    return job

@@ -29,7 +29,6 @@ from jiandu.roster.models import (
     Supervisor,
     SupervisorStatus,
 )
-from jiandu.roster.tasks import roster_import_task
 from jiandu.rules.catalogue import EDUCATION_LABELS
 from jiandu.rules.identifiers import id_number_mask, mobile_mask
 
@@ -145,15 +144,12 @@ def roster_import_view(request: HttpRequest, pk: int) -> HttpResponse:
     programme = _programme(request, pk, manage=True)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        job = RosterImport.objects.create(
+        job = services.roster_import_start(
+            actor=request.user,
             programme=programme,
-            file=upload,
-            filename=upload.name[:200],
+            upload=form.cleaned_data["file"],
             dry_run=form.cleaned_data["dry_run"],
-            created_by=request.user,  # type: ignore[misc]
         )
-        roster_import_task.enqueue(job.pk)
         return redirect("roster:import_status", pk=job.pk)
     return render(request, "roster/import.html", {"programme": programme, "form": form})
 

@@ -192,17 +192,23 @@ def test_cli_export_import_and_programme_list(programme, tmp_path, capsys):
     assert listed[0]["organisation"]["name"] == "威海市司法局"
 
 
-def test_web_import_runs_as_a_task_with_progress(programme, world, client):
+def test_web_import_runs_as_a_task_with_progress(
+    programme, world, client, django_capture_on_commit_callbacks
+):
     client_sign_in(client, world.users["weihai_admin"])
     upload = SimpleUploadedFile("roster.xlsx", _book([_new_row(40)]).getvalue())
-    response = client.post(f"/roster/p/{programme.pk}/import/", {"file": upload})
+    # The task is queued when the upload's transaction commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/roster/p/{programme.pk}/import/", {"file": upload})
     job = RosterImport.objects.get()
+    assert AuditEvent.objects.filter(action="roster.import_start", after__import_id=job.pk).exists()
     assert response.status_code == 302 and response["Location"] == f"/roster/imports/{job.pk}/"
     assert job.status == ImportStatus.DONE and job.summary["created"] == 1
     page = client.get(f"/roster/imports/{job.pk}/", headers={"HX-Request": "true"})
     assert "新增 1" in page.content.decode()
     bad = SimpleUploadedFile("bad.xlsx", _book([_new_row(41, phone="1")]).getvalue())
-    client.post(f"/roster/p/{programme.pk}/import/", {"file": bad})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/roster/p/{programme.pk}/import/", {"file": bad})
     job = RosterImport.objects.order_by("-id")[0]
     assert job.status == ImportStatus.FAILED and job.errors[0]["row"] == 2
     assert "第2行" in client.get(f"/roster/imports/{job.pk}/").content.decode()
