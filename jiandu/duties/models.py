@@ -233,6 +233,9 @@ class DutyOpinion(models.Model):
     # Set when the opinion is sent on to the findings workflow (jiandu.findings).
     finding_ref = models.CharField("转办编号", max_length=40, blank=True)
     sent_at = models.DateTimeField("转办时间", null=True, blank=True)
+    # Sent on as confidential (威海 2022 第十四条): the agency's pages never show that this opinion
+    # became a finding, nor which one (jiandu.duties.selectors.record_opinions_for).
+    sent_confidential = models.BooleanField("保密转办", default=False)
 
     class Meta:
         verbose_name = "监督意见"

@@ -18,6 +18,7 @@ from jiandu.duties.models import (
     DrawRecord,
     Duty,
     DutyOpinion,
+    DutyRecord,
     DutyStatus,
     MonthlySummary,
 )
@@ -90,6 +91,23 @@ def opinion_get(user: Any, pk: int) -> DutyOpinion:
     if opinion is None:
         raise Http404("没有这条意见")
     return opinion
+
+
+def record_opinions_for(user: Any, record: DutyRecord | None) -> list[DutyOpinion]:
+    """The record's opinions as `user` may see them. Each carries `forwarding_visible`: whether the page
+    may say it went on to the findings workflow (and as which finding). For an opinion sent as
+    confidential, only bureau staff may (威海 2022 第十四条): the agency knows who said what at its
+    duty, so "<name>：… 已转办 #N" would name the reporter of finding N."""
+    if record is None:
+        return []
+    staff = user.can(Capability.MANAGE_PROGRAMMES) or user.can(Capability.ASSIST_PROGRAMMES)
+    own = getattr(supervisor_of(user), "pk", None)
+    rows = list(record.opinions.select_related("supervisor"))
+    for o in rows:
+        o.forwarding_visible = bool(o.sent_at) and (  # type: ignore[attr-defined]
+            staff or not o.sent_confidential or o.supervisor_id == own
+        )
+    return rows
 
 
 def contact_rows(duty: Duty) -> list[Assignment]:

@@ -577,7 +577,7 @@ def record_save(*, actor: Any, duty: Duty, summary: str, opinions: list[OpinionD
     if existing is not None and duty.assignments.filter(confirmed_at__isnull=False).exists():
         raise DutyError("监督员已签字确认，反馈表不能再修改")
     if existing is not None and existing.opinions.filter(sent_at__isnull=False).exists():
-        raise DutyError("已有意见转办，反馈表不能再修改")
+        raise DutyError("反馈表已定稿，不能再修改")  # never says an opinion went on (第十四条)
     with transaction.atomic():
         record = existing or DutyRecord(duty=duty)
         record.summary = summary.strip()
@@ -658,15 +658,22 @@ def opinion_send_to_findings(*, actor: Any, opinion: DutyOpinion, confidential: 
                 agency=record.duty.agency,
                 text=opinion.text,
                 confidential=confidential,
-                title=f"{record.duty.title}：监督意见",
+                # A confidential finding must not point back at the duty (whose attendees the agency
+                # knows): no duty title, no duty date; staff follow its source_ref.
+                title="" if confidential else f"{record.duty.title}：监督意见",
+                occurred_on_known=not confidential,
             )
         except ValidationError as exc:
             raise DutyError("；".join(exc.messages)) from exc
         opinion.finding_ref = str(finding.pk)
         opinion.sent_at = _now()
-        opinion.save(update_fields=["finding_ref", "sent_at"])
+        opinion.sent_confidential = bool(confidential)
+        opinion.save(update_fields=["finding_ref", "sent_at", "sent_confidential"])
         audit_record(
-            actor=actor, action="duty.opinion_to_findings", target=opinion, after={"finding": finding.pk}
+            actor=actor,
+            action="duty.opinion_to_findings",
+            target=opinion,
+            after={"finding": finding.pk, "confidential": opinion.sent_confidential},
         )
     return opinion
 

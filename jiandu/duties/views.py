@@ -130,7 +130,7 @@ def _detail_context(request: HttpRequest, duty: Duty) -> dict[str, Any]:
             1 for a in assignments if a.status in (AssignmentStatus.ACCEPTED, AssignmentStatus.ATTENDED)
         ),
         "record": record,
-        "opinions": list(record.opinions.select_related("supervisor")) if record else [],
+        "opinions": selectors.record_opinions_for(user, record),
         "can_manage": user.can(Capability.MANAGE_PROGRAMMES),
         "can_agency": user.can(Capability.REQUEST_DUTIES),
         "can_draw": user.can(Capability.MANAGE_PROGRAMMES)

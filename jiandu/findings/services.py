@@ -251,10 +251,13 @@ def finding_create_from_duty(
     text: str,
     confidential: bool = False,
     title: str = "",
+    occurred_on_known: bool = True,
     today: dt.date | None = None,
 ) -> Finding:
     """An opinion written on a duty record (履职情况反馈表), handed over by jiandu.duties. The record is
-    kept as a reference ("app.model:pk") the agency never sees."""
+    kept as a reference ("app.model:pk") the agency never sees. A confidential one carries neither the
+    duty's title nor its date (`occurred_on_known=False`): the agency knows who attended its duties."""
+    occurred = getattr(duty_record, "duty_on", None) or getattr(duty_record, "date", None)
     return _create(
         actor=actor,
         programme=supervisor.programme,
@@ -264,7 +267,7 @@ def finding_create_from_duty(
         title=title,
         text=text,
         confidential=confidential,
-        occurred_on=getattr(duty_record, "duty_on", None) or getattr(duty_record, "date", None),
+        occurred_on=occurred if occurred_on_known and not confidential else None,
         source_ref=f"{duty_record._meta.label_lower}:{duty_record.pk}",
         uploads=(),
         today=_today(today),

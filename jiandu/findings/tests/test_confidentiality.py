@@ -86,6 +86,39 @@ def _is_public(url: str) -> bool:
     return not getattr(resolve(url).func, "login_required", True)
 
 
+def _walk_as(
+    client: Any, ints: list[int], secrets_for: Any = None
+) -> tuple[dict[str, int], dict[str, list[str]]]:
+    """Fetch every URL the resolver knows as the signed-in client; return statuses and leaks.
+    `secrets_for(url)` may choose what to search for on a page (default: the reporter's identity)."""
+    fetched: dict[str, int] = {}
+    leaks: dict[str, list[str]] = {}
+    for name, params in _walk(get_resolver().url_patterns):
+        if name in NOT_FETCHED:
+            continue
+        for values in itertools.product(*[_candidates(p, ints) for p in params]):
+            try:
+                url = reverse(name, kwargs=dict(zip(params, values, strict=True)))
+            except NoReverseMatch:
+                continue
+            if url in fetched:
+                continue
+            response = client.get(url)
+            fetched[url] = response.status_code
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+            text = (
+                body.decode("utf-8", "replace")
+                + " "
+                + " ".join(f"{k}: {v}" for k, v in response.headers.items())
+            )
+            default = PUBLIC_SECRETS if _is_public(url) else SECRETS
+            if found := _leaks(text, secrets_for(url) if secrets_for else default):
+                leaks[url] = found
+            if body[:2] == b"\xff\xd8":  # the photo itself: no EXIF identity left in the bytes
+                assert PINYIN.encode() not in body and REPORTER_PHONE.encode() not in body
+    return fetched, leaks
+
+
 @pytest.fixture
 def loop(
     reporter: Any,
@@ -134,33 +167,10 @@ def test_the_agency_sees_no_trace_of_a_confidential_reporter(
     # Another part's page that crashes must not stop the search; it is reported, not hidden.
     client.raise_request_exception = False
     client_sign_in(client, agency_user)
-    fetched: dict[str, int] = {}
-    leaks: dict[str, list[str]] = {}
     with time_machine.travel(
         dt.datetime(2025, 4, 8, 9, tzinfo=dt.timezone(dt.timedelta(hours=8))), tick=False
     ):
-        for name, params in _walk(get_resolver().url_patterns):
-            if name in NOT_FETCHED:
-                continue
-            for values in itertools.product(*[_candidates(p, ints) for p in params]):
-                try:
-                    url = reverse(name, kwargs=dict(zip(params, values, strict=True)))
-                except NoReverseMatch:
-                    continue
-                if url in fetched:
-                    continue
-                response = client.get(url)
-                fetched[url] = response.status_code
-                body = b"".join(response.streaming_content) if response.streaming else response.content
-                text = (
-                    body.decode("utf-8", "replace")
-                    + " "
-                    + " ".join(f"{k}: {v}" for k, v in response.headers.items())
-                )
-                if found := _leaks(text, PUBLIC_SECRETS if _is_public(url) else SECRETS):
-                    leaks[url] = found
-                if body[:2] == b"\xff\xd8":  # the photo itself: no EXIF identity left in the bytes
-                    assert PINYIN.encode() not in body and REPORTER_PHONE.encode() not in body
+        fetched, leaks = _walk_as(client, ints)
         # The agency really reached the finding, its photo, its inbox, the exports and the API.
         for url in (
             reverse("findings:detail", args=[loop.pk]),
@@ -190,6 +200,90 @@ def test_the_agency_sees_no_trace_of_a_confidential_reporter(
     assert agency_mail and not any(_leaks(f"{m.subject} {m.body}") for m in agency_mail)
     logged = " ".join(r.getMessage() for when in ("setup", "call") for r in caplog.get_records(when))
     assert logged and not _leaks(logged)
+
+
+@pytest.fixture
+def duty_loop(world: Any, django_capture_on_commit_callbacks: Any) -> dict[str, Any]:
+    """A people's-supervisor duty where the reporter attended and gave an opinion, which the bureau
+    forwarded as confidential (the path where a finding is born from a duty record)."""
+    from jiandu.duties import services as dsv
+    from jiandu.duties.tests.conftest import MONDAY, open_and_draw, request_data
+    from jiandu.roster.models import Programme, ProgrammeKind, SupervisorStatus
+
+    programme = Programme.objects.create(
+        name="威海市人民监督员",
+        kind=ProgrammeKind.PEOPLE,
+        organisation=world.orgs["weihai_justice"],
+        rulebook_id="weihai-people-2024",
+    )
+    from jiandu.roster.models import Supervisor
+
+    supervisor = Supervisor.objects.create(
+        programme=programme,
+        full_name=REPORTER_NAME,
+        birth_date=dt.date(1980, 3, 15),
+        id_number=REPORTER_ID,
+        phone=REPORTER_PHONE,
+        initial_training_on=dt.date(2025, 1, 10),
+        status=SupervisorStatus.ACTIVE,
+        district=world.orgs["huancui_justice"],
+    )
+    admin, procurator = world.users["weihai_admin"], world.users["weihai_procurator"]
+    tz = dt.timezone(dt.timedelta(hours=8))
+    with time_machine.travel(dt.datetime(2026, 3, 9, 9, tzinfo=tz), tick=False) as clock:
+        duty = dsv.duty_request(actor=procurator, data=request_data(programme, supervisors_needed=1))
+        open_and_draw(world, duty)
+        assignment = duty.assignments.get()
+        assert assignment.supervisor_id == supervisor.pk
+        dsv.assignment_respond(actor=admin, assignment=assignment, accept=True)
+        clock.move_to(dt.datetime.combine(MONDAY + dt.timedelta(days=14), dt.time(10), tzinfo=tz))
+        dsv.attendance_record(actor=procurator, duty=duty, present={assignment.pk})
+        record = dsv.record_save(
+            actor=procurator,
+            duty=duty,
+            summary="听证会按程序进行",
+            opinions=[dsv.OpinionData(supervisor.pk, "建议对听证笔录补充当事人陈述", "pending")],
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            opinion = dsv.opinion_send_to_findings(
+                actor=admin, opinion=record.opinions.get(), confidential=True
+            )
+            finding = Finding.objects.get(pk=int(opinion.finding_ref))
+            services.finding_forward(actor=admin, finding=finding, reply_due=dt.date(2026, 4, 30))
+    return {"duty": duty, "finding": finding, "supervisor": supervisor, "agency_user": procurator}
+
+
+def test_a_confidential_opinion_from_a_duty_leaves_no_trace_for_the_agency(
+    client: Any, duty_loop: dict[str, Any]
+) -> None:
+    """The probe's path: forwarded as confidential from the duty record, then read back on the duty
+    page (“<name>：… 已转办 #<finding>”), the finding, the inbox and everything else."""
+    duty, finding, agency_user = duty_loop["duty"], duty_loop["finding"], duty_loop["agency_user"]
+    inbox = list(Notification.objects.filter(recipient=agency_user).values_list("pk", flat=True))
+    ints = sorted({duty.pk, finding.pk, duty_loop["supervisor"].pk, *inbox})
+    # The agency hosts the duty and meets who attends, so its duty pages name them: there the secret is
+    # the link from a person's opinion to the finding. Everywhere else, the reporter's identity.
+    duty_pages = f"/duties/{duty.pk}/"
+    finding_marks = (finding.number, reverse("findings:detail", args=[finding.pk]), "已转办", "转办编号")
+
+    def secrets_for(url: str) -> tuple[str, ...]:
+        if url.startswith(duty_pages):
+            return finding_marks
+        return PUBLIC_SECRETS if _is_public(url) else SECRETS
+
+    tz = dt.timezone(dt.timedelta(hours=8))
+    client.raise_request_exception = False
+    client_sign_in(client, agency_user)
+    with time_machine.travel(dt.datetime(2026, 3, 24, 9, tzinfo=tz), tick=False):
+        page = client.get(reverse("duties:detail", args=[duty.pk])).content.decode()
+        assert "建议对听证笔录补充当事人陈述" in page or "履职情况反馈表" in page  # the real duty page
+        assert client.get(reverse("findings:detail", args=[finding.pk])).status_code == 200
+        fetched, leaks = _walk_as(client, ints, secrets_for)
+    assert fetched[reverse("duties:detail", args=[duty.pk])] == 200
+    assert leaks == {}, leaks
+    # The finding itself does not point back at the duty (its title, its date).
+    detail = client.get(reverse("findings:detail", args=[finding.pk])).content.decode()
+    assert duty.title not in detail
 
 
 def test_staff_still_see_who_reported(client: Any, loop: Finding, bureau_user: Any) -> None:
