@@ -493,7 +493,10 @@ def complaint_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
 
 @login_not_required
 def complaint_public(request: HttpRequest) -> HttpResponse:
-    form = forms.PublicComplaintForm(request.POST or None)
+    # A programme's public page links here with ?programme=<id>, so the form opens on that programme.
+    form = forms.PublicComplaintForm(
+        request.POST or None, initial={"programme": request.GET.get("programme")}
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:

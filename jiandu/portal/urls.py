@@ -13,4 +13,12 @@ urlpatterns = [
     path("announcements/<int:pk>/", views.announcement, name="announcement"),
     path("roster/<int:pk>/", views.public_roster, name="roster"),
     path("verify/<str:token>/", views.verify, name="verify"),
+    path("certificates/", views.certificate_lookup, name="certificate_lookup"),
+    path("programmes/<int:pk>/", views.programme_public, name="programme"),
+    path("programmes/<int:pk>/statistics/<int:year>/", views.statistics, name="statistics"),
+    path(
+        "programmes/<int:pk>/statistics/<int:year>.<str:fmt>",
+        views.statistics_download,
+        name="statistics_download",
+    ),
 ]

@@ -4,13 +4,19 @@ names and programmes only — never an identifier or a phone number."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from jiandu.portal import selectors
 from jiandu.recruitment.forms import ObjectionForm, StatusForm
 from jiandu.recruitment.models import (
     Application,
@@ -24,8 +30,7 @@ from jiandu.recruitment.models import (
 from jiandu.recruitment.services import RecruitmentError, failed_reasons, objection_submit
 from jiandu.recruitment.views import _application_form, submit_application
 from jiandu.roster import rules
-from jiandu.roster.models import Announcement, Certificate, Programme, SupervisorStatus
-from jiandu.roster.selectors import active_supervisors
+from jiandu.roster.models import Announcement, AnnouncementKind, Programme
 
 PUBLIC_ROUNDS = (RoundStatus.PUBLISHED, RoundStatus.NOTICE, RoundStatus.APPOINTED, RoundStatus.CLOSED)
 
@@ -147,15 +152,46 @@ def announcement(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "portal/announcement.html", {"a": a})
 
 
+def _programme(pk: int) -> Programme:
+    programme = selectors.public_programme_get(pk)
+    if programme is None:
+        raise Http404(_("项目不存在"))
+    return programme
+
+
+@login_not_required
+def programme_public(request: HttpRequest, pk: int) -> HttpResponse:
+    """One programme for the public: its roster, announcements, notices, the certificate check, the
+    complaint form and the yearly statistics, all one tap away on a phone."""
+    programme = _programme(pk)
+    today = timezone.localdate()
+    announcements = Announcement.objects.filter(programme=programme)
+    return render(
+        request,
+        "portal/programme.html",
+        {
+            "programme": programme,
+            "appointments": announcements.filter(kind=AnnouncementKind.APPOINTMENT)[:20],
+            "departures": announcements.filter(kind=AnnouncementKind.DEPARTURE)[:20],
+            "others": announcements.filter(kind=AnnouncementKind.OTHER)[:20],
+            "rounds": Round.objects.filter(programme=programme, status__in=PUBLIC_ROUNDS)[:20],
+            "notices": PublicNotice.objects.filter(round__programme=programme)
+            .select_related("round")
+            .order_by("-starts_on")[:20],
+            "years": range(today.year, max(selectors.FIRST_YEAR, today.year - 4) - 1, -1),
+        },
+    )
+
+
 @login_not_required
 def public_roster(request: HttpRequest, pk: int) -> HttpResponse:
-    programme = get_object_or_404(Programme.objects.select_related("organisation"), pk=pk, is_active=True)
+    programme = _programme(pk)
     return render(
         request,
         "portal/roster.html",
         {
             "programme": programme,
-            "supervisors": active_supervisors(programme).only("full_name", "certificate_no", "term_end"),
+            "supervisors": selectors.public_roster(programme, on=timezone.localdate()),
         },
     )
 
@@ -163,21 +199,64 @@ def public_roster(request: HttpRequest, pk: int) -> HttpResponse:
 @login_not_required
 def verify(request: HttpRequest, token: str) -> HttpResponse:
     """Certificate check from the QR code: validity, name and programme only."""
-    cert = Certificate.objects.select_related("supervisor__programme").filter(token=token).first()
+    cert = selectors.certificate_by_token(token)
     if cert is None:
-        raise Http404("证书不存在")
+        raise Http404(_("证书不存在"))
+    check = selectors.certificate_check(cert, today=timezone.localdate())
+    return render(request, "portal/verify.html", {"check": check})
+
+
+@login_not_required
+def certificate_lookup(request: HttpRequest) -> HttpResponse:
+    """Certificate check by the number printed on it, for whoever cannot scan the QR code."""
+    number = request.GET.get("number", "").strip()[:40]
+    check = None
+    if number:
+        cert = selectors.certificate_by_number(number)
+        if cert is not None:
+            check = selectors.certificate_check(cert, today=timezone.localdate())
+    return render(request, "portal/certificate_lookup.html", {"number": number, "check": check})
+
+
+def _statistics(pk: int, year: int) -> selectors.OpenStatistics:
+    programme = _programme(pk)
     today = timezone.localdate()
-    s = cert.supervisor
-    if cert.revoked_on is not None:
-        state, label = "revoked", f"已于{cert.revoked_on:%Y年%m月%d日}收回，证书无效"
-    elif today > cert.valid_until or s.status == SupervisorStatus.ENDED:
-        state, label = "expired", f"已于{cert.valid_until:%Y年%m月%d日}期满，证书无效"
-    elif today < cert.issued_on:
-        state, label = "pending", "尚未生效"
+    if not selectors.FIRST_YEAR <= year <= today.year:
+        raise Http404(_("没有该年度的统计"))
+    return selectors.open_statistics(programme, year=year, today=today)
+
+
+@login_not_required
+def statistics(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    stats = _statistics(pk, year)
+    rows = [
+        (selectors.STATISTIC_LABELS[k], v)
+        for k, v in stats.to_dict().items()
+        if k in selectors.STATISTIC_LABELS
+    ]
+    return render(request, "portal/statistics.html", {"stats": stats, "rows": rows, "programme_id": pk})
+
+
+@login_not_required
+def statistics_download(request: HttpRequest, pk: int, year: int, fmt: str) -> HttpResponse:
+    stats = _statistics(pk, year)
+    data = stats.to_dict()
+    name = f"statistics-{pk}-{year}.{fmt}"
+    if fmt == "json":
+        response = HttpResponse(
+            json.dumps(data, ensure_ascii=False, indent=1), content_type="application/json; charset=utf-8"
+        )
+    elif fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["key", "指标", "value"])
+        writer.writerow(["programme", "项目", stats.programme])
+        writer.writerow(["year", "年度", stats.year])
+        for key, label in selectors.STATISTIC_LABELS.items():
+            writer.writerow([key, label, data[key]])
+        # The byte-order mark makes Excel open the Chinese text as UTF-8.
+        response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
     else:
-        state, label = "valid", f"有效（有效期至{cert.valid_until:%Y年%m月%d日}）"
-    return render(
-        request,
-        "portal/verify.html",
-        {"cert": cert, "name": s.full_name, "programme": s.programme.name, "state": state, "label": label},
-    )
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
