@@ -46,7 +46,9 @@ def test_the_demo_world_is_idempotent() -> None:
     # The demo supervisor has an invitation to answer on the phone (jiandu/duties/demo.py).
     from jiandu.duties.models import Assignment
 
-    assert Assignment.objects.filter(supervisor__user__username="weihai_supervisor", status="invited").exists()
+    assert Assignment.objects.filter(
+        supervisor__user__username="weihai_supervisor", status="invited"
+    ).exists()
     assert {u.role for u in User.objects.all()} == {
         "programme_admin",
         "regional_staff",
@@ -72,4 +74,5 @@ def test_the_demo_still_builds_in_a_year_whose_holiday_notice_is_not_loaded() ->
     ):
         world = demo_build()
     assert User.objects.filter(username="weihai_admin").exists()
-    assert any("2027" in note and "jiandu calendar load" in note for note in world.extra["notes"])
+    # 2027 has no loaded notice: its dates are provisional (暂定), so no part of the demo is left out.
+    assert not any("jiandu calendar load" in note for note in world.extra.get("notes", []))

@@ -26,6 +26,12 @@ class ReplyClock:
     due: dt.date
     days: int | None
     reason: dict[str, Any]
+    # Years computed from the statutory holidays because their notice is not loaded (暂定).
+    provisional_years: tuple[int, ...] = ()
+
+    @property
+    def provisional(self) -> bool:
+        return bool(self.provisional_years)
 
 
 def remind_days() -> int:
@@ -38,27 +44,22 @@ def remind_on(due: dt.date | None) -> dt.date | None:
 
 def rulebook_reply_clock(rulebook_id: str, *, forwarded_on: dt.date) -> ReplyClock | None:
     """The reply due date the rulebook sets for a finding forwarded on `forwarded_on`, or None when the
-    rulebook sets no period. A due date in a year whose holiday notice is not loaded is a
-    ValidationError naming that year."""
-    from django.core.exceptions import ValidationError
-
+    rulebook sets no period. A due date in a year whose holiday notice is not loaded is computed
+    provisionally (DESIGN.md, Time) and says so: `provisional_years`, stored with the finding and
+    recomputed when the notice is loaded."""
     from jiandu.rules import deadlines
-    from jiandu.rules.calendar import CalendarUnknownYear
     from jiandu.rules.rulebook import load_rulebook
     from jiandu.workdays.services import work_calendar
 
     rulebook = load_rulebook(rulebook_id)
     if not rulebook.has_param(REPLY_DAYS_PARAM, on=forwarded_on):
         return None
-    try:
-        due, reason = deadlines.reply_due(rulebook, work_calendar(), forwarded_on=forwarded_on)
-    except CalendarUnknownYear as exc:
-        # Never a silent guess (DESIGN.md, Time): the message names the year's notice to load.
-        raise ValidationError(str(exc)) from exc
+    due, reason = deadlines.reply_due(rulebook, work_calendar(), forwarded_on=forwarded_on)
     days = rulebook.param(REPLY_DAYS_PARAM, on=forwarded_on).value
     reason_dict = reason.to_dict()
     reason_dict.setdefault("rulebook_version", rulebook.version)
-    return ReplyClock(due=due, days=int(days), reason=reason_dict)
+    years = tuple(int(y) for y in reason.facts.get("provisional_years", ()))
+    return ReplyClock(due=due, days=int(days), reason=reason_dict, provisional_years=years)
 
 
 def manual_reply_clock(*, due: dt.date, forwarded_on: dt.date, rulebook_id: str) -> ReplyClock:

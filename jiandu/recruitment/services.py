@@ -411,11 +411,16 @@ def notice_period(programme: Programme, starts_on: dt.date) -> tuple[dt.date | N
     if days is None:
         return None, {}
     region = programme.organisation.region_code
-    end = work_calendar(region).add_working_days(starts_on, int(days.value))
+    result = work_calendar(region).add_working_days_result(starts_on, int(days.value))
+    end = result.date
+    # An end in a year whose holiday notice is not loaded is provisional (暂定) and says so.
+    note = f"（{result.note}）" if result.provisional else ""
     return end, {
         **days.to_dict(),
-        "message": f"公示期不少于{days.value}个工作日：{starts_on.isoformat()}发布，{end.isoformat()}期满",
+        "message": f"公示期不少于{days.value}个工作日：{starts_on.isoformat()}发布，{end.isoformat()}期满{note}",
         "min_end": end.isoformat(),
+        "provisional": result.provisional,
+        "provisional_years": list(result.provisional_years),
     }
 
 

@@ -9,7 +9,11 @@ Period rules (DESIGN.md “Time”):
   a working day;
 - “N working days before D” is the N-th working day counting back from D, D itself not counted;
   “N working days after D” counts forward the same way.
-A date in a year the calendar does not know raises CalendarUnknownYear, never a silent guess.
+A year whose notice is neither built in nor loaded is computed **provisionally** from the statutory
+holidays of 《全国年节及纪念日放假办法》 (jiandu.rules.statutory): never a silent guess, never a refusal.
+Every result that depends on such a year says so: `provisional_years(a, b)`, or the `*_result` methods
+returning a `CalendarResult(date, provisional, years)`. Only years outside what the law can compute
+(before 2004, after 2100) raise CalendarUnknownYear.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import chinese_calendar
+
+from jiandu.rules import statutory
 
 BUILTIN_FIRST_YEAR = 2004
 BUILTIN_LAST_YEAR = max(d.year for d in chinese_calendar.holidays)
@@ -33,7 +39,8 @@ MAX_WORKING_DAYS = 10_000
 
 
 class CalendarUnknownYear(LookupError):
-    """The calendar has no holiday notice for this year."""
+    """The calendar can say nothing about this year: no notice, and outside the years the statutory
+    holidays can be computed for."""
 
     def __init__(self, year: int) -> None:
         self.year = year
@@ -42,6 +49,38 @@ class CalendarUnknownYear(LookupError):
             f"（jiandu calendar load FILE）后再计算。"
             f" The calendar does not know {year}: load the State Council's {year} notice."
         )
+
+
+def provisional_note(years: Iterable[int]) -> str:
+    """“暂定，待2027年放假安排公布后确定” — the words shown beside every provisional date."""
+    ys = sorted(set(years))
+    if not ys:
+        return ""
+    return f"暂定，待{'、'.join(str(y) for y in ys)}年放假安排公布后确定"
+
+
+@dataclass(frozen=True)
+class CalendarResult:
+    """A computed date and whether it rests on a year computed provisionally (no notice loaded)."""
+
+    date: dt.date
+    provisional_years: tuple[int, ...] = ()
+
+    @property
+    def provisional(self) -> bool:
+        return bool(self.provisional_years)
+
+    @property
+    def note(self) -> str:
+        return provisional_note(self.provisional_years)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "date": self.date.isoformat(),
+            "provisional": self.provisional,
+            "provisional_years": list(self.provisional_years),
+            "note": self.note,
+        }
 
 
 class OverlayError(ValueError):
@@ -201,8 +240,25 @@ class WorkCalendar:
     def known_years(self) -> list[int]:
         return sorted(set(range(BUILTIN_FIRST_YEAR, BUILTIN_LAST_YEAR + 1)) | set(self._national))
 
+    def is_provisional_year(self, year: int) -> bool:
+        """No notice for `year`: its days are computed from the statutory holidays (暂定)."""
+        return not self.knows_year(year) and (
+            statutory.STATUTORY_FIRST_YEAR <= year <= statutory.STATUTORY_LAST_YEAR
+        )
+
+    def provisional_years(self, start: dt.date, end: dt.date) -> tuple[int, ...]:
+        """The provisional years among those from `start` to `end` (either order): a date computed by
+        looking at days in that range is provisional exactly when this is not empty."""
+        lo, hi = sorted((start.year, end.year))
+        return tuple(y for y in range(lo, hi + 1) if self.is_provisional_year(y))
+
+    def result(self, start: dt.date, date: dt.date) -> CalendarResult:
+        return CalendarResult(date, self.provisional_years(start, date))
+
     def check_known(self, day: dt.date) -> None:
-        if not self.knows_year(day.year):
+        """Raise CalendarUnknownYear when nothing can be said about `day`'s year (a provisional year
+        is fine: it is computed from the statutory holidays)."""
+        if not self.knows_year(day.year) and not self.is_provisional_year(day.year):
             raise CalendarUnknownYear(day.year)
 
     def is_working_day(self, day: dt.date) -> bool:
@@ -226,6 +282,8 @@ class WorkCalendar:
             if day in national.workdays:
                 return True
             return day.weekday() < 5
+        if self.is_provisional_year(day.year):
+            return day not in statutory.provisional_rest_days(day.year) and day.weekday() < 5
         if day in _BUILTIN_WORKDAYS:
             return True
         if day in _BUILTIN_HOLIDAYS:
@@ -244,6 +302,9 @@ class WorkCalendar:
         national = self._national.get(day.year)
         if national is not None:
             return national.holidays.get(day) or national.workdays.get(day) or ""
+        if self.is_provisional_year(day.year):
+            name = statutory.provisional_rest_days(day.year).get(day, "")
+            return f"{name}（暂定）" if name else ""
         _on_holiday, name = chinese_calendar.get_holiday_detail(day)
         return str(name or "")
 
@@ -288,6 +349,19 @@ class WorkCalendar:
         if isinstance(days, bool) or not isinstance(days, int) or days < 1:
             raise ValueError(f"期间天数应为正整数，当前为{days!r}")
         return self.next_working_day(day + dt.timedelta(days=days))
+
+    # -- the same, saying whether the answer is provisional ----------------------------------------
+    def is_working_day_result(self, day: dt.date) -> tuple[bool, tuple[int, ...]]:
+        return self.is_working_day(day), self.provisional_years(day, day)
+
+    def add_working_days_result(self, day: dt.date, n: int) -> CalendarResult:
+        return self.result(day, self.add_working_days(day, n))
+
+    def subtract_working_days_result(self, day: dt.date, n: int) -> CalendarResult:
+        return self.result(day, self.subtract_working_days(day, n))
+
+    def deadline_result(self, day: dt.date, days: int) -> CalendarResult:
+        return self.result(day, self.deadline(day, days))
 
     def working_days_between(self, start: dt.date, end: dt.date) -> int:
         """Working days after `start` up to and including `end` (0 when end ≤ start)."""

@@ -66,13 +66,21 @@ def medical_records_due(
 ) -> tuple[dt.date, Reason]:
     """Last day to complete the medical records of a 暂予监外执行 case approved on `approved_on`."""
     c = rulebook.param("casework.medical_records_days", approved_on)
-    due = calendar.deadline(approved_on, c.value)
+    result = calendar.deadline_result(approved_on, c.value)
+    due = result.date
+    note = f"（{result.note}）" if result.provisional else ""
     return due, Reason(
         "casework.medical_records_due",
         c.rulebook,
         c.article,
-        f"案件审批完备后{c.value}日内补充完善病历资料，截止{due.isoformat()}",
-        {"approved_on": approved_on, "days": c.value, "due": due},
+        f"案件审批完备后{c.value}日内补充完善病历资料，截止{due.isoformat()}{note}",
+        {
+            "approved_on": approved_on,
+            "days": c.value,
+            "due": due,
+            "provisional": result.provisional,
+            "provisional_years": list(result.provisional_years),
+        },
     )
 
 

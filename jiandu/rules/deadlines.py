@@ -1,14 +1,31 @@
 """Duty deadlines (威海 人民监督员): request lead time in working days, reports after a duty, the monthly
 summary; and the reply period for opinions (威海 行政执法社会监督员 第十二条). Every value comes from a
-rulebook parameter with its article; every date from the WorkCalendar."""
+rulebook parameter with its article; every date from the WorkCalendar.
+
+A date that rests on a year whose holiday notice is not loaded is provisional (DESIGN.md “Time”): its
+Reason says so in the message (“暂定，待2027年放假安排公布后确定”) and in the facts
+(`provisional`, `provisional_years`), so whoever stores the date stores the flag with it."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from jiandu.rules.calendar import WorkCalendar
+from jiandu.rules.calendar import WorkCalendar, provisional_note
 from jiandu.rules.decision import ALLOWED, REFUSED, Decision, Reason
 from jiandu.rules.rulebook import Rulebook
+
+
+def _provisional(calendar: WorkCalendar, start: dt.date, end: dt.date) -> tuple[dict[str, Any], str]:
+    """The facts and the message suffix for a date computed from the days between start and end."""
+    years = calendar.provisional_years(start, end)
+    facts: dict[str, Any] = {"provisional": bool(years), "provisional_years": list(years)}
+    return facts, (f"（{provisional_note(years)}）" if years else "")
+
+
+def is_provisional(reason: Reason) -> bool:
+    """Whether a Reason from this module rests on a provisionally computed year."""
+    return bool(reason.facts.get("provisional"))
 
 
 def request_lead_decide(
@@ -23,20 +40,24 @@ def request_lead_decide(
     name = "duty.request_lead_working_days_with_consent" if consent else "duty.request_lead_working_days"
     c = rulebook.param(name, requested_on)
     latest = calendar.subtract_working_days(duty_on, c.value)
+    flag, note = _provisional(calendar, latest, duty_on)
     facts = {
         "requested_on": requested_on,
         "duty_on": duty_on,
         "working_days": c.value,
         "consent": consent,
         "latest_allowed": latest,
+        **flag,
     }
+    # A check that passes only on a provisional calendar says so (and is not refused): the notice may
+    # still move `latest`; loading it re-checks nothing retroactively, the request stands.
     basis = "经同意的特殊情况" if consent else "一般情况"
     if requested_on <= latest:
         reason = Reason(
             "request.in_time",
             c.rulebook,
             c.article,
-            f"{basis}须在监督活动{c.value}个工作日前通知，最晚{latest.isoformat()}；{requested_on.isoformat()}通知，符合规定",
+            f"{basis}须在监督活动{c.value}个工作日前通知，最晚{latest.isoformat()}；{requested_on.isoformat()}通知，符合规定{note}",
             facts,
         )
         return Decision(ALLOWED, [reason], rulebook.id, rulebook.version)
@@ -44,7 +65,7 @@ def request_lead_decide(
         "request.too_late",
         c.rulebook,
         c.article,
-        f"{basis}须在监督活动{c.value}个工作日前通知，最晚{latest.isoformat()}；{requested_on.isoformat()}通知已逾期",
+        f"{basis}须在监督活动{c.value}个工作日前通知，最晚{latest.isoformat()}；{requested_on.isoformat()}通知已逾期{note}",
         facts,
     )
     return Decision(REFUSED, [reason], rulebook.id, rulebook.version)
@@ -54,12 +75,13 @@ def report_due(rulebook: Rulebook, calendar: WorkCalendar, duty_on: dt.date) -> 
     """The last day to report on a duty held on `duty_on` (N working days after it)."""
     c = rulebook.param("duty.report_due_working_days", duty_on)
     due = calendar.add_working_days(duty_on, c.value)
+    flag, note = _provisional(calendar, duty_on, due)
     return due, Reason(
         "report.due",
         c.rulebook,
         c.article,
-        f"监督活动结束后{c.value}个工作日内通报履职情况，截止{due.isoformat()}",
-        {"duty_on": duty_on, "working_days": c.value, "due": due},
+        f"监督活动结束后{c.value}个工作日内通报履职情况，截止{due.isoformat()}{note}",
+        {"duty_on": duty_on, "working_days": c.value, "due": due, **flag},
     )
 
 
@@ -88,12 +110,13 @@ def reply_due(rulebook: Rulebook, calendar: WorkCalendar, forwarded_on: dt.date)
     plain = forwarded_on + dt.timedelta(days=c.value)
     due = calendar.deadline(forwarded_on, c.value)
     moved = f"（{plain.isoformat()}为休息日，顺延至{due.isoformat()}）" if due != plain else ""
+    flag, note = _provisional(calendar, plain, due)
     return due, Reason(
         "reply.due",
         c.rulebook,
         c.article,
-        f"收到意见后{c.value}日内反馈，截止{due.isoformat()}{moved}",
-        {"forwarded_on": forwarded_on, "days": c.value, "due": due, "unextended": plain},
+        f"收到意见后{c.value}日内反馈，截止{due.isoformat()}{moved}{note}",
+        {"forwarded_on": forwarded_on, "days": c.value, "due": due, "unextended": plain, **flag},
     )
 
 
@@ -104,10 +127,11 @@ def notice_period_end(
     number of working days (the publication day not counted)."""
     c = rulebook.param("recruitment.notice_min_working_days", published_on)
     end = calendar.add_working_days(published_on, c.value)
+    flag, note = _provisional(calendar, published_on, end)
     return end, Reason(
         "notice.period",
         c.rulebook,
         c.article,
-        f"公示期不少于{c.value}个工作日，{published_on.isoformat()}发布的公示至{end.isoformat()}期满",
-        {"published_on": published_on, "working_days": c.value, "ends": end},
+        f"公示期不少于{c.value}个工作日，{published_on.isoformat()}发布的公示至{end.isoformat()}期满{note}",
+        {"published_on": published_on, "working_days": c.value, "ends": end, **flag},
     )

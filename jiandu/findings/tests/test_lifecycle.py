@@ -212,10 +212,14 @@ def test_rating_only_by_the_reporter_after_closing(reporter: Any, agency: Any, b
         services.finding_rate(actor=reporter.user, finding=finding, rating=6)
 
 
-def test_a_due_date_in_an_unknown_year_is_an_error_not_a_guess(
+def test_a_due_date_in_a_year_without_notice_is_provisional_not_refused(
     reporter: Any, agency: Any, bureau_user: Any
 ) -> None:
+    """Issue 9: on 2 December the reply date falls in January of a year whose notice is not out."""
     finding = _submit(reporter, agency)
-    with pytest.raises(ValidationError, match="2099"):
-        services.finding_forward(actor=bureau_user, finding=finding, today=dt.date(2099, 3, 3))
-    assert Finding.objects.get(pk=finding.pk).status == Status.SUBMITTED
+    services.finding_forward(actor=bureau_user, finding=finding, today=dt.date(2026, 12, 2))
+    finding = Finding.objects.get(pk=finding.pk)
+    assert finding.status == Status.FORWARDED
+    assert finding.reply_due == dt.date(2027, 1, 4)  # 01-01 元旦, then a weekend
+    assert finding.reply_reason["facts"]["provisional"] is True
+    assert "暂定，待2027年放假安排公布后确定" in finding.reply_reason["message"]

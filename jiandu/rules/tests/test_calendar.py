@@ -62,15 +62,25 @@ def test_deadline_moves_off_rest_days_only() -> None:
     assert CAL.deadline(dt.date(2026, 9, 10), 30) == dt.date(2026, 10, 10)
 
 
-def test_unknown_year_names_the_notice_to_load() -> None:
-    with pytest.raises(CalendarUnknownYear, match="2027") as info:
-        CAL.is_working_day(dt.date(2027, 1, 4))
-    assert info.value.year == 2027
-    assert "国务院" in str(info.value) and "2027" in str(info.value)
-    with pytest.raises(CalendarUnknownYear):
-        CAL.add_working_days(dt.date(2026, 12, 28), 10)
-    with pytest.raises(CalendarUnknownYear, match="2003"):
+def test_a_year_without_notice_is_provisional_not_refused() -> None:
+    """DESIGN.md “Time”: never a refusal — the statutory holidays, marked provisional."""
+    assert CAL.is_provisional_year(2027) and not CAL.is_provisional_year(2026)
+    assert CAL.is_working_day(dt.date(2027, 1, 4))  # an ordinary Monday
+    assert not CAL.is_working_day(dt.date(2027, 1, 1))  # 元旦
+    assert not CAL.is_working_day(dt.date(2027, 2, 9))  # 春节 补假: 初一、初二 fall on Sat/Sun
+    assert CAL.day_name(dt.date(2027, 2, 9)) == "春节补假（暂定）"
+    result = CAL.deadline_result(dt.date(2026, 12, 2), 30)
+    assert result.date == dt.date(2027, 1, 4) and result.provisional
+    assert result.provisional_years == (2027,)
+    assert result.note == "暂定，待2027年放假安排公布后确定"
+    assert result.to_dict()["provisional"] is True
+    # a result computed inside a published year is not provisional
+    assert not CAL.add_working_days_result(dt.date(2026, 12, 1), 3).provisional
+    assert CAL.add_working_days_result(dt.date(2026, 12, 28), 10).provisional
+    # before the built-in data the law cannot say: still a clear refusal naming the year
+    with pytest.raises(CalendarUnknownYear, match="2003") as info:
         CAL.is_working_day(dt.date(2003, 6, 2))
+    assert info.value.year == 2003
     assert BUILTIN_LAST_YEAR == 2026
 
 
@@ -81,8 +91,9 @@ def test_a_loaded_national_overlay_makes_the_year_known() -> None:
     assert cal.is_working_day(dt.date(2027, 1, 9))  # the (fake) make-up Saturday
     assert not cal.is_working_day(dt.date(2027, 1, 10))  # an ordinary Sunday
     assert cal.add_working_days(dt.date(2026, 12, 31), 1) == dt.date(2027, 1, 4)
-    with pytest.raises(CalendarUnknownYear, match="2028"):
-        cal.is_working_day(dt.date(2028, 1, 3))
+    assert not cal.is_provisional_year(2027) and cal.is_provisional_year(2028)
+    assert not cal.add_working_days_result(dt.date(2026, 12, 31), 1).provisional
+    assert not cal.is_working_day(dt.date(2028, 1, 3))  # 2028: 元旦 on a Saturday, 补假 Monday (暂定)
 
 
 def test_regional_overlay_applies_only_inside_its_region() -> None:

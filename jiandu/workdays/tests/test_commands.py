@@ -116,9 +116,8 @@ def test_rules_eligibility_unknown_field(tmp_path: Path) -> None:
 
 @pytest.mark.django_db
 def test_calendar_commands() -> None:
-    out = io.StringIO()
-    call_command("calendar", "is-working-day", "2025-10-11", stdout=out)
-    assert out.getvalue().strip() == "true"
+    day = run("calendar", "is-working-day", "2025-10-11")
+    assert day["working_day"] is True and day["provisional"] is False
     assert run("calendar", "add-working-days", "2025-09-29", "5")["date"] == "2025-10-13"
     assert run("calendar", "subtract-working-days", "2025-10-13", "5")["date"] == "2025-09-29"
     deadline = run("calendar", "deadline", "2026-09-01", "--days", "30")
@@ -128,18 +127,22 @@ def test_calendar_commands() -> None:
         "region": None,
         "date": "2026-10-08",
         "extended": True,
+        "provisional": False,
+        "provisional_years": [],
+        "note": "",
+        "database": True,
     }
 
 
 @pytest.mark.django_db(transaction=True)
-def test_calendar_unknown_year_then_load() -> None:
-    with pytest.raises(CommandError, match="2027"):
-        call_command("calendar", "is-working-day", "2027-01-04", stdout=io.StringIO())
+def test_calendar_provisional_year_then_load() -> None:
+    before = run("calendar", "is-working-day", "2027-02-13")
+    assert before["working_day"] is False and before["provisional"] is True
+    assert before["provisional_years"] == [2027]
     loaded = run("calendar", "load", str(DATA / "TEST-fictitious-2027-national.yaml"))
     assert loaded["loaded"] is True and loaded["year"] == 2027
-    out = io.StringIO()
-    call_command("calendar", "is-working-day", "2027-01-04", stdout=out)
-    assert out.getvalue().strip() == "true"
+    after = run("calendar", "is-working-day", "2027-02-13")  # the fictitious make-up Saturday
+    assert after["working_day"] is True and after["provisional"] is False
 
 
 @pytest.mark.django_db
@@ -189,3 +192,16 @@ def test_command_line_errors_have_no_traceback(tmp_path: Path) -> None:
     )
     assert ok.returncode == 0, ok.stderr
     assert json.loads(ok.stdout)["ok"] is True
+
+
+def test_calendar_deadline_on_a_never_migrated_checkout(tmp_path: Path) -> None:
+    """Pure arithmetic needs no database: a fresh data directory, no `migrate`."""
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env |= {"JIANDU_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "jiandu.settings"}
+    cmd = [sys.executable, "-m", "jiandu", "calendar", "deadline", "2026-12-02", "--days", "30"]
+    result = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert out["date"] == "2027-01-04" and out["provisional"] is True
+    assert out["provisional_years"] == [2027] and out["database"] is False
+    assert out["note"] == "暂定，待2027年放假安排公布后确定"

@@ -1,5 +1,9 @@
 """`jiandu calendar is-working-day | add-working-days | subtract-working-days | deadline | load | list`
-— the working-day calendar (chinesecalendar + overlays loaded into the database). JSON out."""
+— the working-day calendar (chinesecalendar + overlays loaded into the database). JSON out.
+
+The arithmetic needs no database: on a checkout that was never migrated (or with the database down)
+it uses the built-in data and says so (`"database": false`). A date resting on a year whose notice is
+not loaded carries `"provisional": true` and the years (`"provisional_years": [2027]`)."""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 
-from jiandu.rules.calendar import CalendarUnknownYear, OverlayError
+from jiandu.rules.calendar import CalendarResult, CalendarUnknownYear, OverlayError, WorkCalendar
 from jiandu.workdays.cli import parse_count, parse_date, read_data_file, to_json
 from jiandu.workdays.models import CalendarOverlay
 from jiandu.workdays.services import overlay_load, work_calendar
@@ -75,30 +79,52 @@ class Command(BaseCommand):
         if region is not None and not (len(region) == 6 and region.isdigit()):
             raise CommandError(f"地区代码“{region}”应为6位行政区划代码，例如 640000")
         day = parse_date(options["date"])
-        calendar = work_calendar(region)
+        calendar, database = self._calendar(region)
         try:
+            out: dict[str, Any]
             if action == "is-working-day":
-                self.stdout.write(to_json(calendar.is_working_day(day)))
-                return
-            if action == "deadline":
+                working = calendar.is_working_day(day)
+                result = calendar.result(day, day)
+                out = {"date": day, "region": region, "working_day": working, "name": calendar.day_name(day)}
+            elif action == "deadline":
                 days = parse_count(options["days"], "期间天数")
                 if days < 1:
                     raise CommandError("期间天数应至少为1")
-                end = calendar.deadline(day, days)
+                result = calendar.deadline_result(day, days)
                 plain = day + dt.timedelta(days=days)
-                out = {"from": day, "days": days, "region": region, "date": end, "extended": end != plain}
+                out = {"from": day, "days": days, "region": region, "date": result.date}
+                out["extended"] = result.date != plain
             else:
                 n = parse_count(options["n"], "工作日数")
                 if action == "add-working-days":
-                    result = calendar.add_working_days(day, n)
+                    result = calendar.add_working_days_result(day, n)
                 else:
-                    result = calendar.subtract_working_days(day, n)
-                out = {"from": day, "working_days": n, "region": region, "date": result}
+                    result = calendar.subtract_working_days_result(day, n)
+                out = {"from": day, "working_days": n, "region": region, "date": result.date}
+            out.update(self._flags(result, database))
         except CalendarUnknownYear as exc:
             raise CommandError(str(exc)) from None
         except ValueError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(to_json(out))
+
+    @staticmethod
+    def _calendar(region: str | None) -> tuple[WorkCalendar, bool]:
+        """The calendar with the loaded overlays; without a usable database, the built-in one (pure
+        arithmetic must work before `jiandu migrate`)."""
+        try:
+            return work_calendar(region), True
+        except DatabaseError:
+            return WorkCalendar(region=region), False
+
+    @staticmethod
+    def _flags(result: CalendarResult, database: bool) -> dict[str, Any]:
+        return {
+            "provisional": result.provisional,
+            "provisional_years": list(result.provisional_years),
+            "note": result.note,
+            "database": database,
+        }
 
     def _load(self, path: str) -> None:
         from jiandu.rules.calendar import overlay_from_dict
