@@ -221,5 +221,6 @@ def test_a_due_date_in_a_year_without_notice_is_provisional_not_refused(
     finding = Finding.objects.get(pk=finding.pk)
     assert finding.status == Status.FORWARDED
     assert finding.reply_due == dt.date(2027, 1, 4)  # 01-01 元旦, then a weekend
-    assert finding.reply_reason["facts"]["provisional"] is True
-    assert "暂定，待2027年放假安排公布后确定" in finding.reply_reason["message"]
+    reason = finding.reply_reason
+    assert reason is not None and reason["facts"]["provisional"] is True
+    assert "暂定，待2027年放假安排公布后确定" in reason["message"]
