@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from jiandu.rules import casework, deadlines, dismissal, grades, terms
+from jiandu.rules import assessment, casework, deadlines, dismissal, grades, terms, training
 from jiandu.rules.calendar import WorkCalendar
 from jiandu.rules.decision import Decision, Reason, _jsonable
 from jiandu.rules.eligibility import PersonError, eligibility_decide, person_from_dict
@@ -94,6 +94,25 @@ def _run(book: Rulebook, case: dict[str, Any], cal: WorkCalendar) -> Outcome:
     if kind == "term_grade":
         d = grades.term_grade(book, list(case["annual_grades"]), _d(case["on"]))
         return d, None, None, d.reasons
+    if kind == "initial_training_due":
+        day, r = training.initial_training_due(book, cal, _d(case["appointed_on"]))
+        return None, day, None, [r]
+    if kind == "in_term_training":
+        d = training.in_term_check(book, int(case["year"]), int(case["attended"]))
+        return d, None, None, d.reasons
+    if kind == "training_gate":
+        passed = _d(case["passed_on"]) if case.get("passed_on") else None
+        d = training.duty_gate_decide(book, passed, _d(case["on"]))
+        return d, None, None, d.reasons
+    if kind == "failing_grounds_offered":
+        reasons = assessment.failing_grounds_offered(book, dict(case["figures"]), _d(case["on"]))
+        return None, None, len(reasons), reasons
+    if kind == "grade_proposal":
+        d = assessment.proposal_decide(book, dict(case["grades"]), _d(case["on"]))
+        return d, None, None, d.reasons
+    if kind == "results_deadlines":
+        items = assessment.results_deadlines(book, cal, _d(case["completed_on"]))
+        return None, items[-1][1] if items else None, [i[1].isoformat() for i in items], [i[2] for i in items]
     if kind == "isolation_end":
         day, r = casework.isolation_end(book, _d(case["start"]), bool(case.get("extended", False)))
         return None, day, None, [r]
@@ -138,6 +157,12 @@ KINDS = [
     "excellent_cap",
     "excellent_share",
     "term_grade",
+    "initial_training_due",
+    "in_term_training",
+    "training_gate",
+    "failing_grounds_offered",
+    "grade_proposal",
+    "results_deadlines",
     "isolation_end",
     "isolation",
     "medical_records_due",

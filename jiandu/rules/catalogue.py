@@ -126,6 +126,10 @@ PARAMETERS: dict[str, ParamSpec] = {
     "training.initial_within_months": P("int", "选任决定后N个月内组织初任培训"),
     "training.required_before_duty": P("bool", "未经初任培训及考核合格不得履职"),
     "training.in_term_min_per_year": P("int", "任期内每年至少集中培训N次"),
+    "training.modes": P("list", "[{code, article, text}] 培训方式（集中授课、网络学习等）"),
+    "training.initial_exam_required": P("bool", "初任培训结束后进行考核"),
+    "training.makeup_required": P("bool", "未参加或考核不合格的补课并考核"),
+    "training.required": P("bool", "监督员应当参加培训"),
     # 意见与反馈 findings
     "findings.reply_days": P("int", "被监督机关收到意见后N日内反馈（日历日，末日遇休息日顺延）"),
     "findings.reporter_confidentiality": P("bool", "反映人可要求保密"),
@@ -147,6 +151,11 @@ PARAMETERS: dict[str, ParamSpec] = {
     "assessment.excellent_conditions": P("list", "[{code, article, text}] 年度优秀须具备的条件（人工评定）"),
     "assessment.failing_grounds": P("list", "[{code, article, text}] 经提醒教育仍不改正即定为不合格的情形"),
     "assessment.annual_required": P("bool", "实行年度考核"),
+    "assessment.excellent_public_notice": P("bool", "拟确定优秀等次名单向社会公示"),
+    "assessment.commendation": P("bool", "对优秀（表现突出）的监督员通报表扬（表彰）"),
+    "assessment.results_notify": P("list", "[{code, article, text}] 考核结果、表扬决定须通知的对象"),
+    "assessment.comprehensive_evaluation": P("bool", "综合评价履职情况（文字评价，不分等次）"),
+    "ledger.required": P("bool", "建立履职工作台账"),
     # 解聘 dismissal
     "dismissal.grounds": P("list", "[{code, article, text, countable, count: {threshold, window}}]"),
     "dismissal.announce_publicly": P("bool", "解聘（免除资格）向社会公告"),
