@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "jiandu.recruitment",
     "jiandu.duties",
     "jiandu.findings",
+    "jiandu.training",
     "jiandu.notifications",
     "jiandu.portal",
 ]

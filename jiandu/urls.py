@@ -16,6 +16,7 @@ urlpatterns = [
     path("recruitment/", include("jiandu.recruitment.urls")),
     path("findings/", include("jiandu.findings.urls")),
     path("duties/", include("jiandu.duties.urls")),
+    path("training/", include("jiandu.training.urls")),
     path("inbox/", include("jiandu.notifications.urls")),
     path("", include("jiandu.core.urls")),
 ]

@@ -33,6 +33,8 @@ NAV: tuple[NavItem, ...] = (
     NavItem(_("监督活动"), "duties:list", Capability.REQUEST_DUTIES),
     NavItem(_("监督活动"), "duties:list", Capability.ASSIST_PROGRAMMES),
     NavItem(_("我的履职"), "duties:mine", Capability.ACT_AS_SUPERVISOR),
+    NavItem(_("培训"), "training:list", Capability.ASSIST_PROGRAMMES),
+    NavItem(_("我的培训"), "training:mine", Capability.ACT_AS_SUPERVISOR),
     NavItem(_("消息"), "notifications:inbox"),
     NavItem(_("修改密码"), "accounts:password_change"),
 )

@@ -160,7 +160,13 @@ def excellent_conditions(rulebook: Rulebook, on: dt.date) -> list[Reason]:
     except UnknownParameter:
         return []
     return [
-        Reason(f"assessment.excellent.{i['code']}", c.rulebook, str(i.get("article", c.article)), str(i["text"]), {})
+        Reason(
+            f"assessment.excellent.{i['code']}",
+            c.rulebook,
+            str(i.get("article", c.article)),
+            str(i["text"]),
+            {},
+        )
         for i in c.value
     ]
 
