@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from jiandu.rules.calendar import WorkCalendar
+from jiandu.rules.calendar import WorkCalendar, provisional_note
 from jiandu.rules.catalogue import GRADE_LABELS, GRADES
 from jiandu.rules.decision import ALLOWED, REFUSED, Decision, Reason
 from jiandu.rules.grades import excellent_share_decide
@@ -121,6 +121,8 @@ def results_deadlines(
         except UnknownParameter:
             continue
         due = calendar.add_working_days(completed_on, c.value)
+        years = calendar.provisional_years(completed_on, due)
+        note = f"（{provisional_note(years)}）" if years else ""
         out.append(
             (
                 code,
@@ -129,8 +131,13 @@ def results_deadlines(
                     f"assessment.{code}_due",
                     c.rulebook,
                     c.article,
-                    f"考核完成（{completed_on.isoformat()}）后{c.value}个工作日内{what}，最晚{due.isoformat()}",
-                    {"completed_on": completed_on, "working_days": c.value, "due": due},
+                    f"考核完成（{completed_on.isoformat()}）后{c.value}个工作日内{what}，最晚{due.isoformat()}{note}",
+                    {
+                        "completed_on": completed_on,
+                        "working_days": c.value,
+                        "due": due,
+                        "provisional_years": list(years),
+                    },
                 ),
             )
         )

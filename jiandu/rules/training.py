@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from jiandu.rules.calendar import WorkCalendar, add_months
+from jiandu.rules.calendar import WorkCalendar, add_months, provisional_note
 from jiandu.rules.decision import ALLOWED, REFUSED, Decision, Reason
 from jiandu.rules.rulebook import Rulebook, UnknownParameter
 
@@ -18,15 +18,15 @@ def initial_training_due(
     later, on the corresponding day (民法典 第二百零二条), moved to the next working day when it is a
     rest day (第二百零三条)."""
     c = rulebook.param("training.initial_within_months", appointed_on)
-    due = add_months(appointed_on, c.value)
-    if calendar.is_rest_day(due):
-        due = calendar.next_working_day(due)
+    due = calendar.next_working_day(add_months(appointed_on, c.value))
+    years = calendar.provisional_years(appointed_on, due)
+    note = f"（{provisional_note(years)}）" if years else ""
     return due, Reason(
         "training.initial_due",
         c.rulebook,
         c.article,
-        f"选任决定（{appointed_on.isoformat()}）后{c.value}个月内组织初任培训，最晚{due.isoformat()}",
-        {"appointed_on": appointed_on, "months": c.value, "due": due},
+        f"选任决定（{appointed_on.isoformat()}）后{c.value}个月内组织初任培训，最晚{due.isoformat()}{note}",
+        {"appointed_on": appointed_on, "months": c.value, "due": due, "provisional_years": list(years)},
     )
 
 
