@@ -5,7 +5,8 @@ from typing import Any
 from django import forms
 
 from jiandu.duties.models import Adoption, DutyKind
-from jiandu.orgs.models import Level, Organisation
+from jiandu.orgs.models import Organisation
+from jiandu.orgs.selectors import districts_within
 from jiandu.roster.models import Programme, Specialty
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -50,11 +51,11 @@ class DutyRequestForm(forms.Form):
         self.fields["programme"].queryset = Programme.objects.filter(pk__in=ids)  # type: ignore[attr-defined]
         if len(ids) == 1:
             self.fields["programme"].initial = ids[0]
-        roots = Organisation.objects.filter(pk__in=[p.organisation_id for p in programmes])
+        roots = list(Organisation.objects.filter(pk__in=[p.organisation_id for p in programmes]))
         area: Any = Organisation.objects.none()
         for root in roots:
-            area = area | Organisation.objects.filter(path__startswith=root.path)
-        self.fields["district"].queryset = area.filter(level=Level.DISTRICT)  # type: ignore[attr-defined]
+            area = area | Organisation.objects.filter(root.subtree_q())
+        self.fields["district"].queryset = districts_within(roots)  # type: ignore[attr-defined]
         self.fields["related_orgs"].queryset = area  # type: ignore[attr-defined]
 
 

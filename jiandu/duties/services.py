@@ -557,6 +557,18 @@ class OpinionData:
     adoption_reason: str = ""
 
 
+def record_locked_reason(duty: Duty, record: DutyRecord | None) -> str | None:
+    """Why the record can no longer be changed, or None while it can: the page offers 修改 only when
+    this is None, so it never offers what the service then refuses."""
+    if record is None:
+        return None
+    if duty.assignments.filter(confirmed_at__isnull=False).exists():
+        return "监督员已签字确认，反馈表不能再修改"
+    if record.opinions.filter(sent_at__isnull=False).exists():
+        return "反馈表已定稿，不能再修改"  # never says an opinion went on (第十四条)
+    return None
+
+
 def record_save(*, actor: Any, duty: Duty, summary: str, opinions: list[OpinionData]) -> DutyRecord:
     """The agency fills in the 履职情况反馈表 (第十七条). Once a supervisor has confirmed it, it is fixed."""
     if duty.status != DutyStatus.HELD:
@@ -574,10 +586,8 @@ def record_save(*, actor: Any, duty: Duty, summary: str, opinions: list[OpinionD
         if o.adoption in (Adoption.NOT_ADOPTED, Adoption.PARTLY) and not o.adoption_reason.strip():
             raise DutyError("未采纳或部分采纳的，须说明理由（第十八条）")
     existing = DutyRecord.objects.filter(duty=duty).first()
-    if existing is not None and duty.assignments.filter(confirmed_at__isnull=False).exists():
-        raise DutyError("监督员已签字确认，反馈表不能再修改")
-    if existing is not None and existing.opinions.filter(sent_at__isnull=False).exists():
-        raise DutyError("反馈表已定稿，不能再修改")  # never says an opinion went on (第十四条)
+    if (locked := record_locked_reason(duty, existing)) is not None:
+        raise DutyError(locked)
     with transaction.atomic():
         record = existing or DutyRecord(duty=duty)
         record.summary = summary.strip()

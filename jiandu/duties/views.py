@@ -31,7 +31,7 @@ from jiandu.duties.models import (
 )
 from jiandu.duties.pool import supervisor_pk
 from jiandu.duties.verify import record_problems
-from jiandu.roster.models import Programme
+from jiandu.roster.models import Programme, Specialty
 
 
 def _staff(request: HttpRequest) -> bool:
@@ -130,6 +130,11 @@ def _detail_context(request: HttpRequest, duty: Duty) -> dict[str, Any]:
             1 for a in assignments if a.status in (AssignmentStatus.ACCEPTED, AssignmentStatus.ATTENDED)
         ),
         "record": record,
+        "record_locked": services.record_locked_reason(duty, record),
+        "specialty_minimums": [
+            (dict(Specialty.choices).get(code, code), n)
+            for code, n in (duty.specialty_minimums or {}).items()
+        ],
         "opinions": selectors.record_opinions_for(user, record),
         "can_manage": user.can(Capability.MANAGE_PROGRAMMES),
         "can_agency": user.can(Capability.REQUEST_DUTIES),
@@ -245,6 +250,9 @@ def record_edit(request: HttpRequest, pk: int) -> HttpResponse:
     duty = selectors.duty_get(request.user, pk)
     attended = list(duty.assignments.filter(status=AssignmentStatus.ATTENDED).select_related("supervisor"))
     record = DutyRecord.objects.filter(duty=duty).first()
+    if (locked := services.record_locked_reason(duty, record)) is not None:
+        messages.info(request, locked)
+        return redirect("duties:detail", pk=duty.pk)
     existing = {o.supervisor_id: o for o in record.opinions.all()} if record else {}
     if request.method == "POST":
         opinions = [

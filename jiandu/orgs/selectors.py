@@ -2,14 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from jiandu.orgs.models import Organisation
+from jiandu.orgs.models import Level, Organisation, OrgKind
 
 
 def organisations_visible_to(user: Any) -> QuerySet[Organisation]:
     if not user.is_authenticated or user.organisation_id is None:
         return Organisation.objects.none()
     return Organisation.objects.filter(path__startswith=user.organisation.path)
+
+
+# The organisation that stands for an area (所在区县) is the area's justice bureau: procuratorates,
+# courts and agencies share its region but are not districts, and must not be offered as one.
+AREA_KINDS = (OrgKind.JUSTICE_BUREAU,)
+
+
+def districts_within(
+    roots: Iterable[Organisation], *, levels: Iterable[str] = (Level.DISTRICT,)
+) -> QuerySet[Organisation]:
+    """The areas (区县, and the city itself where `levels` includes it) under any of `roots`."""
+    area = Q(pk__in=[])
+    for root in roots:
+        area |= root.subtree_q()
+    return Organisation.objects.filter(area, kind__in=AREA_KINDS, level__in=list(levels)).order_by("path")

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 
 from jiandu.orgs.models import Level, Organisation
+from jiandu.orgs.selectors import districts_within
 from jiandu.recruitment.models import Application, Channel
 from jiandu.roster.models import Programme, Specialty
 from jiandu.rules.catalogue import EDUCATION_LABELS
@@ -77,9 +78,9 @@ class ApplicationForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["district"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
-            programme.organisation.subtree_q(), level__in=[Level.DISTRICT, Level.CITY]
-        ).order_by("path")
+        self.fields["district"].queryset = districts_within(  # type: ignore[attr-defined]
+            [programme.organisation], levels=(Level.DISTRICT, Level.CITY)
+        )
         self.fields["records"].choices = records  # type: ignore[attr-defined]
         self.fields["posts"].choices = posts  # type: ignore[attr-defined]
         if not records:

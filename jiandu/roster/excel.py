@@ -23,7 +23,8 @@ from openpyxl.styles import Font
 
 from jiandu.audit.services import audit_record
 from jiandu.core.crypto import lookup_hash
-from jiandu.orgs.models import Organisation
+from jiandu.orgs.models import Level, Organisation
+from jiandu.orgs.selectors import districts_within
 from jiandu.roster import rules
 from jiandu.roster.models import (
     Appointment,
@@ -98,7 +99,7 @@ GUARDED = {
 
 
 def _district_choices(programme: Programme) -> dict[str, Organisation]:
-    orgs = Organisation.objects.filter(programme.organisation.subtree_q())
+    orgs = districts_within([programme.organisation], levels=(Level.DISTRICT, Level.CITY))
     return {o.name: o for o in orgs}
 
 

@@ -350,5 +350,11 @@ class RosterImport(models.Model):
         return f"{self.filename} ({self.get_status_display()})"
 
     @property
+    def error_total(self) -> int:
+        # The summary's count when the task wrote one (errors may be capped), else the listed errors;
+        # a template filter chain (`error_count|default:errors|length`) took the length of the number.
+        return int((self.summary or {}).get("error_count") or len(self.errors or []))
+
+    @property
     def percent(self) -> int:
         return int(self.processed * 100 / self.total) if self.total else 0

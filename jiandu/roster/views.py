@@ -14,7 +14,8 @@ from django.views.decorators.http import require_POST
 
 from jiandu.accounts.roles import Capability
 from jiandu.core.permissions import permission_denied, require_capability
-from jiandu.orgs.models import Level, Organisation
+from jiandu.orgs.models import Level
+from jiandu.orgs.selectors import districts_within
 from jiandu.recruitment.services import size_bounds
 from jiandu.roster import selectors, services
 from jiandu.roster.certificates import card_pdf, certificate_pdf
@@ -58,7 +59,7 @@ def _supervisor(request: HttpRequest, pk: int, *, manage: bool = False) -> Super
 
 
 def _districts(programme: Programme) -> Any:
-    return Organisation.objects.filter(programme.organisation.subtree_q()).order_by("path")
+    return districts_within([programme.organisation], levels=(Level.DISTRICT, Level.CITY))
 
 
 @require_capability(Capability.ASSIST_PROGRAMMES)
@@ -269,7 +270,7 @@ def supervisor_profile(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _profile_form(request: HttpRequest, s: Supervisor, *, redirect_to: str) -> HttpResponse:
-    districts = _districts(s.programme).filter(level__in=[Level.DISTRICT, Level.CITY])
+    districts = _districts(s.programme)
     initial = {
         "full_name": s.full_name,
         "phone": s.phone,
