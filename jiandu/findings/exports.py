@@ -95,7 +95,7 @@ def _model_row(f: Finding, today: Any, *, staff: bool) -> dict[str, Any]:
         "correction": f.correction,
         "rectify_due": f.rectify_due,
         "closed_on": f.closed_on,
-        "overdue": f.is_overdue(today),
+        "overdue": f.was_late(today),
     }
     if staff:
         row |= {
@@ -121,7 +121,8 @@ def export_rows(
             user, qs=_filter(agency_findings_queryset(user), status, overdue).order_by("id")
         )
         return [
-            {k: getattr(a, k, None) for k in COMMON if k != "agency"} | {"agency": a.agency_name}
+            {k: getattr(a, k, None) for k in COMMON if k != "agency"}
+            | {"agency": a.agency_name, "overdue": a.late}
             for a in projected
         ]
     if who == STAFF:

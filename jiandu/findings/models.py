@@ -173,6 +173,40 @@ class Finding(models.Model):
         due = self.active_due()
         return due is not None and today > due
 
+    def was_late(self, today: dt.date) -> bool:
+        return finding_late(
+            status=self.status,
+            reply_due=self.reply_due,
+            replied_on=self.replied_on,
+            rectify_due=self.rectify_due,
+            rectified_on=self.rectified_on,
+            today=today,
+        )
+
+
+def finding_late(
+    *,
+    status: str,
+    reply_due: dt.date | None,
+    replied_on: dt.date | None,
+    rectify_due: dt.date | None,
+    rectified_on: dt.date | None,
+    today: dt.date,
+) -> bool:
+    """Late now, or late when it was done: a reply or a rectification after its due date stays late
+    once it is in (an export of a reply fifteen days late said 是否逾期 = False)."""
+
+    def late(due: dt.date | None, done_on: dt.date | None, waiting: bool) -> bool:
+        if due is None:
+            return False
+        if done_on is not None:
+            return done_on > due
+        return waiting and today > due
+
+    return late(reply_due, replied_on, status == Status.FORWARDED) or late(
+        rectify_due, rectified_on, status == Status.RECTIFYING
+    )
+
 
 def attachment_path(instance: FindingAttachment, filename: str) -> str:
     # The stored name is random: the uploader's file name (often a phone's "IMG_…" or a person's

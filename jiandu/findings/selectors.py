@@ -28,6 +28,7 @@ from jiandu.findings.models import (
     FindingAttachment,
     Source,
     Status,
+    finding_late,
 )
 
 STAFF, AGENCY, REPORTER = "staff", "agency", "reporter"
@@ -117,6 +118,7 @@ class AgencyFinding:
     rectification_report: str
     closed_on: dt.date | None
     overdue: bool
+    late: bool  # late now or when it was done (the export's 是否逾期)
     attachments: list[AgencyAttachment] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
@@ -210,6 +212,14 @@ def _project(rows: list[dict[str, Any]], today: dt.date) -> list[AgencyFinding]:
                 rectification_report=r["rectification_report"],
                 closed_on=r["closed_on"],
                 overdue=due is not None and today > due,
+                late=finding_late(
+                    status=r["status"],
+                    reply_due=r["reply_due"],
+                    replied_on=r["replied_on"],
+                    rectify_due=r["rectify_due"],
+                    rectified_on=r["rectified_on"],
+                    today=today,
+                ),
                 attachments=attachments.get(r["id"], []),
             )
         )
