@@ -71,8 +71,12 @@ def round_public(request: HttpRequest, pk: int) -> HttpResponse:
 @login_not_required
 def apply(request: HttpRequest, pk: int) -> HttpResponse:
     r = get_object_or_404(
-        Round.objects.select_related("programme__organisation"), pk=pk, status=RoundStatus.PUBLISHED
+        Round.objects.select_related("programme__organisation"), pk=pk, status__in=PUBLIC_ROUNDS
     )
+    if r.status != RoundStatus.PUBLISHED:
+        # Past the application period the round is still public: say so instead of a bare 404.
+        messages.info(request, f"报名已于{r.applications_close.isoformat()}截止，该批次已进入公示或聘任阶段")
+        return redirect("portal:round", pk=r.pk)
     form = _application_form(request, r, staff=False)
     if request.method == "POST" and form.is_valid():
         app = submit_application(request, r, form, channel=Channel.SELF)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -136,7 +137,18 @@ class ReviewForm(forms.Form):
 
 
 class NoticeForm(forms.Form):
-    ends_on = forms.DateField(label="公示截止（留空则按规则最短期限）", required=False, widget=DATE)
+    ends_on = forms.DateField(label="公示截止", required=False, widget=DATE)
+
+    def __init__(self, *args: Any, min_end: dt.date | None, article: str = "", **kwargs: Any) -> None:
+        """Blank means the rulebook's minimum only where the rulebook sets one; otherwise staff must
+        choose the end date, and the label says so."""
+        super().__init__(*args, **kwargs)
+        field = self.fields["ends_on"]
+        if min_end is None:
+            field.required = True
+            field.label = "公示截止（本项目规则未规定公示期，请填写）"
+        else:
+            field.label = f"公示截止（留空则按规则最短期限（{min_end.isoformat()}，{article}））"
 
 
 class ObjectionForm(forms.Form):

@@ -430,6 +430,13 @@ def notice_publish(
     r = round
     if r.status != RoundStatus.PUBLISHED:
         raise RecruitmentError("只有已发布、尚未公示的批次可以发布公示")
+    if on <= r.applications_close:
+        # A notice closes the round to applicants; publishing it while people may still apply would
+        # turn them away unannounced.
+        raise RecruitmentError(
+            f"报名截止日期为{r.applications_close.isoformat()}，报名期内不能发布拟聘人选公示；"
+            "请在报名截止后发布"
+        )
     shortlist = list(r.applications.filter(status=ApplicationStatus.SHORTLISTED))
     if not shortlist:
         raise RecruitmentError("没有审查通过的拟聘人选")

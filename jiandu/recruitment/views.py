@@ -104,7 +104,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "objections": notice.objections.select_related("application") if notice else [],
             "timing": services.publish_timing(r, today) if r.status == "draft" else r.timing_reason,
             "can_manage": programme_manageable_by(request.user, r.programme),
-            "notice_form": NoticeForm(),
+            "notice_form": _notice_form(r, today),
             "today": today,
             "notice_over": notice is not None and today > notice.ends_on,
         },
@@ -131,9 +131,18 @@ def round_publish(request: HttpRequest, pk: int) -> HttpResponse:
 @require_capability(Capability.MANAGE_PROGRAMMES)
 def notice_publish(request: HttpRequest, pk: int) -> HttpResponse:
     r = _round(request, pk, manage=True)
-    form = NoticeForm(request.POST)
-    ends_on = form.cleaned_data.get("ends_on") if form.is_valid() else None
+    form = _notice_form(r, timezone.localdate(), request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, "；".join(errors))
+        return redirect("recruitment:round", pk=r.pk)
+    ends_on = form.cleaned_data.get("ends_on")
     return _act(request, r, services.notice_publish, "拟聘人选公示已发布", ends_on=ends_on)
+
+
+def _notice_form(r: Round, on: Any, data: Any = None) -> NoticeForm:
+    min_end, reason = services.notice_period(r.programme, on)
+    return NoticeForm(data, min_end=min_end, article=reason.get("article", ""))
 
 
 @require_POST
