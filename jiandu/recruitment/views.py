@@ -134,7 +134,7 @@ def notice_publish(request: HttpRequest, pk: int) -> HttpResponse:
     form = _notice_form(r, timezone.localdate(), request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
-            messages.error(request, "；".join(errors))
+            messages.error(request, "；".join(str(e) for e in errors))
         return redirect("recruitment:round", pk=r.pk)
     ends_on = form.cleaned_data.get("ends_on")
     return _act(request, r, services.notice_publish, "拟聘人选公示已发布", ends_on=ends_on)

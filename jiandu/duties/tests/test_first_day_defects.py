@@ -67,7 +67,7 @@ def test_a_signed_record_offers_no_edit(
 def test_the_district_list_holds_districts_only(world: Any, programme: Any) -> None:
     """Defect 9: “所在区县” lists showed procuratorates and agencies."""
     form = DutyRequestForm(programmes=[programme])
-    names = {o.name for o in form.fields["district"].queryset}
+    names = {o.name for o in form.fields["district"].queryset}  # type: ignore[attr-defined]
     assert "威海市环翠区司法局" in names and "威海市文登区司法局" in names
     assert "威海市环翠区人民检察院" not in names
     assert not any("检察院" in n or "监督管理局" in n for n in names)
