@@ -89,6 +89,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "jiandu.core.context_processors.navigation",
             ],
+            # {% cite programme "name" as c %} on every page: articles come from the programme's rulebook.
+            "builtins": ["jiandu.core.templatetags.rulebooks"],
         },
     },
 ]

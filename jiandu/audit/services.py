@@ -117,7 +117,7 @@ def audit_purge(*, before: dt.date, operator: str = "", now: dt.datetime | None 
     latest = audit_retention_latest_before(now=now)
     if before > latest:
         raise AuditPurgeRefused(
-            f"拒绝清理：审计日志须至少保存 {days} 天（网络安全法 第二十一条第（三）项），"
+            f"拒绝清理：审计日志须至少保存 {days} 天（《网络安全法》要求网络日志留存不少于六个月），"
             f"--before 最晚只能是 {latest.isoformat()}，而给出的是 {before.isoformat()}"
         )
     report = audit_chain_verify()

@@ -42,7 +42,9 @@ class DutyRequestForm(forms.Form):
     related_orgs = forms.ModelMultipleChoiceField(
         label="相关单位（系统内）", queryset=Organisation.objects.none(), required=False
     )
-    consent = forms.BooleanField(label="案件情况特殊，已经市司法局同意（第十条第二款）", required=False)
+    consent = forms.BooleanField(
+        label="案件情况特殊，已经项目主管机关同意缩短通知期限（仅规则允许时适用）", required=False
+    )
     consent_note = forms.CharField(label="同意情况说明", max_length=255, required=False)
 
     def __init__(self, *args: Any, programmes: list[Programme], **kwargs: Any) -> None:

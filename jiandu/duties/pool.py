@@ -1,7 +1,9 @@
 """Who can be drawn for a duty (docs/draw.md §7): the programme's supervisors, less those not in
-office, without initial training (威海 人民监督员 第二十二条), with a tie to the case (第十三条), busy
-with another duty that day, or — for a redraw — already asked (第十四条). Every exclusion is kept with
-its reason, and each candidate carries the number of duties already had this year (机会均衡, 第十一条).
+office, without initial training where the programme's rulebook sets `training.required_before_duty`
+(威海 人民监督员 第二十二条), with a tie to the case where it sets `duty.recusal_grounds` (威海 人民监督员
+第十三条, 威海 2022 第十条, 山西/万州 第十二条), busy with another duty that day, or — for a redraw —
+already asked (威海 人民监督员 第十四条). Every exclusion is kept with its reason and the article of
+the programme's own rulebook; each candidate carries the number of duties already had this year.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from typing import Any
 
 from jiandu.duties.models import OPPORTUNITY, Assignment, AssignmentStatus, Duty
 from jiandu.roster.models import Relationship, RelationshipKind, Supervisor, SupervisorStatus
+from jiandu.roster.rules import programme_cite
 
 
 def candidate_id(supervisor_id: int) -> str:
@@ -66,6 +69,13 @@ def pool_build(duty: Duty, *, exclude_contacted: bool = False) -> dict[str, Any]
         .values_list("supervisor_id", flat=True)
     )
     contacted = set(duty.assignments.values_list("supervisor_id", flat=True)) if exclude_contacted else set()
+    # The programme's own rules, on the day of the duty: a gate its text does not set is not applied.
+    training = programme_cite(duty.programme, "training.required_before_duty", duty.duty_on)
+    training_gate = training if training is not None and training.value else None
+    recusal = programme_cite(duty.programme, "duty.recusal_grounds", duty.duty_on)
+    recusal_article = recusal.article if recusal is not None else ""
+    redraw = programme_cite(duty.programme, "duty.redraw_when_short", duty.duty_on)
+    redraw_article = redraw.article if redraw is not None else ""
 
     candidates: list[dict[str, Any]] = []
     excluded: list[dict[str, Any]] = []
@@ -73,13 +83,19 @@ def pool_build(duty: Duty, *, exclude_contacted: bool = False) -> dict[str, Any]
         reasons = []
         if s.status != SupervisorStatus.ACTIVE:
             reasons.append(_reason("not_active", "", f"状态为“{s.get_status_display()}”，不在任"))
-        if s.initial_training_on is None:
-            reasons.append(_reason("no_initial_training", "第二十二条", "未经初任培训，不得参与监督办案活动"))
-        if (s.employer_org_id and s.employer_org_id in org_ids) or (
+        if training_gate is not None and s.initial_training_on is None:
+            reasons.append(
+                _reason("no_initial_training", training_gate.article, "未经初任培训，不得参与监督活动")
+            )
+        if recusal is None:
+            pass  # the text sets no recusal: ties to the case are not a ground here
+        elif (s.employer_org_id and s.employer_org_id in org_ids) or (
             s.employer and _norm(s.employer) in names
         ):
-            reasons.append(_reason("conflict_own_employer", "第十三条", "本人工作单位为案件当事人或相关单位"))
-        for rel in ties.get(s.pk, []):
+            reasons.append(
+                _reason("conflict_own_employer", recusal_article, "本人工作单位为案件当事人或相关单位")
+            )
+        for rel in ties.get(s.pk, []) if recusal is not None else []:
             hit = (rel.organisation_id and rel.organisation_id in org_ids) or (
                 rel.name and _norm(rel.name) in names
             )
@@ -87,18 +103,20 @@ def pool_build(duty: Duty, *, exclude_contacted: bool = False) -> dict[str, Any]
                 continue
             if rel.kind == RelationshipKind.RELATIVE_EMPLOYER:
                 reasons.append(
-                    _reason("conflict_relative_employer", "第十三条", "近亲属工作单位为案件当事人或相关单位")
+                    _reason(
+                        "conflict_relative_employer", recusal_article, "近亲属工作单位为案件当事人或相关单位"
+                    )
                 )
             elif rel.kind == RelationshipKind.OWN_EMPLOYER:
                 reasons.append(
-                    _reason("conflict_own_employer", "第十三条", "本人工作单位为案件当事人或相关单位")
+                    _reason("conflict_own_employer", recusal_article, "本人工作单位为案件当事人或相关单位")
                 )
             else:
-                reasons.append(_reason("conflict_interest", "第十三条", "申报了与案件的利害关系"))
+                reasons.append(_reason("conflict_interest", recusal_article, "申报了与案件的利害关系"))
         if s.pk in busy:
             reasons.append(_reason("busy_same_day", "", "同日已有其他监督活动"))
         if s.pk in contacted:
-            reasons.append(_reason("already_contacted", "第十四条", "本次活动已联络过"))
+            reasons.append(_reason("already_contacted", redraw_article, "本次活动已联络过"))
         if reasons:
             # One reason per code (a supervisor may be tied to the case twice over).
             unique = list({r["code"]: r for r in reasons}.values())

@@ -33,6 +33,7 @@ from jiandu.duties.models import (
 from jiandu.duties.pool import candidate_id, pool_build, supervisor_pk
 from jiandu.orgs.models import Organisation
 from jiandu.roster.models import Programme, Specialty
+from jiandu.roster.rules import cite_suffix, programme_cite
 from jiandu.rules import draw as draw_algo
 from jiandu.rules.decision import ALLOWED, REFUSED, Decision, Reason
 from jiandu.rules.rulebook import Rulebook, RulebookError, load_rulebook
@@ -155,7 +156,8 @@ def _check_request(actor: Any, data: DutyRequestData, today: dt.date) -> None:
     if (data.local_min or data.cross_min) and data.district is None:
         raise DutyError("要求就近或跨区履职时，须注明活动所在区县")
     if data.consent and not data.consent_note.strip():
-        raise DutyError("按特殊情况提前三个工作日通知的，须注明司法局同意的情况（第十条第二款）")
+        shortened = programme_cite(data.programme, "duty.request_lead_working_days_with_consent", today)
+        raise DutyError(f"按特殊情况缩短通知期限的，须注明同意的情况{cite_suffix(shortened)}")
 
 
 def duty_request(*, actor: Any, data: DutyRequestData, today: dt.date | None = None) -> Duty:
@@ -463,7 +465,8 @@ def assignment_recuse(*, actor: Any, assignment: Assignment, reason: str) -> Ass
     if a.status not in (AssignmentStatus.INVITED, AssignmentStatus.ACCEPTED):
         raise DutyError("当前状态不能申报回避")
     if not reason.strip():
-        raise DutyError("请说明回避理由（第十三条）")
+        recusal = programme_cite(a.duty.programme, "duty.recusal_grounds", a.duty.duty_on)
+        raise DutyError(f"请说明回避理由{cite_suffix(recusal)}")
     return _respond(actor, a, AssignmentStatus.RECUSED, reason)
 
 
@@ -584,7 +587,10 @@ def record_save(*, actor: Any, duty: Duty, summary: str, opinions: list[OpinionD
         if o.adoption not in Adoption.values:
             raise DutyError("采纳情况无效")
         if o.adoption in (Adoption.NOT_ADOPTED, Adoption.PARTLY) and not o.adoption_reason.strip():
-            raise DutyError("未采纳或部分采纳的，须说明理由（第十八条）")
+            # Only where the programme's text asks that the supervisor be told how the opinion was used.
+            told = programme_cite(duty.programme, "duty.adoption_told", duty.duty_on)
+            if told is not None and told.value:
+                raise DutyError(f"未采纳或部分采纳的，须说明理由，以便告知监督员{cite_suffix(told)}")
     existing = DutyRecord.objects.filter(duty=duty).first()
     if (locked := record_locked_reason(duty, existing)) is not None:
         raise DutyError(locked)

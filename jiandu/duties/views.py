@@ -32,6 +32,7 @@ from jiandu.duties.models import (
 from jiandu.duties.pool import supervisor_pk
 from jiandu.duties.verify import record_problems
 from jiandu.roster.models import Programme, Specialty
+from jiandu.roster.rules import cite_suffix, programme_cite
 
 
 def _staff(request: HttpRequest) -> bool:
@@ -246,7 +247,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
 def record_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """《履职情况反馈表》 (第十七条), filled by the agency."""
     if not request.user.can(Capability.REQUEST_DUTIES):  # type: ignore[union-attr]
-        raise permission_denied(request, action="record_edit", reason="反馈表由人民检察院办案部门填写")
+        raise permission_denied(request, action="record_edit", reason="反馈表由提出需求的单位填写")
     duty = selectors.duty_get(request.user, pk)
     attended = list(duty.assignments.filter(status=AssignmentStatus.ATTENDED).select_related("supervisor"))
     record = DutyRecord.objects.filter(duty=duty).first()
@@ -351,7 +352,7 @@ def summaries(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     if request.method == "POST":
         if not user.can(Capability.REQUEST_DUTIES):
-            raise permission_denied(request, action="summary_send", reason="由人民检察院汇总转送")
+            raise permission_denied(request, action="summary_send", reason="由提出需求的单位汇总转送")
         programme = get_object_or_404(Programme, pk=request.POST.get("programme", "0"))
         try:
             services.monthly_summary_send(
@@ -450,7 +451,8 @@ def mine_respond(request: HttpRequest, aid: int) -> HttpResponse:
             messages.success(request, "已谢绝，司法局将按抽选顺序联络下一位")
         elif action == "recuse":
             services.assignment_recuse(actor=request.user, assignment=a, reason=reason)
-            messages.success(request, "已申报回避（第十三条）")
+            recusal = programme_cite(a.duty.programme, "duty.recusal_grounds", a.duty.duty_on)
+            messages.success(request, f"已申报回避{cite_suffix(recusal)}")
         else:
             raise services.DutyError("操作无效")
     except services.DutyError as exc:

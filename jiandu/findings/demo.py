@@ -181,7 +181,7 @@ def build(world: Any) -> None:  # type: ignore[no-untyped-def]
     services.finding_decline(
         actor=admin,
         finding=submit(w_sup[1], market, "对商户经营价格的个人看法。", 6),
-        reason="不属于行政执法监督范围（威海 2022 第十一条）。",
+        reason="不属于行政执法监督范围。",
     )
     services.finding_investigate(
         actor=admin,

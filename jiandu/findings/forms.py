@@ -7,6 +7,7 @@ from django import forms
 from jiandu.findings.models import Correction, Source
 from jiandu.orgs.models import Organisation, OrgKind
 from jiandu.roster.models import Programme
+from jiandu.roster.rules import SILENT, programme_cite
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -44,9 +45,7 @@ class SubmitForm(forms.Form):
     title = forms.CharField(label="标题（可不填）", max_length=120, required=False)
     text = forms.CharField(label="意见内容", widget=forms.Textarea(attrs={"rows": 6}))
     occurred_on = forms.DateField(label="发现日期", required=False, widget=DATE)
-    confidential = forms.BooleanField(
-        label="请求对我的身份保密（威海 2022 第十四条）：被监督单位看不到提出人", required=False
-    )
+    confidential = forms.BooleanField(label="请求对我的身份保密：被监督单位看不到提出人", required=False)
     attachments = MultipleFileField(
         label="照片附件（可多选，自动去除位置等信息）",
         required=False,
@@ -56,6 +55,14 @@ class SubmitForm(forms.Form):
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = agencies_for(programme)  # type: ignore[attr-defined]
+        # The article is the programme's own; where its text is silent the page says so (the platform
+        # still keeps the reporter from the agency on request: withholding it would harm no one).
+        kept = programme_cite(programme, "findings.reporter_confidentiality")
+        self.fields["confidential"].label = (
+            f"请求对我的身份保密（{kept.article}）：被监督单位看不到提出人"
+            if kept is not None
+            else f"请求对我的身份保密：被监督单位看不到提出人（{SILENT}，按请求保密）"
+        )
 
 
 class InspectionForm(forms.Form):

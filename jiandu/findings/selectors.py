@@ -120,6 +120,8 @@ class AgencyFinding:
     overdue: bool
     late: bool  # late now or when it was done (the export's 是否逾期)
     attachments: list[AgencyAttachment] = field(default_factory=list)
+    # The programme's rulebook, so the page cites that text's own articles.
+    rulebook_id: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -221,6 +223,7 @@ def _project(rows: list[dict[str, Any]], today: dt.date) -> list[AgencyFinding]:
                     today=today,
                 ),
                 attachments=attachments.get(r["id"], []),
+                rulebook_id=r["rulebook_id"],
             )
         )
     return out
@@ -233,13 +236,14 @@ def agency_findings(
     values = qs.annotate(
         agency_name=F("agency__name"),
         programme_name=F("programme__name"),
+        rulebook_id=F("programme__rulebook_id"),
         # Redacted in SQL: a confidential finding's reporter name is never selected.
         reporter_name=Case(
             When(confidential=False, then=F("reporter__full_name")),
             default=Value(""),
             output_field=CharField(),
         ),
-    ).values(*AGENCY_COLUMNS, "agency_name", "programme_name", "reporter_name")
+    ).values(*AGENCY_COLUMNS, "agency_name", "programme_name", "rulebook_id", "reporter_name")
     rows = list(values[:limit] if limit else values)
     return _project(rows, timezone.localdate())
 

@@ -35,6 +35,7 @@ from jiandu.findings.models import (
 from jiandu.findings.selectors import agency_staff_for, bureau_staff_for
 from jiandu.notifications.services import EMAIL, INBOX, SMS, notification_send
 from jiandu.roster.models import Programme, Supervisor, SupervisorStatus
+from jiandu.roster.rules import cite_suffix, programme_cite
 from jiandu.rules.identifiers import mobile_error
 
 MAX_TITLE = 120
@@ -444,7 +445,8 @@ def finding_reply(
     if correction == Correction.PLAN:
         rectification_plan = _need(rectification_plan, "整改计划")
         if rectify_due is None:
-            raise ValidationError("不能立即纠正的，应明确整改期限（万州 第十六条第三款）")
+            rule = programme_cite(finding.programme, "findings.rectification_required", today)
+            raise ValidationError(f"不能立即纠正的，应明确整改期限{cite_suffix(rule)}")
         if rectify_due <= today:
             raise ValidationError("整改期限应晚于今天")
     else:

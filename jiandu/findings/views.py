@@ -173,7 +173,8 @@ def finding_new(request: HttpRequest) -> HttpResponse:
                 return redirect("findings:detail", finding.pk)
         elif request.method == "POST":
             _form_errors(request, form)
-        return render(request, "findings/new.html", {"form": form, "who": who})
+        ctx = {"form": form, "who": who, "programme": supervisor.programme}
+        return render(request, "findings/new.html", ctx)
     if who == STAFF:
         staff_form = forms.InspectionForm(request.POST or None, request.FILES or None, user=request.user)
         if request.method == "POST" and staff_form.is_valid():
@@ -438,7 +439,8 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"举报已受理，查询码 {complaint.tracking_code}")
             return redirect("findings:complaint_detail", complaint.pk)
-    return render(request, "findings/complaint_new.html", {"form": form, "public": False})
+    ctx = {"form": form, "public": False, "programmes": list(form.fields["programme"].queryset)}  # type: ignore[attr-defined]
+    return render(request, "findings/complaint_new.html", ctx)
 
 
 def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -513,7 +515,8 @@ def complaint_public(request: HttpRequest) -> HttpResponse:
             _errors(request, exc)
         else:
             return render(request, "findings/complaint_received.html", {"code": complaint.tracking_code})
-    return render(request, "findings/complaint_new.html", {"form": form, "public": True})
+    ctx = {"form": form, "public": True, "programmes": list(form.fields["programme"].queryset)}  # type: ignore[attr-defined]
+    return render(request, "findings/complaint_new.html", ctx)
 
 
 @login_not_required

@@ -13,13 +13,17 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 class LeaveForm(forms.Form):
     kind = forms.ChoiceField(label="方式", choices=DepartureKind.choices)
-    ground = forms.ChoiceField(label="依据（本项目规则列明的情形）", widget=forms.RadioSelect)
+    ground = forms.ChoiceField(
+        label="依据（辞聘以本人申请为依据；解聘、免除资格须选本项目规则列明的情形）",
+        widget=forms.RadioSelect,
+        required=False,
+    )
     note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args: Any, grounds: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["ground"].choices = [  # type: ignore[attr-defined]
-            (g.code, f"{g.article}：{g.text}") for g in grounds
+            (g.code, f"{g.article}：{g.text}" if g.article else g.text) for g in grounds
         ]
 
 

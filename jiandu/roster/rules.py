@@ -23,6 +23,29 @@ def cited(rulebook: Rulebook, name: str, on: dt.date) -> Cited | None:
         return None
 
 
+# What a page says where the programme's text is silent on a matter (never another city's article).
+SILENT = "本项目适用的规则对此未作规定"
+
+
+def programme_cite(programme: Any, name: str, on: dt.date | None = None) -> Cited | None:
+    """The programme's parameter `name` in force on `on` (default: today in Asia/Shanghai), or None
+    where its text is silent or leaves the matter elsewhere. `programme` may be a rulebook id. A
+    rulebook that cannot be loaded raises: a broken rulebook is not "no rule"."""
+    rulebook_id = programme if isinstance(programme, str) else getattr(programme, "rulebook_id", "")
+    if not rulebook_id:
+        return None
+    if on is None:
+        from django.utils import timezone
+
+        on = timezone.localdate()
+    return cited(load_rulebook(rulebook_id), name, on)
+
+
+def cite_suffix(c: Cited | None) -> str:
+    """'（第十三条）' for a message, or '' where the text is silent."""
+    return f"（{c.article}）" if c is not None and c.article else ""
+
+
 def cited_dict(c: Cited | None) -> dict[str, Any]:
     return c.to_dict() if c is not None else {}
 

@@ -284,9 +284,10 @@ def supervisor_renew(*, actor: Any, supervisor: Supervisor, on: dt.date) -> Supe
 
 
 def grounds_for(programme: Programme, *, on: dt.date) -> list[Any]:
-    from jiandu.rules.dismissal import dismissal_grounds
+    """Resignation first (open in every programme), then the rulebook's own grounds."""
+    from jiandu.rules.dismissal import leaving_grounds
 
-    return list(dismissal_grounds(rules.rulebook_for(programme), on=on))
+    return leaving_grounds(rules.rulebook_for(programme), on=on)
 
 
 def _revoke_certificates(s: Supervisor, *, on: dt.date, reason: str) -> list[str]:
@@ -315,6 +316,13 @@ def supervisor_leave(
         raise RosterError("离任方式无效")
     if s.status == SupervisorStatus.ENDED:
         raise RosterError("该监督员已离任")
+    from jiandu.rules.dismissal import RESIGNED
+
+    if kind == DepartureKind.RESIGNATION:
+        # 辞聘 rests on the person's own request, never on a dismissal ground.
+        if ground_code and ground_code != RESIGNED:
+            raise RosterError("辞聘以本人申请为依据，不能选择解聘情形")
+        ground_code = RESIGNED
     grounds = {g.code: g for g in grounds_for(s.programme, on=on)}
     ground = grounds.get(ground_code)
     if ground is None:
@@ -333,7 +341,8 @@ def supervisor_leave(
                 DepartureKind.DISQUALIFICATION: TermEnd.DISQUALIFIED,
             }[DepartureKind(kind)]
             appointment.save(update_fields=["ended_on", "end_kind"])
-        revoked = _revoke_certificates(s, on=on, reason=f"{kind_label}：{ground.text}（{ground.article}）")
+        basis = f"（{ground.article}）" if ground.article else ""
+        revoked = _revoke_certificates(s, on=on, reason=f"{kind_label}：{ground.text}{basis}")
         s.status, s.ended_on = SupervisorStatus.ENDED, on
         s.save(update_fields=["status", "ended_on"])
         departure = Departure(
@@ -356,7 +365,7 @@ def supervisor_leave(
                 kind=AnnouncementKind.DEPARTURE,
                 title=f"关于{kind_label}{s.full_name}{s.programme.name}的公告",
                 body=(
-                    f"根据{ground.article}（{ground.text}），经研究决定，对{s.full_name}予以{kind_label}，"
+                    f"根据{ground.article or '本人申请'}（{ground.text}），经研究决定，对{s.full_name}予以{kind_label}，"
                     f"自{on:%Y年%m月%d日}起不再担任{s.programme.name}，收回其聘书及证件（编号：{'、'.join(revoked) or '无'}）。"
                 ),
                 article=announce.article,
@@ -364,7 +373,7 @@ def supervisor_leave(
             )
         if s.recommending_unit:
             departure.unit_notice = (
-                f"{s.recommending_unit}：\n    贵单位推荐的{s.full_name}同志，因{ground.text}（{ground.article}），"
+                f"{s.recommending_unit}：\n    贵单位推荐的{s.full_name}同志，因{ground.text}{basis}，"
                 f"经研究，自{on:%Y年%m月%d日}起予以{kind_label}，特此告知。\n{s.programme.organisation.name}"
             )
             departure.unit_notified_on = on

@@ -121,6 +121,9 @@ PARAMETERS: dict[str, ParamSpec] = {
     "duty.feedback_form_signed": P("bool", "履职情况反馈表须监督员现场签字"),
     "duty.random_draw": P("bool", "从信息库随机抽选"),
     "duty.recusal_grounds": P("list", "[{code, article, text}] 回避情形"),
+    "duty.contact_in_draw_order": P("bool", "按抽选顺序依次联络确定参加人员"),
+    "duty.redraw_when_short": P("bool", "一次抽选不能满足需求的重新抽选；谢绝或回避的按抽选顺序重新联络"),
+    "duty.adoption_told": P("bool", "监督意见的采纳情况告知监督员（未采纳或部分采纳的须说明理由）"),
     "profile.change_report_months": P("int", "个人信息变动后N个月内书面说明"),
     # 培训 training
     "training.initial_within_months": P("int", "选任决定后N个月内组织初任培训"),
@@ -137,6 +140,10 @@ PARAMETERS: dict[str, ParamSpec] = {
     "findings.written_opinion": P("bool", "以书面形式向司法局提出意见"),
     "findings.rectification_deadline_days": P("int", "整改期限（日）"),
     "findings.complaints_against_supervisors": P("bool", "可举报监督员违法违纪"),
+    "findings.public_complaints": P("bool", "社会公众也可举报监督员（否则仅行政执法机关）"),
+    "findings.triage": P("bool", "司法局对意见转送有关机关或自行调查处理"),
+    "findings.rectification_required": P("bool", "确有问题的立即纠正，不能立即纠正的说明情况、明确整改期限"),
+    "findings.result_feedback": P("bool", "处理结果向提出意见的监督员反馈"),
     # 考核 assessment
     "assessment.grades": P("list", "考核等次代码：excellent, competent, basic, failing"),
     "assessment.excellent_max_share": P("number", "优秀等次比例上限（0.15 = 15%）"),
@@ -158,6 +165,7 @@ PARAMETERS: dict[str, ParamSpec] = {
     "ledger.required": P("bool", "建立履职工作台账"),
     # 解聘 dismissal
     "dismissal.grounds": P("list", "[{code, article, text, countable, count: {threshold, window}}]"),
+    "dismissal.resignation": P("bool", "监督员可本人申请辞聘（辞去）；未规定时按本人请求记录"),
     "dismissal.announce_publicly": P("bool", "解聘（免除资格）向社会公告"),
     # 经费 allowances
     "allowance.remuneration": P("bool", "是否支付报酬"),

@@ -53,6 +53,35 @@ class Attendance:
     excused: bool = False
 
 
+RESIGNED = "resigned"
+RESIGNATION_UNLISTED = "本人申请辞聘（本项目规则未列明辞聘，按本人请求记录）"
+
+
+def resignation_ground(rulebook: Rulebook, on: dt.date) -> Ground:
+    """辞聘 is open to every supervisor, whatever the text says: cited where the text names it (a
+    `resigned` dismissal ground, or `dismissal.resignation`), recorded as the person's own request
+    where it does not — never filed under a dismissal ground."""
+    for ground in _listed_grounds(rulebook, on):
+        if ground.code == RESIGNED:
+            return ground
+    if rulebook.has_param("dismissal.resignation", on):
+        c = rulebook.param("dismissal.resignation", on)
+        return Ground(RESIGNED, c.article, c.note or "本人申请辞聘", False, c.rulebook)
+    return Ground(RESIGNED, "", RESIGNATION_UNLISTED, False, rulebook.id)
+
+
+def leaving_grounds(rulebook: Rulebook, on: dt.date) -> list[Ground]:
+    """What a departure may rest on: resignation first, then the text's own grounds (none where the
+    text lists none, e.g. the Ningxia plan)."""
+    return [resignation_ground(rulebook, on)] + [
+        g for g in _listed_grounds(rulebook, on) if g.code != RESIGNED
+    ]
+
+
+def _listed_grounds(rulebook: Rulebook, on: dt.date) -> list[Ground]:
+    return dismissal_grounds(rulebook, on) if rulebook.has_param("dismissal.grounds", on) else []
+
+
 def dismissal_grounds(rulebook: Rulebook, on: dt.date) -> list[Ground]:
     c = rulebook.param("dismissal.grounds", on)
     grounds = []

@@ -14,6 +14,9 @@ Balance (机会均衡): candidates are ordered by the number of duties they alre
 (ascending) and at random within each count. Drawing from the front of that order, supervisors who
 are equally available end a year with counts that differ by at most one.
 
+Notes carry codes and figures, not articles: the page cites the programme's own rulebook
+(`duty.redraw_when_short`, `duty.random_draw`), since this algorithm serves every programme.
+
 Pure Python: no Django import (import-linter contract). O(n log n) in the pool size.
 """
 
@@ -281,7 +284,7 @@ def draw(
         notes.append(
             Note(
                 "pool_short",
-                f"可抽选人数 {len(ordered)} 人，少于所需 {requirements.k} 人（威海 人民监督员 第十四条：须重新抽选或补充）",
+                f"可抽选人数 {len(ordered)} 人，少于所需 {requirements.k} 人，须重新抽选或补充",
                 {"needed": requirements.k, "available": len(ordered)},
             )
         )
@@ -302,7 +305,7 @@ def draw(
             notes.append(
                 Note(
                     f"{kind}_unmet",
-                    f"{label}要求至少 {minimum} 人，本次只能满足 {have} 人（威海 人民监督员 第十一条）",
+                    f"{label}要求至少 {minimum} 人，本次只能满足 {have} 人",
                     {"constraint": kind, "value": value, "minimum": minimum, "met": have},
                 )
             )

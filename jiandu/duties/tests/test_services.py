@@ -20,9 +20,10 @@ from jiandu.duties.models import (
     ImmutableError,
 )
 from jiandu.duties.pool import candidate_id, pool_build
+from jiandu.roster.models import Programme, ProgrammeKind
 from jiandu.rules import draw as d
 
-from .conftest import act_as, open_and_draw, request_data
+from .conftest import act_as, make_supervisor, open_and_draw, request_data
 
 # ------------------------------------------------------------------------------------------ requests
 
@@ -88,11 +89,32 @@ def test_pool_leaves_out_each_with_its_reason(world: Any, roster: Any, duty: Dut
         candidate_id(roster["relative"].pk): ["conflict_relative_employer"],
     }
     untrained = next(e for e in pool["excluded"] if e["id"] == candidate_id(roster["untrained"].pk))
-    assert untrained["reasons"][0]["article"] == "第二十二条"
+    assert untrained["reasons"][0]["article"] == "第二十二条第三款"
     assert pool["counts"]["candidates"] == 6
     assert {c["id"] for c in pool["candidates"]} == {
         candidate_id(roster[k].pk) for k in ("liu", "chen", "zhao", "sun", "zhou", "wu")
     }
+
+
+def test_pool_applies_only_the_programmes_own_rules(world: Any, frozen: Any) -> None:
+    """万州 sets no training gate, and its recusal is 第十二条 (not 威海 人民监督员 第二十二条/第十三条)."""
+    wanzhou = Programme.objects.create(
+        name="万州区行政执法监督员",
+        kind=ProgrammeKind.ADMINISTRATIVE,
+        organisation=world.orgs["wanzhou_justice"],
+        rulebook_id="wanzhou-admin-2024",
+    )
+    untrained = make_supervisor(wanzhou, "王新", initial_training_on=None)
+    employee = make_supervisor(wanzhou, "冯员", employer="万州某某建材有限公司")
+    duty = sv.duty_request(
+        actor=world.users["wanzhou_market_staff"],
+        data=request_data(wanzhou, place="万州区市场监管局", parties=("万州某某建材有限公司",)),
+    )
+    pool = pool_build(duty)
+    assert candidate_id(untrained.pk) in {c["id"] for c in pool["candidates"]}
+    [tie] = pool["excluded"]
+    assert tie["id"] == candidate_id(employee.pk)
+    assert [(r["code"], r["article"]) for r in tie["reasons"]] == [("conflict_own_employer", "第十二条")]
 
 
 # ------------------------------------------------------------------------------------------ draw

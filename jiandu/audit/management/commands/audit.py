@@ -24,7 +24,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="subcommand", required=True)
-        verify = sub.add_parser("verify", help="校验审计哈希链，指出第一条被篡改或缺失的事件")
+        verify = sub.add_parser("verify", help="校验审计哈希链，指出最早一个被篡改或缺失的事件")
         verify.add_argument("--batch-size", type=int, default=2000)
         purge = sub.add_parser("purge", help="清理早于给定日期的审计事件（不得短于保存期限）")
         purge.add_argument("--before", required=True, help="YYYY-MM-DD（当地时间零点之前的事件）")
