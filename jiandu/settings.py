@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "jiandu.duties",
     "jiandu.findings",
     "jiandu.training",
+    "jiandu.casework",
     "jiandu.notifications",
     "jiandu.portal",
 ]

@@ -17,6 +17,7 @@ urlpatterns = [
     path("findings/", include("jiandu.findings.urls")),
     path("duties/", include("jiandu.duties.urls")),
     path("training/", include("jiandu.training.urls")),
+    path("casework/", include("jiandu.casework.urls")),
     path("inbox/", include("jiandu.notifications.urls")),
     path("", include("jiandu.core.urls")),
 ]

@@ -23,6 +23,9 @@ ACCOUNTS: tuple[tuple[str, str, str, str], ...] = (
     ("weihai_procurator", Role.AGENCY_STAFF, "weihai_procuratorate", "吴静（威海市人民检察院）"),
     ("wanzhou_market_staff", Role.AGENCY_STAFF, "wanzhou_market", "郑伟（万州区市场监管局）"),
     ("taiyuan_prison_staff", Role.AGENCY_STAFF, "taiyuan_prison", "冯军（太原第一监狱）"),
+    ("yinchuan_prison_staff", Role.AGENCY_STAFF, "yinchuan_prison", "杨帆（银川监狱刑罚执行科）"),
+    ("shizuishan_prison_staff", Role.AGENCY_STAFF, "shizuishan_prison", "何涛（石嘴山监狱）"),
+    ("ningxia_supervisor", Role.SUPERVISOR, "ningxia_prisons", "马文"),
     ("weihai_supervisor", Role.SUPERVISOR, "weihai_justice", "刘洋"),
 )
 

@@ -160,10 +160,24 @@ def _issue_certificate(s: Supervisor, appointment: Appointment, *, on: dt.date) 
     return cert
 
 
-def _term(programme: Programme, *, kind: str, start: dt.date, on: dt.date) -> tuple[dt.date, dict[str, Any]]:
+def _term(
+    programme: Programme, *, kind: str, start: dt.date, on: dt.date, ends_on: dt.date | None = None
+) -> tuple[dt.date, dict[str, Any]]:
     from jiandu.rules.terms import replenishment_term, term_end
 
     rb = rules.rulebook_for(programme)
+    if not rb.has_param("term.years", on):
+        # The rulebook sets no term (e.g. 宁夏 2020, an activity plan): the letter of appointment's end
+        # date is recorded as given, and says so — never a guessed length.
+        if ends_on is None or ends_on <= start:
+            raise RosterError(f"《{rb.title}》未规定聘期，请填写聘书载明的聘期截止日")
+        return ends_on, {
+            "code": "term.from_letter",
+            "rulebook": rb.id,
+            "article": "",
+            "message": f"规则未规定聘期；按聘书载明至{ends_on.isoformat()}",
+            "facts": {"start": start.isoformat(), "end": ends_on.isoformat()},
+        }
     if kind == AppointmentKind.REPLENISHMENT:
         if programme.cohort_end is None:
             raise RosterError("本项目尚无本届任期（请先完成一次聘任），无法补聘")
@@ -182,15 +196,17 @@ def supervisor_appoint(
     on: dt.date,
     kind: str = AppointmentKind.INITIAL,
     decision: dict[str, Any] | None = None,
+    ends_on: dt.date | None = None,
 ) -> Supervisor:
     """Appoint one person: the supervisor, their first term (end date from the rulebook) and a
-    certificate. A replenishment (补聘) ends with the cohort (山西 第六条（三）)."""
+    certificate. A replenishment (补聘) ends with the cohort (山西 第六条（三）). `ends_on` is read only
+    when the rulebook sets no term length: the end date the letter of appointment states."""
     lookup = lookup_hash("id_number", normalise_id_number(person.id_number))
     if Supervisor.objects.filter(
         programme=programme, id_number_lookup=lookup, status=SupervisorStatus.ACTIVE
     ).exists():
         raise RosterError("此人已是本项目在任监督员")
-    ends_on, term_reason = _term(programme, kind=kind, start=starts_on, on=on)
+    ends_on, term_reason = _term(programme, kind=kind, start=starts_on, on=on, ends_on=ends_on)
     rb = rules.rulebook_for(programme)
     with transaction.atomic():
         s = Supervisor(programme=programme, status=SupervisorStatus.ACTIVE)

@@ -12,7 +12,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from jiandu.rules import assessment, casework, deadlines, dismissal, grades, terms, training
+from jiandu.rules import (
+    assessment,
+    casework,
+    casework_checks,
+    casework_review,
+    deadlines,
+    dismissal,
+    grades,
+    terms,
+    training,
+)
 from jiandu.rules.calendar import WorkCalendar
 from jiandu.rules.decision import Decision, Reason, _jsonable
 from jiandu.rules.eligibility import PersonError, eligibility_decide, person_from_dict
@@ -135,6 +145,58 @@ def _run(book: Rulebook, case: dict[str, Any], cal: WorkCalendar) -> Outcome:
             book, int(case["members"]), int(case["in_favour"]), _d(case["on"])
         )
         return d, None, None, d.reasons
+    if kind == "review_vote":
+        d = casework_review.review_vote_decide(
+            book,
+            should_attend=int(case["should_attend"]),
+            in_favour=int(case["in_favour"]),
+            against=int(case.get("against", 0)),
+            abstain=int(case.get("abstain", 0)),
+            on=_d(case["on"]),
+        )
+        return d, None, None, d.reasons
+    if kind == "review_change":
+        d = casework_review.review_change_decide(
+            book,
+            earlier=str(case["earlier"]),
+            now=str(case["now"]),
+            legal_basis=str(case.get("legal_basis", "")),
+            reason=str(case.get("reason", "")),
+            on=_d(case["on"]),
+        )
+        return d, None, None, d.reasons
+    if kind == "review_continue":
+        d = casework_review.review_continue_decide(
+            book,
+            earlier_refused=bool(case.get("earlier_refused", True)),
+            legal_basis=str(case.get("legal_basis", "")),
+            reason=str(case.get("reason", "")),
+            on=_d(case["on"]),
+        )
+        return d, None, None, d.reasons
+    if kind == "medical_checks":
+        d = casework_review.medical_checks_decide(
+            book,
+            records_complete=bool(case.get("records_complete", False)),
+            explanation=str(case.get("explanation", "")),
+            tumour_without_pathology=bool(case.get("tumour_without_pathology", False)),
+            diagnoses=[
+                casework_review.Diagnosis(str(x["hospital"]), bool(x.get("designated", False)))
+                for x in case.get("diagnoses", [])
+            ],
+            specialty_confirmed=bool(case.get("specialty_confirmed", False)),
+            on=_d(case["on"]),
+        )
+        return d, None, None, d.reasons
+    if kind == "trusty_evaluation_due":
+        day, r = casework_checks.trusty_evaluation_due(book, _d(case["last"]))
+        return None, day, None, [r]
+    if kind == "grading_due":
+        day, r = casework_checks.grading_due(book, _d(case["last"]))
+        return None, day, None, [r]
+    if kind == "quarterly_report_due":
+        day, r = casework_checks.quarterly_report_due(book, _d(case["on"]))
+        return None, day, None, [r]
     if kind == "param":
         c = book.param(str(case["parameter"]), on)
         return None, None, c.value, [Reason("param", c.rulebook, c.article, c.note, {})]
@@ -142,6 +204,13 @@ def _run(book: Rulebook, case: dict[str, Any], cal: WorkCalendar) -> Outcome:
 
 
 KINDS = [
+    "review_vote",
+    "review_change",
+    "review_continue",
+    "medical_checks",
+    "trusty_evaluation_due",
+    "grading_due",
+    "quarterly_report_due",
     "eligibility",
     "renewal",
     "term_end",

@@ -183,4 +183,22 @@ PARAMETERS: dict[str, ParamSpec] = {
     "casework.trusty_reapproval_months": P("int", "事务犯原则上每N个月重新审批"),
     "casework.trusty_evaluation_months": P("int", "事务犯每N个月测评一次"),
     "casework.interrogators_min": P("int", "讯问人员不少于N人"),
+    "casework.review_steps": P(
+        "list", "[{code, level, name, collective, article, responsibility}] 减刑假释各级审查的顺序"
+    ),
+    "casework.disagreement_share": P("number", "不同意（含弃权）达应参会人员该比例即为较大分歧，暂缓决定"),
+    "casework.refused_stops": P("bool", "前一级不同意的案件原则上不再提交后一级"),
+    "casework.change_requires_legal_basis": P("bool", "后一级变更前一级决定须记录法律依据和法定理由"),
+    "casework.evidence_provider_responsible": P("bool", "证据材料谁提供谁负责（记录提供人）"),
+    "casework.publicity_working_days": P("int", "提请减刑假释前在狱内公示N个工作日"),
+    "casework.tumour_designated_hospitals_min": P("int", "两所医院诊断中至少N所为政府指定医院"),
+    "casework.expert_specialty_match": P("bool", "诊断专家须为该类疾病所属专业（经办人确认）"),
+    "casework.awards_copied_to_procuratorate": P("bool", "表扬、物质奖励决定抄送派驻检察机构"),
+    "casework.penalty_review_levels": P("int", "罪犯对行政处罚有异议实行N级复议"),
+    "casework.grading_months": P("int", "分级处遇每N个月评定一次"),
+    "casework.quarterly_report_day": P("int", "季度工作报告于报送月N日前报送"),
+    "casework.quarterly_report_months": P("list", "季度工作报告的报送月份"),
+    "casework.problem_list": P("bool", "问题清单：责任到人、限定时间、对账销号"),
+    "casework.supervisors_attend_reviews": P("bool", "监督员应邀列席重大减刑假释暂予监外执行评审会、旁听庭审"),
+    "casework.supervisor_facts_non_secret": P("bool", "监督员可了解非涉密执法情况"),
 }
