@@ -268,17 +268,20 @@ def draw_open(*, actor: Any, duty: Duty) -> DrawCommitment:
 
     A redraw (the order ran out, 第十四条) draws only the places still open and leaves out everyone
     already asked for this duty."""
-    if duty.status not in (DutyStatus.REQUESTED, DutyStatus.REDRAW_NEEDED):
-        raise DutyError("当前状态不能发起抽选")
-    previous = duty.commitments.order_by("-number").first()
-    if previous is not None and not DrawRecord.objects.filter(commitment=previous).exists():
-        raise DutyError("已有公布承诺、尚未抽选的抽选")
-    redraw = duty.status == DutyStatus.REDRAW_NEEDED
-    open_places = duty.supervisors_needed - len(_engaged(duty)) if redraw else duty.supervisors_needed
-    pool = pool_build(duty, exclude_contacted=redraw)
-    pool_out, req_out, sealed = draw_algo.pool_seal(pool, requirements_for(duty, k=max(open_places, 1)))
-    seed = draw_algo.seed_new()
     with transaction.atomic():
+        # Two clicks at once: the second waits here and then sees DRAW_OPEN (was a 500 on the
+        # commitment number's unique constraint).
+        duty = _lock_duty(duty)
+        if duty.status not in (DutyStatus.REQUESTED, DutyStatus.REDRAW_NEEDED):
+            raise DutyError("当前状态不能发起抽选")
+        previous = duty.commitments.order_by("-number").first()
+        if previous is not None and not DrawRecord.objects.filter(commitment=previous).exists():
+            raise DutyError("已有公布承诺、尚未抽选的抽选")
+        redraw = duty.status == DutyStatus.REDRAW_NEEDED
+        open_places = duty.supervisors_needed - len(_engaged(duty)) if redraw else duty.supervisors_needed
+        pool = pool_build(duty, exclude_contacted=redraw)
+        pool_out, req_out, sealed = draw_algo.pool_seal(pool, requirements_for(duty, k=max(open_places, 1)))
+        seed = draw_algo.seed_new()
         commitment = DrawCommitment.objects.create(
             duty=duty,
             number=(previous.number + 1) if previous else 1,
@@ -349,22 +352,24 @@ def draw_perform(
     """Reveal the seed, mix in the witness values, draw, seal the record, and ask the first ones in
     order (第十二条)."""
     clean = _clean_witnesses(witnesses)
-    if DrawRecord.objects.filter(commitment=commitment).exists():
-        raise DutyError("该次抽选已完成")
-    duty = commitment.duty
-    drawn_at = at or _now()
-    meta = draw_public_meta(commitment)
-    meta["drawn_at"] = drawn_at.isoformat()
-    record = draw_algo.record_build(
-        pool=commitment.pool,
-        requirements=commitment.requirements,
-        seed=bytes.fromhex(commitment.seed),
-        witnesses=clean,
-        meta=meta,
-    )
-    if record["pool_hash"] != commitment.pool_hash:  # the stored pool changed after publication
-        raise DutyError("候选池与公布时不一致，拒绝抽选")
     with transaction.atomic():
+        duty = _lock_duty(commitment.duty)  # simultaneous performs: the second sees the record
+        if DrawRecord.objects.filter(commitment=commitment).exists():
+            raise DutyError("该次抽选已完成")
+        if duty.status != DutyStatus.DRAW_OPEN:
+            raise DutyError("当前状态不能抽选")
+        drawn_at = at or _now()
+        meta = draw_public_meta(commitment)
+        meta["drawn_at"] = drawn_at.isoformat()
+        record = draw_algo.record_build(
+            pool=commitment.pool,
+            requirements=commitment.requirements,
+            seed=bytes.fromhex(commitment.seed),
+            witnesses=clean,
+            meta=meta,
+        )
+        if record["pool_hash"] != commitment.pool_hash:  # the stored pool changed after publication
+            raise DutyError("候选池与公布时不一致，拒绝抽选")
         drawn = DrawRecord.objects.create(
             commitment=commitment,
             duty=duty,
@@ -437,43 +442,59 @@ def _assignment_state(a: Assignment) -> dict[str, Any]:
     return {"supervisor": a.supervisor_id, "status": a.status, "reason": a.reason}
 
 
+def _lock_duty(duty: Duty) -> Duty:
+    """The duty's row, locked for this transaction and re-read: every state check comes after it
+    (the findings `_lock` pattern), so simultaneous requests queue instead of racing."""
+    return Duty.objects.select_for_update(of=("self",)).select_related("programme").get(pk=duty.pk)
+
+
+def _lock_assignment(assignment: Assignment) -> tuple[Duty, Assignment]:
+    """Lock the duty first (every answer for one duty goes through it, in one order), then re-read
+    the assignment: a stale object from the page can no longer answer twice."""
+    duty = _lock_duty(assignment.duty)
+    return duty, Assignment.objects.select_for_update(of=("self",)).get(pk=assignment.pk)
+
+
 def assignment_respond(*, actor: Any, assignment: Assignment, accept: bool, reason: str = "") -> Assignment:
     """The supervisor accepts or declines on the phone (第十四条第二款: 有正当理由 … 及时通知); or the
     bureau, which contacts supervisors in order (第十二条), records an answer given to it by telephone."""
-    a = assignment
     from jiandu.accounts.roles import Capability
 
-    own = getattr(getattr(actor, "supervisor", None), "pk", None) == a.supervisor_id
-    if not own and not actor.can(Capability.MANAGE_PROGRAMMES):
-        raise DutyError("只能答复本人的监督活动邀请")
-    if a.status != AssignmentStatus.INVITED:
-        raise DutyError("该邀请已答复")
     if not accept and not reason.strip():
         raise DutyError("谢绝时请说明理由")
-    return _respond(actor, a, AssignmentStatus.ACCEPTED if accept else AssignmentStatus.DECLINED, reason)
+    with transaction.atomic():
+        duty, a = _lock_assignment(assignment)
+        own = getattr(getattr(actor, "supervisor", None), "pk", None) == a.supervisor_id
+        if not own and not actor.can(Capability.MANAGE_PROGRAMMES):
+            raise DutyError("只能答复本人的监督活动邀请")
+        if a.status != AssignmentStatus.INVITED:
+            raise DutyError("该邀请已答复")
+        status = AssignmentStatus.ACCEPTED if accept else AssignmentStatus.DECLINED
+        return _respond(actor, duty, a, status, reason)
 
 
 def assignment_recuse(*, actor: Any, assignment: Assignment, reason: str) -> Assignment:
     """Recusal (第十三条): declared by the supervisor, or decided by the bureau on the agency's notice.
     The next in draw order is asked."""
-    a = assignment
-    own = getattr(getattr(actor, "supervisor", None), "pk", None) == a.supervisor_id
     from jiandu.accounts.roles import Capability
 
-    if not own and not actor.can(Capability.MANAGE_PROGRAMMES):
-        raise DutyError("回避由监督员本人申报，或由司法局决定")
-    if a.status not in (AssignmentStatus.INVITED, AssignmentStatus.ACCEPTED):
-        raise DutyError("当前状态不能申报回避")
     if not reason.strip():
-        recusal = programme_cite(a.duty.programme, "duty.recusal_grounds", a.duty.duty_on)
+        recusal = programme_cite(assignment.duty.programme, "duty.recusal_grounds", assignment.duty.duty_on)
         raise DutyError(f"请说明回避理由{cite_suffix(recusal)}")
-    return _respond(actor, a, AssignmentStatus.RECUSED, reason)
+    with transaction.atomic():
+        duty, a = _lock_assignment(assignment)
+        own = getattr(getattr(actor, "supervisor", None), "pk", None) == a.supervisor_id
+        if not own and not actor.can(Capability.MANAGE_PROGRAMMES):
+            raise DutyError("回避由监督员本人申报，或由司法局决定")
+        if a.status not in (AssignmentStatus.INVITED, AssignmentStatus.ACCEPTED):
+            raise DutyError("当前状态不能申报回避")
+        return _respond(actor, duty, a, AssignmentStatus.RECUSED, reason)
 
 
-def _respond(actor: Any, a: Assignment, status: str, reason: str) -> Assignment:
+def _respond(actor: Any, duty: Duty, a: Assignment, status: str, reason: str) -> Assignment:
+    """Called with the duty and the assignment locked (_lock_assignment)."""
     at = _now()
     with transaction.atomic():
-        duty = Duty.objects.select_for_update().get(pk=a.duty_id)
         before = _assignment_state(a)
         a.status = status
         a.reason = reason.strip()[:255]
