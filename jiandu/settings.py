@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "jiandu.findings",
     "jiandu.training",
     "jiandu.casework",
+    "jiandu.allowances",
     "jiandu.notifications",
     "jiandu.portal",
 ]

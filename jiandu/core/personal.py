@@ -68,6 +68,8 @@ def mask_for(field: str, value: str) -> str:
         return id_number_mask(value)
     if "phone" in field or "mobile" in field:
         return mobile_mask(value)
+    if "bank" in field:  # bank account numbers: the last four, as on a bank statement
+        return "*" * max(len(value) - 4, 4) + value[-4:]
     return "*" * len(value)
 
 

@@ -172,6 +172,10 @@ PARAMETERS: dict[str, ParamSpec] = {
     "allowance.duty_allowance": P("bool", "发放履职补助"),
     "allowance.expenses_reimbursed": P("bool", "差旅等费用报销"),
     "allowance.performance_certificate": P("bool", "向所在单位出具履职证明"),
+    "allowance.requires_signed_record": P("bool", "核实监督员在履职情况反馈表上签字后方可发放履职补助"),
+    "allowance.requires_agency_feedback": P("bool", "须收到用人机关的履职情况反馈函方可发放履职补助"),
+    "allowance.activity_plan_for_budget": P("bool", "用人机关每年书面提供下一年度监督活动计划，用于经费预算"),
+    "allowance.expense_standard": P("str", "费用报销依据的财务规定（文件名称、文号）"),
     # 狱务 casework (宁夏)
     "casework.review_levels": P("int", "减刑假释N级会议研究"),
     "casework.review_majority": P("number", "集体审议多数比例（2/3 ≈ 0.6667）"),

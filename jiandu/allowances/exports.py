@@ -1,0 +1,200 @@
+"""Sheets as Excel and PDF: the rows, page subtotals and the total, the rates with their source documents,
+and the signature block (制表人 / 审核人 / 领导审批 / 发放日期).
+
+Every Excel cell goes through `cell()`, so a name or note starting with = + - @ can never run as a
+formula in the cashier's spreadsheet (CSV/formula injection). When the shared helper lands in
+jiandu/core, `cell()` is the one place to switch to it.
+
+In the PDF, Chinese text uses the embedded TrueType font (jiandu.roster.certificates); amounts are
+drawn in Helvetica, so they stay plain text that anyone (and the tests) can read back from the file.
+"""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfgen import canvas
+
+from jiandu.allowances.models import Sheet, SheetLine
+from jiandu.roster.certificates import FONT, INK, qr_image, register_font
+from jiandu.rules.allowances import total
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+HEADERS = ("序号", "姓名", "次数/天数", "日期", "金额（元）", "说明", "领取人签字")
+ROWS_PER_PAGE = 24
+
+
+def cell(value: Any) -> Any:
+    """The value to write into a cell: text that a spreadsheet would read as a formula gets a leading
+    apostrophe; numbers (Decimal, int) stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def title_of(sheet: Sheet) -> str:
+    return f"{sheet.programme.name}{sheet.get_kind_display()}"
+
+
+def period_of(sheet: Sheet) -> str:
+    return f"{sheet.period_start:%Y年%m月%d日}至{sheet.period_end:%Y年%m月%d日}"
+
+
+def rate_lines(sheet: Sheet) -> list[str]:
+    from jiandu.allowances.models import Item, Unit
+
+    out = []
+    for r in sheet.rates:
+        until = f"至{r['valid_to']}" if r.get("valid_to") else "起"
+        out.append(
+            f"{Item(r['item']).label}：{r['amount']}元/{Unit(r['unit']).label}（{r['valid_from']}{until}），"
+            f"依据《{r['source_name']}》（{r['source_number']}，{r['source_effective_from']}施行）"
+        )
+    return out
+
+
+def signatures(sheet: Sheet) -> list[tuple[str, str]]:
+    def who(user: Any) -> str:
+        return (user.full_name or user.username) if user else ""
+
+    return [
+        ("制表人", who(sheet.prepared_by)),
+        ("审核人", who(sheet.approved_by)),
+        ("单位负责人", ""),
+        ("发放日期", f"{sheet.paid_on:%Y-%m-%d}" if sheet.paid_on else ""),
+    ]
+
+
+def _lines(sheet: Sheet) -> list[SheetLine]:
+    return list(sheet.lines.order_by("position"))
+
+
+def sheet_xlsx(sheet: Sheet) -> bytes:
+    lines = _lines(sheet)
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "发放表"
+    ws.append([cell(title_of(sheet))])
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.append([cell(f"编号：{sheet.number}"), None, None, cell(f"期间：{period_of(sheet)}")])
+    ws.append([cell(h) for h in HEADERS])
+    for line in lines:
+        ws.append(
+            [
+                line.position,
+                cell(line.full_name),
+                line.units,
+                cell(line.dates),
+                line.amount,
+                cell(line.note),
+                None,
+            ]
+        )
+        ws.cell(row=ws.max_row, column=5).number_format = "0.00"
+    grand = total(line.amount for line in lines)
+    ws.append([None, cell("合计"), total(line.units for line in lines), None, grand])
+    ws.cell(row=ws.max_row, column=5).number_format = "0.00"
+    ws.cell(row=ws.max_row, column=2).font = Font(bold=True)
+    ws.append([])
+    for text in rate_lines(sheet):
+        ws.append([cell("标准"), cell(text)])
+    ws.append([])
+    ws.append([cell(f"{label}：{name}") for label, name in signatures(sheet)])
+    for col, width in zip("ABCDEFG", (6, 14, 10, 30, 14, 30, 14), strict=True):
+        ws.column_dimensions[col].width = width
+    ws["D2"].alignment = Alignment(horizontal="left")
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _pages(lines: list[SheetLine]) -> list[list[SheetLine]]:
+    return [lines[i : i + ROWS_PER_PAGE] for i in range(0, len(lines), ROWS_PER_PAGE)] or [[]]
+
+
+COLS = (12, 28, 20, 50, 28, 42)  # mm: 序号 姓名 次数 日期 金额 签字
+
+
+def _row(c: canvas.Canvas, y: float, values: list[str], *, amount_col: int = 4, bold: bool = False) -> None:
+    x = 15 * mm
+    for i, (value, width) in enumerate(zip(values, COLS, strict=False)):
+        if i == amount_col and value:
+            c.setFont("Helvetica-Bold" if bold else "Helvetica", 10)
+            c.drawRightString(x + width * mm - 2 * mm, y, value)
+        else:
+            c.setFont(FONT, 9)
+            c.drawString(x + 1.5 * mm, y, value[: int(width / 2.6)])
+        x += width * mm
+
+
+def sheet_pdf(sheet: Sheet, verify_url: str = "") -> bytes:
+    register_font()
+    lines = _lines(sheet)
+    pages = _pages(lines)
+    buf = io.BytesIO()
+    width, height = A4
+    c = canvas.Canvas(buf, pagesize=A4)
+    c.setTitle(f"{title_of(sheet)} {sheet.number}")
+    c.setAuthor(sheet.programme.organisation.name)
+    for n, page in enumerate(pages, start=1):
+        c.setFillColor(INK)
+        c.setFont(FONT, 15)
+        c.drawCentredString(width / 2, height - 20 * mm, title_of(sheet))
+        c.setFont(FONT, 9)
+        c.drawString(
+            15 * mm,
+            height - 28 * mm,
+            f"编号：{sheet.number}　期间：{period_of(sheet)}　状态：{sheet.get_status_display()}",
+        )
+        c.drawRightString(width - 15 * mm, height - 28 * mm, f"第 {n} 页 / 共 {len(pages)} 页")
+        y = height - 38 * mm
+        _row(c, y, [*HEADERS[:4], "金额（元）", "领取人签字"], amount_col=-1)
+        c.line(15 * mm, y - 2 * mm, width - 15 * mm, y - 2 * mm)
+        y -= 7 * mm
+        for line in page:
+            _row(
+                c,
+                y,
+                [
+                    str(line.position),
+                    line.full_name,
+                    f"{line.units}",
+                    line.dates,
+                    f"{line.amount:.2f}",
+                    line.note,
+                ],
+            )
+            y -= 7 * mm
+        c.line(15 * mm, y + 4 * mm, width - 15 * mm, y + 4 * mm)
+        _row(c, y, ["", "本页小计", "", "", f"{total(line.amount for line in page):.2f}"], bold=True)
+        y -= 7 * mm
+        if n == len(pages):
+            _row(c, y, ["", "合计", "", "", f"{total(line.amount for line in lines):.2f}"], bold=True)
+            y -= 10 * mm
+            c.setFont(FONT, 8)
+            for text in rate_lines(sheet):
+                for i in range(0, len(text), 62):
+                    c.drawString(15 * mm, y, text[i : i + 62])
+                    y -= 4.5 * mm
+            y -= 6 * mm
+            x = 15 * mm
+            c.setFont(FONT, 10)
+            for label, name in signatures(sheet):
+                c.drawString(x, y, f"{label}：{name}")
+                x += 45 * mm
+            if verify_url:
+                c.drawImage(qr_image(verify_url), width - 40 * mm, 12 * mm, 25 * mm, 25 * mm)
+        c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def sheet_total(sheet: Sheet) -> Decimal:
+    return total(sheet.lines.values_list("amount", flat=True))
