@@ -18,6 +18,7 @@ urlpatterns = [
     path("duties/", include("jiandu.duties.urls")),
     path("training/", include("jiandu.training.urls")),
     path("casework/", include("jiandu.casework.urls")),
+    path("allowances/", include("jiandu.allowances.urls")),
     path("inbox/", include("jiandu.notifications.urls")),
     path("", include("jiandu.core.urls")),
 ]

@@ -198,3 +198,56 @@ def sheet_pdf(sheet: Sheet, verify_url: str = "") -> bytes:
 
 def sheet_total(sheet: Sheet) -> Decimal:
     return total(sheet.lines.values_list("amount", flat=True))
+
+
+def proof_pdf(proof: Any, verify_url: str) -> bytes:
+    """履职证明 on the bureau's letterhead: who, the period, each duty / training / meeting, a QR code to
+    the public verification page (山西 第十五条)."""
+    from reportlab.lib.colors import HexColor
+
+    register_font()
+    s = proof.supervisor
+    org = s.programme.organisation
+    buf = io.BytesIO()
+    width, height = A4
+    c = canvas.Canvas(buf, pagesize=A4)
+    c.setTitle(f"履职证明 {proof.number}")
+    c.setAuthor(org.name)
+    red = HexColor("#a3161a")
+    c.setFillColor(red)
+    c.setFont(FONT, 20)
+    c.drawCentredString(width / 2, height - 25 * mm, org.name)
+    c.setStrokeColor(red)
+    c.setLineWidth(2)
+    c.line(20 * mm, height - 30 * mm, width - 20 * mm, height - 30 * mm)
+    c.setFillColor(INK)
+    c.setFont(FONT, 18)
+    c.drawCentredString(width / 2, height - 45 * mm, "履 职 证 明")
+    c.setFont(FONT, 11)
+    c.drawString(20 * mm, height - 58 * mm, f"{proof.addressee}：")
+    body = (
+        f"　　兹证明 {s.full_name} 同志系{s.programme.name}，"
+        f"{proof.period_start:%Y年%m月%d日}至{proof.period_end:%Y年%m月%d日}期间"
+        f"参加下列监督活动、培训和会议共 {len(proof.entries)} 次，特此证明。"
+    )
+    y = height - 68 * mm
+    for i in range(0, len(body), 38):
+        c.drawString(20 * mm, y, body[i : i + 38])
+        y -= 7 * mm
+    y -= 3 * mm
+    c.setFont(FONT, 10)
+    for e in proof.entries[:40]:
+        c.drawString(25 * mm, y, f"{e['date']}　{e['kind']}　{e['title']}"[:60])
+        y -= 6 * mm
+        if y < 60 * mm:
+            c.drawString(25 * mm, y, "（其余见查验页面）")
+            break
+    c.setFont(FONT, 11)
+    c.drawRightString(width - 25 * mm, 45 * mm, org.name)
+    c.drawRightString(width - 25 * mm, 38 * mm, f"{proof.issued_on:%Y年%m月%d日}")
+    c.setFont(FONT, 8)
+    c.drawString(20 * mm, 18 * mm, f"编号：{proof.number}　扫描二维码查验本证明是否有效")
+    c.drawImage(qr_image(verify_url), 20 * mm, 22 * mm, 28 * mm, 28 * mm)
+    c.showPage()
+    c.save()
+    return buf.getvalue()

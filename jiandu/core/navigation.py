@@ -35,6 +35,9 @@ NAV: tuple[NavItem, ...] = (
     NavItem(_("我的履职"), "duties:mine", Capability.ACT_AS_SUPERVISOR),
     NavItem(_("培训"), "training:list", Capability.ASSIST_PROGRAMMES),
     NavItem(_("我的培训"), "training:mine", Capability.ACT_AS_SUPERVISOR),
+    NavItem(_("补助与报销"), "allowances:index", Capability.ASSIST_PROGRAMMES),
+    NavItem(_("补助与报销"), "allowances:mine", Capability.ACT_AS_SUPERVISOR),
+    NavItem(_("活动计划"), "allowances:plan_new", Capability.REQUEST_DUTIES),
     NavItem(_("消息"), "notifications:inbox"),
     NavItem(_("修改密码"), "accounts:password_change"),
 )
