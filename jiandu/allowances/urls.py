@@ -21,5 +21,5 @@ urlpatterns = [
     path("proofs/<int:pk>/", views.proof_detail, name="proof"),
     path("proofs/<int:pk>/pdf/", views.proof_download, name="proof_pdf"),
     path("proofs/<int:pk>/revoke/", views.proof_revoke, name="proof_revoke"),
-    path("check/<str:token>/", views.proof_verify, name="proof_verify"),
+    path("public/proof/<str:token>/", views.proof_verify, name="proof_verify"),
 ]
