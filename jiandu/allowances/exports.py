@@ -1,9 +1,8 @@
 """Sheets as Excel and PDF: the rows, page subtotals and the total, the rates with their source documents,
 and the signature block (制表人 / 审核人 / 领导审批 / 发放日期).
 
-Every Excel cell goes through `cell()`, so a name or note starting with = + - @ can never run as a
-formula in the cashier's spreadsheet (CSV/formula injection). When the shared helper lands in
-jiandu/core, `cell()` is the one place to switch to it.
+Every Excel row goes through jiandu.core.untrusted.xlsx_row, so a name or note starting with = + - @
+is stored as text and can never run as a formula in the cashier's spreadsheet (formula injection).
 
 In the PDF, Chinese text uses the embedded TrueType font (jiandu.roster.certificates); amounts are
 drawn in Helvetica, so they stay plain text that anyone (and the tests) can read back from the file.
@@ -22,20 +21,12 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
 
 from jiandu.allowances.models import Sheet, SheetLine
+from jiandu.core.untrusted import xlsx_row
 from jiandu.roster.certificates import FONT, INK, qr_image, register_font
 from jiandu.rules.allowances import total
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 HEADERS = ("序号", "姓名", "次数/天数", "日期", "金额（元）", "说明", "领取人签字")
 ROWS_PER_PAGE = 24
-
-
-def cell(value: Any) -> Any:
-    """The value to write into a cell: text that a spreadsheet would read as a formula gets a leading
-    apostrophe; numbers (Decimal, int) stay numbers."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def title_of(sheet: Sheet) -> str:
@@ -81,32 +72,26 @@ def sheet_xlsx(sheet: Sheet) -> bytes:
     ws = wb.active
     assert ws is not None
     ws.title = "发放表"
-    ws.append([cell(title_of(sheet))])
+    ws.append(xlsx_row(ws, [title_of(sheet)]))
     ws["A1"].font = Font(bold=True, size=14)
-    ws.append([cell(f"编号：{sheet.number}"), None, None, cell(f"期间：{period_of(sheet)}")])
-    ws.append([cell(h) for h in HEADERS])
+    ws.append(xlsx_row(ws, [f"编号：{sheet.number}", None, None, f"期间：{period_of(sheet)}"]))
+    ws.append(xlsx_row(ws, HEADERS))
     for line in lines:
         ws.append(
-            [
-                line.position,
-                cell(line.full_name),
-                line.units,
-                cell(line.dates),
-                line.amount,
-                cell(line.note),
-                None,
-            ]
+            xlsx_row(
+                ws, [line.position, line.full_name, line.units, line.dates, line.amount, line.note, None]
+            )
         )
         ws.cell(row=ws.max_row, column=5).number_format = "0.00"
     grand = total(line.amount for line in lines)
-    ws.append([None, cell("合计"), total(line.units for line in lines), None, grand])
+    ws.append(xlsx_row(ws, [None, "合计", total(line.units for line in lines), None, grand]))
     ws.cell(row=ws.max_row, column=5).number_format = "0.00"
     ws.cell(row=ws.max_row, column=2).font = Font(bold=True)
     ws.append([])
     for text in rate_lines(sheet):
-        ws.append([cell("标准"), cell(text)])
+        ws.append(xlsx_row(ws, ["标准", text]))
     ws.append([])
-    ws.append([cell(f"{label}：{name}") for label, name in signatures(sheet)])
+    ws.append(xlsx_row(ws, [f"{label}：{name}" for label, name in signatures(sheet)]))
     for col, width in zip("ABCDEFG", (6, 14, 10, 30, 14, 30, 14), strict=True):
         ws.column_dimensions[col].width = width
     ws["D2"].alignment = Alignment(horizontal="left")

@@ -36,8 +36,8 @@ from jiandu.allowances.models import (
 from jiandu.audit.services import audit_record
 from jiandu.core.permissions import capability_require, deny
 from jiandu.core.personal import mask_for
+from jiandu.core.untrusted import CleanUpload
 from jiandu.duties.models import Assignment, AssignmentStatus
-from jiandu.findings.attachments import CleanFile
 from jiandu.roster.models import Programme, Supervisor
 from jiandu.roster.rules import cited, rulebook_for
 from jiandu.rules import allowances as law
@@ -535,7 +535,7 @@ def claim_submit(
     bank_name: str,
     bank_account: str,
     lines: Sequence[ClaimLineData],
-    receipts: Sequence[CleanFile],
+    receipts: Sequence[CleanUpload],
     duty_id: int | None = None,
 ) -> ExpenseClaim:
     """A supervisor's claim from the phone. Each line is checked against the limit in force on the day;

@@ -22,8 +22,8 @@ from jiandu.allowances.exports import proof_pdf, sheet_pdf, sheet_total, sheet_x
 from jiandu.allowances.models import ClaimReceipt, SheetKind
 from jiandu.core.permissions import permission_denied
 from jiandu.core.personal import mask_for, personal_reveal
+from jiandu.core.untrusted import image_reencode
 from jiandu.duties.models import Assignment, AssignmentStatus
-from jiandu.findings.attachments import clean_uploads
 from jiandu.roster.models import Supervisor
 from jiandu.roster.rules import rulebook_for
 from jiandu.rules.allowances import PlanItem
@@ -241,6 +241,16 @@ def _own(request: HttpRequest, action: str) -> Supervisor:
     return supervisor
 
 
+MAX_RECEIPTS = 8
+
+
+def _receipts(uploads: list[Any]) -> list[Any]:
+    """Receipt photos: type from the bytes, pixel limit, re-encoded without EXIF (jiandu.core.untrusted)."""
+    if len(uploads) > MAX_RECEIPTS:
+        raise ValidationError(_("票据照片最多 %(n)d 张") % {"n": MAX_RECEIPTS})
+    return [image_reencode(u) for u in uploads]
+
+
 def claim_new(request: HttpRequest) -> HttpResponse:
     supervisor = _own(request, "allowances_claim_new")
     duties = [
@@ -253,7 +263,7 @@ def claim_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                receipts = clean_uploads(request.FILES.getlist("receipts"))
+                receipts = _receipts(request.FILES.getlist("receipts"))
                 claim = services.claim_submit(
                     actor=request.user,
                     purpose=form.cleaned_data["purpose"],

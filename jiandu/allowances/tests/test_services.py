@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from openpyxl import load_workbook
 
 from jiandu.allowances import services as money
-from jiandu.allowances.exports import cell, sheet_pdf, sheet_xlsx
+from jiandu.allowances.exports import sheet_pdf, sheet_xlsx
 from jiandu.allowances.models import Rate, Sheet, SheetDuty, SheetFrozen, SheetLine, SheetStatus
 from jiandu.allowances.tests.conftest import RATE, rate_data
 from jiandu.audit.models import AuditEvent
@@ -209,6 +209,12 @@ def test_excel_and_pdf_add_up_to_the_fen(world: Any, programme: Any, march: Any,
     assert amounts[len(lines)] == sheet.total and amounts[-1] == sheet.total
 
 
-def test_formula_text_is_neutralised_in_cells() -> None:
-    assert cell('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
-    assert cell("+1") == "'+1" and cell("刘洋") == "刘洋" and cell(Decimal("1.00")) == Decimal("1.00")
+def test_a_name_that_looks_like_a_formula_stays_text_in_the_excel(
+    world: Any, programme: Any, march: Any
+) -> None:
+    admin = world.users["weihai_admin"]
+    sheet = money.sheet_generate(actor=admin, programme=programme, year=2026, month=3)
+    SheetLine.objects.filter(sheet=sheet, position=1).update(full_name='=HYPERLINK("http://x","刘")')
+    ws = load_workbook(BytesIO(sheet_xlsx(sheet))).active
+    name = next(c for row in ws.iter_rows() for c in row if c.value and str(c.value).startswith("=HYP"))
+    assert name.data_type == "s"
