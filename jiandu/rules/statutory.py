@@ -21,8 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
-
-from lunar_python import Lunar, Solar
+from typing import Any
 
 ONE_DAY = dt.timedelta(days=1)
 # The 2024 revision applies from 2025; earlier years have their published notices (chinesecalendar).
@@ -30,16 +29,22 @@ STATUTORY_FIRST_YEAR = 2025
 STATUTORY_LAST_YEAR = 2100
 
 
-def _date(solar: Solar) -> dt.date:
+def _date(solar: Any) -> dt.date:
     return dt.date(solar.getYear(), solar.getMonth(), solar.getDay())
 
 
+# Imported where used: a process that never meets a provisional year (most of them, most of the year)
+# does not load the lunar tables.
 def _lunar(year: int, month: int, day: int) -> dt.date:
+    from lunar_python import Lunar
+
     return _date(Lunar.fromYmd(year, month, day).getSolar())
 
 
 def qingming(year: int) -> dt.date:
     """The day of the solar term 清明 (Beijing time) in `year`."""
+    from lunar_python import Solar
+
     table = Solar.fromYmd(year, 4, 20).getLunar().getJieQiTable()
     day = _date(table["清明"])
     if day.year != year:  # never expected: 清明 is 4–6 April
