@@ -20,5 +20,6 @@ urlpatterns = [
     path("casework/", include("jiandu.casework.urls")),
     path("allowances/", include("jiandu.allowances.urls")),
     path("inbox/", include("jiandu.notifications.urls")),
+    path("calendar/", include("jiandu.workdays.urls")),
     path("", include("jiandu.core.urls")),
 ]

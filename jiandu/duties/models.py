@@ -76,9 +76,12 @@ class Duty(models.Model):
     consent_note = models.CharField("同意情况说明", max_length=255, blank=True)
     requested_on = models.DateField("通知日期")
     lead_decision = models.JSONField("提前通知审查", default=dict)
+    # The lead-time check passed on a provisional calendar (a year whose notice was not loaded).
+    lead_provisional = models.BooleanField("提前通知审查为暂定", default=False)
     status = models.CharField("状态", max_length=16, choices=DutyStatus.choices, default=DutyStatus.REQUESTED)
     # 第二十条: the agency reports on the duty within N working days after it.
     report_due_on = models.DateField("履职情况通报期限", null=True, blank=True)
+    report_due_provisional = models.BooleanField("通报期限为暂定", default=False)
     reported_on = models.DateField("通报日期", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

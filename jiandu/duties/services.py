@@ -171,6 +171,7 @@ def duty_request(*, actor: Any, data: DutyRequestData, today: dt.date | None = N
     if decision.outcome == REFUSED:
         raise RequestRefused(decision)
     book = rulebook_for(data.programme)
+    report_due_on, report_due_provisional = report_due_for(book, data.duty_on)
     with transaction.atomic():
         duty = Duty.objects.create(
             programme=data.programme,
@@ -192,7 +193,9 @@ def duty_request(*, actor: Any, data: DutyRequestData, today: dt.date | None = N
             consent_note=data.consent_note.strip(),
             requested_on=today,
             lead_decision=decision.to_dict(),
-            report_due_on=_report_due(book, data.duty_on),
+            lead_provisional=_provisional(decision.reasons),
+            report_due_on=report_due_on,
+            report_due_provisional=report_due_provisional,
         )
         duty.related_orgs.set(data.related_orgs)
         audit_record(actor=actor, action="duty.request", target=duty, after=duty_snapshot(duty))
@@ -201,11 +204,21 @@ def duty_request(*, actor: Any, data: DutyRequestData, today: dt.date | None = N
 
 def _report_due(book: Rulebook | None, duty_on: dt.date) -> dt.date | None:
     """第二十条: the agency reports within N working days after the duty."""
+    return report_due_for(book, duty_on)[0]
+
+
+def report_due_for(book: Rulebook | None, duty_on: dt.date) -> tuple[dt.date | None, bool]:
+    """The report due date and whether it is provisional (a year whose holiday notice is not loaded)."""
     if book is None or not book.has_param("duty.report_due_working_days", duty_on):
-        return None
+        return None, False
     from jiandu.rules.deadlines import report_due
 
-    return report_due(book, calendar_for(), duty_on=duty_on)[0]
+    due, reason = report_due(book, calendar_for(), duty_on=duty_on)
+    return due, _provisional([reason])
+
+
+def _provisional(reasons: list[Reason]) -> bool:
+    return any(r.facts.get("provisional") for r in reasons)
 
 
 def duty_snapshot(duty: Duty) -> dict[str, Any]:

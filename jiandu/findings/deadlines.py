@@ -33,6 +33,13 @@ class ReplyClock:
     def provisional(self) -> bool:
         return bool(self.provisional_years)
 
+    @property
+    def note_suffix(self) -> str:
+        """“（暂定，待2027年放假安排公布后确定）” after a provisional date, else nothing."""
+        from jiandu.rules.calendar import provisional_note
+
+        return f"（{provisional_note(self.provisional_years)}）" if self.provisional_years else ""
+
 
 def remind_days() -> int:
     return int(getattr(settings, "JIANDU_FINDINGS_REMIND_DAYS", DEFAULT_REMIND_DAYS))

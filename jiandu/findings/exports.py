@@ -26,6 +26,7 @@ from jiandu.findings.selectors import (
     findings_for_staff,
     overdue_q,
 )
+from jiandu.rules.calendar import provisional_text
 
 COMMON = (
     "id",
@@ -37,6 +38,8 @@ COMMON = (
     "forwarded_on",
     "reply_days",
     "reply_due",
+    "reply_due_provisional",
+    "reply_due_note",
     "reply_article",
     "replied_on",
     "adopted",
@@ -56,6 +59,8 @@ HEADERS = {
     "forwarded_on": "转送日期",
     "reply_days": "答复期限（日）",
     "reply_due": "答复截止日",
+    "reply_due_provisional": "答复截止日为暂定",
+    "reply_due_note": "暂定说明",
     "reply_article": "期限依据",
     "replied_on": "答复日期",
     "adopted": "是否采纳",
@@ -90,6 +95,8 @@ def _model_row(f: Finding, today: Any, *, staff: bool) -> dict[str, Any]:
         "forwarded_on": f.forwarded_on,
         "reply_days": f.reply_days,
         "reply_due": f.reply_due,
+        "reply_due_provisional": f.reply_due_provisional,
+        "reply_due_note": provisional_text(f.reply_due, f.reply_due_provisional),
         "reply_article": (f.reply_reason or {}).get("article", ""),
         "replied_on": f.replied_on,
         "adopted": f.adopted,

@@ -95,6 +95,8 @@ class Finding(models.Model):
     # The reply clock (威海 2022 第十二条: 30 days). reply_reason is the Reason (rulebook, article, facts).
     reply_days = models.PositiveSmallIntegerField("答复期限（日）", null=True, blank=True)
     reply_due = models.DateField("答复截止日", null=True, blank=True)
+    # Computed in a year whose holiday notice was not loaded (暂定); recomputed when it is.
+    reply_due_provisional = models.BooleanField("答复截止日为暂定", default=False)
     reply_reason = models.JSONField("期限依据", null=True, blank=True)
     reply_remind_on = models.DateField(null=True, blank=True, editable=False)
     reply_reminded_on = models.DateField(null=True, blank=True, editable=False)

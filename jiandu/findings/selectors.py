@@ -30,6 +30,7 @@ from jiandu.findings.models import (
     Status,
     finding_late,
 )
+from jiandu.rules.calendar import provisional_text
 
 STAFF, AGENCY, REPORTER = "staff", "agency", "reporter"
 
@@ -122,6 +123,9 @@ class AgencyFinding:
     attachments: list[AgencyAttachment] = field(default_factory=list)
     # The programme's rulebook, so the page cites that text's own articles.
     rulebook_id: str = ""
+    # A reply date computed in a year whose holiday notice was not loaded (暂定) and the words shown.
+    reply_due_provisional: bool = False
+    reply_due_note: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -141,6 +145,7 @@ AGENCY_COLUMNS = (
     "forward_note",
     "reply_days",
     "reply_due",
+    "reply_due_provisional",
     "reply_reason",
     "replied_on",
     "reply_text",
@@ -224,6 +229,8 @@ def _project(rows: list[dict[str, Any]], today: dt.date) -> list[AgencyFinding]:
                 ),
                 attachments=attachments.get(r["id"], []),
                 rulebook_id=r["rulebook_id"],
+                reply_due_provisional=r["reply_due_provisional"],
+                reply_due_note=provisional_text(r["reply_due"], r["reply_due_provisional"]),
             )
         )
     return out

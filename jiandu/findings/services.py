@@ -338,6 +338,7 @@ def finding_forward(
         finding.forward_note = (note or "").strip()
         finding.triaged_by = actor
         finding.reply_due, finding.reply_days, finding.reply_reason = clock.due, clock.days, clock.reason
+        finding.reply_due_provisional = clock.provisional
         finding.reply_remind_on = deadlines.remind_on(clock.due)
         finding.reply_reminded_on = finding.reply_escalated_on = None
         finding.save()
@@ -346,11 +347,13 @@ def finding_forward(
             action="finding.forward",
             target=finding,
             before=before,
-            after=_snapshot(finding, "forwarded_on", "reply_due", "reply_days", "reply_reason"),
+            after=_snapshot(
+                finding, "forwarded_on", "reply_due", "reply_due_provisional", "reply_days", "reply_reason"
+            ),
         )
         _notify_agency(
             finding,
-            f"转送监督意见 {finding.number}：请于 {clock.due:%Y-%m-%d} 前答复",
+            f"转送监督意见 {finding.number}：请于 {clock.due:%Y-%m-%d}{clock.note_suffix} 前答复",
             f"{finding.title}\n答复期限依据：{clock.reason.get('article', '')} {clock.reason.get('message', '')}",
             kind="finding.forwarded",
         )

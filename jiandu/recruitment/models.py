@@ -158,6 +158,8 @@ class PublicNotice(models.Model):
     round = models.OneToOneField(Round, on_delete=models.CASCADE, related_name="notice")
     starts_on = models.DateField("公示开始")
     ends_on = models.DateField("公示截止")
+    # The minimum period's end was computed in a year whose holiday notice was not loaded (暂定).
+    ends_provisional = models.BooleanField("公示截止为暂定", default=False)
     period_reason = models.JSONField(default=dict, blank=True)
     body = models.TextField("公示内容", blank=True)
     published_at = models.DateTimeField(auto_now_add=True)

@@ -459,6 +459,8 @@ def notice_publish(
             round=r,
             starts_on=on,
             ends_on=ends_on,
+            # Provisional only when the end is the computed minimum in a year without a loaded notice.
+            ends_provisional=bool(reason.get("provisional")) and ends_on == min_end,
             period_reason=reason,
             body=body
             or f"经资格审查，拟聘任以下{len(shortlist)}名同志为{r.programme.name}，现予公示。"

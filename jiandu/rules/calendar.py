@@ -59,6 +59,14 @@ def provisional_note(years: Iterable[int]) -> str:
     return f"暂定，待{'、'.join(str(y) for y in ys)}年放假安排公布后确定"
 
 
+def provisional_text(day: dt.date | None, flag: Any = True) -> str:
+    """The 暂定 words for a stored date and its provisional flag ('' when not provisional): for pages,
+    exports, the API and messages. A stored date's provisional year is the date's own year."""
+    if not flag or day is None:
+        return ""
+    return provisional_note([day.year])
+
+
 @dataclass(frozen=True)
 class CalendarResult:
     """A computed date and whether it rests on a year computed provisionally (no notice loaded)."""

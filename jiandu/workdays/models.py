@@ -40,3 +40,48 @@ class CalendarOverlay(models.Model):
     def __str__(self) -> str:
         where = f" {self.region}" if self.region else ""
         return f"{self.year} {self.get_kind_display()}{where}：{self.label}"
+
+
+class RecomputeStatus(models.TextChoices):
+    QUEUED = "queued", "排队中"
+    RUNNING = "running", "重新计算中"
+    DONE = "done", "已完成"
+    FAILED = "failed", "失败"
+
+
+class CalendarRecompute(models.Model):
+    """One pass over every stored provisional date after a notice was loaded (a background task with
+    a progress row the page polls)."""
+
+    overlay = models.ForeignKey(
+        CalendarOverlay, null=True, blank=True, on_delete=models.SET_NULL, related_name="recomputes"
+    )
+    year = models.PositiveSmallIntegerField("年份")
+    status = models.CharField(
+        "状态", max_length=16, choices=RecomputeStatus.choices, default=RecomputeStatus.QUEUED
+    )
+    total = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    moved = models.PositiveIntegerField("已变更", default=0)
+    kept = models.PositiveIntegerField("保留原期限", default=0)
+    unchanged = models.PositiveIntegerField("无变化", default=0)
+    # The first changes, for the page (the audit trail holds every one).
+    changes = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "暂定日期重新计算"
+        verbose_name_plural = "暂定日期重新计算"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.get_status_display()}"
+
+    @property
+    def percent(self) -> int:
+        return int(self.processed * 100 / self.total) if self.total else 100

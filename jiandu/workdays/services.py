@@ -15,8 +15,9 @@ from django.db.models import Count, Max
 
 from jiandu.audit.services import audit_record
 from jiandu.rules.calendar import Overlay, OverlayError, WorkCalendar, overlay_from_dict
+from jiandu.rules.notice import NoticeParse, month_grid, notice_parse
 from jiandu.rules.rulebook import RulebookError, yaml_load
-from jiandu.workdays.models import CalendarOverlay
+from jiandu.workdays.models import CalendarOverlay, CalendarRecompute
 
 _lock = threading.Lock()
 _cache: dict[tuple[str | None, Any], WorkCalendar] = {}
@@ -105,3 +106,63 @@ def overlay_load_file(*, actor: Any, path: Path) -> CalendarOverlay:
     except (OSError, UnicodeDecodeError) as exc:
         raise OverlayError(f"无法读取日历文件 {path}：{exc}") from exc
     return overlay_load(actor=actor, overlay=overlay_parse(text))
+
+
+# --- the notice as published text (pasted in the browser, or `jiandu calendar load FILE.txt`) -------
+
+
+def notice_preview(
+    *, text: str, kind: str = "national", region: str = "", year: int | None = None, test_data: bool = False
+) -> NoticeParse:
+    """Parse a pasted notice; nothing is written. `ok` is False with the failed lines marked."""
+    region = (region or "").strip()
+    if kind == "regional" and not (len(region) == 6 and region.isdigit()):
+        parsed = notice_parse(text, year=year, kind=kind, region=region, test_data=test_data)
+        parsed.error = "地方假日须填写6位行政区划代码，例如 640000（宁夏）"
+        return parsed
+    return notice_parse(
+        text, year=year, kind=kind, region=region if kind == "regional" else "", test_data=test_data
+    )
+
+
+def notice_grid(parsed: NoticeParse) -> list[dict[str, Any]]:
+    """The year's month grid as it would be with this notice loaded (the preview)."""
+    if parsed.year is None:
+        return []
+    overlays = [*overlays_all_safe(), *([parsed.overlay] if parsed.overlay else [])]
+    calendar = WorkCalendar(overlays, region=parsed.region or None)
+    names: dict[Any, str] = {}
+    if parsed.overlay is not None:
+        names.update(parsed.overlay.holidays)
+        names.update(parsed.overlay.workdays)
+    return month_grid(parsed.year, calendar.is_working_day, names)
+
+
+def overlays_all_safe() -> list[Overlay]:
+    try:
+        return overlays_all()
+    except OverlayError:
+        return []
+
+
+def notice_load(*, actor: Any, parsed: NoticeParse) -> tuple[CalendarOverlay, CalendarRecompute]:
+    """Load a parsed notice. A notice with any failed line is refused: nothing is written."""
+    if not parsed.ok or parsed.overlay is None or parsed.year is None:
+        raise OverlayError("；".join(parsed.problems) or "通知无法解析")
+    return calendar_load(actor=actor, overlay=parsed.overlay)
+
+
+def calendar_load(*, actor: Any, overlay: Overlay) -> tuple[CalendarOverlay, CalendarRecompute]:
+    """Store an overlay (one transaction, audited by overlay_load) and queue the recompute of every
+    stored provisional date (jiandu.workdays.recompute), which starts once this commits."""
+    from jiandu.workdays.tasks import calendar_recompute_task
+
+    with transaction.atomic():
+        row = overlay_load(actor=actor, overlay=overlay)
+        job = CalendarRecompute.objects.create(
+            overlay=row,
+            year=overlay.year,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        transaction.on_commit(lambda: calendar_recompute_task.enqueue(job.pk))
+    return row, job

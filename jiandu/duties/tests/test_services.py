@@ -283,3 +283,22 @@ def test_monthly_summary_due_on_the_fifth(world: Any, programme: Any) -> None:
     due, reason = sv.monthly_summary_due_on(programme, 2026, 3)
     assert due == dt.date(2026, 4, 5)
     assert reason is not None and reason.article == "第二十条"
+
+
+def test_a_january_duty_requested_in_december_passes_provisionally(
+    world: Any, programme: Any, roster: Any
+) -> None:
+    """Issue 9: 2027 has no loaded notice on 2 December 2026; the lead-time check and the report date
+    are computed from the statutory holidays and marked 暂定 — not refused."""
+    import time_machine
+
+    with time_machine.travel(dt.datetime(2026, 12, 2, 10, tzinfo=dt.timezone(dt.timedelta(hours=8)))):
+        duty = sv.duty_request(
+            actor=world.users["weihai_procurator"],
+            data=request_data(programme, duty_on=dt.date(2027, 1, 12)),
+        )
+    assert duty.lead_decision["outcome"] == "allowed" and duty.lead_provisional
+    reason = duty.lead_decision["reasons"][0]
+    assert reason["facts"]["provisional"] is True and reason["facts"]["provisional_years"] == [2027]
+    assert "暂定，待2027年放假安排公布后确定" in reason["message"]
+    assert duty.report_due_on == dt.date(2027, 1, 15) and duty.report_due_provisional

@@ -205,3 +205,28 @@ def test_calendar_deadline_on_a_never_migrated_checkout(tmp_path: Path) -> None:
     assert out["date"] == "2027-01-04" and out["provisional"] is True
     assert out["provisional_years"] == [2027] and out["database"] is False
     assert out["note"] == "暂定，待2027年放假安排公布后确定"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_calendar_load_accepts_the_notice_text_as_pasted_in_the_browser() -> None:
+    path = str(DATA / "TEST-fictitious-2027-notice.txt")
+    preview = run("calendar", "load", path, "--dry-run")
+    assert preview["loaded"] is False and preview["year"] == 2027 and preview["test_data"] is True
+    assert all(line["status"] == "used" for line in preview["lines"])
+    loaded = run("calendar", "load", path)
+    assert loaded["loaded"] is True and loaded["holidays"] == 29 and loaded["workdays"] == 6
+    assert loaded["recompute"]["status"] == "done"
+    day = run("calendar", "is-working-day", "2027-01-04")
+    assert day["working_day"] is False and day["provisional"] is False
+
+
+@pytest.mark.django_db
+def test_calendar_load_refuses_a_malformed_notice(tmp_path: Path) -> None:
+    from jiandu.workdays.models import CalendarOverlay
+
+    bad = tmp_path / "notice.txt"
+    text = (DATA / "TEST-fictitious-2027-notice.txt").read_text(encoding="utf-8")
+    bad.write_text(text.replace("共8天", "共9天"), encoding="utf-8")
+    with pytest.raises(CommandError, match="第4行"):
+        call_command("calendar", "load", str(bad), stdout=io.StringIO())
+    assert not CalendarOverlay.objects.exists()

@@ -14,9 +14,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 
 from jiandu.rules.calendar import CalendarResult, CalendarUnknownYear, OverlayError, WorkCalendar
-from jiandu.workdays.cli import parse_count, parse_date, read_data_file, to_json
+from jiandu.workdays.cli import parse_count, parse_date, to_json
 from jiandu.workdays.models import CalendarOverlay
-from jiandu.workdays.services import overlay_load, work_calendar
+from jiandu.workdays.services import work_calendar
 
 
 class Command(BaseCommand):
@@ -43,8 +43,16 @@ class Command(BaseCommand):
         p.add_argument("date", metavar="YYYY-MM-DD")
         p.add_argument("--days", required=True, metavar="N")
         p.add_argument("--region")
-        p = sub.add_parser("load", help="载入叠加数据（国务院节假日安排或地方假日，YAML/JSON）")
-        p.add_argument("file", metavar="FILE")
+        p = sub.add_parser(
+            "load",
+            help="载入节假日安排：通知原文（与网页粘贴的相同），或 YAML/JSON 叠加数据；随后重新计算暂定日期",
+        )
+        p.add_argument("file", metavar="FILE", help="文件路径，- 为标准输入")
+        p.add_argument("--kind", choices=["national", "regional"], default="national")
+        p.add_argument("--region", default="", help="地方假日的6位行政区划代码（如 640000）")
+        p.add_argument("--year", type=int, default=None, help="年份（通知标题中没有时）")
+        p.add_argument("--test-data", action="store_true", help="标记为测试数据（虚构通知）")
+        p.add_argument("--dry-run", action="store_true", help="只解析、预览，不载入")
         sub.add_parser("list", help="列出已载入的叠加数据")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -58,7 +66,7 @@ class Command(BaseCommand):
     def _handle(self, options: dict[str, Any]) -> None:
         action = options["action"]
         if action == "load":
-            self._load(options["file"])
+            self._load(options)
             return
         if action == "list":
             rows = [
@@ -126,27 +134,63 @@ class Command(BaseCommand):
             "database": database,
         }
 
-    def _load(self, path: str) -> None:
-        from jiandu.rules.calendar import overlay_from_dict
+    def _load(self, options: dict[str, Any]) -> None:
+        import sys
+        from pathlib import Path
 
-        data = read_data_file(path, "日历")
+        from jiandu.rules.calendar import overlay_from_dict
+        from jiandu.rules.rulebook import yaml_load
+        from jiandu.workdays.services import calendar_load, notice_preview
+
+        path = options["file"]
         try:
-            overlay = overlay_from_dict(data)
-        except OverlayError as exc:
-            raise CommandError(f"日历文件有误：{exc}") from None
-        row = overlay_load(actor=None, overlay=overlay)
+            text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CommandError(f"无法读取日历文件 {path}：{exc}") from None
+        try:
+            data = yaml_load(text)
+        except Exception:
+            data = None
+        if isinstance(data, dict):  # an overlay file (YAML/JSON)
+            try:
+                overlay = overlay_from_dict(data)
+            except OverlayError as exc:
+                raise CommandError(f"日历文件有误：{exc}") from None
+            lines: list[dict[str, Any]] = []
+        else:  # the notice's text, as pasted on the calendar page
+            parsed = notice_preview(
+                text=text,
+                kind=options["kind"],
+                region=options["region"],
+                year=options["year"],
+                test_data=options["test_data"],
+            )
+            lines = [ln.to_dict() for ln in parsed.lines if ln.status != "ignored"]
+            if not parsed.ok or parsed.overlay is None:
+                raise CommandError("通知有误，未载入：\n" + "\n".join(parsed.problems))
+            overlay = parsed.overlay
+        summary = {
+            "kind": overlay.kind,
+            "year": overlay.year,
+            "region": overlay.region,
+            "label": overlay.label,
+            "test_data": overlay.test_data,
+            "holidays": len(overlay.holidays),
+            "workdays": len(overlay.workdays),
+            "lines": lines,
+        }
+        if options["dry_run"]:
+            self.stdout.write(to_json({"loaded": False, **summary, "overlay": overlay.to_dict()}))
+            return
+        row, job = calendar_load(actor=None, overlay=overlay)
+        job.refresh_from_db()
         self.stdout.write(
             to_json(
                 {
                     "loaded": True,
-                    "kind": row.kind,
-                    "year": row.year,
-                    "region": row.region,
-                    "label": row.label,
-                    "test_data": row.test_data,
-                    "holidays": len(overlay.holidays),
-                    "workdays": len(overlay.workdays),
+                    **summary,
                     "content_hash": row.content_hash,
+                    "recompute": {"id": job.pk, "status": job.status, "moved": job.moved, "kept": job.kept},
                 }
             )
         )
