@@ -51,7 +51,12 @@ def _draw(
     admin: str = "weihai_admin",
 ) -> DrawRecord:
     actor = world.users[admin]
-    commitment = sv.draw_open(actor=actor, duty=duty)
+    # The ceremony two weeks before the day, as the bureau would hold it: the commitment published in
+    # the morning, the draw in the afternoon (never in the future; the draw must follow the commitment).
+    now = timezone.now()
+    drawn_at = min(_at(duty.duty_on - dt.timedelta(days=14), 15), now)
+    opened_at = min(_at(duty.duty_on - dt.timedelta(days=14), 9), drawn_at - dt.timedelta(hours=1))
+    commitment = sv.draw_open(actor=actor, duty=duty, at=opened_at)
     witnesses = [dict(w, value=v) for w, v in zip(WITNESSES, values, strict=True)]
     if want is not None or avoid is not None:
         # Demo only: so that the demo account has an invitation to show (and no earlier duty that would
@@ -70,10 +75,7 @@ def _draw(
             avoided = avoid is None or candidate_id(avoid.pk) not in result.order[: len(result.selected) + 2]
             if wanted and avoided:
                 break
-    at = _at(duty.duty_on - dt.timedelta(days=14), 15)
-    return sv.draw_perform(
-        actor=actor, commitment=commitment, witnesses=witnesses, at=min(at, timezone.now())
-    )
+    return sv.draw_perform(actor=actor, commitment=commitment, witnesses=witnesses, at=drawn_at)
 
 
 def _answer_all(world: Any, duty: Duty, *, decline_first: bool = False, admin: str = "weihai_admin") -> None:

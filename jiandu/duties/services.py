@@ -276,8 +276,9 @@ def requirements_for(duty: Duty, *, k: int | None = None) -> dict[str, Any]:
     ).to_dict()
 
 
-def draw_open(*, actor: Any, duty: Duty) -> DrawCommitment:
+def draw_open(*, actor: Any, duty: Duty, at: dt.datetime | None = None) -> DrawCommitment:
     """Snapshot the pool, generate the secret seed, publish SHA-256(seed) and the pool hash.
+    `at` (default now) lets a record of an earlier ceremony keep its real order; never in the future.
 
     A redraw (the order ran out, 第十四条) draws only the places still open and leaves out everyone
     already asked for this duty."""
@@ -295,6 +296,7 @@ def draw_open(*, actor: Any, duty: Duty) -> DrawCommitment:
         pool = pool_build(duty, exclude_contacted=redraw)
         pool_out, req_out, sealed = draw_algo.pool_seal(pool, requirements_for(duty, k=max(open_places, 1)))
         seed = draw_algo.seed_new()
+        opened_at = _now() if at is None else min(at, _now())
         commitment = DrawCommitment.objects.create(
             duty=duty,
             number=(previous.number + 1) if previous else 1,
@@ -305,7 +307,7 @@ def draw_open(*, actor: Any, duty: Duty) -> DrawCommitment:
             pool_hash=sealed,
             seed=seed.hex(),
             opened_by=actor,
-            opened_at=_now(),
+            opened_at=opened_at,
         )
         duty.status = DutyStatus.DRAW_OPEN
         duty.save(update_fields=["status"])
@@ -372,6 +374,12 @@ def draw_perform(
         if duty.status != DutyStatus.DRAW_OPEN:
             raise DutyError("当前状态不能抽选")
         drawn_at = at or _now()
+        if drawn_at < commitment.opened_at:
+            # The commitment must be public before the draw, or it proves nothing (docs/draw.md §1).
+            raise DutyError(
+                f"抽选时间（{timezone.localtime(drawn_at):%Y-%m-%d %H:%M}）须晚于承诺公布时间"
+                f"（{timezone.localtime(commitment.opened_at):%Y-%m-%d %H:%M}）"
+            )
         meta = draw_public_meta(commitment)
         meta["drawn_at"] = drawn_at.isoformat()
         record = draw_algo.record_build(

@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from jiandu.accounts.testing import client_sign_in
 from jiandu.duties import services as sv
@@ -71,3 +73,31 @@ def test_the_district_list_holds_districts_only(world: Any, programme: Any) -> N
     assert "威海市环翠区司法局" in names and "威海市文登区司法局" in names
     assert "威海市环翠区人民检察院" not in names
     assert not any("检察院" in n or "监督管理局" in n for n in names)
+
+
+def test_a_draw_before_its_commitment_is_refused(world: Any, duty: Any, frozen: Any) -> None:
+    """Defect 1: a demo draw record showed its commitment published after the draw; the service took
+    any draw time. Now a draw must come after the published commitment, and nothing is written."""
+    admin = world.users["weihai_admin"]
+    commitment = sv.draw_open(actor=admin, duty=duty)
+    witnesses = [{"name": "张三", "role": "检察官", "value": "1"}]
+    earlier = commitment.opened_at - dt.timedelta(days=4)
+    with pytest.raises(sv.DutyError, match="须晚于承诺公布时间"):
+        sv.draw_perform(actor=admin, commitment=commitment, witnesses=witnesses, at=earlier)
+    assert not duty.draws.exists()
+
+
+def test_demo_draws_publish_their_commitment_before_the_draw(transactional_db: Any) -> None:
+    """Defect 1: the demo's public draw record showed the commitment on 12-02 and the draw on 11-28."""
+    from jiandu.core.demo import demo_build
+    from jiandu.duties.models import DrawRecord
+
+    demo_build()
+    records = list(DrawRecord.objects.select_related("commitment", "duty"))
+    assert len(records) >= 3
+    for r in records:
+        assert r.commitment.opened_at < r.drawn_at, r.duty.title
+        assert r.duty.requested_on <= timezone.localdate(r.commitment.opened_at), r.duty.title
+        assert r.record["opened_at"] < r.record["drawn_at"]
+        page = Client().get(reverse("duties:draw_public", args=[r.pk])).content.decode()
+        assert f"{timezone.localtime(r.commitment.opened_at):%Y}" in page
