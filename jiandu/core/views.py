@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -9,6 +10,7 @@ from django.utils.translation import gettext as _
 from jiandu.accounts.roles import Capability, Role
 from jiandu.core import workqueue
 from jiandu.core.permissions import require_capability
+from jiandu.core.system import system_jobs_start, system_overview
 
 
 @login_not_required
@@ -44,7 +46,11 @@ def queue_list(request: HttpRequest, key: str) -> HttpResponse:
 
 @require_capability(Capability.CONFIGURE_SYSTEM)
 def system(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/system.html")
+    if request.method == "POST":
+        for line in system_jobs_start(actor=request.user):
+            messages.success(request, line)
+        return redirect("core:system")
+    return render(request, "core/system.html", system_overview(today=timezone.localdate()))
 
 
 @login_not_required

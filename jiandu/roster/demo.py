@@ -18,7 +18,7 @@ from jiandu.roster.models import (
     Specialty,
     TermEnd,
 )
-from jiandu.roster.services import PersonData, supervisor_appoint
+from jiandu.roster.services import PersonData, programme_create, supervisor_appoint
 from jiandu.rules.calendar import add_years
 from jiandu.rules.identifiers import id_number_check_char
 
@@ -132,7 +132,17 @@ ADMINS = {
     "shanxi_prisons": "shanxi_admin",
     "weihai_justice": "weihai_admin",
     "wanzhou_justice": "wanzhou_admin",
+    "ningxia_prisons": "ningxia_admin",
 }
+# The Ningxia administration's programme: its rulebook is the casework text (执法规范化), which sets no
+# supervisor terms, so the programme starts without a roster; its admin lands on it, not on nothing.
+NINGXIA = (
+    "ningxia",
+    "宁夏回族自治区监狱执法监督",
+    ProgrammeKind.PRISON,
+    "ningxia_prisons",
+    "ningxia-prison-2020",
+)
 
 
 def demo_id_number(region: str, born: dt.date, seq: int) -> str:
@@ -161,14 +171,19 @@ def demo_person(index: int, salt: int, region: str, *, employer_prefix: str) -> 
 
 
 def build(world: Any) -> None:
+    _ningxia(world)
     for salt, (key, name, kind, org_key, rulebook_id, size, start, districts, prefix) in enumerate(
         PROGRAMMES
     ):
         org = world.orgs[org_key]
         programme = Programme.objects.filter(organisation=org, rulebook_id=rulebook_id).first()
         if programme is None:
-            programme = Programme.objects.create(
-                name=name, kind=kind, organisation=org, rulebook_id=rulebook_id
+            programme = programme_create(
+                actor=world.users[ADMINS[org_key]],
+                organisation=org,
+                name=name,
+                kind=kind,
+                rulebook_id=rulebook_id,
             )
         world.extra.setdefault("programmes", {})[key] = programme
         if programme.supervisors.exists():
@@ -259,3 +274,16 @@ def _agency(world: Any, org_key: str) -> Any:
         org_key, "taiyuan_prison"
     )
     return world.orgs.get(key)
+
+
+def _ningxia(world: Any) -> None:
+    key, name, kind, org_key, rulebook_id = NINGXIA
+    org, admin = world.orgs.get(org_key), world.users.get(ADMINS[org_key])
+    if org is None or admin is None:
+        return
+    programme = Programme.objects.filter(organisation=org, rulebook_id=rulebook_id).first()
+    if programme is None:
+        programme = programme_create(
+            actor=admin, organisation=org, name=name, kind=kind, rulebook_id=rulebook_id
+        )
+    world.extra.setdefault("programmes", {})[key] = programme

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 
 from jiandu.orgs.models import Organisation
-from jiandu.roster.models import DepartureKind, RelationshipKind, Specialty
+from jiandu.roster.models import DepartureKind, ProgrammeKind, RelationshipKind, Specialty
 from jiandu.rules.catalogue import EDUCATION_LABELS
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -63,3 +63,17 @@ class RelationshipForm(forms.Form):
 class ImportForm(forms.Form):
     file = forms.FileField(label="名册文件（.xlsx）")
     dry_run = forms.BooleanField(label="仅校验，不写入", required=False)
+
+
+class ProgrammeForm(forms.Form):
+    name = forms.CharField(label="项目名称", max_length=120)
+    kind = forms.ChoiceField(label="项目类型", choices=ProgrammeKind.choices)
+    organisation = forms.ModelChoiceField(label="主管单位", queryset=Organisation.objects.none())
+    rulebook_id = forms.ChoiceField(label="适用规则")
+
+    def __init__(
+        self, *args: Any, organisations: Any, rulebooks: list[tuple[str, str]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+        self.fields["rulebook_id"].choices = rulebooks  # type: ignore[attr-defined]

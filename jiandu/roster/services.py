@@ -621,3 +621,38 @@ def roster_import_start(*, actor: Any, programme: Programme, upload: Any, dry_ru
         )
         transaction.on_commit(lambda: roster_import_task.enqueue(job.pk))
     return job
+
+
+def programme_create(*, actor: Any, organisation: Any, name: str, kind: str, rulebook_id: str) -> Programme:
+    """A new programme run by `organisation` (the actor's own or one below it) under a rulebook that
+    loads and validates: a bureau starts its programme here, not in a shell."""
+    from jiandu.accounts.roles import Capability
+    from jiandu.core.permissions import capability_require, deny
+    from jiandu.roster.models import ProgrammeKind
+    from jiandu.rules.rulebook import RulebookError, load_rulebook
+
+    capability_require(actor, Capability.MANAGE_PROGRAMMES, action="programme.create")
+    if actor.organisation_id is None or not organisation.path.startswith(actor.organisation.path):
+        raise deny(actor, action="programme.create", reason="只能为本单位或下级单位设立监督项目")
+    name = name.strip()
+    if not name:
+        raise RosterError("请填写项目名称")
+    if kind not in ProgrammeKind.values:
+        raise RosterError("项目类型无效")
+    try:
+        load_rulebook(rulebook_id)
+    except RulebookError as exc:
+        raise RosterError(f"适用规则无效：{exc}") from exc
+    if Programme.objects.filter(organisation=organisation, name=name).exists():
+        raise RosterError(f"{organisation.name}已有名为“{name}”的项目")
+    with transaction.atomic():
+        programme = Programme(name=name, kind=kind, organisation=organisation, rulebook_id=rulebook_id)
+        programme.full_clean()
+        programme.save()
+        audit_record(
+            actor=actor,
+            action="programme.create",
+            target=programme,
+            after={"name": name, "kind": kind, "organisation": organisation.pk, "rulebook": rulebook_id},
+        )
+    return programme

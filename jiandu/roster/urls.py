@@ -5,6 +5,7 @@ from jiandu.roster import views
 app_name = "roster"
 urlpatterns = [
     path("", views.programme_list, name="programmes"),
+    path("new/", views.programme_new, name="programme_new"),
     path("p/<int:pk>/", views.programme_detail, name="programme"),
     path("p/<int:pk>/export.xlsx", views.roster_export_view, name="export"),
     path("p/<int:pk>/template.xlsx", views.roster_template_view, name="template"),

@@ -14,13 +14,20 @@ from django.views.decorators.http import require_POST
 
 from jiandu.accounts.roles import Capability
 from jiandu.core.permissions import permission_denied, require_capability
-from jiandu.orgs.models import Level
+from jiandu.orgs.models import Level, Organisation, OrgKind
 from jiandu.orgs.selectors import districts_within
 from jiandu.recruitment.services import size_bounds
 from jiandu.roster import selectors, services
 from jiandu.roster.certificates import card_pdf, certificate_pdf
 from jiandu.roster.excel import roster_export, roster_template
-from jiandu.roster.forms import EmployerChangeForm, ImportForm, LeaveForm, ProfileForm, RelationshipForm
+from jiandu.roster.forms import (
+    EmployerChangeForm,
+    ImportForm,
+    LeaveForm,
+    ProfileForm,
+    ProgrammeForm,
+    RelationshipForm,
+)
 from jiandu.roster.models import (
     Certificate,
     Programme,
@@ -32,6 +39,7 @@ from jiandu.roster.models import (
 )
 from jiandu.rules.catalogue import EDUCATION_LABELS
 from jiandu.rules.identifiers import id_number_mask, mobile_mask
+from jiandu.rules.rulebook import list_rulebooks, load_rulebook
 
 
 def specialty_labels(values: list[str] | None) -> str:
@@ -65,8 +73,33 @@ def _districts(programme: Programme) -> Any:
 @require_capability(Capability.ASSIST_PROGRAMMES)
 def programme_list(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "roster/programme_list.html", {"programmes": selectors.programmes_visible_to(request.user)}
+        request,
+        "roster/programme_list.html",
+        {
+            "programmes": selectors.programmes_visible_to(request.user),
+            "can_create": request.user.can(Capability.MANAGE_PROGRAMMES),  # type: ignore[union-attr]
+        },
     )
+
+
+@require_capability(Capability.MANAGE_PROGRAMMES)
+def programme_new(request: HttpRequest) -> HttpResponse:
+    """A bureau sets up its programme under one of the rulebooks (the Ningxia administration had no way)."""
+    user: Any = request.user
+    organisations = Organisation.objects.filter(
+        user.organisation.subtree_q(), kind__in=(OrgKind.JUSTICE_BUREAU, OrgKind.PRISON_ADMINISTRATION)
+    ).order_by("path")
+    rulebooks = [(rid, f"{load_rulebook(rid).title}（{rid}）") for rid in list_rulebooks()]
+    form = ProgrammeForm(request.POST or None, organisations=organisations, rulebooks=rulebooks)
+    if request.method == "POST" and form.is_valid():
+        try:
+            programme = services.programme_create(actor=user, **form.cleaned_data)
+        except services.RosterError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"已设立监督项目“{programme.name}”")
+            return redirect("roster:programme", pk=programme.pk)
+    return render(request, "roster/programme_new.html", {"form": form})
 
 
 @require_capability(Capability.ASSIST_PROGRAMMES)
