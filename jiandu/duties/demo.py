@@ -53,9 +53,12 @@ def _draw(
     actor = world.users[admin]
     # The ceremony two weeks before the day, as the bureau would hold it: the commitment published in
     # the morning, the draw in the afternoon (never in the future; the draw must follow the commitment).
+    # A duty requested later than that is drawn on the day of its request.
     now = timezone.now()
-    drawn_at = min(_at(duty.duty_on - dt.timedelta(days=14), 15), now)
-    opened_at = min(_at(duty.duty_on - dt.timedelta(days=14), 9), drawn_at - dt.timedelta(hours=1))
+    day = max(duty.duty_on - dt.timedelta(days=14), duty.requested_on)
+    drawn_at = min(_at(day, 15), now)
+    opened_at = max(min(_at(day, 9), drawn_at - dt.timedelta(hours=1)), _at(duty.requested_on, 0))
+    drawn_at = max(drawn_at, opened_at)
     commitment = sv.draw_open(actor=actor, duty=duty, at=opened_at)
     witnesses = [dict(w, value=v) for w, v in zip(WITNESSES, values, strict=True)]
     if want is not None or avoid is not None:
