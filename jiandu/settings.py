@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "jiandu.training",
     "jiandu.casework",
     "jiandu.allowances",
+    "jiandu.assessment",
     "jiandu.notifications",
     "jiandu.portal",
 ]

@@ -19,6 +19,7 @@ urlpatterns = [
     path("training/", include("jiandu.training.urls")),
     path("casework/", include("jiandu.casework.urls")),
     path("allowances/", include("jiandu.allowances.urls")),
+    path("assessment/", include("jiandu.assessment.urls")),
     path("inbox/", include("jiandu.notifications.urls")),
     path("calendar/", include("jiandu.workdays.urls")),
     path("", include("jiandu.core.urls")),

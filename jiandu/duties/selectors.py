@@ -218,4 +218,11 @@ def dismissal_proposals(user: Any, *, today: dt.date) -> list[ProposedAction]:
             continue
         if reasons:
             out.append(ProposedAction(supervisor=supervisor, reasons=reasons))
+    # A final 不合格 annual grade where the rulebook makes it a ground (威海 人民监督员 第八条第（五）项).
+    from jiandu.assessment.selectors import failing_disqualifications
+
+    out.extend(
+        ProposedAction(supervisor=p.supervisor, reasons=p.reasons)
+        for p in failing_disqualifications(user, on=today)
+    )
     return out

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from jiandu.accounts.roles import Capability
+from jiandu.assessment.selectors import term_view
 from jiandu.core.permissions import permission_denied, require_capability
 from jiandu.orgs.models import Level, Organisation, OrgKind
 from jiandu.orgs.selectors import districts_within
@@ -224,6 +225,8 @@ def supervisor_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "relationships": s.relationships.all(),
             "timeline": selectors.supervisor_timeline(s),
             "renewal": renewal,
+            # 考核结果作为续任的重要依据 (威海 人民监督员 第三十七条): this term's grades beside the check.
+            "term_view": term_view(s, on=today),
             "can_manage": can_manage,
             "can_full": request.user.can(Capability.VIEW_FULL_IDENTIFIERS),  # type: ignore[union-attr]
             "employer_form": EmployerChangeForm(initial={"reported_on": today}),

@@ -78,9 +78,12 @@ def failing_grounds_offered(rulebook: Rulebook, figures: Mapping[str, int], on: 
     return out
 
 
-def proposal_decide(rulebook: Rulebook, grades: Mapping[str, str], on: dt.date) -> Decision:
+def proposal_decide(
+    rulebook: Rulebook, grades: Mapping[str, str], on: dt.date, participants: int | None = None
+) -> Decision:
     """Do the proposed grades (supervisor key → grade code) use only the rulebook's grades and keep the
-    优秀 share? Over the cap is `review` where the text says “一般不超过”, `refused` where strict."""
+    优秀 share of everyone assessed (`participants`, default: those with a grade)? Over the cap is
+    `review` where the text says “一般不超过”, `refused` where strict."""
     allowed = grades_in_use(rulebook, on)
     if not allowed:
         raise ValueError("本项目规则未规定考核等次，采用文字评价")
@@ -101,7 +104,7 @@ def proposal_decide(rulebook: Rulebook, grades: Mapping[str, str], on: dt.date) 
             rulebook.id,
             rulebook.version,
         )
-    participants = len(grades)
+    participants = max(len(grades), participants or 0)
     excellent = sum(1 for g in grades.values() if g == "excellent")
     return excellent_share_decide(rulebook, participants, excellent, on)
 

@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+
+from jiandu.assessment.models import ActivityKind
+from jiandu.roster.models import Programme
+
+DATE = forms.DateInput(attrs={"type": "date"})
+TEXT = forms.Textarea(attrs={"rows": 5})
+
+
+class RoundForm(forms.Form):
+    programme: forms.ModelChoiceField = forms.ModelChoiceField(
+        queryset=Programme.objects.none(), label="监督项目"
+    )
+    year = forms.IntegerField(min_value=2000, max_value=2100, label="考核年度")
+    defence_working_days = forms.IntegerField(
+        min_value=1, max_value=30, initial=5, label="不合格告知后陈述申辩期限（工作日）"
+    )
+
+    def __init__(self, *args: Any, programmes: Any, **kw: Any):
+        super().__init__(*args, **kw)
+        self.fields["programme"].queryset = programmes  # type: ignore[attr-defined]
+
+
+class TextForm(forms.Form):
+    text = forms.CharField(widget=TEXT, max_length=5000, label="内容")
+
+
+class OpinionForm(forms.Form):
+    source = forms.ChoiceField(
+        choices=(
+            ("procuratorate", "人民检察院（被监督机关）意见"),
+            ("community", "所在单位或居住地基层组织意见"),
+        ),
+        label="意见来源",
+    )
+    text = forms.CharField(widget=TEXT, max_length=5000, label="意见")
+
+
+class ProposeForm(forms.Form):
+    grade = forms.ChoiceField(choices=(), label="拟定等次")
+    reason = forms.CharField(
+        widget=TEXT, max_length=5000, label="拟定理由（合格、基本合格按省级考核办法评定并说明）"
+    )
+    conditions = forms.MultipleChoiceField(
+        choices=(), required=False, widget=forms.CheckboxSelectMultiple, label="优秀条件（逐项确认）"
+    )
+    grounds = forms.MultipleChoiceField(
+        choices=(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="不合格情形（经提醒教育仍不改正）",
+    )
+    cap_exception = forms.CharField(
+        max_length=500, required=False, label="超出优秀比例的理由（仅确需超出时填写）"
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        grades: list[tuple[str, str]],
+        conditions: list[tuple[str, str]],
+        grounds: list[tuple[str, str]],
+        **kw: Any,
+    ):
+        super().__init__(*args, **kw)
+        self.fields["grade"].choices = grades  # type: ignore[attr-defined]
+        self.fields["conditions"].choices = conditions  # type: ignore[attr-defined]
+        self.fields["grounds"].choices = grounds  # type: ignore[attr-defined]
+
+
+class EvaluationForm(forms.Form):
+    text = forms.CharField(widget=TEXT, max_length=5000, label="综合评价")
+    commended = forms.BooleanField(required=False, label="表现突出，予以表彰")
+
+
+class NoticeForm(forms.Form):
+    starts_on = forms.DateField(widget=DATE, label="公示开始")
+    ends_on = forms.DateField(widget=DATE, label="公示结束")
+
+
+class DeadlineForm(forms.Form):
+    code = forms.ChoiceField(choices=(("entry", "录入考核结果"), ("filing", "上报备案")), label="事项")
+    on = forms.DateField(widget=DATE, initial=dt.date.today, label="完成日期")
+
+
+class EntryForm(forms.Form):
+    kind = forms.ChoiceField(choices=ActivityKind.choices, label="类别")
+    on = forms.DateField(widget=DATE, label="日期")
+    text = forms.CharField(max_length=500, label="内容")
