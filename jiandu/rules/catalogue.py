@@ -203,6 +203,8 @@ PARAMETERS: dict[str, ParamSpec] = {
     "casework.quarterly_report_day": P("int", "季度工作报告于报送月N日前报送"),
     "casework.quarterly_report_months": P("list", "季度工作报告的报送月份"),
     "casework.problem_list": P("bool", "问题清单：责任到人、限定时间、对账销号"),
-    "casework.supervisors_attend_reviews": P("bool", "监督员应邀列席重大减刑假释暂予监外执行评审会、旁听庭审"),
+    "casework.supervisors_attend_reviews": P(
+        "bool", "监督员应邀列席重大减刑假释暂予监外执行评审会、旁听庭审"
+    ),
     "casework.supervisor_facts_non_secret": P("bool", "监督员可了解非涉密执法情况"),
 }

@@ -60,5 +60,7 @@ def test_limits_and_budget() -> None:
     c = law.expense_check(entries, item="lodging", amount=Decimal("720"), quantity=Decimal(2), on=ON)
     assert c.over and c.limit == Decimal("700.00")
     duty = [law.RateEntry("duty", Decimal("200"), dt.date(2025, 1, 1), None, "示例")]
-    b = law.budget_compute([law.PlanItem("hearing", 12, 3), law.PlanItem("inspection", 4, 2)], duty, year=2027)
+    b = law.budget_compute(
+        [law.PlanItem("hearing", 12, 3), law.PlanItem("inspection", 4, 2)], duty, year=2027
+    )
     assert b.total == Decimal("8800.00")

@@ -8,15 +8,15 @@ from typing import Any
 
 from django import template
 from django.utils.html import format_html
-
-from jiandu.rules.calendar import provisional_text
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
 
 @register.simple_tag
 def provisional(day: dt.date | None, flag: Any = True) -> str:
-    text = provisional_text(day, flag)
-    if not text:
+    if not flag or day is None:
         return ""
+    # The same words as jiandu.rules.calendar.provisional_note, marked for translation here.
+    text = _("暂定，待%(years)s年放假安排公布后确定") % {"years": day.year}
     return format_html('<span class="provisional" data-testid="provisional">（{}）</span>', text)
