@@ -18,6 +18,11 @@ RECURRING: dict[str, tuple[str, int]] = {
     "jiandu.findings.tasks.findings_scan_task": ("JIANDU_FINDINGS_SCAN_INTERVAL_SECONDS", 3600),
     "jiandu.roster.tasks.terms_expire_task": ("JIANDU_TERMS_EXPIRE_INTERVAL_SECONDS", 24 * 3600),
     "jiandu.casework.tasks.casework_checks_task": ("JIANDU_CASEWORK_CHECKS_INTERVAL_SECONDS", 24 * 3600),
+    "jiandu.training.tasks.training_remind_task": ("JIANDU_TRAINING_REMIND_INTERVAL_SECONDS", 24 * 3600),
+    "jiandu.assessment.tasks.assessment_deadlines_task": (
+        "JIANDU_ASSESSMENT_DEADLINES_INTERVAL_SECONDS",
+        24 * 3600,
+    ),
 }
 
 

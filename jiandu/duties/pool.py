@@ -83,7 +83,10 @@ def pool_build(duty: Duty, *, exclude_contacted: bool = False) -> dict[str, Any]
         reasons = []
         if s.status != SupervisorStatus.ACTIVE:
             reasons.append(_reason("not_active", "", f"状态为“{s.get_status_display()}”，不在任"))
-        if training_gate is not None and s.initial_training_on is None:
+        # Passed (jiandu.training sets the date when the exam is passed) on or before the duty's day.
+        if training_gate is not None and (
+            s.initial_training_on is None or s.initial_training_on > duty.duty_on
+        ):
             reasons.append(
                 _reason("no_initial_training", training_gate.article, "未经初任培训，不得参与监督活动")
             )

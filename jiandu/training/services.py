@@ -355,3 +355,55 @@ def quiz_submit(*, actor: Any, participation: Participation, answers: Sequence[i
             },
         )
     return p
+
+
+REMIND_DAYS_BEFORE = 10  # how early the bureau is reminded of an initial-training deadline
+
+
+def initial_training_remind(*, today: dt.date | None = None) -> int:
+    """Tell each programme's bureau, at most once a day, how many serving supervisors are near or past
+    their initial-training deadline (第二十二条第一款). Returns the number of programmes told."""
+    from jiandu.findings.selectors import bureau_staff_for
+    from jiandu.notifications.models import Notification
+
+    today = today or timezone.localdate()
+    told = 0
+    link = reverse("training:pending")
+    for programme in Programme.objects.filter(is_active=True).select_related("organisation"):
+        near = late = 0
+        people = Supervisor.objects.filter(
+            programme=programme,
+            status=SupervisorStatus.ACTIVE,
+            initial_training_on__isnull=True,
+            term_start__isnull=False,
+        ).only("term_start")
+        for s in people:
+            due = rules.initial_due(programme, s.term_start)  # type: ignore[arg-type]
+            if due is None:
+                break  # the rulebook sets no deadline
+            if today > due[0]:
+                late += 1
+            elif (due[0] - today).days <= REMIND_DAYS_BEFORE:
+                near += 1
+        if not (near or late):
+            continue
+        kind = f"training.initial_due.{programme.pk}.{today.isoformat()}"
+        if Notification.objects.filter(kind=kind).exists():
+            continue
+        with transaction.atomic():
+            notification_send(
+                recipients=list(bureau_staff_for(programme)),
+                subject=f"{programme.name}初任培训：{late}人已逾期，{near}人将在{REMIND_DAYS_BEFORE}日内到期",
+                link=link,
+                channels=(INBOX,),
+                kind=kind,
+                audit=False,
+            )
+            audit_record(
+                actor=None,
+                action="training.initial_remind",
+                target=programme,
+                after={"late": late, "near": near, "on": today},
+            )
+        told += 1
+    return told

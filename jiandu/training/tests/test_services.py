@@ -177,3 +177,13 @@ def test_the_yearly_check_lists_who_had_no_in_term_session(admin, programme, peo
     missing = in_term_missing(admin, year=2026)
     assert {r.supervisor.full_name for r in missing} == {"陈晨", "赵敏"}
     assert missing[0].decision.reasons[0].article == "第二十三条"
+
+
+def test_the_bureau_is_reminded_once_a_day_of_late_initial_training(world, admin, programme, people):
+    from jiandu.notifications.models import Notification
+
+    assert sv.initial_training_remind(today=dt.date(2026, 11, 16)) == 0  # due 12-09: not yet near
+    assert sv.initial_training_remind(today=dt.date(2026, 12, 1)) == 1
+    assert sv.initial_training_remind(today=dt.date(2026, 12, 1)) == 0
+    note = Notification.objects.filter(recipient=admin, kind__startswith="training.initial_due").get()
+    assert "3人将在10日内到期" in note.subject
