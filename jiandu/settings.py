@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "jiandu.assessment",
     "jiandu.notifications",
     "jiandu.portal",
+    "jiandu.reports",
 ]
 
 MIDDLEWARE = [

@@ -22,5 +22,6 @@ urlpatterns = [
     path("assessment/", include("jiandu.assessment.urls")),
     path("inbox/", include("jiandu.notifications.urls")),
     path("calendar/", include("jiandu.workdays.urls")),
+    path("reports/", include("jiandu.reports.urls")),
     path("", include("jiandu.core.urls")),
 ]

@@ -23,6 +23,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem(_("工作台"), "core:dashboard"),
     NavItem(_("组织机构"), "orgs:list", Capability.ASSIST_PROGRAMMES),
     NavItem(_("监督员名册"), "roster:programmes", Capability.ASSIST_PROGRAMMES),
+    NavItem(_("统计报表"), "reports:index", Capability.ASSIST_PROGRAMMES),
     NavItem(_("我的信息"), "roster:me", Capability.ACT_AS_SUPERVISOR),
     NavItem(_("审计日志"), "audit:list", Capability.VIEW_AUDIT),
     NavItem(_("账号管理"), "accounts:manage", Capability.MANAGE_ACCOUNTS),

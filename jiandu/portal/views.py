@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from jiandu.core.untrusted import csv_row
 from jiandu.portal import selectors
 from jiandu.recruitment.forms import ObjectionForm, StatusForm
 from jiandu.recruitment.models import (
@@ -254,7 +255,7 @@ def statistics_download(request: HttpRequest, pk: int, year: int, fmt: str) -> H
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(["key", "指标", "value"])
-        writer.writerow(["programme", "项目", stats.programme])
+        writer.writerow(csv_row(["programme", "项目", stats.programme]))
         writer.writerow(["year", "年度", stats.year])
         for key, label in selectors.STATISTIC_LABELS.items():
             writer.writerow([key, label, data[key]])

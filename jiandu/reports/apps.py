@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class ReportsConfig(AppConfig):
+    name = "jiandu.reports"
+    label = "reports"
+    verbose_name = "统计报表"
+
+    def ready(self) -> None:
+        # The standard reports register themselves when their modules load; the parts whose apps
+        # add reports (training …) are listed here so the catalogue is complete before any request.
+        from jiandu.reports import catalogue, training  # noqa: F401
