@@ -199,6 +199,28 @@ class Assignment(models.Model):
         return f"{self.duty} · {self.supervisor}"
 
 
+class AttendanceCorrection(ImmutableModel):
+    """A correction to recorded attendance, by the bureau (issue 11 #2): attendance is frozen once
+    recorded; a change is this new row, audited, and the supervisor is told."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="corrections")
+    before_status = models.CharField("更正前", max_length=12, choices=AssignmentStatus.choices)
+    before_excused = models.BooleanField("更正前有正当理由")
+    after_status = models.CharField("更正后", max_length=12, choices=AssignmentStatus.choices)
+    after_excused = models.BooleanField("更正后有正当理由")
+    reason = models.CharField("更正理由", max_length=500)
+    corrected_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    corrected_at = models.DateTimeField("更正时间")
+
+    class Meta:
+        verbose_name = "出席情况更正"
+        verbose_name_plural = "出席情况更正"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"更正 {self.assignment}：{self.before_status} → {self.after_status}"
+
+
 class DutyRecord(models.Model):
     """《履职情况反馈表》(第十七条): what happened, each supervisor's opinion and whether it was adopted.
     Editable until the first supervisor confirms it; a confirmation stores the record's hash."""

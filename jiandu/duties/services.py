@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from jiandu.audit.services import audit_record
@@ -21,6 +22,7 @@ from jiandu.duties.models import (
     Adoption,
     Assignment,
     AssignmentStatus,
+    AttendanceCorrection,
     DrawCommitment,
     DrawRecord,
     Duty,
@@ -285,7 +287,7 @@ def draw_open(*, actor: Any, duty: Duty, at: dt.datetime | None = None) -> DrawC
     with transaction.atomic():
         # Two clicks at once: the second waits here and then sees DRAW_OPEN (was a 500 on the
         # commitment number's unique constraint).
-        duty = _lock_duty(duty)
+        given, duty = duty, _lock_duty(duty)
         if duty.status not in (DutyStatus.REQUESTED, DutyStatus.REDRAW_NEEDED):
             raise DutyError("当前状态不能发起抽选")
         previous = duty.commitments.order_by("-number").first()
@@ -323,6 +325,7 @@ def draw_open(*, actor: Any, duty: Duty, at: dt.datetime | None = None) -> DrawC
                 "excluded": len(pool_out["excluded"]),
             },
         )
+    given.status = duty.status  # the caller's object follows the row it locked
     return commitment
 
 
@@ -415,6 +418,7 @@ def draw_perform(
                 "notes": [n["code"] for n in record["result"]["notes"]],
             },
         )
+    commitment.duty.status = duty.status
     return drawn
 
 
@@ -491,7 +495,9 @@ def assignment_respond(*, actor: Any, assignment: Assignment, accept: bool, reas
         if a.status != AssignmentStatus.INVITED:
             raise DutyError("该邀请已答复")
         status = AssignmentStatus.ACCEPTED if accept else AssignmentStatus.DECLINED
-        return _respond(actor, duty, a, status, reason)
+        a = _respond(actor, duty, a, status, reason)
+    assignment.status, assignment.reason, assignment.responded_at = a.status, a.reason, a.responded_at
+    return a
 
 
 def assignment_recuse(*, actor: Any, assignment: Assignment, reason: str) -> Assignment:
@@ -509,7 +515,9 @@ def assignment_recuse(*, actor: Any, assignment: Assignment, reason: str) -> Ass
             raise DutyError("回避由监督员本人申报，或由司法局决定")
         if a.status not in (AssignmentStatus.INVITED, AssignmentStatus.ACCEPTED):
             raise DutyError("当前状态不能申报回避")
-        return _respond(actor, duty, a, AssignmentStatus.RECUSED, reason)
+        a = _respond(actor, duty, a, AssignmentStatus.RECUSED, reason)
+    assignment.status, assignment.reason, assignment.responded_at = a.status, a.reason, a.responded_at
+    return a
 
 
 def _respond(actor: Any, duty: Duty, a: Assignment, status: str, reason: str) -> Assignment:
@@ -544,24 +552,58 @@ def _respond(actor: Any, duty: Duty, a: Assignment, status: str, reason: str) ->
 # --------------------------------------------------------------------------------------------------
 
 
+def _may_record_attendance(actor: Any, duty: Duty) -> bool:
+    """Who may record the day: the agency that asked for the duty (it hosts it) or the bureau that runs
+    the programme. Nobody else, and each only through attendance_record / attendance_correct."""
+    from jiandu.accounts.roles import Capability
+
+    org = getattr(actor, "organisation", None)
+    if org is None:
+        return False
+    if actor.can(Capability.MANAGE_PROGRAMMES):
+        return duty.programme.organisation.path.startswith(org.path)
+    return actor.can(Capability.REQUEST_DUTIES) and duty.agency.path.startswith(org.path)
+
+
 def attendance_record(
-    *, actor: Any, duty: Duty, present: set[int], excused: dict[int, str] | None = None
+    *,
+    actor: Any,
+    duty: Duty,
+    present: set[int],
+    excused: dict[int, str] | None = None,
+    absent: set[int] | None = None,
 ) -> Duty:
     """Mark who came, among those who accepted. An absence with a recorded valid excuse does not count
-    toward the missed-duty grounds (威海 2022 第十六条(六) “无故”, 万州 第十八条(三) “无正当理由”)."""
+    toward the missed-duty grounds (威海 2022 第十六条(六) “无故”, 万州 第十八条(三) “无正当理由”).
+
+    The rules (issue 11 #2: an empty POST by the agency had marked two confirmed supervisors absent):
+    - recorded ONCE, on or after the duty day, while the duty is staffed, by the requesting agency or
+      the bureau (_may_record_attendance);
+    - when `absent` is given (the web form always gives it), every accepted supervisor must be marked
+      present or absent explicitly — nothing is inferred from a missing field;
+    - afterwards the attendance is frozen: a change is a new, audited correction by the bureau with
+      the supervisor told (attendance_correct)."""
     excused = excused or {}
-    if duty.status in (DutyStatus.CANCELLED,):
-        raise DutyError("该活动已取消")
-    if duty.duty_on > _today():
-        raise DutyError("活动当天或之后才能登记出席情况")
     with transaction.atomic():
-        rows = list(
-            duty.assignments.filter(
-                status__in=(AssignmentStatus.ACCEPTED, AssignmentStatus.ATTENDED, AssignmentStatus.ABSENT)
-            )
-        )
+        given, duty = duty, _lock_duty(duty)
+        if not _may_record_attendance(actor, duty):
+            raise DutyError("出席情况由申请活动的单位或司法局登记")
+        if duty.status == DutyStatus.CANCELLED:
+            raise DutyError("该活动已取消")
+        if duty.status == DutyStatus.HELD:
+            raise DutyError("出席情况已登记，不能重新登记；如有错误，由司法局更正并通知监督员")
+        if duty.status != DutyStatus.STAFFED:
+            raise DutyError("人员确定后才能登记出席情况")
+        if duty.duty_on > _today():
+            raise DutyError("活动当天或之后才能登记出席情况")
+        rows = list(duty.assignments.select_for_update(of=("self",)).filter(status=AssignmentStatus.ACCEPTED))
         if not rows:
             raise DutyError("没有已接受邀请的监督员")
+        ids = {a.pk for a in rows}
+        if (present - ids) or ((absent or set()) - ids) or (present & (absent or set())):
+            raise DutyError("出席登记与本活动的人员不符")
+        if absent is not None and present | absent != ids:
+            raise DutyError("请为每位监督员选择“出席”或“缺席”")
         marks = {}
         for a in rows:
             a.status = AssignmentStatus.ATTENDED if a.pk in present else AssignmentStatus.ABSENT
@@ -573,7 +615,68 @@ def attendance_record(
         duty.status = DutyStatus.HELD
         duty.save(update_fields=["status"])
         audit_record(actor=actor, action="duty.attendance", target=duty, after={"marks": marks})
+    given.status = duty.status
     return duty
+
+
+def attendance_correct(
+    *, actor: Any, assignment: Assignment, attended: bool, excuse: str = "", reason: str
+) -> AttendanceCorrection:
+    """A correction to recorded attendance: only by the bureau that runs the programme, with a reason,
+    as a new row (the original marks stay in the audit trail and on the correction), and the
+    supervisor is told. The agency cannot change attendance once recorded."""
+    from jiandu.accounts.roles import Capability
+    from jiandu.notifications.services import EMAIL, INBOX, notification_send
+
+    if not reason.strip():
+        raise DutyError("请填写更正理由")
+    with transaction.atomic():
+        duty, a = _lock_assignment(assignment)
+        if not (actor.can(Capability.MANAGE_PROGRAMMES) and _may_record_attendance(actor, duty)):
+            raise DutyError("出席情况的更正由司法局办理")
+        if duty.status != DutyStatus.HELD or a.status not in (
+            AssignmentStatus.ATTENDED,
+            AssignmentStatus.ABSENT,
+        ):
+            raise DutyError("只能更正已登记的出席情况")
+        new_status = AssignmentStatus.ATTENDED if attended else AssignmentStatus.ABSENT
+        new_excused = not attended and bool(excuse.strip())
+        if (a.status, a.excused) == (new_status, new_excused):
+            raise DutyError("更正后的情况与现有记录相同")
+        correction = AttendanceCorrection.objects.create(
+            assignment=a,
+            before_status=a.status,
+            before_excused=a.excused,
+            after_status=new_status,
+            after_excused=new_excused,
+            reason=reason.strip()[:500],
+            corrected_by=actor,
+            corrected_at=_now(),
+        )
+        a.status, a.excused = new_status, new_excused
+        if new_excused:
+            a.reason = excuse.strip()[:255]
+        a.save(update_fields=["status", "excused", "reason"])
+        audit_record(
+            actor=actor,
+            action="duty.attendance_correct",
+            target=a,
+            before={"status": correction.before_status, "excused": correction.before_excused},
+            after={"status": new_status, "excused": new_excused, "reason": correction.reason},
+        )
+        user = a.supervisor.user
+        if user is not None:
+            label = AssignmentStatus(new_status).label + ("（有正当理由）" if new_excused else "")
+            notification_send(
+                recipients=[user],
+                subject=f"您在“{duty.title}”的出席记录已更正为：{label}",
+                body=f"更正理由：{correction.reason}",
+                link=reverse("duties:mine_detail", args=[a.pk]),
+                channels=(INBOX, EMAIL),
+                kind="duty.attendance_correct",
+                audit=False,
+            )
+    return correction
 
 
 def record_content_hash(record: DutyRecord) -> str:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/assignments/<int:aid>/recuse/", views.assignment_recuse, name="recuse"),
     path("<int:pk>/assignments/<int:aid>/answer/", views.answer_record, name="answer"),
     path("<int:pk>/attendance/", views.attendance, name="attendance"),
+    path("<int:pk>/assignments/<int:aid>/correct/", views.attendance_correct, name="attendance_correct"),
     path("<int:pk>/record/", views.record_edit, name="record"),
     path("<int:pk>/record/print/", views.record_print, name="record_print"),
     path("<int:pk>/assignments/<int:aid>/paper/", views.record_paper, name="record_paper"),

@@ -227,20 +227,52 @@ def answer_record(request: HttpRequest, pk: int, aid: int) -> HttpResponse:
 
 @require_POST
 def attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    """Each accepted supervisor is marked explicitly (`mark_<assignment id>` = present | absent):
+    a missing mark is refused, never read as an absence."""
     _require_staff(request, "attendance")
     duty = selectors.duty_get(request.user, pk)
-    present = {int(v) for v in request.POST.getlist("present") if v.isdigit()}
+    marks = {
+        int(k.removeprefix("mark_")): v
+        for k, v in request.POST.items()
+        if k.startswith("mark_") and k.removeprefix("mark_").isdigit() and v in ("present", "absent")
+    }
     excused = {
         int(k.removeprefix("excuse_")): request.POST.get(k, "")
         for k in request.POST
         if k.startswith("excuse_") and k.removeprefix("excuse_").isdigit() and request.POST.get(k, "").strip()
     }
     try:
-        services.attendance_record(actor=request.user, duty=duty, present=present, excused=excused)
+        services.attendance_record(
+            actor=request.user,
+            duty=duty,
+            present={a for a, v in marks.items() if v == "present"},
+            absent={a for a, v in marks.items() if v == "absent"},
+            excused=excused,
+        )
     except services.DutyError as exc:
         _error(request, exc)
     else:
         messages.success(request, "出席情况已登记")
+    return redirect("duties:detail", pk)
+
+
+@require_POST
+@require_capability(Capability.MANAGE_PROGRAMMES)
+def attendance_correct(request: HttpRequest, pk: int, aid: int) -> HttpResponse:
+    duty = selectors.duty_get(request.user, pk)
+    a = get_object_or_404(Assignment, duty=duty, pk=aid)
+    try:
+        services.attendance_correct(
+            actor=request.user,
+            assignment=a,
+            attended=request.POST.get("mark") == "present",
+            excuse=request.POST.get("excuse", ""),
+            reason=request.POST.get("reason", ""),
+        )
+    except services.DutyError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, "出席情况已更正，并已通知监督员")
     return redirect("duties:detail", pk)
 
 

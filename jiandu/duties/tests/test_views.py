@@ -125,7 +125,8 @@ def test_supervisor_phone_view_accept_and_confirm(world: Any, duty: Any, frozen:
     frozen.move_to(dt.datetime(2026, 3, 23, 10, 0, tzinfo=dt.UTC))
     agency = signed_in(world.users["weihai_procurator"])
     agency.post(
-        reverse("duties:attendance", args=[duty.pk]), {"present": [str(b.pk) for b in duty.assignments.all()]}
+        reverse("duties:attendance", args=[duty.pk]),
+        {f"mark_{b.pk}": "present" for b in duty.assignments.filter(status="accepted")},
     )
     agency.post(
         reverse("duties:record", args=[duty.pk]),
@@ -167,7 +168,8 @@ def test_staff_pages_of_a_held_duty_render(world: Any, duty: Any, frozen: Any, n
     frozen.move_to(dt.datetime(2026, 3, 23, 10, 0, tzinfo=dt.UTC))
     agency = signed_in(world.users["weihai_procurator"])
     agency.post(
-        reverse("duties:attendance", args=[duty.pk]), {"present": [str(b.pk) for b in duty.assignments.all()]}
+        reverse("duties:attendance", args=[duty.pk]),
+        {f"mark_{b.pk}": "present" for b in duty.assignments.filter(status="accepted")},
     )
     agency.post(reverse("duties:record", args=[duty.pk]), {"summary": "按程序进行"})
     assert agency.get(reverse(name, args=[duty.pk])).status_code == 200
