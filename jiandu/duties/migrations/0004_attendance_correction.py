@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('duties', '0002_opinion_sent_confidential'),
+        ('duties', '0003_duty_lead_provisional_duty_report_due_provisional'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
