@@ -44,8 +44,8 @@ def demo_build() -> World:
             if exc.name == name:
                 continue  # that part has no demo data yet
             raise
-        # A part whose dates fall in a year whose holiday notice is not loaded is left out with a
-        # note, rather than failing `make run`: the calendar must not guess (DESIGN.md, "Time").
+        # A year without a loaded notice is computed provisionally (DESIGN.md, "Time"); only a year the
+        # calendar can say nothing about (before 2004, after 2100) leaves a part out, with a note.
         try:
             with transaction.atomic():
                 module.build(world)

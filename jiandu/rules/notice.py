@@ -225,12 +225,21 @@ def notice_parse(
     if not holidays:
         result.error = "没有读到任何放假安排"
         return result
+    if not result.label:  # a regional notice's heading has no fixed form: its first line that is not an item
+        result.label = next(
+            (
+                ln.text.strip()[:200]
+                for ln in lines
+                if ln.status == "ignored" and ln.text.strip()[:1] not in ("", "#")
+            ),
+            "",
+        )
     if not result.label:
         result.label = (
             f"国务院办公厅关于{year}年部分节假日安排的通知" if kind == "national" else f"{year}年地方假日"
         )
     # A text that calls itself fictitious or a test is stored as test data, whatever the checkbox says.
-    test_data = test_data or any(w in result.label for w in ("虚构", "测试"))
+    test_data = test_data or any(w in result.label for w in ("虚构", "测试", "示例"))
     try:
         result.overlay = overlay_from_dict(
             {

@@ -113,3 +113,22 @@ def test_the_rule_for_moved_and_passed_dates() -> None:
         d(2027, 1, 20),
         KEPT,
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_regional_overlay_is_added_on_the_same_page(client: Any, world: Any) -> None:
+    client_sign_in(client, world.users["sysadmin"])
+    text = "宁夏回族自治区2026年开斋节放假安排（示例，非正式通知）\n开斋节：3月20日（周五）放假1天。"
+    form = {"kind": "regional", "region": "640000", "year": "2026", "text": text}
+    assert (
+        client.post("/calendar/", {**form, "region": "", "action": "preview"})
+        .content.decode()
+        .count("6位行政区划代码")
+    )
+    assert client.post("/calendar/", {**form, "action": "load"}).status_code == 302
+    row = CalendarOverlay.objects.get(kind="regional")
+    assert row.region == "640000" and row.year == 2026 and row.test_data
+    from jiandu.workdays.services import work_calendar
+
+    assert not work_calendar("640100").is_working_day(dt.date(2026, 3, 20))
+    assert work_calendar().is_working_day(dt.date(2026, 3, 20))
