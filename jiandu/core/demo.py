@@ -23,6 +23,7 @@ BUILDERS = (
     "jiandu.recruitment.demo",
     "jiandu.duties.demo",
     "jiandu.findings.demo",
+    "jiandu.allowances.demo",
     "jiandu.casework.demo",
 )
 
