@@ -19,19 +19,25 @@ class RateForm(forms.Form):
     item = forms.ChoiceField(label=_("项目"), choices=Item.choices)
     unit = forms.ChoiceField(label=_("计发单位"), choices=Unit.choices)
     amount = forms.DecimalField(label=_("金额（元）"), **MONEY)
-    valid_from = forms.DateField(label=_("执行起始日"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_from = forms.DateField(
+        label=_("执行起始日"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     valid_to = forms.DateField(
-        label=_("执行截止日"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("执行截止日"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     source_name = forms.CharField(label=_("依据文件名称"), max_length=200)
     source_number = forms.CharField(label=_("文号"), max_length=80)
     source_effective_from = forms.DateField(
-        label=_("文件施行日期"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("文件施行日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
 
 class RateCloseForm(forms.Form):
-    valid_to = forms.DateField(label=_("执行截止日"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_to = forms.DateField(
+        label=_("执行截止日"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
 
 class MonthForm(forms.Form):
@@ -51,7 +57,9 @@ class MonthForm(forms.Form):
 
 
 class PayForm(forms.Form):
-    paid_on = forms.DateField(label=_("发放日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    paid_on = forms.DateField(
+        label=_("发放日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     reference = forms.CharField(label=_("支付凭证号"), max_length=80)
 
 
@@ -72,7 +80,9 @@ class ClaimForm(forms.Form):
     purpose = forms.ChoiceField(label=_("事由类型"), choices=ClaimPurpose.choices)
     duty = forms.TypedChoiceField(label=_("对应的监督活动"), coerce=int, required=False, empty_value=None)
     description = forms.CharField(label=_("事由"), max_length=200)
-    occurred_on = forms.DateField(label=_("发生日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    occurred_on = forms.DateField(
+        label=_("发生日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     bank_name = forms.CharField(label=_("开户行"), max_length=80)
     bank_account = forms.CharField(
         label=_("银行账号"),
@@ -151,7 +161,11 @@ class PlanForm(forms.Form):
 
 
 class ProofForm(forms.Form):
-    period_start = forms.DateField(label=_("期间起"), widget=forms.DateInput(attrs={"type": "date"}))
-    period_end = forms.DateField(label=_("期间止"), widget=forms.DateInput(attrs={"type": "date"}))
+    period_start = forms.DateField(
+        label=_("期间起"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    period_end = forms.DateField(
+        label=_("期间止"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     addressee = forms.CharField(label=_("致（所在单位）"), max_length=120, required=False)
     supervisor = forms.IntegerField(required=False, widget=forms.HiddenInput)

@@ -18,7 +18,9 @@ def test_demo_money(transactional_db: Any) -> None:
     world = demo_build()
     assert not [n for n in world.extra.get("notes", []) if "allowances" in n]
     weihai = Sheet.objects.filter(programme__rulebook_id="weihai-people-2024", kind="allowance")
-    assert {SheetStatus.PAID, SheetStatus.APPROVED, SheetStatus.PREPARED} <= set(weihai.values_list("status", flat=True))
+    assert {SheetStatus.PAID, SheetStatus.APPROVED, SheetStatus.PREPARED} <= set(
+        weihai.values_list("status", flat=True)
+    )
     assert any(s.pending for s in weihai)
     claims = set(ExpenseClaim.objects.values_list("status", flat=True))
     assert {ClaimStatus.PAID, ClaimStatus.APPROVED, ClaimStatus.SECOND, ClaimStatus.SUBMITTED} <= claims
