@@ -25,6 +25,8 @@ BUILDERS = (
     "jiandu.findings.demo",
     "jiandu.allowances.demo",
     "jiandu.casework.demo",
+    "jiandu.training.demo",
+    "jiandu.assessment.demo",
 )
 
 
