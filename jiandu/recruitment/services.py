@@ -181,6 +181,26 @@ def publish_timing(r: Round, on: dt.date) -> dict[str, Any]:
     }
 
 
+def announcement_period(r: Round, on: dt.date) -> dict[str, Any]:
+    """The announcement stays up at least N working days (人民监督员选任管理办法 第十二条: 公告期不少于
+    二十个工作日): published on `on` (not counted), applications may close no earlier than the N-th
+    working day after it. Empty where the rulebook sets no such period."""
+    rb = rules.rulebook_for(r.programme)
+    days = rules.cited(rb, "recruitment.announcement_min_working_days", on)
+    if days is None:
+        return {}
+    result = work_calendar(r.programme.organisation.region_code).add_working_days_result(on, int(days.value))
+    note = f"（{result.note}）" if result.provisional else ""
+    return {
+        "earliest_close": result.date.isoformat(),
+        "ok": r.applications_close >= result.date,
+        "article": rules.article_label(days, rb.id),
+        "rulebook": days.rulebook,
+        "message": f"公告期不少于{days.value}个工作日：{on.isoformat()}发布的，报名截止不得早于"
+        f"{result.date.isoformat()}{note}",
+    }
+
+
 def round_publish(*, actor: Any, round: Round, on: dt.date) -> Round:
     r = round
     if r.status != RoundStatus.DRAFT:
@@ -189,6 +209,12 @@ def round_publish(*, actor: Any, round: Round, on: dt.date) -> Round:
     if timing and not timing["ok"]:
         raise RecruitmentError(
             f"发布过晚：{timing['message']}（{timing['article']}）。请推迟聘任工作开始日期。"
+        )
+    period = announcement_period(r, on)
+    if period and not period["ok"]:
+        raise RecruitmentError(
+            f"公告期不足：{period['message']}（{period['article']}），而报名截止为"
+            f"{r.applications_close.isoformat()}。请推迟报名截止日期。"
         )
     with transaction.atomic():
         r.status, r.published_on, r.timing_reason = RoundStatus.PUBLISHED, on, timing
@@ -322,8 +348,9 @@ def _evaluate(app: Application, *, on: dt.date) -> None:
             "id_number": app.id_number,
             "education": app.education,
             "nationality": app.declarations.get("nationality") or None,
-            "records": list(app.declarations.get("records") or []),
-            "posts": list(app.declarations.get("posts") or []),
+            # Absent (not declared) stays None: the core then asks a person to check, never reads "none".
+            "records": app.declarations.get("records"),
+            "posts": app.declarations.get("posts"),
             "name": app.full_name,
         }
     )

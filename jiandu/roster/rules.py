@@ -41,6 +41,14 @@ def programme_cite(programme: Any, name: str, on: dt.date | None = None) -> Cite
     return cited(load_rulebook(rulebook_id), name, on)
 
 
+def article_label(c: Cited, rulebook_id: str) -> str:
+    """The article as a page shows it: with the text's title when the value comes from the text this
+    programme's rulebook extends (the national measures' 第十二条 is not Weihai's 第十二条)."""
+    if c.rulebook == rulebook_id:
+        return c.article
+    return f"《{load_rulebook(c.rulebook).title}》{c.article}"
+
+
 def cite_suffix(c: Cited | None) -> str:
     """'（第十三条）' for a message, or '' where the text is silent."""
     return f"（{c.article}）" if c is not None and c.article else ""

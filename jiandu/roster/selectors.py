@@ -130,3 +130,37 @@ ACTION_LABELS = {
     "supervisor.link_account": "关联账号",
     "roster.import": "名册导入",
 }
+
+
+def county_shortfalls(programme: Programme, on: dt.date) -> list[dict[str, Any]]:
+    """Counties (区县) under the programme with fewer supervisors in office than the rulebook's
+    per-county minimum (人民监督员选任管理办法 第十一条: 不少于三名) — a warning on the roster, not a
+    refusal. Empty where the rulebook sets no such minimum. One grouped query."""
+    from jiandu.orgs.models import Level
+    from jiandu.orgs.selectors import districts_within
+    from jiandu.roster.rules import article_label, programme_cite
+
+    minimum = programme_cite(programme, "roster.min_per_county", on)
+    if minimum is None:
+        return []
+    # The minimum may come from the text this one extends: name it, its article numbers differ.
+    article = article_label(minimum, programme.rulebook_id)
+    counts = dict(
+        active_supervisors(programme, on)
+        .filter(district__isnull=False)
+        .order_by()
+        .values("district_id")
+        .annotate(n=Count("id"))
+        .values_list("district_id", "n")
+    )
+    return [
+        {
+            "district": d.name,
+            "count": counts.get(d.pk, 0),
+            "message": f"{d.name}在任{counts.get(d.pk, 0)}人，少于每个县（市、区）{minimum.value}名",
+            "article": article,
+            "rulebook": minimum.rulebook,
+        }
+        for d in districts_within([programme.organisation], levels=(Level.DISTRICT,))
+        if counts.get(d.pk, 0) < minimum.value
+    ]

@@ -125,6 +125,8 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "article": bounds["max"].article,
             }
         )
+    # Per-county minimum (a warning): each note cites the programme's rulebook.
+    size_notes += selectors.county_shortfalls(programme, today)
     rows = [
         {
             "s": s,

@@ -26,7 +26,7 @@ from jiandu.rules import (
 from jiandu.rules.calendar import WorkCalendar
 from jiandu.rules.decision import Decision, Reason, _jsonable
 from jiandu.rules.eligibility import PersonError, eligibility_decide, person_from_dict
-from jiandu.rules.rulebook import ParameterNotStated, Rulebook, UnknownParameter
+from jiandu.rules.rulebook import ParameterNotStated, Rulebook, RulebookNotInForce, UnknownParameter
 
 
 @dataclass(frozen=True)
@@ -253,6 +253,8 @@ def run_case(book: Rulebook, case: dict[str, Any], cal: WorkCalendar | None = No
     cal = cal or WorkCalendar()
     try:
         decision, day, value, reasons = _run(book, case, cal)
+    except RulebookNotInForce as exc:
+        return _expect_error(name, kind, expect, "not_in_force", str(exc))
     except ParameterNotStated as exc:
         return _expect_error(name, kind, expect, "not_stated", str(exc))
     except UnknownParameter as exc:

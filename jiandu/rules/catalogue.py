@@ -43,7 +43,13 @@ EDUCATION_LABELS = {
 }
 RECORDS = {
     "criminal_penalty": "刑事处罚",
-    "dismissed_from_public_office": "被开除公职或者辞退",
+    # 开除公职 (a sanction under 公职人员政务处分法) and 辞退 (an employer ending a civil servant's post
+    # under 公务员法) are different things; each text names which it bars (山西 第五条（三）: both).
+    "dismissed_from_public_office": "被开除公职",
+    "discharged_from_post": "被辞退",
+    "licence_revoked": "被吊销律师、公证员执业证书或被仲裁委员会除名",
+    "removed_as_juror": "因受惩戒被免除人民陪审员职务",
+    "supervisor_disqualified": "因违法违规、年度考核不合格等被免除人民监督员资格",
     "serious_bad_credit": "严重不良信用记录",
     "dishonest_person_listed": "失信记录（失信被执行人）",
     "administrative_sanction": "行政处分",
@@ -61,6 +67,7 @@ POSTS = {
     "public_security_staff": "在职公安机关工作人员",
     "state_security_staff": "在职国家安全机关工作人员",
     "judicial_administration_staff": "在职司法行政机关工作人员",
+    "peoples_assessor": "人民陪审员",
 }
 GRADES = ("excellent", "competent", "basic", "failing")
 GRADE_LABELS = {"excellent": "优秀", "competent": "合格", "basic": "基本合格", "failing": "不合格"}
@@ -96,6 +103,9 @@ PARAMETERS: dict[str, ParamSpec] = {
     "eligibility.disqualifying_records": P("list", "[{record, article, text}] 有此记录即不得担任"),
     "eligibility.excluded_posts": P("list", "[{post, article, text}] 现任此职务即不得担任"),
     "eligibility.judgement_criteria": P("list", "[{code, article, text}] 须人工判断的条件 → review"),
+    "eligibility.review_posts": P(
+        "list", "[{post, article, text}] 现任此职务交人工审查（条文未检索到等，不直接认定）"
+    ),
     "eligibility.sources": P("list", "[{article, text}] 人选来源（说明性）"),
     # 聘期 terms
     "term.years": P("int", "每届聘期（年）"),
@@ -108,8 +118,10 @@ PARAMETERS: dict[str, ParamSpec] = {
     # 名额与选聘 roster / recruitment
     "roster.min_size": P("int", "名额下限（不足时可补聘）"),
     "roster.max_size": P("int", "名额上限"),
+    "roster.min_per_county": P("int", "每个县（市、区）名额不少于N名（名册上提示）"),
     "recruitment.announce_months_ahead": P("int", "聘任工作开始前N个月发布聘任公告"),
     "recruitment.notice_min_working_days": P("int", "拟聘人选公示期不少于N个工作日"),
+    "recruitment.announcement_min_working_days": P("int", "选任公告期（发布至报名截止）不少于N个工作日"),
     "recruitment.public_notice_required": P("bool", "拟聘人选须向社会公示（无异议后聘任）"),
     # 履职 duties
     "duty.activities_per_year_min": P("int", "每年组织监督活动至少N次"),

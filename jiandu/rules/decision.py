@@ -16,10 +16,12 @@ INELIGIBLE = "ineligible"
 # The checks a machine can make pass, but the regulation also asks for a human judgement
 # (公道正派, 身体健康 …); the judgement criteria are listed as reasons for the reviewer.
 REVIEW = "review"
+# The rulebook sets no eligibility conditions at all (the Ningxia plan): it is not "eligible".
+NO_CONDITIONS = "no_conditions"
 ALLOWED = "allowed"
 REFUSED = "refused"
 
-OUTCOMES = (ELIGIBLE, INELIGIBLE, REVIEW, ALLOWED, REFUSED)
+OUTCOMES = (ELIGIBLE, INELIGIBLE, REVIEW, NO_CONDITIONS, ALLOWED, REFUSED)
 
 
 def _jsonable(value: Any) -> Any:

@@ -5,8 +5,10 @@ A countable ground in a rulebook:
     {code: missed_consecutive, article: 第十六条第（六）项, text: …, countable: true,
      count: {threshold: 2, window: consecutive}}          # 连续两次以上无故不参加
     {code: missed_in_year, …, count: {threshold: 2, window: year}}   # 一年内两次不参加
-`window: year` reads “一年内” as any 365/366 days (a rolling year), which catches every pair the
-calendar-year reading catches; the reviewer sees the dates.
+`window: year` reads “一年内” as a one-year period counted from each absence by 民法典 第二百零一条
+(the day of the absence is not counted: the period starts the next day) and 第二百零二条 (it ends on
+the corresponding day of the next year — the anniversary itself is inside — or, with no such day, on
+the month's last day: 29 February → 28 February). The reviewer sees the dates.
 
 Only absences without a recorded valid excuse count (“无故”/“无正当理由”); the reason still asks
 the reviewer to confirm, because whether an excuse is 正当 is a judgement.
@@ -152,8 +154,8 @@ def missed_activity_reasons(rulebook: Rulebook, attendance: Iterable[Any], on: d
             missed = [a.on for a in records if not a.attended and not a.excused]
             found: list[dt.date] = []
             for i, first in enumerate(missed):
-                year_end = add_years(first, 1)
-                window = [d for d in missed[i:] if d < year_end]
+                last_day = add_years(first, 1)  # 第二百零二条: the corresponding day is the last day
+                window = [d for d in missed[i:] if d <= last_day]
                 if len(window) >= ground.threshold:
                     found = window
                     break

@@ -1,20 +1,44 @@
 """Who may be appointed: age bounds in 周岁, education, nationality, disqualifying records and current
 posts — each compared against a rulebook parameter and reported with its article. Criteria the text
-leaves to a human (公道正派, 身体健康 …) turn an otherwise passing person into `review`."""
+leaves to a human (公道正派, 身体健康 …) turn an otherwise passing person into `review`.
+
+Only what the text says:
+- a rulebook with no eligibility rules at all (the Ningxia plan) answers `no_conditions`, not eligible;
+- a reference date outside the rulebook's period is refused with the dates (`RulebookNotInForce`);
+- a person file without `records` / `posts` makes those checks `review` (not “none”);
+- nationality is citizenship: every PRC citizen is CN, including residents of Hong Kong, Macao and
+  Taiwan. A file that gives HK / MO / TW (a region, not a nationality) is `review`: most residents are
+  Chinese citizens, some are foreign nationals, so a person checks it (e.g. the 港澳居民来往内地通行证
+  is issued only to Chinese citizens) — never an automatic mismatch, never an automatic pass.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from jiandu.rules.age import age_on, date_reaching_age
 from jiandu.rules.catalogue import EDUCATION_LABELS, EDUCATION_LEVELS, EDUCATION_RANK, POSTS, RECORDS
-from jiandu.rules.decision import ELIGIBLE, INELIGIBLE, REVIEW, Decision, Reason
+from jiandu.rules.decision import ELIGIBLE, INELIGIBLE, NO_CONDITIONS, REVIEW, Decision, Reason
 from jiandu.rules.identifiers import id_number_birth_date, id_number_error
-from jiandu.rules.rulebook import Rulebook
+from jiandu.rules.rulebook import Rulebook, RulebookNotInForce
 
 PERSON_FIELDS = ("birth_date", "id_number", "education", "nationality", "records", "posts", "name")
+# Regions whose residents are mostly, not all, PRC citizens (国籍法; the NPCSC explanations of 1996 and
+# 1998 on its application in Hong Kong and Macao): given as a nationality, they call for a check.
+PRC_REGIONS = {"HK": "香港", "MO": "澳门", "TW": "台湾"}
+# Parameters that make a rulebook set eligibility conditions at all (sources alone do not).
+CONDITION_PARAMS = (
+    "eligibility.min_age",
+    "eligibility.max_age",
+    "eligibility.min_education",
+    "eligibility.nationality",
+    "eligibility.disqualifying_records",
+    "eligibility.excluded_posts",
+    "eligibility.review_posts",
+    "eligibility.judgement_criteria",
+)
 
 
 class PersonError(ValueError):
@@ -26,14 +50,15 @@ class Person:
     birth_date: dt.date
     education: str | None = None
     nationality: str | None = None
-    records: frozenset[str] = field(default_factory=frozenset)
-    posts: frozenset[str] = field(default_factory=frozenset)
+    # None: not given, so the records / posts checks go to review (never read as "none").
+    records: frozenset[str] | None = None
+    posts: frozenset[str] | None = None
     name: str = ""
 
 
-def _list_of(values: Any, allowed: dict[str, str], field_name: str) -> frozenset[str]:
+def _list_of(values: Any, allowed: dict[str, str], field_name: str) -> frozenset[str] | None:
     if values is None:
-        return frozenset()
+        return None
     if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
         raise PersonError(f"{field_name} 应为字符串列表")
     unknown = sorted(set(values) - set(allowed))
@@ -88,7 +113,29 @@ def person_from_dict(data: Any) -> Person:
 
 
 def eligibility_decide(rulebook: Rulebook, person: Person, on: dt.date) -> Decision:
-    """Eligible, ineligible (with the articles it fails) or review (listing the judgement criteria)."""
+    """Eligible, ineligible (with the articles it fails), review (listing the judgement criteria and
+    what was not given) or no_conditions (the text sets none). Raises RulebookNotInForce when `on` is
+    outside the rulebook's period."""
+    sets_none = not any(rulebook.has_param(name, on) for name in CONDITION_PARAMS)
+    period_error = rulebook.in_force_error(on)
+    if period_error:
+        raise RulebookNotInForce(period_error + ("；且本规则未规定任职条件" if sets_none else ""))
+    if sets_none:
+        start, end = rulebook.in_force_period()
+        return Decision(
+            NO_CONDITIONS,
+            [
+                Reason(
+                    "eligibility.none_set",
+                    rulebook.id,
+                    "",
+                    f"《{rulebook.title}》未规定任职条件，本规则不作资格判断",
+                    {"on": on, "effective_from": start, "effective_to": end},
+                )
+            ],
+            rulebook.id,
+            rulebook.version,
+        )
     failed: list[Reason] = []
     passed: list[Reason] = []
     unknown: list[Reason] = []
@@ -173,6 +220,19 @@ def eligibility_decide(rulebook: Rulebook, person: Person, on: dt.date) -> Decis
                     "nationality.unknown", c.rulebook, c.article, "未提供国籍，须核实", nationality=c.value
                 )
             )
+        elif c.value == "CN" and person.nationality in PRC_REGIONS:
+            region = PRC_REGIONS[person.nationality]
+            unknown.append(
+                reason(
+                    "nationality.region_verify",
+                    c.rulebook,
+                    c.article,
+                    f"填写为{region}（地区，不是国籍）：{region}居民中的中国公民即中华人民共和国公民，"
+                    f"须核实其具有中国国籍（如持{region}居民来往内地（大陆）通行证）",
+                    nationality=person.nationality,
+                    required=c.value,
+                )
+            )
         elif person.nationality != c.value:
             failed.append(
                 reason(
@@ -190,7 +250,8 @@ def eligibility_decide(rulebook: Rulebook, person: Person, on: dt.date) -> Decis
             )
     if rulebook.has_param("eligibility.disqualifying_records", on):
         c = rulebook.param("eligibility.disqualifying_records", on)
-        hits = [item for item in c.value if item["record"] in person.records]
+        given_records = person.records
+        hits = [item for item in c.value if given_records is not None and item["record"] in given_records]
         for item in hits:
             failed.append(
                 reason(
@@ -201,8 +262,19 @@ def eligibility_decide(rulebook: Rulebook, person: Person, on: dt.date) -> Decis
                     record=item["record"],
                 )
             )
-        if not hits:
-            checked = [item["record"] for item in c.value]
+        if given_records is None:
+            checked = list(dict.fromkeys(item["record"] for item in c.value))
+            unknown.append(
+                reason(
+                    "records.unknown",
+                    c.rulebook,
+                    c.article,
+                    "未提供记录情况，须核实有无：" + "、".join(RECORDS[r] for r in checked),
+                    checked=checked,
+                )
+            )
+        elif not hits:
+            checked = list(dict.fromkeys(item["record"] for item in c.value))
             articles = sorted({item["article"] for item in c.value})
             passed.append(
                 reason(
@@ -215,7 +287,8 @@ def eligibility_decide(rulebook: Rulebook, person: Person, on: dt.date) -> Decis
             )
     if rulebook.has_param("eligibility.excluded_posts", on):
         c = rulebook.param("eligibility.excluded_posts", on)
-        hits = [item for item in c.value if item["post"] in person.posts]
+        given_posts = person.posts
+        hits = [item for item in c.value if given_posts is not None and item["post"] in given_posts]
         for item in hits:
             failed.append(
                 reason(
@@ -226,7 +299,18 @@ def eligibility_decide(rulebook: Rulebook, person: Person, on: dt.date) -> Decis
                     post=item["post"],
                 )
             )
-        if not hits:
+        if given_posts is None:
+            checked = [item["post"] for item in c.value]
+            unknown.append(
+                reason(
+                    "posts.unknown",
+                    c.rulebook,
+                    c.article,
+                    "未提供现任职务，须核实是否担任：" + "、".join(POSTS[p] for p in checked),
+                    checked=checked,
+                )
+            )
+        elif not hits:
             checked = [item["post"] for item in c.value]
             articles = sorted({item["article"] for item in c.value})
             passed.append(
@@ -238,6 +322,33 @@ def eligibility_decide(rulebook: Rulebook, person: Person, on: dt.date) -> Decis
                     checked=checked,
                 )
             )
+    if rulebook.has_param("eligibility.review_posts", on):
+        # Posts a text is reported to bar but whose wording was not recovered: a person holding one is
+        # never passed by the machine, nor refused on a text nobody has read.
+        c = rulebook.param("eligibility.review_posts", on)
+        if person.posts is None:
+            checked = [item["post"] for item in c.value]
+            unknown.append(
+                reason(
+                    "posts.unknown",
+                    c.rulebook,
+                    c.article,
+                    "未提供现任职务，须核实是否担任：" + "、".join(POSTS[p] for p in checked),
+                    checked=checked,
+                )
+            )
+        else:
+            for item in c.value:
+                if item["post"] in person.posts:
+                    unknown.append(
+                        reason(
+                            f"post_review.{item['post']}",
+                            c.rulebook,
+                            item["article"],
+                            f"现任{POSTS[item['post']]}：{item['text']}，须人工核对",
+                            post=item["post"],
+                        )
+                    )
     if failed:
         return Decision(INELIGIBLE, failed, rulebook.id, rulebook.version)
     judgement = [

@@ -27,6 +27,8 @@ import yaml
 REPO_RULEBOOK_DIR = Path(__file__).resolve().parents[2] / "rulebooks"
 FILES = ("rulebook.yaml", "articles.yaml", "parameters.yaml", "cases.yaml")
 STATUSES = ("施行", "试行", "活动方案", "摘要")
+SUMMARY_PREFIX = "摘要"  # articles.yaml keys for what DESIGN.md states where the article is unknown
+UNKNOWN_TEXT = "〔未检索到"  # an article whose wording was not recovered (never invented)
 
 
 class RulebookError(Exception):
@@ -35,6 +37,10 @@ class RulebookError(Exception):
 
 class UnknownRulebook(RulebookError):
     pass
+
+
+class RulebookNotInForce(RulebookError):
+    """The reference date is before the rulebook takes effect or after its period ends."""
 
 
 class UnknownParameter(KeyError):
@@ -255,6 +261,33 @@ class Rulebook:
     def article_text(self, citation: str) -> str:
         found = self.resolve_article(citation)
         return "" if found is None else found[0].articles[found[1]]
+
+    # -- period -----------------------------------------------------------------------------------
+    def in_force_period(self) -> tuple[dt.date | None, dt.date | None]:
+        """(first day, last day) of the text's period: `effective_from`, and `effective_to` or the end
+        of an `activity_period` (the Ningxia plan's year) — open-ended when a later text continues it
+        (`continued_by`)."""
+        m = self.metadata
+        start = m.get("effective_from") if isinstance(m.get("effective_from"), dt.date) else None
+        end = m.get("effective_to")
+        period = m.get("activity_period")
+        if end is None and isinstance(period, dict):
+            end = period.get("to")
+        if m.get("continued_by") or not isinstance(end, dt.date):
+            end = None
+        return start, end
+
+    def in_force_error(self, on: dt.date) -> str | None:
+        """A Chinese message when `on` falls outside the period, else None."""
+        start, end = self.in_force_period()
+        span = f"{start.isoformat() if start else '（未载明）'}至{end.isoformat() if end else '今'}"
+        if start is not None and on < start:
+            return (
+                f"参照日期{on.isoformat()}早于《{self.title}》施行之日{start.isoformat()}（有效期间{span}）"
+            )
+        if end is not None and on > end:
+            return f"参照日期{on.isoformat()}晚于《{self.title}》的有效期间{span}，且没有后续规则接续"
+        return None
 
     # -- metadata helpers -------------------------------------------------------------------------
     def param_chain(self, name: str, on: dt.date | None = None) -> list[Cited]:
@@ -511,6 +544,8 @@ def validate_structure(book: Rulebook) -> list[str]:
     if book.source_text:
         source = _normalise(book.source_text)
         for number, text in book.articles.items():
+            if number.startswith(SUMMARY_PREFIX):
+                continue  # a summary (摘要) of a point whose article was not recovered: not the text
             if _normalise(text) not in source:
                 problems.append(f"条文 {number} 与 source.txt 原文不一致")
     return problems

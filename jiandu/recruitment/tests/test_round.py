@@ -281,3 +281,19 @@ def test_public_attachments_are_checked_by_content(wanzhou, admin):
     stored = app.attachments.get()
     name = str(stored.file.name)
     assert stored.name == "简历.pdf" and "简历" not in name and name.endswith(".pdf")
+
+
+def test_a_peoples_supervisor_announcement_stays_up_twenty_working_days(world):  # type: ignore[no-untyped-def]
+    """人民监督员选任管理办法 第十二条 (inherited by 威海): 公告期不少于二十个工作日. Published Monday
+    2026-03-02, the 20th working day after it is 2026-03-30; a close on 03-27 is refused, nothing written."""
+    weihai = make_programme(world, "weihai-people-2024")
+    admin = world.users["weihai_admin"]
+    r = _round(weihai, admin, title="威海市人民监督员选任公告", applications_close=D(2026, 3, 27))
+    with pytest.raises(services.RecruitmentError, match="《人民监督员选任管理办法》第十二条") as refused:
+        services.round_publish(actor=admin, round=r, on=D(2026, 3, 2))
+    assert "2026-03-30" in str(refused.value)
+    r.refresh_from_db()
+    assert r.status == RoundStatus.DRAFT
+    r.applications_close = D(2026, 3, 30)
+    r.save(update_fields=["applications_close"])
+    assert services.round_publish(actor=admin, round=r, on=D(2026, 3, 2)).status == RoundStatus.PUBLISHED

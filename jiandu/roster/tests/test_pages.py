@@ -129,3 +129,23 @@ def test_shanxi_roster_below_five_prompts_replenishment_with_the_article(world, 
     client_sign_in(client, world.users["shanxi_admin"])
     page = client.get(f"/roster/p/{p.pk}/").content.decode()
     assert "不足5人，可以补聘" in page and "第六条第（一）项" in page
+
+
+def test_roster_warns_of_counties_below_the_national_minimum(world, client):
+    """人民监督员选任管理办法 第十一条: 每个县（市、区）不少于三名 — a warning naming the national text
+    (its 第十一条 is not Weihai's); the 行政执法社会监督员 programme has no such rule and no warning."""
+    people = make_programme(world, "weihai-people-2024")
+    huancui = world.orgs["huancui_justice"]
+    for i in range(3):
+        data = person(10 + i)
+        data.district_id = huancui.pk
+        services.supervisor_appoint(
+            actor=None, programme=people, person=data, starts_on=D(2025, 6, 1), on=D(2025, 6, 1)
+        )
+    client_sign_in(client, world.users["weihai_admin"])
+    page = client.get(f"/roster/p/{people.pk}/").content.decode()
+    assert "《人民监督员选任管理办法》第十一条" in page
+    assert f"{huancui.name}在任" not in page  # three in 环翠区: enough
+    assert f"{world.orgs['wendeng_justice'].name}在任0人" in page
+    admin = make_programme(world, "weihai-admin-2022")
+    assert "第十一条" not in client.get(f"/roster/p/{admin.pk}/").content.decode()

@@ -83,5 +83,9 @@ def test_eligible_when_no_judgement_remains(tmp_path) -> None:  # type: ignore[n
     end = text.index("roster.min_size:")
     params.write_text(text[:start] + text[end:], encoding="utf-8")
     book = load_rulebook("shanxi-prison-2023", root=tmp_path)
-    d = eligibility_decide(book, person_from_dict({"birth_date": "1980-01-01", "education": "bachelor"}), ON)
+    person = {"birth_date": "1980-01-01", "education": "bachelor", "records": [], "posts": []}
+    d = eligibility_decide(book, person_from_dict(person), ON)
     assert d.outcome == ELIGIBLE
+    # Without records and posts the same person is not "eligible": those checks go to a person.
+    d = eligibility_decide(book, person_from_dict({"birth_date": "1980-01-01", "education": "bachelor"}), ON)
+    assert d.outcome == REVIEW and {"records.unknown", "posts.unknown"} <= {r.code for r in d.reasons}
