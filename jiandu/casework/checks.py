@@ -15,13 +15,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from jiandu.audit.services import audit_record
 from jiandu.casework import rules
 from jiandu.casework.models import (
     CaseFile,
+    Grading,
     Isolation,
     PenaltyObjection,
     PointsPublication,
@@ -96,9 +97,8 @@ class _Items:
         return len(new)
 
 
-def _numbers(ids: list[int]) -> str:
-    numbers = list(Prisoner.objects.filter(pk__in=ids[:SAMPLE]).values_list("number", flat=True))
-    more = f" 等{len(ids)}人" if len(ids) > SAMPLE else ""
+def _numbers(numbers: list[str], total: int) -> str:
+    more = f" 等{total}人" if total > len(numbers) else ""
     return "罪犯编号：" + "、".join(numbers) + more
 
 
@@ -167,66 +167,64 @@ def check_isolation(items: _Items, prisons: dict[int, Rulebook], today: dt.date)
 
 
 def check_trusties(items: _Items, prisons: dict[int, Rulebook], today: dt.date) -> None:
+    """One query per rule: the cut-off is today minus the period (approved before it → due before today)."""
     period = f"{today.year}-{today.month:02d}"
-    by_prison: dict[tuple[int, str], list[int]] = defaultdict(list)
+    found: dict[tuple[int, str], list[str]] = defaultdict(list)
     reasons: dict[tuple[int, str], Reason] = {}
-    # One query each: the cut-off is today minus the period (approved before it → due before today).
-    for pid_book in _by_book(prisons):
-        book, pids = pid_book
+    for book, pids in _by_book(prisons):
         re_m = book.param("casework.trusty_reapproval_months", today).value
         ev_m = book.param("casework.trusty_evaluation_months", today).value
         open_ = Trusty.objects.filter(prison_id__in=pids, ended_on__isnull=True)
-        for r in open_.filter(approved_on__lt=add_months(today, -re_m)).values(
-            "prison_id", "prisoner_id", "approved_on"
+        for r in open_.filter(approved_on__lt=add_months(today, -re_m)).values_list(
+            "prison_id", "prisoner__number", "approved_on"
         ):
-            key = (r["prison_id"], "reapproval")
-            by_prison[key].append(r["prisoner_id"])
-            reasons.setdefault(key, core.trusty_reapproval_due(book, r["approved_on"])[1])
+            key = (r[0], "reapproval")
+            found[key].append(r[1])
+            reasons.setdefault(key, core.trusty_reapproval_due(book, r[2])[1])
         cutoff = add_months(today, -ev_m)
         for r in open_.filter(
             Q(evaluated_on__lt=cutoff) | Q(evaluated_on__isnull=True, approved_on__lt=cutoff)
-        ).values("prison_id", "prisoner_id", "approved_on", "evaluated_on"):
-            key = (r["prison_id"], "evaluation")
-            by_prison[key].append(r["prisoner_id"])
-            reasons.setdefault(key, cc.trusty_evaluation_due(book, r["evaluated_on"] or r["approved_on"])[1])
+        ).values_list("prison_id", "prisoner__number", "approved_on", "evaluated_on"):
+            key = (r[0], "evaluation")
+            found[key].append(r[1])
+            reasons.setdefault(key, cc.trusty_evaluation_due(book, r[3] or r[2])[1])
     titles = {"reapproval": "事务犯逾期未重新审批", "evaluation": "事务犯逾期未测评"}
-    for (pid, what), ids in by_prison.items():
+    for (pid, what), numbers in found.items():
         items.add(
             pid,
             f"trusty:{what}:{period}",
-            f"{titles[what]}（{len(ids)}人）",
+            f"{titles[what]}（{len(numbers)}人）",
             reasons[(pid, what)],
-            _numbers(ids),
+            _numbers(sorted(numbers)[:SAMPLE], len(numbers)),
         )
 
 
 def check_grading(items: _Items, prisons: dict[int, Rulebook], today: dt.date) -> None:
+    """Assessed before the cut-off, or registered before it and never assessed: two indexed queries."""
     quarter = f"{today.year}Q{(today.month - 1) // 3 + 1}"
     for book, pids in _by_book(prisons):
         months = book.param("casework.grading_months", today).value
         cutoff = add_months(today, -months)
-        late = (
-            Prisoner.objects.filter(prison_id__in=pids)
-            .filter(Q(grading__isnull=True, created_at__date__lt=cutoff) | Q(grading__assessed_on__lt=cutoff))
-            .values("prison_id")
-            .annotate(n=Count("id"))
-        )
-        for r in late:
-            pid = r["prison_id"]
-            ids = list(
-                Prisoner.objects.filter(prison_id=pid)
-                .filter(
-                    Q(grading__isnull=True, created_at__date__lt=cutoff) | Q(grading__assessed_on__lt=cutoff)
-                )
-                .values_list("pk", flat=True)[:SAMPLE]
-            )
-            _, reason = cc.grading_due(book, cutoff)
+        found: dict[int, list[str]] = defaultdict(list)
+        for pid, number in Grading.objects.filter(prison_id__in=pids, assessed_on__lt=cutoff).values_list(
+            "prison_id", "prisoner__number"
+        ):
+            found[pid].append(number)
+        registered_before = timezone.make_aware(dt.datetime.combine(cutoff, dt.time()))
+        for pid, number in (
+            Prisoner.objects.filter(prison_id__in=pids, created_at__lt=registered_before)
+            .filter(~Exists(Grading.objects.filter(prisoner=OuterRef("pk"))))
+            .values_list("prison_id", "number")
+        ):
+            found[pid].append(number)
+        _, reason = cc.grading_due(book, cutoff)
+        for pid, numbers in found.items():
             items.add(
                 pid,
                 f"grading:{quarter}",
-                f"处遇等级逾期未评定（{r['n']}人）",
+                f"处遇等级逾期未评定（{len(numbers)}人）",
                 reason,
-                _numbers(ids) + (f" 等{r['n']}人" if r["n"] > SAMPLE else ""),
+                _numbers(sorted(numbers)[:SAMPLE], len(numbers)),
             )
 
 

@@ -19,7 +19,7 @@ from jiandu.casework import services as sv
 from jiandu.casework.checks import casework_checks_run
 from jiandu.casework.models import CaseFile, CaseKind, GroundKind, Problem, ProblemSource, Vote
 from jiandu.roster.models import Programme, ProgrammeKind, Specialty, Supervisor
-from jiandu.roster.services import PersonData, initial_training_record, supervisor_appoint
+from jiandu.roster.services import PersonData, initial_training_record, programme_create, supervisor_appoint
 from jiandu.rules.calendar import CalendarUnknownYear
 from jiandu.rules.identifiers import id_number_check_char
 
@@ -44,9 +44,13 @@ PRISONERS = (
 def programme_ensure(world: Any) -> Programme:
     org = world.orgs["ningxia_prisons"]
     p = Programme.objects.filter(organisation=org, rulebook_id=RULEBOOK).first()
-    if p is None:
-        p = Programme.objects.create(
-            name=PROGRAMME_NAME, kind=ProgrammeKind.PRISON, organisation=org, rulebook_id=RULEBOOK
+    if p is None:  # jiandu.roster.demo makes it in `jiandu demo`; the tests' world has none yet
+        p = programme_create(
+            actor=world.users["ningxia_admin"],
+            organisation=org,
+            name=PROGRAMME_NAME,
+            kind=ProgrammeKind.PRISON,
+            rulebook_id=RULEBOOK,
         )
     world.extra.setdefault("programmes", {})["ningxia"] = p
     return p

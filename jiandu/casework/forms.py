@@ -104,7 +104,9 @@ class TextForm(forms.Form):
 
 
 class ProblemForm(forms.Form):
-    prison: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label=_("监狱"), queryset=None)  # type: ignore[arg-type]
+    prison: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("监狱"), queryset=None, empty_label=None
+    )  # type: ignore[arg-type]
     title = forms.CharField(label=_("问题"), max_length=160)
     description = forms.CharField(
         label=_("具体情况"), required=False, widget=forms.Textarea(attrs={"rows": 2})

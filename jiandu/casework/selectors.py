@@ -37,9 +37,9 @@ HANDLER, ADMINISTRATION, SUPERVISOR = "handler", "administration", "supervisor"
 
 
 def name_mask(name: str) -> str:
-    """张三丰 → 张**: the surname only."""
+    """张三丰 → 张**: the first character only, and always two stars (the length is not shown)."""
     name = (name or "").strip()
-    return name[:1] + "*" * max(len(name) - 1, 1) if name else ""
+    return name[:1] + "**" if name else ""
 
 
 def _org(user: Any) -> Organisation | None:
