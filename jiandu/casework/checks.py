@@ -182,12 +182,12 @@ def check_trusties(items: _Items, prisons: dict[int, Rulebook], today: dt.date) 
             found[key].append(r[1])
             reasons.setdefault(key, core.trusty_reapproval_due(book, r[2])[1])
         cutoff = add_months(today, -ev_m)
-        for r in open_.filter(
+        for e in open_.filter(
             Q(evaluated_on__lt=cutoff) | Q(evaluated_on__isnull=True, approved_on__lt=cutoff)
         ).values_list("prison_id", "prisoner__number", "approved_on", "evaluated_on"):
-            key = (r[0], "evaluation")
-            found[key].append(r[1])
-            reasons.setdefault(key, cc.trusty_evaluation_due(book, r[3] or r[2])[1])
+            key = (e[0], "evaluation")
+            found[key].append(e[1])
+            reasons.setdefault(key, cc.trusty_evaluation_due(book, e[3] or e[2])[1])
     titles = {"reapproval": "事务犯逾期未重新审批", "evaluation": "事务犯逾期未测评"}
     for (pid, what), numbers in found.items():
         items.add(
