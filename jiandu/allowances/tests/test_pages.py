@@ -119,3 +119,31 @@ def test_it_explains_why_an_unpaid_programme_has_no_rate(client: Any, world: Any
     r = client.post(reverse("allowances:rate_new", args=[p.pk]), data, follow=True)
     assert "不支付报酬" in r.content.decode() and "第六条" in r.content.decode()
     assert not Rate.objects.exists()
+
+
+def _queries(client: Any, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_the_lists_cost_the_same_queries_however_many_rows(
+    client: Any, world: Any, programme: Any, march: Any, finance: Any
+) -> None:
+    from jiandu.allowances import services as money
+    from jiandu.duties import services as dsv
+
+    admin = world.users["weihai_admin"]
+    client_sign_in(client, admin)
+    money.sheet_generate(actor=admin, programme=programme, year=2026, month=3)
+    programme_url = reverse("allowances:programme", args=[programme.pk])
+    sheet = Sheet.objects.get(kind="allowance")
+    sheet_url = reverse("allowances:sheet", args=[sheet.pk])
+    before = (_queries(client, programme_url), _queries(client, sheet_url))
+    dsv.duty_report(actor=world.users["weihai_procurator"], duty=march["unreported"])
+    money.sheet_generate(actor=admin, programme=programme, year=2026, month=3)  # more lines
+    money.sheet_generate(actor=admin, programme=programme, year=2026, month=2)  # another sheet
+    assert (_queries(client, programme_url), _queries(client, sheet_url)) == before
