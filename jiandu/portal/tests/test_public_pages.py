@@ -161,4 +161,4 @@ def test_application_attachments_are_kept_and_checked(published, client):
     form = _form(7)
     form["attachments"] = [SimpleUploadedFile("run.exe", b"MZ", content_type="application/octet-stream")]
     page = client.post(f"/public/rounds/{r.pk}/apply/", form).content.decode()
-    assert "类型不允许" in page and Application.objects.count() == 1
+    assert "不是允许的类型" in page and Application.objects.count() == 1
