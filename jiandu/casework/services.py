@@ -54,7 +54,7 @@ from jiandu.roster.models import Programme
 from jiandu.rules import casework as core
 from jiandu.rules import casework_checks as checks
 from jiandu.rules import casework_review as review
-from jiandu.rules.calendar import add_months
+from jiandu.rules.calendar import add_months, provisional_note
 from jiandu.rules.decision import ALLOWED, REFUSED
 from jiandu.rules.rulebook import ParameterNotStated
 
@@ -92,6 +92,17 @@ def _lock(case: CaseFile) -> CaseFile:
 
 def _case_state(case: CaseFile) -> dict[str, Any]:
     return {"status": case.status, "next_step": case.next_step, "prisoner": case.prisoner.number}
+
+
+def _provisional(reason: Any, cal: Any, start: dt.date, end: dt.date) -> dict[str, Any]:
+    """The reason as stored, marked 暂定 when the period crosses a year whose notice is not loaded
+    (computed from the statutory holidays, DESIGN.md "Time"): never a silent guess."""
+    d = reason.to_dict()
+    years = list(cal.provisional_years(start, end))
+    if years:
+        d["facts"]["provisional_years"] = years
+        d["message"] += f"（{provisional_note(years)}）"
+    return d
 
 
 def _calendar_date(fn: Any) -> Any:
@@ -505,7 +516,7 @@ def publicity_publish(*, actor: Any, case: CaseFile, today: dt.date | None = Non
             sha256=hashlib.sha256(text.encode()).hexdigest(),
             starts_on=today,
             ends_on=end,
-            reason=reason.to_dict(),
+            reason=_provisional(reason, cal, today, end),
             published_by=actor,
             published_at=timezone.now(),
         )
@@ -607,12 +618,11 @@ def medical_approve(*, actor: Any, case: CaseFile, approved_on: dt.date) -> Case
             raise ValidationError("医学材料审查未通过，不能登记审批完备")
         case.approved_on = approved_on
         if not case.records_complete:
+            cal = rules.calendar_for(case.programme)
             due, reason = _calendar_date(
-                lambda: core.medical_records_due(
-                    rules.rulebook_for(case.programme), rules.calendar_for(case.programme), approved_on
-                )
+                lambda: core.medical_records_due(rules.rulebook_for(case.programme), cal, approved_on)
             )
-            case.records_due, case.records_reason = due, reason.to_dict()
+            case.records_due, case.records_reason = due, _provisional(reason, cal, approved_on, due)
         case.save(update_fields=["approved_on", "records_due", "records_reason"])
         audit_record(
             actor=actor,
@@ -715,6 +725,16 @@ def observation_submit(*, actor: Any, case: CaseFile, text: str, today: dt.date 
         )
         obs.finding = finding
         obs.save(update_fields=["finding"])
+        # A supervisor's finding is also an item on the prison's problem list (四（二）): the prison
+        # names the responsible person and the deadline; the administration ticks it off.
+        Problem.objects.create(
+            prison=case.prison,
+            source=ProblemSource.SUPERVISOR,
+            source_ref=f"finding:{finding.pk}",
+            title=f"监督员列席意见：{text[:60]}",
+            description=text,
+            found_on=today,
+        )
         audit_record(
             actor=actor,
             action="casework.observation_submit",

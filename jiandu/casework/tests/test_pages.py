@@ -122,6 +122,8 @@ def test_the_invited_supervisor_observation_becomes_a_finding(client, cw, case):
     assert finding.source == "duty" and finding.reporter is not None
     assert finding.reporter.user == cw.supervisor_user
     assert finding.source_ref.startswith("casework.observation:")
+    item = Problem.objects.get(prison=cw.prison, source_ref=f"finding:{finding.pk}")
+    assert item.source == "supervisor" and item.responsible == ""
 
 
 def test_problem_list_overdue_first_and_tick_off(client, cw):

@@ -297,3 +297,21 @@ def test_isolation_month_end(cw):
     prisoner = sv.prisoner_register(actor=cw.staff, prison=cw.prison, number="6402009", name="某")
     iso = sv.isolation_start(actor=cw.staff, prisoner=prisoner, starts_on=dt.date(2025, 12, 31))
     assert iso.limit_on == add_months(dt.date(2025, 12, 31), 2) == dt.date(2026, 2, 28)
+
+
+def test_a_records_deadline_in_an_unloaded_year_is_marked_provisional(cw):
+    case = _medical_case(cw)
+    sv.medical_check(
+        actor=cw.staff,
+        case=case,
+        records_complete=False,
+        explanation="调取中",
+        tumour_without_pathology=True,
+        disease_category="肿瘤",
+        specialty_confirmed=True,
+    )
+    sv.medical_approve(actor=cw.staff, case=case, approved_on=dt.date(2026, 12, 28))
+    case.refresh_from_db()
+    assert case.records_due.year == 2027
+    assert case.records_reason["facts"]["provisional_years"] == [2027]
+    assert "暂定" in case.records_reason["message"]
