@@ -45,6 +45,17 @@ def test_paste_preview_load_recompute_and_tell_the_agency(
 ) -> None:
     f = _forwarded(reporter, agency, bureau_user)
     assert f.reply_due == dt.date(2027, 1, 4) and f.reply_due_provisional
+    forwarded = Notification.objects.get(recipient=agency_user, kind="finding.forwarded")
+    assert "2027-01-04（暂定，待2027年放假安排公布后确定）" in forwarded.subject
+
+    # The API and the export carry the flag and the words.
+    from django.test import Client
+
+    agency_client = Client()
+    client_sign_in(agency_client, agency_user)
+    row = next(r for r in agency_client.get("/api/findings/").json() if r["id"] == f.pk)
+    assert row["reply_due"] == "2027-01-04" and row["reply_due_provisional"] is True
+    assert row["reply_due_note"] == "暂定，待2027年放假安排公布后确定"
 
     client_sign_in(client, world.users["sysadmin"])
     page = client.post("/calendar/", {"kind": "national", "text": FICTITIOUS_2027, "action": "preview"})
