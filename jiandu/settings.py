@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "jiandu.notifications",
     "jiandu.portal",
     "jiandu.reports",
+    "jiandu.knowledge",
 ]
 
 MIDDLEWARE = [

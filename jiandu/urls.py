@@ -23,5 +23,6 @@ urlpatterns = [
     path("inbox/", include("jiandu.notifications.urls")),
     path("calendar/", include("jiandu.workdays.urls")),
     path("reports/", include("jiandu.reports.urls")),
+    path("knowledge/", include("jiandu.knowledge.urls")),
     path("", include("jiandu.core.urls")),
 ]

@@ -27,6 +27,7 @@ BUILDERS = (
     "jiandu.casework.demo",
     "jiandu.training.demo",
     "jiandu.assessment.demo",
+    "jiandu.knowledge.demo",
 )
 
 
