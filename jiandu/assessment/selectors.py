@@ -117,6 +117,10 @@ def round_page(r: AssessmentRound, *, today: dt.date) -> dict[str, Any]:
     }
 
 
+def unproposed_ids(r: AssessmentRound) -> list[int]:
+    return list(r.assessments.filter(proposed_grade="").values_list("pk", flat=True))
+
+
 def _has_cap(rb: Any, on: dt.date) -> bool:
     return rules.cited(rb, "assessment.excellent_max_share", on) is not None
 

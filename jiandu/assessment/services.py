@@ -6,7 +6,7 @@ explained by the assessor, never guessed."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -32,6 +32,7 @@ from jiandu.notifications.services import INBOX, notification_send
 from jiandu.roster.models import Announcement, AnnouncementKind, Programme, Supervisor, SupervisorStatus
 from jiandu.rules.catalogue import GRADE_LABELS
 from jiandu.rules.decision import ALLOWED, REFUSED
+from jiandu.rules.grades import excellent_share_decide
 from jiandu.workdays.services import work_calendar
 
 MAX_TEXT = 5000
@@ -214,14 +215,13 @@ def opinion_record(*, actor: Any, assessment: Assessment, source: str, text: str
     return a
 
 
-def _grades_with(r: AssessmentRound, a: Assessment, grade: str) -> dict[str, str]:
-    grades = {
-        str(pk): g
-        for pk, g in Assessment.objects.filter(round=r).exclude(pk=a.pk).values_list("pk", "proposed_grade")
-        if g
-    }
-    grades[str(a.pk)] = grade
-    return grades
+def _cap_decide(rb: Any, r: AssessmentRound, a: Assessment | None, grade: str, today: dt.date) -> Any:
+    """The 优秀 share of the whole round with this proposal in it: two counts, whatever the size."""
+    others = Assessment.objects.filter(round=r)
+    if a is not None:
+        others = others.exclude(pk=a.pk)
+    excellent = others.filter(proposed_grade="excellent").count() + (1 if grade == "excellent" else 0)
+    return excellent_share_decide(rb, Assessment.objects.filter(round=r).count(), excellent, today)
 
 
 def grade_propose(
@@ -277,9 +277,7 @@ def grade_propose(
                         "figures": {g.evidence: figures.get(g.evidence, 0)} if g.evidence else {},
                     }
                 )
-        cap = rules.core.proposal_decide(
-            rb, _grades_with(r, a, grade), today, participants=Assessment.objects.filter(round=r).count()
-        )
+        cap = _cap_decide(rb, r, a, grade, today)
         exception = (cap_exception or "").strip()
         if cap.outcome == REFUSED or (cap.outcome != ALLOWED and grade == "excellent" and not exception):
             message = cap.reasons[0].message
@@ -315,6 +313,58 @@ def grade_propose(
                 "assessment.hearing",
             )
     return a
+
+
+BULK_GRADES = ("competent", "basic")
+
+
+def grades_propose_many(
+    *,
+    actor: Any,
+    round: AssessmentRound,
+    grades: Mapping[int, str],
+    reason: str,
+    today: dt.date | None = None,
+) -> int:
+    """Propose 合格 / 基本合格 for many at once (e.g. the district bureaus' suggestions, 第三十四条（三）),
+    with one reason recorded for each. 优秀 and 不合格 stay one by one: they need the conditions
+    confirmed or the grounds chosen and the supervisor heard. One audit event for the batch."""
+    today = _today(today)
+    reason = _need(reason, "拟定理由")
+    bad = sorted({g for g in grades.values() if g not in BULK_GRADES})
+    if bad:
+        raise ValidationError("批量拟定只适用于合格、基本合格；优秀、不合格须逐人拟定")
+    with transaction.atomic():
+        r = _lock_round(round)
+        _require_manager(actor, r.programme, "assessment_propose_many")
+        _require_open(r)
+        if r.mode != RoundMode.GRADES:
+            raise ValidationError("本项目规则未规定考核等次，请填写综合评价")
+        choices = dict(rules.grade_choices(r.programme, today))
+        if any(g not in choices for g in grades.values()):
+            raise ValidationError(f"请选择考核等次：{'、'.join(choices.values())}")
+        rows = list(
+            Assessment.objects.filter(round=r, pk__in=list(grades))
+            .exclude(proposed_grade__in=("excellent", "failing"))
+            .select_for_update(of=("self",))
+            .only("id", "proposed_grade")
+        )
+        for a in rows:
+            a.proposed_grade, a.proposed_reason = grades[a.pk], reason
+        Assessment.objects.bulk_update(rows, ["proposed_grade", "proposed_reason"], batch_size=2000)
+        cap = _cap_decide(rules.rulebook_for(r.programme), r, None, "", today)
+        r.cap_decision = cap.to_dict()
+        r.save(update_fields=["cap_decision"])
+        counts: dict[str, int] = {}
+        for a in rows:
+            counts[a.proposed_grade] = counts.get(a.proposed_grade, 0) + 1
+        audit_record(
+            actor=actor,
+            action="assessment.propose_many",
+            target=r,
+            after={"counts": counts, "reason": reason, "skipped": len(grades) - len(rows)},
+        )
+    return len(rows)
 
 
 def evaluation_record(

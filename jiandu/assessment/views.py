@@ -141,10 +141,26 @@ def _round_deadline(request: HttpRequest, r: AssessmentRound) -> str:
     return "已记录"
 
 
+def _round_propose_rest(request: HttpRequest, r: AssessmentRound) -> str:
+    form = forms.TextForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return ""
+    pending = selectors.unproposed_ids(r)
+    n = services.grades_propose_many(
+        actor=request.user,
+        round=r,
+        grades=dict.fromkeys(pending, "competent"),
+        reason=form.cleaned_data["text"],
+    )
+    return f"已将{n}人拟定为合格"
+
+
 ROUND_ACTIONS: dict[str, Callable[[HttpRequest, AssessmentRound], str]] = {
     "notice": _round_notice,
     "finalise": _round_finalise,
     "deadline": _round_deadline,
+    "propose_rest": _round_propose_rest,
 }
 
 

@@ -121,3 +121,12 @@ def test_it_requires_staff_and_scope(client, world, rnd):
     assert client.get(reverse("assessment:round", args=[rnd.pk])).status_code == 403
     client_sign_in(client, world.users["wanzhou_admin"])
     assert client.get(reverse("assessment:round", args=[rnd.pk])).status_code == 404
+
+
+def test_it_proposes_the_rest_as_competent(client, admin, rnd):
+    client_sign_in(client, admin)
+    r = client.post(
+        reverse("assessment:round_action", args=[rnd.pk, "propose_rest"]), {"text": "区县建议"}, follow=True
+    )
+    assert "已将20人拟定为合格" in r.content.decode()
+    assert client.get(reverse("assessment:round_action", args=[rnd.pk, "propose_rest"])).status_code == 405

@@ -187,3 +187,20 @@ def test_nothing_changes_after_the_round_is_final(admin, rnd, people):
     sv.round_finalise(actor=admin, round=rnd, today=dt.date(2026, 12, 22))
     with pytest.raises(ValidationError):
         propose(admin, row(rnd, people[2]), "basic")
+
+
+def test_many_competent_at_once_but_never_excellent_or_failing(admin, rnd, people):
+    rows = {a.supervisor_id: a.pk for a in rnd.assessments.all()}
+    with pytest.raises(ValidationError):
+        sv.grades_propose_many(actor=admin, round=rnd, grades={rows[people[0].pk]: "excellent"}, reason="x")
+    propose(admin, row(rnd, people[1]), "excellent")
+    n = sv.grades_propose_many(
+        actor=admin,
+        round=rnd,
+        grades={pk: "competent" for pk in rows.values()},
+        reason="区县建议",
+        today=OPENED,
+    )
+    assert n == 19  # the proposed 优秀 is left alone
+    assert row(rnd, people[1]).proposed_grade == "excellent"
+    assert AuditEvent.objects.filter(action="assessment.propose_many").count() == 1
