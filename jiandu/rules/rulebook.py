@@ -129,6 +129,8 @@ class Rulebook:
     version: str
     parent: Rulebook | None = None
     source_text: str = ""
+    # coverage.yaml: article → {status, reason | by | refers_to} (jiandu.rules.coverage)
+    coverage: dict[str, Any] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     # (name, on) → Cited or the exception to raise: decisions look the same values up again and again.
     _memo: dict[tuple[str, dt.date], Cited | UnknownParameter] = field(default_factory=dict, repr=False)
@@ -435,6 +437,9 @@ def load_rulebook_from(path: Path, *, root: Path | None = None) -> Rulebook:
         cases = cases.get("cases") or []
     if not isinstance(cases, list):
         raise RulebookError(f"{path / 'cases.yaml'} 应为案例列表")
+    coverage = _read_yaml(path / "coverage.yaml") or {}
+    if not isinstance(coverage, dict):
+        raise RulebookError(f"{path / 'coverage.yaml'} 应为 条文编号: {{status: …}} 的键值对")
     source = path / "source.txt"
     parent = None
     parent_id = metadata.get("extends")
@@ -456,6 +461,7 @@ def load_rulebook_from(path: Path, *, root: Path | None = None) -> Rulebook:
         parent=parent,
         source_text=source.read_text(encoding="utf-8") if source.is_file() else "",
         problems=problems,
+        coverage={str(k): v for k, v in coverage.items()},
     )
 
 
@@ -565,8 +571,9 @@ def _nested_articles(value: Any) -> list[str]:
 def validate_rulebook(book: Rulebook) -> list[str]:
     """Every problem with a rulebook: structure, citations, date ranges, and failing cases."""
     from jiandu.rules.cases import run_cases
+    from jiandu.rules.coverage import coverage_problems
 
-    problems = validate_structure(book)
+    problems = validate_structure(book) + coverage_problems(book)
     for result in run_cases(book):
         if not result.ok:
             problems.append(f"案例“{result.name}”未通过：{result.message}")

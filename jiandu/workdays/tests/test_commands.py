@@ -230,3 +230,46 @@ def test_calendar_load_refuses_a_malformed_notice(tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="第4行"):
         call_command("calendar", "load", str(bad), stdout=io.StringIO())
     assert not CalendarOverlay.objects.exists()
+
+
+def test_rules_coverage_lists_every_article_of_the_six_texts() -> None:
+    everything = run("rules", "coverage", "--json")
+    assert len(everything) == 6
+    for text in everything:
+        assert text["unclassified"] == 0 and text["articles"] == len(text["items"])
+        for item in text["items"]:
+            assert item["status"] in ("encoded", "applied", "judgement", "elsewhere", "out_of_scope")
+            assert item["status"] != "applied" or item["by"]
+    one = run("rules", "coverage", "--rulebook", "weihai-people-2024", "--json")
+    assert one["rulebook"] == "weihai-people-2024" and one["articles"] == 44
+    table = io.StringIO()
+    call_command("rules", "coverage", "--rulebook", "shanxi-prison-2023", stdout=table)
+    assert "第六条\t已实施（代码）" in table.getvalue()
+
+
+def test_rules_eligibility_where_the_text_sets_none_or_is_not_in_force(tmp_path: Path) -> None:
+    person = tmp_path / "p.json"
+    person.write_text(json.dumps({"birth_date": "1980-01-01", "education": "bachelor"}), encoding="utf-8")
+    out = run(
+        "rules",
+        "eligibility",
+        "--rulebook",
+        "ningxia-prison-2020",
+        "--person",
+        str(person),
+        "--on",
+        "2021-01-04",
+    )
+    assert out["outcome"] == "no_conditions"
+    assert "未规定任职条件" in out["reasons"][0]["message"]
+    with pytest.raises(CommandError, match="早于《威海市人民监督员履职管理实施办法》施行之日2024-12-01"):
+        call_command(
+            "rules",
+            "eligibility",
+            "--rulebook",
+            "weihai-people-2024",
+            "--person",
+            str(person),
+            "--on",
+            "2024-11-30",
+        )

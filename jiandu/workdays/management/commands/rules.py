@@ -1,4 +1,5 @@
-"""`jiandu rules list | show ID | check | eligibility --rulebook ID --person FILE --on DATE` — JSON out."""
+"""`jiandu rules list | show ID | check | eligibility --rulebook ID --person FILE --on DATE` — JSON out;
+`jiandu rules coverage [--rulebook ID] [--json]` — every article's status, a table or JSON."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from jiandu.rules.cases import run_cases
+from jiandu.rules.coverage import STATUS_LABELS, STATUSES, coverage, coverage_problems, coverage_summary
 from jiandu.rules.eligibility import PersonError, eligibility_decide, person_from_dict
 from jiandu.rules.rulebook import RulebookError, list_rulebooks, validate_structure
 from jiandu.workdays.cli import parse_date, read_data_file, rulebook_get, rulebook_root, to_json
@@ -17,7 +19,9 @@ class Command(BaseCommand):
     help = "规则库：列出、查看、校验规则，判断任职资格（输出 JSON）"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        sub = parser.add_subparsers(dest="action", required=True, metavar="{list,show,check,eligibility}")
+        sub = parser.add_subparsers(
+            dest="action", required=True, metavar="{list,show,check,eligibility,coverage}"
+        )
         sub.add_parser("list", help="列出所有规则")
         show = sub.add_parser("show", help="规则的元数据和当日（或 --on）有效的参数及其条文")
         show.add_argument("rulebook_id", metavar="ID")
@@ -30,6 +34,11 @@ class Command(BaseCommand):
             "--person", required=True, metavar="FILE", help="人员信息 JSON/YAML 文件（- 为标准输入）"
         )
         el.add_argument("--on", required=True, metavar="YYYY-MM-DD")
+        cov = sub.add_parser(
+            "coverage", help="每条条文的处理状态：已编码、已实施、人工判断、交由其他文件、不属平台范围"
+        )
+        cov.add_argument("--rulebook", metavar="ID", help="只看这个规则（默认全部）")
+        cov.add_argument("--json", action="store_true", help="输出 JSON")
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
@@ -47,6 +56,9 @@ class Command(BaseCommand):
                 "articles": len(book.articles),
                 "parameters": book.params_in_force(on),
             }
+        elif action == "coverage":
+            self._coverage(options.get("rulebook"), as_json=bool(options.get("json")))
+            return
         elif action == "check":
             out, ok = self._check(options["ids"])
             self.stdout.write(to_json(out))
@@ -69,6 +81,24 @@ class Command(BaseCommand):
                 raise CommandError(str(exc)) from None
         self.stdout.write(to_json(out))
 
+    def _coverage(self, rulebook_id: str | None, *, as_json: bool) -> None:
+        ids = [rulebook_id] if rulebook_id else list_rulebooks(rulebook_root())
+        books = [rulebook_get(rid) for rid in ids]
+        if as_json:
+            out = [{**coverage_summary(b), "items": [i.to_dict() for i in coverage(b)]} for b in books]
+            self.stdout.write(to_json(out if rulebook_id is None else out[0]))
+            return
+        for b in books:
+            s = coverage_summary(b)
+            figures = "，".join(f"{STATUS_LABELS[k]} {s[k]}" for k in STATUSES)
+            unclassified = f"，未分类 {s['unclassified']}" if s["unclassified"] else ""
+            self.stdout.write(f"《{b.title}》（{b.id}）：条文 {s['articles']}；{figures}{unclassified}")
+            for i in coverage(b):
+                label = STATUS_LABELS.get(i.status or "", "未分类")
+                extra = "、".join(i.by) if i.by else i.detail
+                self.stdout.write(f"  {i.article}\t{label}\t{extra}")
+            self.stdout.write("")
+
     def _check(self, ids: list[str]) -> tuple[dict[str, Any], bool]:
         root = rulebook_root()
         wanted = ids or list_rulebooks(root)
@@ -81,7 +111,7 @@ class Command(BaseCommand):
                 results.append({"id": rid, "ok": False, "problems": [str(exc)]})
                 ok = False
                 continue
-            problems = validate_structure(book)
+            problems = validate_structure(book) + coverage_problems(book)
             cases = run_cases(book)
             problems += [f"案例“{c.name}”未通过：{c.message}" for c in cases if not c.ok]
             results.append(
