@@ -165,9 +165,15 @@ def _item(line: NoticeLine, year: int) -> None:
         # a sentence with no date (“不调休”) says nothing the calendar needs
     if not line.holidays and not line.workdays:
         raise NoticeLineError("没有读到放假或上班日期")
-    for day in line.holidays + line.workdays:
-        if day.year != year:
-            raise NoticeLineError(f"{day.isoformat()} 不在{year}年内（跨年的日期请在上一年的安排中载入）")
+    # “2022年12月31日至2023年1月2日”: a day of another year belongs to that year's calendar (its own
+    # notice); it is left out here and the line says so.
+    other = sorted(d for d in line.holidays + line.workdays if d.year != year)
+    if any(abs(d.year - year) > 1 for d in other):
+        raise NoticeLineError(f"{other[0].isoformat()} 不在{year}年前后")
+    if other:
+        line.holidays = [d for d in line.holidays if d.year == year]
+        line.workdays = [d for d in line.workdays if d.year == year]
+        line.message = "、".join(d.isoformat() for d in other) + " 不在本年，按该年的安排计算，此处不载入"
     for day in line.workdays:
         if day.weekday() < 5:
             raise NoticeLineError(f"{day.month}月{day.day}日本是工作日，不是调休上班日")

@@ -17,7 +17,9 @@ def test_schedule_starts_every_recurring_job_once() -> None:
     from jiandu.core.recurring import RECURRING
 
     # Each app adds its daily job to the one registry; the two the first apps brought must stay in it.
-    assert {"jiandu.findings.tasks.findings_scan_task", "jiandu.roster.tasks.terms_expire_task"} <= set(RECURRING)
+    assert {"jiandu.findings.tasks.findings_scan_task", "jiandu.roster.tasks.terms_expire_task"} <= set(
+        RECURRING
+    )
     out = io.StringIO()
     call_command("schedule", stdout=out)
     paths = set(DBTaskResult.objects.values_list("task_path", flat=True))

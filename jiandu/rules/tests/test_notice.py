@@ -84,3 +84,31 @@ def test_month_grid_marks_holidays_and_make_up_days() -> None:
     assert cells[dt.date(2026, 1, 4)]["kind"] == "workday"  # the make-up Sunday
     assert cells[dt.date(2026, 1, 10)]["kind"] == "weekend"
     assert cells[dt.date(2026, 1, 5)]["kind"] == "work"
+
+
+def test_a_day_of_the_previous_year_is_left_to_that_year() -> None:
+    """The 2023 notice's form: “元旦：2022年12月31日至2023年1月2日放假调休，共3天。”"""
+    parsed = notice_parse(
+        "国务院办公厅关于2023年部分节假日安排的通知\n一、元旦：2022年12月31日至2023年1月2日放假调休，共3天。"
+    )
+    assert parsed.ok and parsed.overlay is not None
+    assert sorted(parsed.overlay.holidays) == [dt.date(2023, 1, 1), dt.date(2023, 1, 2)]
+    assert "2022-12-31" in parsed.lines[1].message and parsed.lines[1].status == "used"
+
+
+def test_the_2025_items_quoted_in_shared_regulations_match_the_published_calendar() -> None:
+    """The two items of the 2025 notice quoted beside the 办法 (shared/regulations/national/), unnumbered."""
+    text = (
+        "元旦：1月1日（周三）放假1天，不调休。\n"
+        "春节：1月28日（农历除夕、周二）至2月4日（农历正月初七、周二）放假调休，共8天。"
+        "1月26日（周日）、2月8日（周六）上班。"
+    )
+    parsed = notice_parse(text, year=2025)
+    assert parsed.ok and parsed.overlay is not None
+    until = dt.date(2025, 2, 28)
+    assert set(parsed.overlay.holidays) == {
+        d for d in chinese_calendar.holidays if d.year == 2025 and d <= until
+    }
+    assert set(parsed.overlay.workdays) == {
+        d for d in chinese_calendar.workdays if d.year == 2025 and d <= until
+    }
