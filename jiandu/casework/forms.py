@@ -143,3 +143,17 @@ class PolicyForm(forms.Form):
 class ReportForm(forms.Form):
     year = forms.IntegerField(label=_("年"), min_value=2020, max_value=2100)
     quarter = forms.IntegerField(label=_("季度"), min_value=1, max_value=4)
+
+
+class PointsForm(forms.Form):
+    year = forms.IntegerField(label=_("年"), min_value=2020, max_value=2100)
+    month = forms.IntegerField(label=_("月"), min_value=1, max_value=12)
+    published_on = forms.DateField(label=_("下发监区公布日期"), widget=DATE)
+    awards_copied_on = forms.DateField(label=_("奖励决定抄送派驻检察机构日期"), widget=DATE, required=False)
+
+
+class PrisonerDateForm(forms.Form):
+    number = forms.CharField(label=_("罪犯编号"), max_length=32)
+    on = forms.DateField(label=_("日期"), widget=DATE)
+    post = forms.CharField(label=_("岗位（事务犯）"), max_length=60, required=False)
+    level = forms.CharField(label=_("处遇级别（分级处遇）"), max_length=16, required=False)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("reports/", views.reports, name="reports"),
     path("reports/<int:pk>/", views.report_detail, name="report"),
     path("policy/", views.policy, name="policy"),
+    path("records/", views.records, name="records"),
     path("<int:pk>/", views.case_detail, name="detail"),
     path("<int:pk>/documents/<int:document_id>/", views.document_download, name="document"),
     path("<int:pk>/<slug:action>/", views.case_action, name="action"),

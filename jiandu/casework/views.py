@@ -76,7 +76,11 @@ def case_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "casework/list.html",
-        {"rows": case_list_for(request.user), "can_open": own_prison(request.user) is not None},
+        {
+            "rows": case_list_for(request.user),
+            "can_open": own_prison(request.user) is not None,
+            "staff": _prisons_managed(request.user).exists(),
+        },
     )
 
 
@@ -450,4 +454,103 @@ def policy(request: HttpRequest) -> HttpResponse:
         request,
         "casework/policy.html",
         {"programmes": [(p, current.get(p.pk)) for p in programmes], "form": form},
+    )
+
+
+# --- compliance records (计分考核公布, 隔离审查, 事务犯, 分级处遇) ------------------------------------------------
+
+
+def _prisoner(prison: Organisation, number: str) -> Any:
+    from jiandu.casework.models import Prisoner
+
+    p = Prisoner.objects.filter(prison=prison, number=number.strip()).first()
+    if p is None:
+        raise ValidationError(_("本监狱没有该罪犯编号"))
+    return p
+
+
+RECORD_ACTIONS: dict[str, Callable[[Any, Organisation, dict[str, Any]], Any]] = {
+    "isolation": lambda u, prison, d: services.isolation_start(
+        actor=u, prisoner=_prisoner(prison, d["number"]), starts_on=d["on"]
+    ),
+    "trusty": lambda u, prison, d: services.trusty_approve(
+        actor=u, prisoner=_prisoner(prison, d["number"]), post=d["post"], approved_on=d["on"]
+    ),
+    "grading": lambda u, prison, d: services.grading_record(
+        actor=u, prisoner=_prisoner(prison, d["number"]), level=d["level"], assessed_on=d["on"]
+    ),
+}
+
+
+def records(request: HttpRequest) -> HttpResponse:
+    """The records the daily checks read: a prison enters them; the administration reads them and
+    approves an isolation's one extension."""
+    from jiandu.casework.models import Isolation, PointsPublication, Trusty
+
+    prisons = _prisons_managed(request.user)
+    if not prisons.exists():
+        raise permission_denied(request, action="casework.records", reason="只有监狱和监狱管理局查看")
+    prison = own_prison(request.user)
+    if request.method == "POST" and prison is not None:
+        kind = request.POST.get("kind", "")
+        try:
+            if kind == "points":
+                form: Any = forms.PointsForm(request.POST)
+                if form.is_valid():
+                    services.points_publication_record(actor=request.user, prison=prison, **form.cleaned_data)
+            elif kind in RECORD_ACTIONS:
+                form = forms.PrisonerDateForm(request.POST)
+                if form.is_valid():
+                    RECORD_ACTIONS[kind](request.user, prison, form.cleaned_data)
+            elif kind == "isolation_end":
+                iso = get_object_or_404(Isolation, pk=request.POST.get("pk"), prison=prison)
+                form = forms.DateForm(request.POST)
+                if form.is_valid():
+                    services.isolation_end_record(
+                        actor=request.user, isolation=iso, ended_on=form.cleaned_data["on"]
+                    )
+            elif kind == "trusty_evaluate":
+                t = get_object_or_404(Trusty, pk=request.POST.get("pk"), prison=prison)
+                form = forms.DateForm(request.POST)
+                if form.is_valid():
+                    services.trusty_evaluate(actor=request.user, trusty=t, on=form.cleaned_data["on"])
+            else:
+                raise Http404
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            if form.is_valid():
+                messages.success(request, _("已登记"))
+            else:
+                _form_errors(request, form)
+        return redirect("casework:records")
+    if request.method == "POST" and "extend" in request.POST:
+        iso = get_object_or_404(Isolation, pk=request.POST.get("extend"), prison__in=prisons)
+        try:
+            services.isolation_extend(actor=request.user, isolation=iso)
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, _("已批准延长"))
+        return redirect("casework:records")
+    today = timezone.localdate()
+    return render(
+        request,
+        "casework/records.html",
+        {
+            "prison": prison,
+            "today": today,
+            "isolations": Isolation.objects.filter(prison__in=prisons, ended_on__isnull=True)
+            .select_related("prison", "prisoner")
+            .order_by("limit_on")[:200],
+            "trusties": Trusty.objects.filter(prison__in=prisons, ended_on__isnull=True)
+            .select_related("prison", "prisoner")
+            .order_by("approved_on")[:200],
+            "publications": PointsPublication.objects.filter(prison__in=prisons)
+            .select_related("prison")
+            .order_by("-year", "-month")[:24],
+            "points_form": forms.PointsForm(),
+            "prisoner_form": forms.PrisonerDateForm(),
+            "date_form": forms.DateForm(initial={"on": today}),
+        },
     )

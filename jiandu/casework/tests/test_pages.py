@@ -189,3 +189,28 @@ def test_other_pages_render(client, cw, case):
     client_sign_in(client, cw.admin)
     assert client.get(reverse("casework:policy")).status_code == 200
     assert client.get(reverse("casework:new")).status_code == 403
+
+
+def test_records_page_enters_what_the_checks_read(client, cw):
+    from jiandu.casework.models import Isolation, PointsPublication
+
+    sv.prisoner_register(actor=cw.staff, prison=cw.prison, number="6405001", name="某")
+    client_sign_in(client, cw.staff)
+    url = reverse("casework:records")
+    client.post(url, {"kind": "points", "year": 2026, "month": 10, "published_on": "2026-10-19"})
+    assert PointsPublication.objects.get(prison=cw.prison, month=10).due_on == dt.date(2026, 10, 20)
+    client.post(url, {"kind": "isolation", "number": "6405001", "on": "2026-10-01"})
+    iso = Isolation.objects.get(prisoner__number="6405001")
+    assert iso.limit_on == dt.date(2026, 12, 1)
+    r = client.post(url, {"kind": "isolation", "number": "9999", "on": "2026-10-01"}, follow=True)
+    assert "本监狱没有该罪犯编号" in r.content.decode()
+    client.post(url, {"extend": iso.pk})
+    iso.refresh_from_db()
+    assert not iso.extended  # a prison cannot approve its own extension
+    client_sign_in(client, cw.admin)
+    assert client.get(url).status_code == 200
+    client.post(url, {"extend": iso.pk})
+    iso.refresh_from_db()
+    assert iso.extended and iso.limit_on == dt.date(2027, 1, 1)
+    client_sign_in(client, cw.supervisor_user)
+    assert client.get(url).status_code == 403
