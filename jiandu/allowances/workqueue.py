@@ -1,5 +1,4 @@
-"""Money's entries in the home-page work queue (jiandu.core.workqueue): sheets waiting for the second
-signature, claims waiting for a check, and, for a supervisor, claims sent back."""
+"""Allowances' entries in the home-page work queue (jiandu.core.workqueue)."""
 
 from __future__ import annotations
 
@@ -25,47 +24,53 @@ def _claims_to_check(user: Any, today: dt.date) -> QuerySet[ExpenseClaim]:
     ).select_related("supervisor")
 
 
-def _claims_returned(user: Any, today: dt.date) -> QuerySet[ExpenseClaim]:
+def _my_returned_claims(user: Any, today: dt.date) -> QuerySet[ExpenseClaim]:
+    if not getattr(user, "is_authenticated", False):
+        return ExpenseClaim.objects.none()
     return ExpenseClaim.objects.filter(supervisor__user=user, status=ClaimStatus.RETURNED)
 
 
 register(
     QueueEntry(
-        key="allowance_sheets_to_approve",
-        label=_("发放表待审核"),
+        key="sheets_to_approve",
+        label=_("待审核的发放表"),
         audience=STAFF,
         rows=_sheets_to_approve,
         oldest="period_start",
-        row=lambda s: (str(s), reverse("allowances:sheet", args=[s.pk]), s.period_start),
-        order=60,
-        date_label=_("期间"),
+        row=lambda s: (
+            f"{s.number} {s.get_kind_display()}",
+            reverse("allowances:sheet", args=[s.pk]),
+            s.period_start,
+        ),
+        order=80,
+        date_label=_("期间起"),
     )
 )
 register(
     QueueEntry(
-        key="allowance_claims_to_check",
-        label=_("报销申请待审核"),
+        key="claims_to_check",
+        label=_("待审核的报销申请"),
         audience=STAFF,
         rows=_claims_to_check,
-        oldest="occurred_on",
+        oldest="submitted_at",
         row=lambda c: (
             f"{c.supervisor.full_name} {c.description}",
             reverse("allowances:claim", args=[c.pk]),
-            c.occurred_on,
+            c.submitted_at.date(),
         ),
-        order=61,
-        date_label=_("发生日期"),
+        order=81,
+        date_label=_("提交日期"),
     )
 )
 register(
     QueueEntry(
-        key="allowance_claims_returned",
+        key="my_claims_returned",
         label=_("被退回的报销申请"),
         audience=SUPERVISOR,
-        rows=_claims_returned,
-        oldest="occurred_on",
-        row=lambda c: (c.description, reverse("allowances:claim", args=[c.pk]), c.occurred_on),
-        order=61,
-        date_label=_("发生日期"),
+        rows=_my_returned_claims,
+        oldest="submitted_at",
+        row=lambda c: (c.description, reverse("allowances:claim", args=[c.pk]), c.submitted_at.date()),
+        order=40,
+        date_label=_("提交日期"),
     )
 )

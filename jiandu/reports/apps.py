@@ -9,4 +9,4 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         # The standard reports register themselves when their modules load; the parts whose apps
         # add reports (training …) are listed here so the catalogue is complete before any request.
-        from jiandu.reports import catalogue, training  # noqa: F401
+        from jiandu.reports import catalogue, money, training  # noqa: F401

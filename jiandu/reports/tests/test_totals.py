@@ -10,11 +10,13 @@ from typing import Any
 import pytest
 import time_machine
 from django.core.management import call_command
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.http import QueryDict
 
 from conftest import TEST_NOW
 from jiandu.accounts.models import User
+from jiandu.allowances.models import ExpenseClaim, Sheet, SheetStatus
+from jiandu.assessment.models import Assessment
 from jiandu.duties.models import OPPORTUNITY, Assignment, AssignmentStatus, Duty, DutyStatus
 from jiandu.findings.models import Complaint, Finding, Status
 from jiandu.findings.selectors import overdue_q
@@ -211,6 +213,37 @@ EXPECTED: dict[str, list[tuple[str, Callable[[], int]]]] = {
     "training_attendance": [
         ("invited", lambda: _participations().count()),
         ("attended", lambda: _participations().filter(status=ParticipationStatus.ATTENDED).count()),
+    ],
+    "spend": [
+        (
+            "spent",
+            lambda: (
+                Sheet.objects.filter(
+                    programme__in=_p(),
+                    status__in=(SheetStatus.APPROVED, SheetStatus.PAID),
+                    period_start__range=(START, END),
+                ).aggregate(s=Sum("total"))["s"]
+                or 0
+            ),
+        )
+    ],
+    "claims": [
+        (
+            "count",
+            lambda: ExpenseClaim.objects.filter(programme__in=_p(), occurred_on__range=(START, END)).count(),
+        )
+    ],
+    "grades": [
+        (
+            "count",
+            lambda: (
+                Assessment.objects.filter(
+                    round__programme__in=_p(), round__year__range=(START.year, END.year)
+                )
+                .exclude(final_grade="")
+                .count()
+            ),
+        )
     ],
     "training_completion": [
         ("active", lambda: _active().count()),
