@@ -86,3 +86,7 @@ class WitnessForm(forms.Form):
 
 
 ADOPTION_CHOICES = Adoption.choices
+
+
+class AnswerWindowForm(forms.Form):
+    hours = forms.IntegerField(label="答复期限（小时）", min_value=1, max_value=720)

@@ -83,6 +83,9 @@ class Duty(models.Model):
     report_due_on = models.DateField("履职情况通报期限", null=True, blank=True)
     report_due_provisional = models.BooleanField("通报期限为暂定", default=False)
     reported_on = models.DateField("通报日期", null=True, blank=True)
+    # How long a drawn supervisor has to answer before the next in order is asked (set by the bureau;
+    # the rulebooks name no period). None: no automatic move on.
+    answer_hours = models.PositiveSmallIntegerField("答复期限（小时）", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -149,6 +152,7 @@ class AssignmentStatus(models.TextChoices):
     RECUSED = "recused", "已回避"
     ATTENDED = "attended", "已出席"
     ABSENT = "absent", "未出席"
+    TIMED_OUT = "timed_out", "逾期未答复"
 
 
 # Asked and still counted on: pending or accepted (and, after the day, attended).
@@ -160,6 +164,7 @@ OPPORTUNITY = (
     AssignmentStatus.DECLINED,
     AssignmentStatus.ATTENDED,
     AssignmentStatus.ABSENT,
+    AssignmentStatus.TIMED_OUT,
 )
 
 
@@ -181,6 +186,9 @@ class Assignment(models.Model):
     excused = models.BooleanField("缺席有正当理由", default=False)
     invited_at = models.DateTimeField("联络时间")
     responded_at = models.DateTimeField("答复时间", null=True, blank=True)
+    # The invitation by SMS and in-app (第十二条 联络), and the answer deadline it carried.
+    notified_at = models.DateTimeField("邀请发送时间", null=True, blank=True)
+    answer_due_at = models.DateTimeField("答复截止时间", null=True, blank=True)
     # Confirmation of the duty record (第十七条 现场签字确认): on the phone, or a signed printed form.
     confirm_token = models.CharField(max_length=32, default=_token, unique=True, editable=False)
     confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)

@@ -112,7 +112,8 @@ def record_opinions_for(user: Any, record: DutyRecord | None) -> list[DutyOpinio
 
 def contact_rows(duty: Duty) -> list[Assignment]:
     return list(
-        duty.assignments.select_related("supervisor", "draw__commitment").order_by("invited_at", "id")
+        # Draw order (第十二条): each draw's positions, the first draw's before a redraw's.
+        duty.assignments.select_related("supervisor", "draw__commitment").order_by("draw_id", "position")
     )
 
 

@@ -532,6 +532,9 @@ def _respond(actor: Any, duty: Duty, a: Assignment, status: str, reason: str) ->
         nxt = None
         if status in (AssignmentStatus.DECLINED, AssignmentStatus.RECUSED):
             nxt = _contact_next(duty, at=at)
+            from jiandu.duties.contact import invitations_follow_up
+
+            invitations_follow_up(duty, nxt, at=at)  # the next in order hears at once (第十四条)
         _refresh_status(duty)
         audit_record(
             actor=actor,

@@ -16,9 +16,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from jiandu.accounts.roles import Capability
+from jiandu.audit.services import audit_record
 from jiandu.core.permissions import permission_denied, require_capability
-from jiandu.duties import selectors, services
-from jiandu.duties.forms import ADOPTION_CHOICES, DutyRequestForm, WitnessForm
+from jiandu.core.personal import personal_reveal
+from jiandu.duties import contact, selectors, services
+from jiandu.duties.forms import ADOPTION_CHOICES, AnswerWindowForm, DutyRequestForm, WitnessForm
 from jiandu.duties.models import (
     Adoption,
     Assignment,
@@ -33,6 +35,7 @@ from jiandu.duties.pool import supervisor_pk
 from jiandu.duties.verify import record_problems
 from jiandu.roster.models import Programme, Specialty
 from jiandu.roster.rules import cite_suffix, programme_cite
+from jiandu.rules.identifiers import mobile_mask
 
 
 def _staff(request: HttpRequest) -> bool:
@@ -120,8 +123,14 @@ def _detail_context(request: HttpRequest, duty: Duty) -> dict[str, Any]:
     )
     record = DutyRecord.objects.filter(duty=duty).first()
     assignments = selectors.contact_rows(duty)
+    for a in assignments:
+        a.phone_masked = mobile_mask(a.supervisor.phone or "")  # type: ignore[attr-defined]
     today = timezone.localdate()
     return {
+        "answer_form": AnswerWindowForm(initial={"hours": duty.answer_hours or 24}),
+        "unsent": sum(
+            1 for a in assignments if a.status == AssignmentStatus.INVITED and a.notified_at is None
+        ),
         "duty": duty,
         "draws": list(duty.draws.select_related("commitment").order_by("id")),
         "open_commitment": open_commitment,
@@ -545,3 +554,86 @@ def draw_public_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "selected_pks": [supervisor_pk(c) for c in row.record["result"]["selected"]],
         },
     )
+
+
+# ------------------------------------------------------------------------------ reaching the drawn
+
+
+@require_POST
+@require_capability(Capability.MANAGE_PROGRAMMES)
+def answer_window(request: HttpRequest, pk: int) -> HttpResponse:
+    duty = selectors.duty_get(request.user, pk)
+    form = AnswerWindowForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise services.DutyError("请填写答复期限（小时）")
+        contact.duty_set_answer_window(actor=request.user, duty=duty, hours=form.cleaned_data["hours"])
+    except services.DutyError as exc:
+        _error(request, exc)
+    else:
+        messages.success(
+            request, f"答复期限已设为{form.cleaned_data['hours']}小时，逾期未答复的将依次联络下一位"
+        )
+    return redirect("duties:detail", pk=duty.pk)
+
+
+@require_POST
+@require_capability(Capability.MANAGE_PROGRAMMES)
+def invitations_send(request: HttpRequest, pk: int) -> HttpResponse:
+    duty = selectors.duty_get(request.user, pk)
+    try:
+        sent = contact.invitations_send(actor=request.user, duty=duty)
+    except services.DutyError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, f"已通过短信和站内消息向{len(sent)}位监督员发出邀请")
+    return redirect("duties:detail", pk=duty.pk)
+
+
+@require_POST
+@require_capability(Capability.MANAGE_PROGRAMMES)
+def contact_reveal(request: HttpRequest, pk: int, aid: int) -> HttpResponse:
+    """One click shows a drawn supervisor's full phone number; every reveal is audited."""
+    duty = selectors.duty_get(request.user, pk)
+    a = get_object_or_404(duty.assignments.select_related("supervisor"), pk=aid)
+    phone = personal_reveal(actor=request.user, obj=a.supervisor, field="phone")
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "duties/_phone.html", {"phone": phone, "name": a.supervisor.full_name})
+    messages.info(request, f"{a.supervisor.full_name}：{phone}")
+    return redirect("duties:detail", pk=duty.pk)
+
+
+def participants(request: HttpRequest, pk: int) -> HttpResponse:
+    """The names and contacts of those who accepted, for the procuratorate (第十二条): generated from the
+    answers; the bureau and the requesting agency see it, and each view is audited (full phones)."""
+    _require_staff(request, "participants")
+    duty = selectors.duty_get(request.user, pk)
+    rows = contact.participants(duty)
+    audit_record(
+        actor=request.user,
+        action="duty.participants_view",
+        target=duty,
+        after={"supervisors": [a.supervisor_id for a in rows]},
+        request=request,
+    )
+    return render(request, "duties/participants.html", {"duty": duty, "rows": rows})
+
+
+@require_POST
+@require_capability(Capability.MANAGE_PROGRAMMES)
+def participants_send(request: HttpRequest, pk: int) -> HttpResponse:
+    duty = selectors.duty_get(request.user, pk)
+    try:
+        n = contact.participants_send(actor=request.user, duty=duty)
+    except services.DutyError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, f"名单已送交{duty.agency}（{n}个账号收到站内消息）")
+    return redirect("duties:detail", pk=duty.pk)
+
+
+@require_capability(Capability.ACT_AS_SUPERVISOR)
+def invite_token(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in the invitation SMS: opens the supervisor's own invitation (only theirs)."""
+    a = get_object_or_404(selectors.assignments_for_supervisor(request.user), confirm_token=token)
+    return redirect("duties:mine_detail", a.pk)
