@@ -112,13 +112,23 @@ def _past_duty(
     requester: str,
     admin: str,
     values: tuple[str, str],
+    want: Supervisor | None = None,
     **kw: Any,
 ) -> Duty:
     duty = duties_demo._request(world, programme, requester=requester, days=days, title=title, **kw)
-    duties_demo._draw(world, duty, values, admin=admin)
+    # `want`: the demo supervisor, so the phone view has paid and approved allowances to show.
+    duties_demo._draw(world, duty, values, admin=admin, want=want)
     duties_demo._answer_all(world, duty, admin=admin)
     _hold(world, duty, requester, "活动按程序进行，监督员现场签字确认反馈表。")
     return duty
+
+
+def _pool_size(programme: Programme) -> int:
+    """How many the draw can call on now (trained, active, no recusal): the duties demo's past duty's pool."""
+    from jiandu.duties.pool import pool_build
+
+    duty = Duty.objects.filter(programme=programme).order_by("duty_on").first()
+    return max(len(pool_build(duty)["candidates"]), 1) if duty else 3
 
 
 def _month(day: dt.date) -> tuple[int, int]:
@@ -147,27 +157,16 @@ def build(world: Any) -> None:
         return
     _rates(admin, weihai, WEIHAI_RATES, DEMO_SOURCE, DEMO_NUMBER)
     today = timezone.localdate()
-    common = {"kind": "hearing", "supervisors_needed": 3, "place": "威海市人民检察院听证室"}
-    older = _past_duty(
-        world,
-        weihai,
-        days=-100,
-        title="刘某某盗窃案拟不起诉公开听证",
-        requester="weihai_procurator",
-        admin="weihai_admin",
-        values=("1101", "2202"),
-        **common,
-    )
-    middle = _past_duty(
-        world,
-        weihai,
-        days=-70,
-        title="羁押必要性审查公开听证",
-        requester="weihai_procurator",
-        admin="weihai_admin",
-        values=("3303", "4404"),
-        **common,
-    )
+    liu = Supervisor.objects.filter(user=world.users.get("weihai_supervisor"), programme=weihai).first()
+    common = {"kind": "hearing", "place": "威海市人民检察院听证室", "want": liu}
+    # Two all-hands sessions (集中旁听庭审), so the demo supervisor — kept out of the duties demo's
+    # past draws — has paid and approved allowances on the phone: the balance rule (第十一条) would put
+    # them behind everyone never yet asked in a small draw.
+    everyone = _pool_size(weihai)
+    older = _past_duty(world, weihai, days=-100, title="全体人民监督员集中旁听庭审（刘某某盗窃案）", requester="weihai_procurator",
+                       admin="weihai_admin", values=("1101", "2202"), supervisors_needed=everyone, **common)  # fmt: skip
+    middle = _past_duty(world, weihai, days=-70, title="全体人民监督员集中旁听庭审（羁押必要性审查）", requester="weihai_procurator",
+                        admin="weihai_admin", values=("3303", "4404"), supervisors_needed=everyone, **common)  # fmt: skip
     reported = Duty.objects.filter(programme=weihai, reported_on__isnull=False).exclude(
         pk__in=[older.pk, middle.pk]
     )

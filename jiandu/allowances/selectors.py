@@ -25,9 +25,11 @@ from jiandu.allowances.models import (
     SheetLine,
     SheetStatus,
 )
-from jiandu.duties.models import Assignment, AssignmentStatus
+from jiandu.duties.models import Assignment, AssignmentStatus, DutyKind
 from jiandu.roster.models import Programme, Supervisor
+from jiandu.roster.rules import cited, rulebook_for
 from jiandu.rules import allowances as law
+from jiandu.rules.decision import Decision
 
 
 def is_staff(user: Any) -> bool:
@@ -105,6 +107,11 @@ class ProgrammePage:
     plans: list[ActivityPlan]
     spend: Decimal
     this_year_budget: law.Budget
+    # Whether the rulebook provides a duty allowance, expenses and proof of service, with its article.
+    permits: dict[str, Decision]
+    rulebook_title: str
+    proof_allowed: bool
+    plan_rows: list[tuple[str, str, int, int]]
 
 
 def budget_for(
@@ -131,10 +138,15 @@ def spend_for(programme: Programme, year: int) -> Decimal:
     return law.money(value or 0)
 
 
+PLAN_LABELS: dict[str, str] = {**dict(DutyKind.choices), "training": "培训", "meeting": "会议"}
+
+
 def programme_page(user: Any, programme: Programme, *, today: dt.date) -> ProgrammePage:
     from jiandu.allowances.services import rate_entries
 
     entries = rate_entries(programme)
+    rb = rulebook_for(programme)
+    permits = {item: law.rate_permitted(rb, item, today) for item in (law.DUTY, law.TRAVEL)}
     budget, plans = budget_for(programme, today.year + 1, entries)
     this_year, _ = budget_for(programme, today.year, entries)
     return ProgrammePage(
@@ -155,6 +167,14 @@ def programme_page(user: Any, programme: Programme, *, today: dt.date) -> Progra
         plans=plans,
         spend=spend_for(programme, today.year),
         this_year_budget=this_year,
+        permits=permits,
+        rulebook_title=rb.title,
+        proof_allowed=proof_provided(programme, today),
+        plan_rows=[
+            (p.agency.name, PLAN_LABELS.get(i["kind"], i["kind"]), i["count"], i["supervisors_each"])
+            for p in plans
+            for i in p.items
+        ],
     )
 
 
@@ -174,6 +194,13 @@ class MyMoney:
     waiting: list[dict[str, Any]]
     claims: list[ExpenseClaim]
     proofs: list[ServiceProof]
+    proof_allowed: bool
+
+
+def proof_provided(programme: Programme, on: dt.date) -> bool:
+    """Whether the programme's rulebook provides proof of service (山西 第十五条); silent means no."""
+    c = cited(rulebook_for(programme), "allowance.performance_certificate", on)
+    return c is not None and c.value is True
 
 
 def my_money(supervisor: Supervisor) -> MyMoney:
@@ -204,4 +231,7 @@ def my_money(supervisor: Supervisor) -> MyMoney:
     ]
     claims = list(ExpenseClaim.objects.filter(supervisor=supervisor)[:50])
     proofs = list(ServiceProof.objects.filter(supervisor=supervisor)[:20])
-    return MyMoney(supervisor, lines, waiting, claims, proofs)
+    from django.utils import timezone
+
+    allowed = proof_provided(supervisor.programme, timezone.localdate())
+    return MyMoney(supervisor, lines, waiting, claims, proofs, allowed)

@@ -24,6 +24,10 @@ def test_demo_money(transactional_db: Any) -> None:
     assert any(s.pending for s in weihai)
     claims = set(ExpenseClaim.objects.values_list("status", flat=True))
     assert {ClaimStatus.PAID, ClaimStatus.APPROVED, ClaimStatus.SECOND, ClaimStatus.SUBMITTED} <= claims
+    from jiandu.allowances.models import SheetLine
+
+    liu = SheetLine.objects.filter(supervisor__user=world.users["weihai_supervisor"], sheet__kind="allowance")
+    assert {SheetStatus.PAID, SheetStatus.APPROVED} <= set(liu.values_list("sheet__status", flat=True))
     proof = ServiceProof.objects.get(supervisor__programme__rulebook_id="shanxi-prison-2023")
     assert proof.entries
     counts = (Sheet.objects.count(), ExpenseClaim.objects.count(), ServiceProof.objects.count())

@@ -107,6 +107,9 @@ def test_it_explains_why_an_unpaid_programme_has_no_rate(client: Any, world: Any
         rulebook_id="weihai-admin-2022",
     )
     client_sign_in(client, world.users["weihai_admin"])
+    page = client.get(reverse("allowances:programme", args=[p.pk])).content.decode()
+    permits = page.split('data-testid="permits"')[1].split("</div>")[0]
+    assert "不支付报酬" in permits and "第六条" in permits
     data = {
         "item": "duty",
         "unit": "per_duty",
