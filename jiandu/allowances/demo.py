@@ -158,7 +158,7 @@ def build(world: Any) -> None:
     _rates(admin, weihai, WEIHAI_RATES, DEMO_SOURCE, DEMO_NUMBER)
     today = timezone.localdate()
     liu = Supervisor.objects.filter(user=world.users.get("weihai_supervisor"), programme=weihai).first()
-    common = {"kind": "hearing", "place": "威海市人民检察院听证室", "want": liu}
+    common: dict[str, Any] = {"kind": "hearing", "place": "威海市人民检察院听证室", "want": liu}
     # Two all-hands sessions (集中旁听庭审), so the demo supervisor — kept out of the duties demo's
     # past draws — has paid and approved allowances on the phone: the balance rule (第十一条) would put
     # them behind everyone never yet asked in a small draw.
