@@ -55,6 +55,15 @@ def secret(name: str, *, generate: bool = True) -> str:
     return _generated_defaults()[name]
 
 
+def derived(purpose: str, secret_key: str) -> str:
+    """A development default derived from the secret key (base64 of 32 bytes). Production sets the
+    real value in the environment (settings_production refuses to start without it)."""
+    import hashlib
+
+    digest = hashlib.sha256(f"jiandu:{purpose}:{secret_key}".encode()).digest()
+    return base64.urlsafe_b64encode(digest).decode()
+
+
 def env_bool(name: str, default: bool) -> bool:
     value = os.environ.get(name)
     if value is None:

@@ -197,6 +197,24 @@ JIANDU_SMS_BACKEND = os.environ.get("JIANDU_SMS_BACKEND", "jiandu.notifications.
 
 # Audit events younger than this are never purged (网络安全法 第二十一条: logs kept ≥ 6 months).
 JIANDU_AUDIT_RETENTION_DAYS = max(180, config.env_int("JIANDU_AUDIT_RETENTION_DAYS", 180))
+# The audit trail's keyed layer (docs/security.md "Audit trail"): HMAC keys, comma-separated, newest
+# first (rotation), and the Ed25519 key that signs checkpoints (base64 of its 32-byte seed). Both come
+# from the environment; in development they are derived from the generated secret key.
+JIANDU_AUDIT_KEYS = [
+    k.strip()
+    for k in (os.environ.get("JIANDU_AUDIT_KEY") or config.derived("audit-mac", SECRET_KEY)).split(",")
+    if k.strip()
+]
+JIANDU_CHECKPOINT_SIGNING_KEY = os.environ.get("JIANDU_CHECKPOINT_SIGNING_KEY") or config.derived(
+    "audit-checkpoint", SECRET_KEY
+)
+# Events from this seq on must carry a MAC (an installation that upgrades sets the first signed seq).
+JIANDU_AUDIT_MAC_FROM_SEQ = config.env_int("JIANDU_AUDIT_MAC_FROM_SEQ", 1)
+# Where signed checkpoints go besides the public portal: an append-only file (chattr +a, or a WORM
+# mount) and/or a syslog server ("host:port", or a socket path such as /dev/log).
+JIANDU_AUDIT_CHECKPOINT_FILE = os.environ.get("JIANDU_AUDIT_CHECKPOINT_FILE", "")
+JIANDU_AUDIT_SYSLOG = os.environ.get("JIANDU_AUDIT_SYSLOG", "")
+JIANDU_AUDIT_CHECKPOINT_INTERVAL_SECONDS = config.env_int("JIANDU_AUDIT_CHECKPOINT_INTERVAL_SECONDS", 3600)
 JIANDU_RULEBOOK_DIR = Path(os.environ.get("JIANDU_RULEBOOK_DIR", config.REPO_DIR / "rulebooks"))
 
 LOGGING = {

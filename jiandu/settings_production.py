@@ -5,7 +5,13 @@ import os
 from jiandu import config
 
 os.environ.setdefault("JIANDU_DEBUG", "false")
-for _name in ("JIANDU_SECRET_KEY", "JIANDU_ENCRYPTION_KEY", "JIANDU_LOOKUP_KEY"):
+for _name in (
+    "JIANDU_SECRET_KEY",
+    "JIANDU_ENCRYPTION_KEY",
+    "JIANDU_LOOKUP_KEY",
+    "JIANDU_AUDIT_KEY",
+    "JIANDU_CHECKPOINT_SIGNING_KEY",
+):
     config.secret(_name, generate=False)
 
 from jiandu.settings import *  # noqa: E402,F403

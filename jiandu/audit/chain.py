@@ -7,17 +7,25 @@ however long the trail grows. For each event it checks, in order:
 2. its prev_hash equals the previous event's hash (a break = an event was replaced and re-hashed);
 3. its own hash, recomputed from its fields, equals the stored one (a mismatch = it was altered).
 
+4. its MAC (HMAC-SHA256 of the hash under JIANDU_AUDIT_KEY, a key the database never holds) is
+   valid (a mismatch = the chain was recomputed with the public hash function, or an event forged).
+
 The first event may be later than seq 1 only when a retention purge left an `audit.purge` anchor
 naming the last purged seq and its hash. At the end the chain head (AuditChainHead) must point at
-the last event, which catches deletion of the newest events.
+the last event and carry a valid MAC, which catches deletion of the newest events. A DBA who kept an
+old copy of the head row could put it back after truncating: that is caught only against a signed
+checkpoint published outside the database (`against=`, jiandu.audit.checkpoints).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from types import SimpleNamespace
+from typing import Any
 
-from jiandu.audit.hashing import GENESIS, event_hash, event_payload
+from django.conf import settings
+
+from jiandu.audit.hashing import GENESIS, event_hash, event_mac_ok, event_payload, head_mac_ok
 from jiandu.audit.models import AuditChainHead, AuditEvent
 
 # The columns the hash covers, plus the links. Rows are read as tuples: building model instances was
@@ -39,6 +47,7 @@ _COLUMNS = (
     "outcome",
     "prev_hash",
     "hash",
+    "mac",
 )
 
 PURGE_ACTION = "audit.purge"
@@ -75,11 +84,30 @@ def _purge_anchor_for(first: AuditEvent) -> tuple[bool, int]:
     return False, first_missing
 
 
-def audit_chain_verify(*, batch_size: int = 2000) -> ChainReport:
+def audit_chain_verify(*, batch_size: int = 2000, against: Any = None) -> ChainReport:
+    """Walk the chain; with `against` (a list of jiandu.audit.checkpoints.Checkpoint, already
+    signature-checked), also check that each checkpointed head is still in the chain."""
     # Read the head first: events appended while we walk lie beyond it and are left for next time.
     head = AuditChainHead.objects.filter(id=1).first()
     head_seq = head.seq if head else 0
     head_hash = head.hash if head else GENESIS
+    mac_from = settings.JIANDU_AUDIT_MAC_FROM_SEQ
+    if head_seq >= mac_from and not head_mac_ok(head_seq, head_hash, head.mac if head else ""):
+        return ChainReport(False, 0, head_seq, f"链头记录（第 {head_seq} 条）的密钥校验码不符：链头被改动")
+    for cp in against or []:
+        if cp.seq > head_seq:
+            return ChainReport(
+                False, 0, head_seq + 1, f"检查点记录了 {cp.seq} 条，而链头只有 {head_seq} 条：链尾被截断"
+            )
+        stored = AuditEvent.objects.filter(seq=cp.seq).values_list("hash", flat=True).first()
+        if stored is None:
+            purged = AuditEvent.objects.filter(action=PURGE_ACTION, after__last_purged_seq__gte=cp.seq)
+            if not purged.exists():
+                return ChainReport(False, 0, cp.seq, f"检查点的第 {cp.seq} 条审计事件缺失")
+        elif stored != cp.hash:
+            return ChainReport(
+                False, 0, cp.seq, f"第 {cp.seq} 条审计事件的哈希与检查点不符：该处及之前的记录被重算或改写"
+            )
 
     first = AuditEvent.objects.filter(seq__lte=head_seq).order_by("seq").first()
     if first is None:
@@ -119,6 +147,13 @@ def audit_chain_verify(*, batch_size: int = 2000) -> ChainReport:
                 )
             if event_hash(event.prev_hash, event_payload(event)) != event.hash:
                 return ChainReport(False, count, event.seq, f"第 {event.seq} 条审计事件已被篡改（哈希不符）")
+            if event.seq >= mac_from and not event_mac_ok(event.hash, event.mac):
+                return ChainReport(
+                    False,
+                    count,
+                    event.seq,
+                    f"第 {event.seq} 条被篡改或替换（密钥校验码不符：记录被伪造或哈希链被重算）",
+                )
             count += 1
             prev_seq, prev_hash = event.seq, event.hash
 

@@ -52,6 +52,8 @@ class AuditEvent(ImmutableModel):
     outcome = models.CharField("结果", max_length=16, choices=Outcome.choices, default=Outcome.SUCCESS)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    # HMAC of `hash` under a key kept outside the database ("kid:hex"; jiandu.audit.hashing).
+    mac = models.CharField(max_length=80, blank=True, default="")
 
     class Meta:
         verbose_name = "审计事件"
@@ -69,6 +71,28 @@ class AuditChainHead(models.Model):
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     seq = models.BigIntegerField(default=0)
     hash = models.CharField(max_length=64, default="0" * 64)
+    mac = models.CharField(max_length=80, blank=True, default="")  # HMAC of (seq, hash)
 
     def __str__(self) -> str:
         return f"audit head #{self.seq}"
+
+
+class AuditCheckpoint(models.Model):
+    """A signed statement of the chain head (count, head hash, time), like a transparency log's
+    signed tree head. This table is only the portal's copy: the copies that count are the ones
+    outside the database (the write-once file, syslog, anyone who downloaded them), against which
+    `jiandu audit verify --against FILE` checks the chain."""
+
+    seq = models.BigIntegerField("事件数（链头序号）")
+    hash = models.CharField("链头哈希", max_length=64)
+    at = models.DateTimeField("签署时间")
+    key_id = models.CharField("签名公钥编号", max_length=16)
+    signature = models.CharField("签名", max_length=128)
+
+    class Meta:
+        verbose_name = "审计链检查点"
+        verbose_name_plural = "审计链检查点"
+        ordering = ["-seq", "-id"]
+
+    def __str__(self) -> str:
+        return f"检查点 #{self.seq}"

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from jiandu.audit.hashing import event_hash, event_payload
+from jiandu.audit.hashing import event_hash, event_mac, event_payload, head_mac
 from jiandu.audit.models import AuditChainHead, AuditEvent, Outcome
 from jiandu.core.request_context import client_ip, current_request
 
@@ -74,9 +74,11 @@ def audit_record(
             prev_hash=head.hash,
         )
         event.hash = event_hash(head.hash, event_payload(event))
+        event.mac = event_mac(event.hash)
         event.save()
         head.seq, head.hash = event.seq, event.hash
-        head.save(update_fields=["seq", "hash"])
+        head.mac = head_mac(head.seq, head.hash)
+        head.save(update_fields=["seq", "hash", "mac"])
     return event
 
 

@@ -3,13 +3,17 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterator
+from typing import Any
 
+from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from jiandu.accounts.roles import Capability
+from jiandu.audit.checkpoints import key_id, public_key_b64
 from jiandu.audit.forms import AuditFilterForm
+from jiandu.audit.models import AuditCheckpoint
 from jiandu.audit.selectors import audit_events_filter, audit_events_visible_to
 from jiandu.audit.services import audit_record
 from jiandu.core.permissions import require_capability
@@ -130,3 +134,41 @@ EXPORT_HEADER = [
     "哈希",
 ]
 EXPORT_FIELDS = (*LIST_FIELDS, "organisation_id", "target_id", "before", "after", "hash")
+
+
+# --- public: signed checkpoints of the chain head (jiandu.audit.checkpoints) -----------------------
+
+
+def _checkpoint_rows() -> list[dict[str, Any]]:
+    return [
+        {
+            "seq": c.seq,
+            "hash": c.hash,
+            "at": c.at.isoformat() if hasattr(c.at, "isoformat") else str(c.at),
+            "key_id": c.key_id,
+            "signature": c.signature,
+        }
+        for c in AuditCheckpoint.objects.order_by("-seq", "-id")[:500]
+    ]
+
+
+@login_not_required
+def checkpoints_public(request: HttpRequest) -> HttpResponse:
+    """Like a transparency log's signed tree heads: anyone may fetch and keep them."""
+    return render(
+        request,
+        "audit/checkpoints_public.html",
+        {
+            "checkpoints": AuditCheckpoint.objects.order_by("-seq", "-id")[:100],
+            "public_key": public_key_b64(),
+            "key_id": key_id(),
+        },
+    )
+
+
+@login_not_required
+def checkpoints_public_json(request: HttpRequest) -> JsonResponse:
+    return JsonResponse(
+        {"algorithm": "Ed25519", "public_key": public_key_b64(), "checkpoints": _checkpoint_rows()},
+        json_dumps_params={"ensure_ascii": False, "indent": 2},
+    )

@@ -30,3 +30,19 @@ def raw_update(seq: int, **values: Any) -> None:
 def raw_delete(seq: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {TABLE} WHERE seq = %s", [seq])  # noqa: S608
+
+
+def raw_insert(**values: Any) -> None:
+    cols = ", ".join(connection.ops.quote_name(k) for k in values)
+    marks = ", ".join(["%s"] * len(values))
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {TABLE} ({cols}) VALUES ({marks})", list(values.values()))  # noqa: S608
+
+
+def raw_head(**values: Any) -> None:
+    from jiandu.audit.models import AuditChainHead
+
+    table = AuditChainHead._meta.db_table
+    sets = ", ".join(f"{connection.ops.quote_name(k)} = %s" for k in values)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET {sets} WHERE id = 1", list(values.values()))  # noqa: S608

@@ -1,4 +1,5 @@
-"""`jiandu audit verify` and `jiandu audit purge --before YYYY-MM-DD`."""
+"""`jiandu audit verify [--against CHECKPOINT]`, `jiandu audit checkpoint` and
+`jiandu audit purge --before YYYY-MM-DD`."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from jiandu.audit.chain import audit_chain_verify
+from jiandu.audit.checkpoints import CheckpointError, checkpoint_publish, checkpoints_verified
 from jiandu.audit.services import AuditPurgeRefused, audit_purge
 
 
@@ -26,12 +28,38 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="subcommand", required=True)
         verify = sub.add_parser("verify", help="校验审计哈希链，指出最早一个被篡改或缺失的事件")
         verify.add_argument("--batch-size", type=int, default=2000)
+        verify.add_argument(
+            "--against",
+            metavar="CHECKPOINT",
+            help="检查点文件（一次写入文件的 JSON 行、syslog 摘录或门户下载的 JSON），逐一验签并核对",
+        )
+        verify.add_argument(
+            "--public-key",
+            action="append",
+            default=[],
+            help="签名公钥（base64）；密钥轮换后可多次给出旧公钥，默认用本机当前公钥",
+        )
+        sub.add_parser("checkpoint", help="签署当前链头并发布（门户、一次写入文件、syslog）")
         purge = sub.add_parser("purge", help="清理早于给定日期的审计事件（不得短于保存期限）")
         purge.add_argument("--before", required=True, help="YYYY-MM-DD（当地时间零点之前的事件）")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["subcommand"] == "checkpoint":
+            cp = checkpoint_publish()
+            self.stdout.write(f"已签署检查点：{cp.seq} 条，链头 {cp.hash[:16]}…，{cp.at}")
+            return
         if options["subcommand"] == "verify":
-            report = audit_chain_verify(batch_size=options["batch_size"])
+            against = None
+            if options["against"]:
+                try:
+                    against = checkpoints_verified(options["against"], options["public_key"] or None)
+                except CheckpointError as exc:
+                    raise CommandError(str(exc), returncode=1) from exc
+            report = audit_chain_verify(batch_size=options["batch_size"], against=against)
+            if report.ok and against:
+                self.stdout.write(
+                    f"已核对 {len(against)} 个签名检查点，最新至第 {max(c.seq for c in against)} 条"
+                )
             if not report.ok:
                 raise CommandError(report.message, returncode=1)
             self.stdout.write(report.message)
