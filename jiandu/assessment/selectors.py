@@ -7,7 +7,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404
 
 from jiandu.accounts.roles import Capability
@@ -86,10 +87,18 @@ class RoundRow:
         return rules.GRADE_LABELS.get(a.final_grade or a.proposed_grade, "")
 
 
-def round_page(r: AssessmentRound, *, today: dt.date) -> dict[str, Any]:
-    """Every supervisor of the round with the ledger figures and the countable 不合格 grounds the ledger
-    offers (第三十二条), plus the grade counts against the 优秀 cap — a fixed number of queries."""
-    rows = list(r.assessments.select_related("supervisor").order_by("supervisor__full_name", "id"))
+PER_PAGE = 100
+
+
+def round_page(r: AssessmentRound, *, today: dt.date, page: int = 1) -> dict[str, Any]:
+    """One page of the round's supervisors with their ledger figures and the countable 不合格 grounds
+    the ledger offers (第三十二条), plus the grade counts of the whole round against the 优秀 cap — a
+    fixed number of queries whatever the size of the programme."""
+    qs = r.assessments.select_related("supervisor").order_by("supervisor__full_name", "id")
+    total = qs.count()
+    pages = max(1, -(-total // PER_PAGE))
+    page = min(max(1, page), pages)
+    rows = list(qs[(page - 1) * PER_PAGE : page * PER_PAGE])
     figures = ledger_figures([a.supervisor_id for a in rows], r.year, today=today)
     rb = rules.rulebook_for(r.programme)
     out = [
@@ -100,20 +109,20 @@ def round_page(r: AssessmentRound, *, today: dt.date) -> dict[str, Any]:
         )
         for a in rows
     ]
-    counts = {code: 0 for code, _ in rules.grade_choices(r.programme, r.opened_on)}
-    for a in rows:
-        g = a.final_grade or a.proposed_grade
+    counts = dict.fromkeys((code for code, _ in rules.grade_choices(r.programme, r.opened_on)), 0)
+    graded = Coalesce(NullIf("final_grade", Value("")), "proposed_grade")
+    for g, n in r.assessments.annotate(g=graded).values_list("g").annotate(n=Count("id")).order_by():
         if g in counts:
-            counts[g] += 1
-    cap = None
-    if counts:
-        cap, _reason = rules.excellent_cap(rb, len(rows), today) if _has_cap(rb, today) else (None, None)
+            counts[g] = n
+    cap = rules.excellent_cap(rb, total, today)[0] if counts and _has_cap(rb, today) else None
     return {
         "rows": out,
         "counts": [(rules.GRADE_LABELS[g], n) for g, n in counts.items()],
-        "participants": len(rows),
+        "participants": total,
         "cap": cap,
-        "summaries": sum(1 for a in rows if a.self_summary),
+        "summaries": r.assessments.exclude(self_summary="").count(),
+        "page": page,
+        "pages": pages,
     }
 
 

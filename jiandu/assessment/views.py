@@ -39,6 +39,13 @@ def _form_errors(request: HttpRequest, form: Any) -> None:
             messages.error(request, f"{label}：{e}" if label else e)
 
 
+def _int(value: Any, default: int) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
 def _year(request: HttpRequest) -> int:
     try:
         return int(request.GET.get("year", ""))
@@ -108,7 +115,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "deadline_form": forms.DeadlineForm(initial={"on": today}),
             "notice_rule": rules.cited(rb, "assessment.excellent_public_notice", today),
             "cap_rule": rules.cited(rb, "assessment.excellent_max_share", today),
-            **selectors.round_page(r, today=today),
+            **selectors.round_page(r, today=today, page=_int(request.GET.get("page"), 1)),
         },
     )
 
