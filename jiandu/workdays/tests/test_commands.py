@@ -218,6 +218,8 @@ def test_calendar_load_accepts_the_notice_text_as_pasted_in_the_browser() -> Non
     assert loaded["recompute"]["status"] == "done"
     day = run("calendar", "is-working-day", "2027-01-04")
     assert day["working_day"] is False and day["provisional"] is False
+    again = run("calendar", "recompute", "--year", "2027")  # idempotent: nothing left provisional
+    assert again["status"] == "done" and again["moved"] == 0
 
 
 @pytest.mark.django_db

@@ -26,7 +26,7 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(
             dest="action",
             required=True,
-            metavar="{is-working-day,add-working-days,subtract-working-days,deadline,load,list}",
+            metavar="{is-working-day,add-working-days,subtract-working-days,deadline,load,list,recompute}",
         )
         p = sub.add_parser("is-working-day", help="某日是否为工作日（true/false）")
         p.add_argument("date", metavar="YYYY-MM-DD")
@@ -54,6 +54,8 @@ class Command(BaseCommand):
         p.add_argument("--test-data", action="store_true", help="标记为测试数据（虚构通知）")
         p.add_argument("--dry-run", action="store_true", help="只解析、预览，不载入")
         sub.add_parser("list", help="列出已载入的叠加数据")
+        p = sub.add_parser("recompute", help="重新计算所有暂定日期（载入后自动进行；失败后可重跑）")
+        p.add_argument("--year", type=int, required=True, help="刚载入通知的年份（记入审计）")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -67,6 +69,16 @@ class Command(BaseCommand):
         action = options["action"]
         if action == "load":
             self._load(options)
+            return
+        if action == "recompute":
+            from jiandu.workdays.models import CalendarRecompute
+            from jiandu.workdays.tasks import calendar_recompute_task
+
+            job = CalendarRecompute.objects.create(year=options["year"])
+            calendar_recompute_task.enqueue(job.pk)
+            job.refresh_from_db()
+            out = {"id": job.pk, "year": job.year, "status": job.status, "moved": job.moved, "kept": job.kept}
+            self.stdout.write(to_json(out | {"unchanged": job.unchanged}))
             return
         if action == "list":
             rows = [
