@@ -77,8 +77,8 @@ class Command(BaseCommand):
             job = CalendarRecompute.objects.create(year=options["year"])
             calendar_recompute_task.enqueue(job.pk)
             job.refresh_from_db()
-            out = {"id": job.pk, "year": job.year, "status": job.status, "moved": job.moved, "kept": job.kept}
-            self.stdout.write(to_json(out | {"unchanged": job.unchanged}))
+            fields = ("id", "year", "status", "moved", "kept", "unchanged")
+            self.stdout.write(to_json({f: getattr(job, f) for f in fields}))
             return
         if action == "list":
             rows = [
