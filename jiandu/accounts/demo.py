@@ -27,6 +27,9 @@ ACCOUNTS: tuple[tuple[str, str, str, str], ...] = (
     ("shizuishan_prison_staff", Role.AGENCY_STAFF, "shizuishan_prison", "何涛（石嘴山监狱）"),
     ("ningxia_supervisor", Role.SUPERVISOR, "ningxia_prisons", "马文"),
     ("weihai_supervisor", Role.SUPERVISOR, "weihai_justice", "刘洋"),
+    # Supervisors of the Shanxi and Wanzhou programmes (linked to their roster by jiandu.roster.demo).
+    ("shanxi_supervisor", Role.SUPERVISOR, "shanxi_prisons", "山西 执法监督员"),
+    ("wanzhou_supervisor", Role.SUPERVISOR, "wanzhou_justice", "万州 行政执法监督员"),
 )
 
 

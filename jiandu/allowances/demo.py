@@ -250,7 +250,10 @@ def _claims(world: Any, programme: Programme, admin: Any, finance: Any, duty: Du
     )
     money.claim_approve(actor=admin, claim=second)  # over the limit: waits for a second approver
     submit(
-        "training", "参加市司法局集中业务培训（午餐）", today - dt.timedelta(days=2), L("meal", Decimal("30.00"))
+        "training",
+        "参加市司法局集中业务培训（午餐）",
+        today - dt.timedelta(days=2),
+        L("meal", Decimal("30.00")),
     )
 
 

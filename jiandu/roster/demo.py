@@ -134,6 +134,12 @@ ADMINS = {
     "wanzhou_justice": "wanzhou_admin",
     "ningxia_prisons": "ningxia_admin",
 }
+# The demo supervisor account that signs in as each programme's first supervisor.
+LINKED = {
+    "weihai_people": "weihai_supervisor",
+    "shanxi": "shanxi_supervisor",
+    "wanzhou": "wanzhou_supervisor",
+}
 # The Ningxia administration's programme: its rulebook is the casework text (执法规范化), which sets no
 # supervisor terms, so the programme starts without a roster; its admin lands on it, not on nothing.
 NINGXIA = (
@@ -227,8 +233,8 @@ def build(world: Any) -> None:
                     note="配偶在该单位工作",
                     declared_on=start,
                 )
-            if key == "weihai_people" and i == 0 and "weihai_supervisor" in world.users:
-                user = world.users["weihai_supervisor"]
+            if i == 0 and LINKED.get(key) in world.users:
+                user = world.users[LINKED[key]]
                 s.user = user
                 s.save(update_fields=["user"])
                 audit_record(
