@@ -460,6 +460,11 @@ def notice_publish(
     *, actor: Any, round: Round, on: dt.date, ends_on: dt.date | None = None, body: str = ""
 ) -> PublicNotice:
     r = round
+    order = recruitment_order(r.programme, on)
+    if order is not None and order.value == APPOINT_THEN_PUBLICISE:
+        raise RecruitmentError(
+            f"本项目规则先聘任、后公示（{order.article}）：审查合格后直接聘任，聘任名单即向社会公示"
+        )
     if r.status != RoundStatus.PUBLISHED:
         raise RecruitmentError("只有已发布、尚未公示的批次可以发布公示")
     if on <= r.applications_close:
@@ -614,23 +619,57 @@ def appointment_blockers(app: Application) -> list[str]:
     return out
 
 
+APPOINT_THEN_PUBLICISE = "appoint_then_publicise"
+ORDERS = ("notice_then_appoint", APPOINT_THEN_PUBLICISE)
+
+
+def recruitment_order(programme: Programme, on: dt.date) -> Any:
+    """How the text orders appointment and 公示 (`recruitment.order`), or None where it is silent
+    (then the notice-with-objections-first order, the platform's default, applies)."""
+    order = rules.cited(rules.rulebook_for(programme), "recruitment.order", on)
+    if order is not None and order.value not in ORDERS:
+        raise RecruitmentError(
+            f"规则中的 recruitment.order “{order.value}” 无效（应为 {' / '.join(ORDERS)}）"
+        )
+    return order
+
+
 def round_appoint(*, actor: Any, round: Round, on: dt.date) -> dict[str, list[Application]]:
-    """Appoint everyone in the notice whose objections are all resolved (an unresolved objection
-    blocks that appointment only); certificates are issued and the appointed list announced."""
+    """Appoint, in the order the programme's text sets.
+
+    Notice first (威海 2022 第四条, 万州 第六条): everyone in the notice whose objections are all
+    resolved, after the notice period (an unresolved objection blocks that appointment only).
+    Appoint, then publicise (山西 第六条: 审查合格后颁发聘书和证件，并向社会公示): the shortlisted are
+    appointed once applications have closed, and the appointed list is published as the 公示 — no
+    objection stage the text does not have. Certificates are issued and the list announced either way."""
     r = round
-    notice = getattr(r, "notice", None)
-    if r.status not in (RoundStatus.NOTICE, RoundStatus.APPOINTED) or notice is None:
-        raise RecruitmentError("请先发布拟聘人选公示")
-    if on <= notice.ends_on:
-        raise RecruitmentError(f"公示期至{notice.ends_on.isoformat()}，期满后方可聘任")
+    order = recruitment_order(r.programme, on)
+    after = order is not None and order.value == APPOINT_THEN_PUBLICISE
+    if after:
+        if r.status not in (RoundStatus.PUBLISHED, RoundStatus.APPOINTED):
+            raise RecruitmentError("只有已发布的批次可以聘任")
+        if on <= r.applications_close:
+            raise RecruitmentError(f"报名截止日期为{r.applications_close.isoformat()}，截止后方可聘任")
+        candidates = list(r.applications.filter(status=ApplicationStatus.SHORTLISTED))
+        if len(candidates) > r.quota:
+            raise RecruitmentError(f"审查合格{len(candidates)}人，超过拟聘名额{r.quota}人")
+    else:
+        notice = getattr(r, "notice", None)
+        if r.status not in (RoundStatus.NOTICE, RoundStatus.APPOINTED) or notice is None:
+            raise RecruitmentError("请先发布拟聘人选公示")
+        if on <= notice.ends_on:
+            raise RecruitmentError(f"公示期至{notice.ends_on.isoformat()}，期满后方可聘任")
+        candidates = list(
+            r.applications.filter(status=ApplicationStatus.IN_NOTICE).prefetch_related("objections")
+        )
     appointed: list[Application] = []
     blocked: list[Application] = []
     kind = AppointmentKind.REPLENISHMENT if r.is_replenishment else AppointmentKind.INITIAL
     with transaction.atomic():
-        if not r.is_replenishment and r.status == RoundStatus.NOTICE:
+        if not r.is_replenishment and r.status in (RoundStatus.NOTICE, RoundStatus.PUBLISHED):
             programme_set_cohort(actor=actor, programme=r.programme, start=r.term_start, end=r.term_end)
-        for app in r.applications.filter(status=ApplicationStatus.IN_NOTICE).prefetch_related("objections"):
-            if appointment_blockers(app):
+        for app in candidates:
+            if not after and appointment_blockers(app):
                 blocked.append(app)
                 continue
             supervisor = supervisor_appoint(
@@ -663,12 +702,18 @@ def round_appoint(*, actor: Any, round: Round, on: dt.date) -> dict[str, list[Ap
             lines = "\n".join(
                 f"{a.full_name}（聘书编号 {a.supervisor.certificate_no}）" for a in appointed if a.supervisor
             )
+            if after:
+                title = f"{r.programme.name}聘任名单公示（{r.title}）"
+                lead = f"经审查合格，已聘任以下{len(appointed)}名同志为{r.programme.name}并颁发聘书和证件，现向社会公示"
+            else:
+                title = f"{r.programme.name}聘任公告（{r.title}）"
+                lead = f"经公示无异议，决定聘任以下{len(appointed)}名同志为{r.programme.name}"
             ann = Announcement.objects.create(
                 programme=r.programme,
                 kind=AnnouncementKind.APPOINTMENT,
-                title=f"{r.programme.name}聘任公告（{r.title}）",
-                body=f"经公示无异议，决定聘任以下{len(appointed)}名同志为{r.programme.name}，"
-                f"任期自{r.term_start.isoformat()}至{r.term_end.isoformat()}：\n{lines}",
+                title=title,
+                body=f"{lead}，任期自{r.term_start.isoformat()}至{r.term_end.isoformat()}：\n{lines}",
+                article=order.article if order is not None else "",
                 published_on=on,
             )
             r.appointment_announcement = r.appointment_announcement or ann
@@ -682,6 +727,7 @@ def round_appoint(*, actor: Any, round: Round, on: dt.date) -> dict[str, list[Ap
             after={
                 "appointed": [a.receipt_no for a in appointed],
                 "blocked": [a.receipt_no for a in blocked],
+                "order": order.value if order is not None else "notice_then_appoint",
             },
         )
     return {"appointed": appointed, "blocked": blocked}

@@ -107,6 +107,8 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "notice_form": _notice_form(r, today),
             "today": today,
             "notice_over": notice is not None and today > notice.ends_on,
+            # 山西 第六条: appoint, then publicise — no notice-with-objections stage.
+            "appoint_first": _appoint_first(r, today),
         },
     )
 
@@ -138,6 +140,11 @@ def notice_publish(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("recruitment:round", pk=r.pk)
     ends_on = form.cleaned_data.get("ends_on")
     return _act(request, r, services.notice_publish, "拟聘人选公示已发布", ends_on=ends_on)
+
+
+def _appoint_first(r: Round, today: Any) -> Any:
+    order = services.recruitment_order(r.programme, today)
+    return order if order is not None and order.value == services.APPOINT_THEN_PUBLICISE else None
 
 
 def _notice_form(r: Round, on: Any, data: Any = None) -> NoticeForm:

@@ -123,6 +123,10 @@ PARAMETERS: dict[str, ParamSpec] = {
     "recruitment.notice_min_working_days": P("int", "拟聘人选公示期不少于N个工作日"),
     "recruitment.announcement_min_working_days": P("int", "选任公告期（发布至报名截止）不少于N个工作日"),
     "recruitment.public_notice_required": P("bool", "拟聘人选须向社会公示（无异议后聘任）"),
+    "recruitment.order": P(
+        "str",
+        "notice_then_appoint（先公示、无异议后聘任）| appoint_then_publicise（审查合格即聘任、颁证，再向社会公示）",
+    ),
     # 履职 duties
     "duty.activities_per_year_min": P("int", "每年组织监督活动至少N次"),
     "duty.activities_per_year_max": P("int", "每年组织监督活动至多N次"),

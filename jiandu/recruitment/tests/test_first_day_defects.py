@@ -59,10 +59,11 @@ def test_the_apply_page_of_a_closed_round_says_so(world, client):
 def test_the_notice_date_field_says_what_blank_does(world, client):
     """Defect 7: the field said blank uses the rule's minimum, but under a rulebook with no minimum
     blank gave an error. Now the label says which, and blank works where the rule sets a minimum."""
-    shanxi = make_programme(world, "shanxi-prison-2023")
-    r = _round(shanxi, world.users["shanxi_admin"], recruitment_starts_on=D(2026, 4, 10), on=D(2026, 3, 1))
-    services.round_publish(actor=world.users["shanxi_admin"], round=r, on=D(2026, 3, 1))
-    client_sign_in(client, world.users["shanxi_admin"])
+    # 威海 2022 第四条 asks for a 公示 but sets no period (山西 appoints first, 第六条: no notice form).
+    weihai = make_programme(world, "weihai-admin-2022")
+    r = _round(weihai, world.users["weihai_admin"], recruitment_starts_on=D(2026, 4, 10), on=D(2026, 3, 1))
+    services.round_publish(actor=world.users["weihai_admin"], round=r, on=D(2026, 3, 1))
+    client_sign_in(client, world.users["weihai_admin"])
     page = client.get(f"/recruitment/r/{r.pk}/").content.decode()
     assert "留空则按规则最短期限" not in page
     assert "本项目规则未规定公示期" in page

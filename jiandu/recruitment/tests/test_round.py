@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from jiandu.accounts.testing import client_sign_in
 from jiandu.audit.models import AuditEvent
 from jiandu.recruitment import services
 from jiandu.recruitment.models import ApplicationStatus, Channel, ObjectionStatus, RoundStatus
@@ -246,7 +247,7 @@ def test_shanxi_replenishment_ends_with_the_cohort(world):
         on=D(2026, 3, 5),
     )
     services.application_review(actor=admin, application=a, approve=True, criteria="符合")
-    services.notice_publish(actor=admin, round=r, on=D(2026, 3, 23), ends_on=D(2026, 3, 30))
+    # 山西 第六条: appointed once reviewed, then the list is publicised (no notice stage first).
     services.round_appoint(actor=admin, round=r, on=D(2026, 4, 20))
     a.refresh_from_db()
     assert a.supervisor is not None
@@ -297,3 +298,40 @@ def test_a_peoples_supervisor_announcement_stays_up_twenty_working_days(world): 
     r.applications_close = D(2026, 3, 30)
     r.save(update_fields=["applications_close"])
     assert services.round_publish(actor=admin, round=r, on=D(2026, 3, 2)).status == RoundStatus.PUBLISHED
+
+
+def test_shanxi_appoints_then_publicises_the_list_as_its_text_orders(world, client):  # type: ignore[no-untyped-def]
+    """山西 第六条: 经审查合格后……颁发执法监督员聘书和执法监督员证，并向社会公示 — appointment first, then
+    the 公示 of the appointed; no notice-with-objections stage the text does not have."""
+    programme = make_programme(world, "shanxi-prison-2023")
+    admin = world.users["shanxi_admin"]
+    r = _round(programme, admin, title="山西执法监督员聘任公告", quota=5, recruitment_starts_on=D(2026, 4, 1))
+    services.round_publish(actor=admin, round=r, on=D(2026, 2, 27))
+    a1 = services.application_submit(
+        actor=None, round=r, channel=Channel.SELF, data=application_data(1), on=D(2026, 3, 5)
+    )
+    services.application_review(
+        actor=admin, application=a1, approve=True, criteria="拥护宪法，社会活动能力强"
+    )
+    with pytest.raises(services.RecruitmentError, match="先聘任、后公示（第六条）"):
+        services.notice_publish(actor=admin, round=r, on=D(2026, 3, 23), ends_on=D(2026, 3, 30))
+    with pytest.raises(services.RecruitmentError, match="截止后方可聘任"):
+        services.round_appoint(actor=admin, round=r, on=D(2026, 3, 20))
+    client_sign_in(client, admin)
+    page = client.get(f"/recruitment/r/{r.pk}/").content.decode()
+    assert 'data-testid="appoint"' in page and 'data-testid="publish-notice"' not in page
+    result = services.round_appoint(actor=admin, round=r, on=D(2026, 3, 23))
+    assert [a.pk for a in result["appointed"]] == [a1.pk]
+    r.refresh_from_db()
+    ann = r.appointment_announcement
+    assert r.status == RoundStatus.APPOINTED and not hasattr(r, "notice")
+    assert "现向社会公示" in ann.body and ann.article == "第六条" and "公示无异议" not in ann.body
+
+
+def test_wanzhou_keeps_its_notice_first_order(world):  # type: ignore[no-untyped-def]
+    programme = make_programme(world, "wanzhou-admin-2024")
+    admin = world.users["wanzhou_admin"]
+    r = _round(programme, admin)
+    services.round_publish(actor=admin, round=r, on=D(2026, 3, 1))
+    with pytest.raises(services.RecruitmentError, match="请先发布拟聘人选公示"):
+        services.round_appoint(actor=admin, round=r, on=D(2026, 3, 23))

@@ -21,7 +21,9 @@ START = D(2025, 6, 1)
 
 def _appoint(world, rulebook, n=1, start=START, **extra):  # type: ignore[no-untyped-def]
     programme = make_programme(world, rulebook)
-    admin = world.users["weihai_admin" if rulebook.startswith("weihai") else "wanzhou_admin"]
+    admin = world.users[
+        {"weihai": "weihai_admin", "shanxi": "shanxi_admin"}.get(rulebook.split("-")[0], "wanzhou_admin")
+    ]
     s = services.supervisor_appoint(
         actor=admin, programme=programme, person=person(n, **extra), starts_on=start, on=start
     )
@@ -205,3 +207,32 @@ def test_full_identifiers_of_another_bureaus_supervisor_are_refused_and_audited(
     with pytest.raises(PermissionDenied):
         services.identifiers_reveal(actor=world.users["wanzhou_admin"], supervisor=weihai)
     assert AuditEvent.objects.filter(action="permission.denied", actor_name="wanzhou_admin").exists()
+
+
+@pytest.mark.parametrize(
+    ("rulebook", "article"),
+    [
+        ("weihai-people-2024", "第八条第（一）项"),  # 本人申请辞去担任的人民监督员的
+        ("wanzhou-admin-2024", "第十八条第（四）项"),  # 主动提出不再担任
+        ("shanxi-prison-2023", "第六条"),  # 因解聘、辞聘等导致不足5人
+        ("weihai-admin-2022", ""),  # the text does not name resignation: the person's own request
+    ],
+)
+def test_resignation_is_open_in_every_programme(world, rulebook: str, article: str):  # type: ignore[no-untyped-def]
+    """辞聘 is a first-class path: cited where the text names it, recorded as the person's request where
+    it does not — never filed under a dismissal ground."""
+    s, admin = _appoint(world, rulebook)
+    first = services.grounds_for(s.programme, on=D(2026, 1, 5))[0]
+    assert (first.code, first.article) == ("resigned", article)
+    with pytest.raises(services.RosterError, match="辞聘以本人申请为依据"):
+        other = services.grounds_for(s.programme, on=D(2026, 1, 5))[1].code
+        services.supervisor_leave(
+            actor=admin, supervisor=s, kind=DepartureKind.RESIGNATION, ground_code=other, on=D(2026, 1, 5)
+        )
+    d = services.supervisor_leave(
+        actor=admin, supervisor=s, kind=DepartureKind.RESIGNATION, ground_code="", on=D(2026, 1, 5)
+    )
+    assert (d.ground_code, d.ground_article) == ("resigned", article)
+    assert article or "本人申请辞聘" in d.ground_text
+    s.refresh_from_db()
+    assert s.status == SupervisorStatus.ENDED
