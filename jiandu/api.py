@@ -20,7 +20,7 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 
-ROUTERS = ("orgs", "roster", "recruitment", "duties", "findings", "notifications", "workdays")
+ROUTERS = ("orgs", "roster", "recruitment", "duties", "findings", "notifications", "workdays", "allowances")
 
 
 class MeOut(Schema):

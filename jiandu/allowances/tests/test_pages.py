@@ -150,3 +150,26 @@ def test_the_lists_cost_the_same_queries_however_many_rows(
     money.sheet_generate(actor=admin, programme=programme, year=2026, month=3)  # more lines
     money.sheet_generate(actor=admin, programme=programme, year=2026, month=2)  # another sheet
     assert (_queries(client, programme_url), _queries(client, sheet_url)) == before
+
+
+def test_the_api_reads_a_sheet_to_the_fen_and_cannot_change_it(
+    client: Any, world: Any, programme: Any, march: Any, finance: Any
+) -> None:
+    from jiandu.allowances import services as money
+
+    admin = world.users["weihai_admin"]
+    sheet = money.sheet_generate(actor=admin, programme=programme, year=2026, month=3)
+    money.sheet_prepare(actor=admin, sheet=sheet)
+    money.sheet_approve(actor=finance, sheet=sheet)
+    client_sign_in(client, admin)
+    url = f"/api/allowances/sheets/{sheet.pk}"
+    data = client.get(url).json()
+    assert data["total"] == f"{sheet.total:.2f}" and data["status"] == "approved"
+    assert sum(Decimal(ln["amount"]) for ln in data["lines"]) == sheet.total
+    before = list(SheetLine.objects.filter(sheet=sheet).values_list("amount", flat=True))
+    for method in ("put", "patch", "delete", "post"):
+        r = getattr(client, method)(url, data={"total": "1.00"}, content_type="application/json")
+        assert r.status_code == 405, method
+    assert list(SheetLine.objects.filter(sheet=sheet).values_list("amount", flat=True)) == before
+    client_sign_in(client, world.users["weihai_procurator"])
+    assert client.get(url).status_code == 404
