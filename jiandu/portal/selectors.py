@@ -64,10 +64,16 @@ def certificate_check(cert: Certificate, *, today: dt.date) -> CertificateCheck:
 
 
 def certificate_by_number(number: str) -> Certificate | None:
-    number = number.strip().upper()
-    if not number:
+    raw = number.strip()
+    if not raw:
         return None
-    return Certificate.objects.select_related("supervisor__programme").filter(number__iexact=number).first()
+    # Exact matches only (the unique index answers at any size): as typed, or upper-cased, since
+    # numbers are issued in capitals and people type them in lower case on a phone.
+    return (
+        Certificate.objects.select_related("supervisor__programme")
+        .filter(number__in={raw, raw.upper()})
+        .first()
+    )
 
 
 def certificate_by_token(token: str) -> Certificate | None:

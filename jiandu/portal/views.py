@@ -10,6 +10,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -196,7 +197,10 @@ def public_roster(request: HttpRequest, pk: int) -> HttpResponse:
         "portal/roster.html",
         {
             "programme": programme,
-            "supervisors": selectors.public_roster(programme, on=timezone.localdate()),
+            # A national programme's roster runs to thousands: a page of 100 keeps a phone quick.
+            "page": Paginator(selectors.public_roster(programme, on=timezone.localdate()), 100).get_page(
+                request.GET.get("page")
+            ),
         },
     )
 

@@ -131,3 +131,37 @@ def test_it_drafts_edits_and_exports_the_annual_work_report(bureau, world):  # t
     client_sign_in(client, world.users["huancui_staff"])
     assert 'data-testid="annual-edit"' not in client.get(f"/reports/annual/{report.pk}/").content.decode()
     assert client.post(f"/reports/annual/{report.pk}/", {"title": "x", "body": "y"}).status_code == 403
+
+
+def test_reports_and_charts_cost_the_same_number_of_queries_however_much_data(bureau, world):  # type: ignore[no-untyped-def]
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from jiandu.roster import services as roster_services
+    from jiandu.roster.testing import person
+
+    programme, client = bureau
+
+    def queries() -> list[int]:
+        out = []
+        for url in ("/reports/charts/?start=2025-01-01", "/reports/r/draw_fairness/?start=2025-01-01"):
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(url).status_code == 200
+            out.append(len(ctx.captured_queries))
+        return out
+
+    small = queries()
+    for n in range(8):
+        roster_services.supervisor_appoint(
+            actor=None, programme=programme, person=person(n + 1), starts_on=D(2025, 6, 1), on=D(2025, 6, 1)
+        )
+        Finding.objects.create(
+            programme=programme,
+            agency=world.orgs["wanzhou_market"],
+            source=Source.LEAD,
+            title=f"线索{n}",
+            text="内容",
+            submitted_on=D(2025, 7, 1 + n),
+            status=Status.SUBMITTED,
+        )
+    assert queries() == small
