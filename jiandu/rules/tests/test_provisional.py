@@ -92,3 +92,14 @@ def test_make_up_days_follow_article_6_and_no_tiaoxiu_is_invented() -> None:
     r28 = statutory.provisional_rest_days(2028)
     assert r28[dt.date(2028, 1, 3)] == "元旦补假"
     assert r28[dt.date(2028, 10, 3)] == "国庆节、中秋节"
+
+
+def test_the_lunar_library_agrees_with_every_published_notice_since_2008() -> None:
+    """正月初一至初三, 清明, 端午 and 中秋 have been days off in every notice since 2008 (when 清明、端午、
+    中秋 became holidays): the library's dates for them are rest days of the published calendar."""
+    for year in range(2008, 2027):
+        new_year = statutory._lunar(year, 1, 1)
+        days = [new_year + dt.timedelta(days=i) for i in range(3)]
+        days += [statutory.qingming(year), statutory._lunar(year, 5, 5), statutory._lunar(year, 8, 15)]
+        for day in days:
+            assert not chinese_calendar.is_workday(day), (year, day)
