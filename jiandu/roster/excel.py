@@ -16,14 +16,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from jiandu.audit.services import audit_record
 from jiandu.core.crypto import lookup_hash
-from jiandu.core.untrusted import xlsx_row
+from jiandu.core.untrusted import spreadsheet_open, xlsx_row
 from jiandu.orgs.models import Level, Organisation
 from jiandu.orgs.selectors import districts_within
 from jiandu.roster import rules
@@ -255,8 +256,18 @@ def _split(value: str) -> list[str]:
     return [v.strip() for v in value.split(SEPARATORS[0]) if v.strip()]
 
 
+MAX_BYTES = 20 * 1024 * 1024
+MAX_ROWS = 50_000  # a national roster is well below this; a bigger sheet is refused, not parsed
+
+
 def _rows(file: IO[bytes] | str) -> Iterator[tuple[int, tuple[Any, ...]]]:
-    wb = load_workbook(file, read_only=True, data_only=True)
+    # Read-only, values not formulas, with a byte and a declared-row cap (jiandu.core.untrusted); the
+    # loop below also stops at MAX_ROWS in case the sheet's declared dimension lies.
+    if isinstance(file, str):
+        with open(file, "rb") as handle:
+            wb = spreadsheet_open(handle, max_bytes=MAX_BYTES, max_rows=MAX_ROWS + 1)
+    else:
+        wb = spreadsheet_open(file, max_bytes=MAX_BYTES, max_rows=MAX_ROWS + 1)
     try:
         ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
         it = ws.iter_rows(values_only=True)
@@ -269,6 +280,8 @@ def _rows(file: IO[bytes] | str) -> Iterator[tuple[int, tuple[Any, ...]]]:
                 + "。请下载模板后填写。"
             )
         for number, row in enumerate(it, start=2):
+            if number > MAX_ROWS + 1:
+                raise ValidationError(f"名册超过 {MAX_ROWS} 行，请分批导入")
             if row is None or all(v is None or _text(v) == "" for v in row):
                 continue
             yield number, tuple(row[: len(HEADERS)]) + (None,) * (len(HEADERS) - len(row))
@@ -304,6 +317,9 @@ def roster_import(
         raw = list(_rows(file))
     except HeaderError as exc:
         result.errors.append(RowError(1, str(exc)))
+        return result
+    except ValidationError as exc:  # too large, too many rows, not an .xlsx by content
+        result.errors.append(RowError(0, "；".join(exc.messages)))
         return result
     except Exception as exc:  # not a spreadsheet openpyxl can read
         result.errors.append(RowError(0, f"无法读取文件：请上传 .xlsx 格式的名册（{type(exc).__name__}）"))

@@ -450,6 +450,11 @@ def supervisor_update_profile(*, actor: Any, supervisor: Supervisor, changes: di
         raise RosterError(f"不能在此修改：{'、'.join(sorted(unknown))}")
     if "employer" in changes and changes["employer"] != s.employer:
         raise RosterError("工作单位变动请通过“登记工作单位变动”办理，以记录变动日期")
+    # A supervisor's name is who was appointed (it is on the certificate and the public roster): the
+    # supervisor cannot change it from the phone; staff change it after checking the ID document.
+    renamed = "full_name" in changes and changes["full_name"] != s.full_name
+    if renamed and s.user_id and getattr(actor, "pk", None) == s.user_id:
+        raise RosterError("姓名变更须由工作人员核对身份证件后办理")
     if "specialties" in changes:
         changes["specialties"] = _check_specialties(list(changes["specialties"]))
     if "phone" in changes and changes["phone"] and (err := mobile_error(changes["phone"])):

@@ -10,6 +10,12 @@ from jiandu.roster.excel import roster_import
 from jiandu.roster.models import ImportStatus, RosterImport
 
 
+def _upload_delete(job: RosterImport) -> None:
+    if job.file:
+        job.file.delete(save=False)
+    RosterImport.objects.filter(pk=job.pk).update(file="")
+
+
 @task()
 def roster_import_task(import_id: int) -> dict[str, object]:
     job = RosterImport.objects.select_related("programme", "created_by").get(pk=import_id)
@@ -30,6 +36,10 @@ def roster_import_task(import_id: int) -> dict[str, object]:
         job.finished_at = timezone.now()
         job.save(update_fields=["status", "errors", "finished_at"])
         raise
+    finally:
+        # The spreadsheet holds plaintext 身份证号: it is kept only as long as this job needs it —
+        # deleted after every run, successful, failed or dry (the result rows stay on the job).
+        _upload_delete(job)
     job.refresh_from_db(fields=["processed", "total"])
     job.total = result.total
     job.processed = result.total

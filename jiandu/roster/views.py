@@ -320,6 +320,9 @@ def _profile_form(request: HttpRequest, s: Supervisor, *, redirect_to: str) -> H
         "district": s.district_id,
     }
     form = ProfileForm(request.POST or None, initial=initial, districts=districts)
+    if s.user_id is not None and s.user_id == request.user.pk:
+        form.fields["full_name"].disabled = True  # renamed by staff only (services.supervisor_update_profile)
+        form.fields["full_name"].help_text = "姓名变更须由工作人员核对身份证件后办理"
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         district = data.pop("district")

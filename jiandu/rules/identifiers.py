@@ -20,6 +20,17 @@ USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
 MOBILE_RE = re.compile(r"1[3-9]\d{9}")
 
+# First two digits of the address code (GB/T 2260 provinces; 71 台湾, 81 香港, 82 澳门, 83 the residence
+# permit for Taiwan residents, 91 the 2023 foreigners' permanent residence card). "000000" names no
+# place of household registration. (A bare province code such as "140000" is left to the checksum:
+# old cards issued at province level exist.)
+ID_PROVINCES = frozenset(
+    {
+        *map(str, (11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46)),
+        *map(str, (50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83, 91)),
+    }
+)
+
 
 def normalise_id_number(value: str) -> str:
     return value.strip().upper()
@@ -42,6 +53,8 @@ def id_number_error(value: str, *, today: dt.date | None = None) -> str | None:
         return f"身份证号应为18位，当前为{len(value)}位"
     if not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
         return "身份证号前17位应为数字，最后一位为数字或X"
+    if value[:2] not in ID_PROVINCES:
+        return f"身份证号前6位地区码{value[:6]}不是有效的行政区划代码（GB/T 2260）"
     try:
         born = id_number_birth_date(value)
     except ValueError:

@@ -16,6 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from jiandu.rules.identifiers import (
+    ID_PROVINCES,
     USCC_ALPHABET,
     id_number_check_char,
     id_number_error,
@@ -30,7 +31,8 @@ ID_LAST = DIGITS + "X"
 
 @st.composite
 def id_numbers(draw: st.DrawFn) -> str:
-    region = draw(st.text(DIGITS, min_size=6, max_size=6))
+    province = draw(st.sampled_from(sorted(ID_PROVINCES)))
+    region = province + draw(st.text(DIGITS, min_size=4, max_size=4))
     born = draw(st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2025, 12, 31)))
     order = draw(st.text(DIGITS, min_size=3, max_size=3))
     first17 = region + born.strftime("%Y%m%d") + order
@@ -102,3 +104,12 @@ def test_every_mainland_mobile_number_passes(second: str, rest: str) -> None:
 def test_other_digit_strings_are_not_mobile_numbers(value: str) -> None:
     valid = len(value) == 11 and value[0] == "1" and value[1] in "3456789"
     assert (mobile_error(value) is None) == valid
+
+
+def test_region_000000_and_unknown_provinces_are_refused() -> None:
+    """Issue 11 #7: a 身份证号 with region code 000000 was accepted (the check digit was right)."""
+    for region in ("000000", "990101", "001234"):
+        first17 = f"{region}19800315123"
+        assert "地区码" in (id_number_error(first17 + id_number_check_char(first17)) or "")
+    first17 = "37010219800315123"
+    assert id_number_error(first17 + id_number_check_char(first17)) is None

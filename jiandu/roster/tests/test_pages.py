@@ -149,3 +149,27 @@ def test_roster_warns_of_counties_below_the_national_minimum(world, client):
     assert f"{world.orgs['wendeng_justice'].name}在任0人" in page
     admin = make_programme(world, "weihai-admin-2022")
     assert "第十一条" not in client.get(f"/roster/p/{admin.pk}/").content.decode()
+
+
+def test_a_supervisor_cannot_rename_themselves(world, client):
+    """Issue 11 #7: the phone's profile form let a supervisor change the name they were appointed
+    under (certificate, public roster). Staff still can."""
+    p = make_programme(world, "weihai-people-2024")
+    s = services.supervisor_appoint(
+        actor=None, programme=p, person=person(6), starts_on=D(2025, 1, 1), on=D(2025, 1, 1)
+    )
+    user = world.users["weihai_supervisor"]
+    s.user = user
+    s.save()
+    name = s.full_name
+    client_sign_in(client, user)
+    client.post("/roster/me/edit", {"full_name": "冒名顶替", "phone": "13912340000", "email": ""})
+    s.refresh_from_db()
+    assert s.full_name == name and s.phone == "13912340000"  # the rest of the profile still saves
+    with pytest.raises(services.RosterError, match="工作人员"):
+        services.supervisor_update_profile(actor=user, supervisor=s, changes={"full_name": "冒名顶替"})
+    services.supervisor_update_profile(
+        actor=world.users["weihai_admin"], supervisor=s, changes={"full_name": "改名后"}
+    )
+    s.refresh_from_db()
+    assert s.full_name == "改名后"
