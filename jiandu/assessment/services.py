@@ -138,11 +138,24 @@ def round_open(
     today = _today(today)
     _require_manager(actor, programme, "assessment_round_open")
     rb = rules.rulebook_for(programme)
-    basis = rules.cited(rb, "assessment.annual_required", today) or rules.cited(
-        rb, "assessment.comprehensive_evaluation", today
+    # 年度考核 (威海 人民监督员, 山西), 综合评价 (万州), or only 通报表彰 (威海 2022 第十七条).
+    basis = next(
+        (
+            c
+            for c in (
+                rules.cited(rb, name, today)
+                for name in (
+                    "assessment.annual_required",
+                    "assessment.comprehensive_evaluation",
+                    "assessment.commendation",
+                )
+            )
+            if c is not None and c.value
+        ),
+        None,
     )
-    if basis is None or not basis.value:
-        raise ValidationError("本项目规则未规定年度考核或综合评价")
+    if basis is None:
+        raise ValidationError("本项目规则未规定年度考核、综合评价或表彰")
     if not 1 <= defence_working_days <= 30:
         raise ValidationError("陈述申辩期限应为1至30个工作日")
     if year > today.year or year < today.year - 1:
@@ -578,7 +591,29 @@ def round_finalise(*, actor: Any, round: AssessmentRound, today: dt.date | None 
             reverse("assessment:mine"),
             "assessment.result",
         )
+        _notify_procuratorate(r, counts, today)
     return r
+
+
+def _notify_procuratorate(r: AssessmentRound, counts: dict[str, int], on: dt.date) -> None:
+    """通报 the procuratorate of the programme's region where the rulebook lists it (第三十九条)."""
+    from jiandu.accounts.models import User
+    from jiandu.accounts.roles import Role
+    from jiandu.orgs.models import OrgKind
+
+    c = rules.cited(rules.rulebook_for(r.programme), "assessment.results_notify", on)
+    if c is None or not any(i["code"] == "procuratorate" for i in c.value):
+        return
+    staff = User.objects.filter(
+        role=Role.AGENCY_STAFF,
+        is_active=True,
+        organisation__kind=OrgKind.PROCURATORATE,
+        organisation__region_code=r.programme.organisation.region_code,
+    )
+    summary = "，".join(f"{GRADE_LABELS.get(k, '综合评价')}{n}人" for k, n in counts.items())
+    _notify(
+        list(staff), f"{r.programme.name}{r.year}年度考核结果通报：{summary}", "", "assessment.procuratorate"
+    )
 
 
 def deadline_done(*, actor: Any, round: AssessmentRound, code: str, on: dt.date) -> AssessmentRound:

@@ -204,3 +204,30 @@ def test_many_competent_at_once_but_never_excellent_or_failing(admin, rnd, peopl
     assert n == 19  # the proposed 优秀 is left alone
     assert row(rnd, people[1]).proposed_grade == "excellent"
     assert AuditEvent.objects.filter(action="assessment.propose_many").count() == 1
+
+
+def test_a_programme_with_only_commendation_runs_a_free_text_round(world):
+    # 威海 2022 第十七条: 可以给予通报表彰 — no grades, no annual assessment named.
+    programme = Programme.objects.create(
+        name="威海市行政执法社会监督员",
+        kind=ProgrammeKind.ADMINISTRATIVE,
+        organisation=world.orgs["weihai_justice"],
+        rulebook_id="weihai-admin-2022",
+    )
+    admin = world.users["weihai_admin"]
+    r = sv.round_open(actor=admin, programme=programme, year=2026, today=OPENED)
+    assert r.mode == RoundMode.FREE_TEXT
+
+
+def test_the_procuratorate_is_told_of_the_results(
+    world, admin, rnd, people, django_capture_on_commit_callbacks
+):
+    from jiandu.notifications.models import Notification
+
+    finish(admin, rnd, people, failing=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        sv.round_finalise(actor=admin, round=rnd, today=dt.date(2026, 12, 22))
+    note = Notification.objects.get(
+        recipient=world.users["weihai_procurator"], kind="assessment.procuratorate"
+    )
+    assert "优秀1人" in note.subject
