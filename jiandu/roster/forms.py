@@ -36,6 +36,7 @@ class EmployerChangeForm(forms.Form):
 class ProfileForm(forms.Form):
     full_name = forms.CharField(label="姓名", max_length=60)
     phone = forms.CharField(label="手机号码", max_length=11, required=False)
+    address = forms.CharField(label="住址", max_length=200, required=False)
     email = forms.EmailField(label="电子邮箱", required=False)
     education = forms.ChoiceField(
         label="文化程度", choices=[("", "—"), *list(EDUCATION_LABELS.items())], required=False
@@ -77,3 +78,32 @@ class ProgrammeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
         self.fields["rulebook_id"].choices = rulebooks  # type: ignore[attr-defined]
+
+
+class ChangeReportForm(forms.Form):
+    posts = forms.MultipleChoiceField(
+        label="我现在担任以下职务", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    records = forms.MultipleChoiceField(
+        label="我新有以下记录", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    text = forms.CharField(label="变动情况说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(
+        self, *args: Any, posts: list[tuple[str, str]], records: list[tuple[str, str]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["posts"].choices = posts  # type: ignore[attr-defined]
+        self.fields["records"].choices = records  # type: ignore[attr-defined]
+        if not posts:
+            del self.fields["posts"]
+        if not records:
+            del self.fields["records"]
+
+
+class ResignationForm(forms.Form):
+    text = forms.CharField(label="辞聘理由", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReportReviewForm(forms.Form):
+    outcome = forms.CharField(label="审查意见", widget=forms.Textarea(attrs={"rows": 2}))

@@ -79,6 +79,7 @@ class Supervisor(models.Model):
     id_number = EncryptedTextField("身份证号", blank=True)
     id_number_lookup = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     phone = EncryptedTextField("手机号码", blank=True)
+    address = EncryptedTextField("住址", blank=True)  # personal: encrypted, kept to the bureau
     phone_lookup = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     email = models.EmailField("电子邮箱", blank=True)
     education = models.CharField("文化程度", max_length=32, blank=True)
@@ -314,6 +315,44 @@ class EmployerChange(models.Model):
     @property
     def is_late(self) -> bool:
         return self.report_due is not None and self.reported_on > self.report_due
+
+
+class ReportKind(models.TextChoices):
+    ELIGIBILITY = "eligibility", "可能影响任职资格的变动"
+    RESIGNATION = "resignation", "辞聘申请"
+
+
+class ReportStatus(models.TextChoices):
+    PENDING = "pending", "待审查"
+    REVIEWED = "reviewed", "已审查"
+
+
+class ProfileReport(models.Model):
+    """What a supervisor reports on the phone for the bureau to decide: a change that may bear on
+    eligibility (a new post, a new record), with the rulebook's criteria it touches, or a request to
+    resign. The bureau reviews it; a resignation is then recorded through supervisor_leave."""
+
+    supervisor = models.ForeignKey(Supervisor, on_delete=models.CASCADE, related_name="reports")
+    kind = models.CharField("类别", max_length=16, choices=ReportKind.choices)
+    status = models.CharField(
+        "状态", max_length=12, choices=ReportStatus.choices, default=ReportStatus.PENDING
+    )
+    text = models.TextField("说明", blank=True)
+    criteria = models.JSONField("涉及的任职条件", default=list, blank=True)
+    submitted_on = models.DateField("报告日期")
+    reviewed_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_on = models.DateField("审查日期", null=True, blank=True)
+    outcome = models.TextField("审查意见", blank=True)
+
+    class Meta:
+        verbose_name = "监督员报告事项"
+        verbose_name_plural = "监督员报告事项"
+        ordering = ["-submitted_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.supervisor} · {self.get_kind_display()}"
 
 
 class ImportStatus(models.TextChoices):

@@ -119,3 +119,41 @@ def relevant_posts(rulebook: Rulebook, on: dt.date) -> list[tuple[str, str]]:
     c = cited(rulebook, "eligibility.excluded_posts", on)
     codes = [i.get("post") for i in (c.value if c else []) if i.get("post")]
     return [(code, POSTS.get(code, code)) for code in dict.fromkeys(codes)]
+
+
+def change_criteria(
+    rulebook: Rulebook, *, posts: list[str], records: list[str], on: dt.date
+) -> list[dict[str, Any]]:
+    """The rulebook's eligibility conditions a reported change touches, each with its article: what
+    the bureau reviews a new post or a new record against."""
+    out: list[dict[str, Any]] = []
+    for param, key, codes, labels in (
+        ("eligibility.excluded_posts", "post", posts, POSTS),
+        ("eligibility.review_posts", "post", posts, POSTS),
+        ("eligibility.disqualifying_records", "record", records, RECORDS),
+    ):
+        c = cited(rulebook, param, on)
+        items = {i.get(key): i for i in (c.value if c else []) if i.get(key)}
+        for code in codes:
+            item = items.get(code)
+            if item is None or c is None:
+                continue
+            out.append(
+                {
+                    "code": code,
+                    "text": item.get("text") or labels.get(code, code),
+                    "article": item.get("article", c.article),
+                    "rulebook": c.rulebook,
+                }
+            )
+    return out
+
+
+def reportable_posts(rulebook: Rulebook, on: dt.date) -> list[tuple[str, str]]:
+    """Posts a serving supervisor reports: those the rulebook excludes and those it sends to review."""
+    found = dict(relevant_posts(rulebook, on))
+    c = cited(rulebook, "eligibility.review_posts", on)
+    for item in c.value if c else []:
+        if item.get("post"):
+            found.setdefault(item["post"], POSTS.get(item["post"], item["post"]))
+    return list(found.items())

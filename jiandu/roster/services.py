@@ -28,8 +28,11 @@ from jiandu.roster.models import (
     Departure,
     DepartureKind,
     EmployerChange,
+    ProfileReport,
     Programme,
     Relationship,
+    ReportKind,
+    ReportStatus,
     Specialty,
     Supervisor,
     SupervisorStatus,
@@ -445,7 +448,7 @@ def terms_expire(*, on: dt.date, programme: Programme | None = None) -> int:
 
 def supervisor_update_profile(*, actor: Any, supervisor: Supervisor, changes: dict[str, Any]) -> Supervisor:
     s = supervisor
-    unknown = set(changes) - set(PROFILE_FIELDS) - {"phone"}
+    unknown = set(changes) - set(PROFILE_FIELDS) - {"phone", "address"}
     if unknown:
         raise RosterError(f"不能在此修改：{'、'.join(sorted(unknown))}")
     if "employer" in changes and changes["employer"] != s.employer:
@@ -471,7 +474,8 @@ def supervisor_update_profile(*, actor: Any, supervisor: Supervisor, changes: di
             action="supervisor.update_profile",
             target=s,
             before=before,
-            after=supervisor_snapshot(s),
+            # The address itself is personal data: the trail says that it changed, not what it is.
+            after={**supervisor_snapshot(s), **({"address_changed": True} if "address" in changes else {})},
         )
     return s
 
@@ -661,3 +665,111 @@ def programme_create(*, actor: Any, organisation: Any, name: str, kind: str, rul
             after={"name": name, "kind": kind, "organisation": organisation.pk, "rulebook": rulebook_id},
         )
     return programme
+
+
+# --- what a supervisor reports on the phone (issue 12) --------------------------------------------
+
+
+def _own(actor: Any, supervisor: Supervisor, action: str) -> None:
+    from jiandu.core.permissions import deny
+
+    if getattr(getattr(actor, "supervisor", None), "pk", None) != supervisor.pk:
+        raise deny(actor, action=action, reason="只能办理本人的事项", target=supervisor)
+
+
+def _tell_bureau(supervisor: Supervisor, subject: str, body: str) -> None:
+    from django.urls import reverse
+
+    from jiandu.accounts.models import User
+    from jiandu.accounts.roles import Role
+    from jiandu.notifications.services import INBOX, notification_send
+
+    admins = User.objects.filter(
+        organisation=supervisor.programme.organisation, role=Role.PROGRAMME_ADMIN, is_active=True
+    )
+    notification_send(
+        recipients=list(admins),
+        subject=subject,
+        body=body,
+        link=reverse("roster:supervisor", args=[supervisor.pk]),
+        channels=(INBOX,),
+        kind="supervisor.report",
+        audit=False,
+    )
+
+
+def supervisor_report_change(
+    *, actor: Any, supervisor: Supervisor, posts: list[str], records: list[str], text: str, on: dt.date
+) -> ProfileReport:
+    """A change that may bear on eligibility (a new post, a new record), sent to the bureau for review
+    with the rulebook's criteria it touches (each with its article)."""
+    s = supervisor
+    _own(actor, s, "supervisor.report_change")
+    text = text.strip()
+    if not (posts or records or text):
+        raise RosterError("请勾选变动情形或说明变动情况")
+    criteria = rules.change_criteria(rules.rulebook_for(s.programme), posts=posts, records=records, on=on)
+    with transaction.atomic():
+        report = ProfileReport.objects.create(
+            supervisor=s, kind=ReportKind.ELIGIBILITY, text=text, criteria=criteria, submitted_on=on
+        )
+        _tell_bureau(
+            s, f"{s.full_name}报告了可能影响任职资格的变动", text or "；".join(c["text"] for c in criteria)
+        )
+        audit_record(
+            actor=actor,
+            action="supervisor.report_change",
+            target=s,
+            after={"report": report.pk, "posts": posts, "records": records, "criteria": criteria},
+        )
+    return report
+
+
+def supervisor_request_resignation(
+    *, actor: Any, supervisor: Supervisor, text: str, on: dt.date
+) -> ProfileReport:
+    """The supervisor asks to resign; the bureau records the 辞聘 (supervisor_leave) after review."""
+    s = supervisor
+    _own(actor, s, "supervisor.request_resignation")
+    if s.status != SupervisorStatus.ACTIVE:
+        raise RosterError("只有在任的监督员可以申请辞聘")
+    if s.reports.filter(kind=ReportKind.RESIGNATION, status=ReportStatus.PENDING).exists():
+        raise RosterError("已提交辞聘申请，正在等待审查")
+    with transaction.atomic():
+        report = ProfileReport.objects.create(
+            supervisor=s, kind=ReportKind.RESIGNATION, text=text.strip(), submitted_on=on
+        )
+        _tell_bureau(s, f"{s.full_name}申请辞聘", text.strip())
+        audit_record(
+            actor=actor, action="supervisor.request_resignation", target=s, after={"report": report.pk}
+        )
+    return report
+
+
+def profile_report_review(*, actor: Any, report: ProfileReport, outcome: str, on: dt.date) -> ProfileReport:
+    from jiandu.accounts.roles import Capability
+    from jiandu.core.permissions import capability_require, deny
+
+    capability_require(actor, Capability.MANAGE_PROGRAMMES, action="supervisor.report_review")
+    with transaction.atomic():
+        report = (
+            ProfileReport.objects.select_for_update(of=("self",))
+            .select_related("supervisor__programme__organisation")
+            .get(pk=report.pk)
+        )
+        if not report.supervisor.programme.organisation.path.startswith(actor.organisation.path):
+            raise deny(actor, action="supervisor.report_review", reason="不是本单位的项目", target=report)
+        if report.status != ReportStatus.PENDING:
+            raise RosterError("该事项已审查")
+        if not outcome.strip():
+            raise RosterError("请填写审查意见")
+        report.status, report.reviewed_by, report.reviewed_on = ReportStatus.REVIEWED, actor, on
+        report.outcome = outcome.strip()
+        report.save(update_fields=["status", "reviewed_by", "reviewed_on", "outcome"])
+        audit_record(
+            actor=actor,
+            action="supervisor.report_review",
+            target=report.supervisor,
+            after={"report": report.pk, "kind": report.kind, "outcome": report.outcome},
+        )
+    return report

@@ -11,6 +11,7 @@ urlpatterns = [
     path("p/<int:pk>/template.xlsx", views.roster_template_view, name="template"),
     path("p/<int:pk>/import/", views.roster_import_view, name="import"),
     path("imports/<int:pk>/", views.import_status, name="import_status"),
+    path("reports/<int:pk>/review", views.report_review, name="report_review"),
     path("s/<int:pk>/", views.supervisor_detail, name="supervisor"),
     path("s/<int:pk>/reveal", views.supervisor_reveal, name="reveal"),
     path("s/<int:pk>/renew", views.supervisor_renew, name="renew"),

@@ -18,21 +18,26 @@ from jiandu.core.permissions import permission_denied, require_capability
 from jiandu.orgs.models import Level, Organisation, OrgKind
 from jiandu.orgs.selectors import districts_within
 from jiandu.recruitment.services import size_bounds
-from jiandu.roster import selectors, services
+from jiandu.roster import rules, selectors, services
 from jiandu.roster.certificates import card_pdf, certificate_pdf
 from jiandu.roster.excel import roster_export, roster_template
 from jiandu.roster.forms import (
+    ChangeReportForm,
     EmployerChangeForm,
     ImportForm,
     LeaveForm,
     ProfileForm,
     ProgrammeForm,
     RelationshipForm,
+    ReportReviewForm,
+    ResignationForm,
 )
 from jiandu.roster.models import (
     Certificate,
+    ProfileReport,
     Programme,
     Relationship,
+    ReportKind,
     RosterImport,
     Specialty,
     Supervisor,
@@ -233,8 +238,31 @@ def supervisor_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_full": request.user.can(Capability.VIEW_FULL_IDENTIFIERS),  # type: ignore[union-attr]
             "employer_form": EmployerChangeForm(initial={"reported_on": today}),
             "relationship_form": RelationshipForm(),
+            "reports": s.reports.select_related("reviewed_by"),
+            "review_form": ReportReviewForm(),
         },
     )
+
+
+@require_POST
+@require_capability(Capability.MANAGE_PROGRAMMES)
+def report_review(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(ProfileReport.objects.select_related("supervisor"), pk=pk)
+    s = _supervisor(request, report.supervisor_id, manage=True)
+    form = ReportReviewForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise services.RosterError("请填写审查意见")
+        services.profile_report_review(
+            actor=request.user, report=report, outcome=form.cleaned_data["outcome"], on=timezone.localdate()
+        )
+    except services.RosterError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "已记录审查意见")
+        if report.kind == ReportKind.RESIGNATION:
+            return redirect("roster:leave", pk=s.pk)
+    return redirect("roster:supervisor", pk=s.pk)
 
 
 @require_POST
@@ -312,6 +340,7 @@ def _profile_form(request: HttpRequest, s: Supervisor, *, redirect_to: str) -> H
     initial = {
         "full_name": s.full_name,
         "phone": s.phone,
+        "address": s.address,
         "email": s.email,
         "education": s.education,
         "political_status": s.political_status,
@@ -425,6 +454,35 @@ def my_profile(request: HttpRequest) -> HttpResponse:
         else:
             messages.error(request, "请填写新工作单位和变动日期")
         return redirect("roster:me")
+    rb = rules.rulebook_for(s.programme)
+    today = timezone.localdate()
+    change_form = ChangeReportForm(
+        request.POST if request.POST.get("form") == "change" else None,
+        posts=rules.reportable_posts(rb, today),
+        records=rules.relevant_records(rb, today),
+    )
+    if request.method == "POST" and request.POST.get("form") in ("change", "resign"):
+        try:
+            if request.POST["form"] == "change":
+                if not change_form.is_valid():
+                    raise services.RosterError("请勾选变动情形或说明变动情况")
+                services.supervisor_report_change(
+                    actor=request.user,
+                    supervisor=s,
+                    posts=change_form.cleaned_data.get("posts") or [],
+                    records=change_form.cleaned_data.get("records") or [],
+                    text=change_form.cleaned_data.get("text", ""),
+                    on=today,
+                )
+                messages.success(request, "已报告，司法行政机关将对照任职条件审查")
+            else:
+                resign = ResignationForm(request.POST)
+                text = resign.cleaned_data.get("text", "") if resign.is_valid() else ""
+                services.supervisor_request_resignation(actor=request.user, supervisor=s, text=text, on=today)
+                messages.success(request, "辞聘申请已提交，等待审查")
+        except services.RosterError as exc:
+            messages.error(request, str(exc))
+        return redirect("roster:me")
     if request.method == "POST" and request.POST.get("form") == "relationship":
         rform = RelationshipForm(request.POST)
         if rform.is_valid():
@@ -449,6 +507,10 @@ def my_profile(request: HttpRequest) -> HttpResponse:
             "employer_form": EmployerChangeForm(),
             "relationship_form": RelationshipForm(),
             "profile_url": reverse("roster:me_edit"),
+            "employer_changes": s.employer_changes.all()[:3],
+            "change_form": change_form,
+            "resignation_form": ResignationForm(),
+            "reports": s.reports.all(),
         },
     )
 
