@@ -29,6 +29,7 @@ from jiandu.casework.models import (
     Prisoner,
     Problem,
     ProblemSource,
+    QuarterlyReport,
     Trusty,
 )
 from jiandu.orgs.models import Organisation, OrgKind
@@ -242,6 +243,26 @@ def check_penalty_reviews(items: _Items, prisons: dict[int, Rulebook], today: dt
             )
 
 
+def check_quarterly_reports(items: _Items, prisons: dict[int, Rulebook], today: dt.date) -> None:
+    """The last report day before today (五（五）): a report for the quarter before it, submitted by then?"""
+    for book, pids in _by_book(prisons):
+        try:
+            due, reason = cc.quarterly_report_due(book, add_months(today, -3))
+        except UnknownParameter:
+            continue
+        if due >= today:
+            continue
+        year, quarter = cc.quarter_of(due)
+        done = set(
+            QuarterlyReport.objects.filter(
+                prison_id__in=pids, year=year, quarter=quarter, submitted_on__lte=due
+            ).values_list("prison_id", flat=True)
+        )
+        for pid in pids:
+            if pid not in done:
+                items.add(pid, f"report:{year}Q{quarter}", f"{year}年第{quarter}季度工作报告未按期报送", reason)
+
+
 def check_medical_records(items: _Items, prisons: dict[int, Rulebook], today: dt.date) -> list[int]:
     open_ = CaseFile.objects.filter(
         prison_id__in=list(prisons), records_due__isnull=False, records_supplemented_on__isnull=True
@@ -286,6 +307,7 @@ def casework_checks_run(today: dt.date | None = None) -> dict[str, Any]:
         check_trusties(items, prisons, today)
         check_grading(items, prisons, today)
         check_penalty_reviews(items, prisons, today)
+        check_quarterly_reports(items, prisons, today)
         med_reminders = check_medical_records(items, prisons, today)
     except UnknownParameter:
         raise

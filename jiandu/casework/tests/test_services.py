@@ -315,3 +315,15 @@ def test_a_records_deadline_in_an_unloaded_year_is_marked_provisional(cw):
     assert case.records_due.year == 2027
     assert case.records_reason["facts"]["provisional_years"] == [2027]
     assert "暂定" in case.records_reason["message"]
+
+
+def test_a_quarterly_report_not_submitted_by_the_13th_is_listed(cw):
+    r = sv.quarterly_report_generate(actor=cw.staff, prison=cw.prison, year=2026, quarter=3)
+    casework_checks_run(dt.date(2026, 10, 14))
+    item = Problem.objects.get(prison=cw.prison, source_ref="report:2026Q3")
+    assert item.reason["article"] == "五（五）"
+    Problem.objects.all().delete()
+    with time_machine.travel(dt.datetime(2026, 10, 12, 9, 0), tick=False):
+        sv.quarterly_report_submit(actor=cw.staff, report=r)
+    casework_checks_run(dt.date(2026, 10, 14))
+    assert not Problem.objects.filter(prison=cw.prison, source_ref="report:2026Q3").exists()
