@@ -45,6 +45,14 @@ class MonthForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("类型"), choices=(("allowance", _("履职补助发放表")), ("reimbursement", _("差旅费报销表")))
     )
+    months = forms.TypedChoiceField(
+        label=_("期间"),
+        coerce=int,
+        choices=((1, _("月度")), (3, _("季度（自该月起三个月）"))),
+        initial=1,
+        required=False,
+        empty_value=1,  # type: ignore[arg-type]
+    )
 
     def clean_month(self) -> tuple[int, int]:
         value = self.cleaned_data["month"]

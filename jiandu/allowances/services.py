@@ -188,11 +188,19 @@ def rate_close(*, actor: Any, rate: Rate, valid_to: dt.date) -> Rate:
 # --- allowance sheets (第四十二条) -------------------------------------------------------------------
 
 
-def month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
-    if not (1 <= month <= 12 and 2000 <= year <= 2100):
+PERIOD_MONTHS = (1, 3)  # 月度 or 季度: the period a programme draws its sheets up for
+
+
+def month_bounds(year: int, month: int, months: int = 1) -> tuple[dt.date, dt.date]:
+    """The first and last day of a period of `months` months starting with `month` (a quarter starts in
+    January, April, July or October)."""
+    if not (1 <= month <= 12 and 2000 <= year <= 2100) or months not in PERIOD_MONTHS:
         raise ValidationError("年月无效")
+    if months == 3 and month % 3 != 1:
+        raise ValidationError("季度应从1月、4月、7月或10月开始")
     start = dt.date(year, month, 1)
-    nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
+    last = month + months - 1
+    nxt = dt.date(year + (last == 12), last % 12 + 1, 1)
     return start, nxt - dt.timedelta(days=1)
 
 
@@ -233,12 +241,12 @@ def _open_draft(programme: Programme, kind: str, start: dt.date, end: dt.date) -
     return existing
 
 
-def sheet_generate(*, actor: Any, programme: Programme, year: int, month: int) -> Sheet:
+def sheet_generate(*, actor: Any, programme: Programme, year: int, month: int, months: int = 1) -> Sheet:
     """The month's 履职补助发放表: one line per supervisor from every attended duty up to the month's end
     whose record the supervisor confirmed and whose agency feedback is in, and not yet on a sheet.
     Duties missing either are listed as 待核实 with what is missing. Regenerating a draft replaces it."""
     _require_staff(actor, programme, "allowances.sheet_generate")
-    start, end = month_bounds(year, month)
+    start, end = month_bounds(year, month, months)
     rb = rulebook_for(programme)
     decision = law.rate_permitted(rb, law.DUTY, end)
     if decision.outcome == REFUSED:
@@ -710,10 +718,12 @@ def claim_return(*, actor: Any, claim: ExpenseClaim, reason: str) -> ExpenseClai
     return claim
 
 
-def reimbursement_sheet_generate(*, actor: Any, programme: Programme, year: int, month: int) -> Sheet:
+def reimbursement_sheet_generate(
+    *, actor: Any, programme: Programme, year: int, month: int, months: int = 1
+) -> Sheet:
     """The month's reimbursement sheet: every approved claim up to the month's end not yet on a sheet."""
     _require_staff(actor, programme, "allowances.reimbursement_generate")
-    start, end = month_bounds(year, month)
+    start, end = month_bounds(year, month, months)
     with transaction.atomic():
         Programme.objects.select_for_update().filter(pk=programme.pk).first()
         sheet = _open_draft(programme, SheetKind.REIMBURSEMENT, start, end)

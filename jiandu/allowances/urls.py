@@ -8,6 +8,7 @@ urlpatterns = [
     path("mine/", views.mine, name="mine"),
     path("programmes/<int:pk>/", views.programme_detail, name="programme"),
     path("programmes/<int:pk>/rates/", views.rate_new, name="rate_new"),
+    path("programmes/<int:pk>/rates/<int:rate_id>/close/", views.rate_close, name="rate_close"),
     path("programmes/<int:pk>/sheets/", views.sheet_new, name="sheet_new"),
     path("sheets/<int:pk>/", views.sheet_detail, name="sheet"),
     path("sheets/<int:pk>/export.<str:fmt>", views.sheet_export, name="sheet_export"),

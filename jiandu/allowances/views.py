@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from jiandu.accounts.roles import Capability
 from jiandu.allowances import forms, selectors, services
 from jiandu.allowances.exports import proof_pdf, sheet_pdf, sheet_total, sheet_xlsx
-from jiandu.allowances.models import ClaimReceipt, SheetKind
+from jiandu.allowances.models import ClaimReceipt, Rate, SheetKind
 from jiandu.core.permissions import permission_denied
 from jiandu.core.personal import mask_for, personal_reveal
 from jiandu.core.untrusted import image_reencode
@@ -106,6 +106,26 @@ def rate_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+def rate_close(request: HttpRequest, pk: int, rate_id: int) -> HttpResponse:
+    """A new finance document replaces a rate: the old bracket gets its last day."""
+    _staff(request, "allowances_rate_close")
+    programme = selectors.programme_get_for(request.user, pk)
+    rate = Rate.objects.filter(programme=programme, pk=rate_id).first()
+    if rate is None:
+        raise Http404("没有该标准")
+    form = forms.RateCloseForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+    else:
+        try:
+            services.rate_close(actor=request.user, rate=rate, valid_to=form.cleaned_data["valid_to"])
+            messages.success(request, _("标准已设定截止日"))
+        except ValidationError as exc:
+            _errors(request, exc)
+    return redirect("allowances:programme", programme.pk)
+
+
+@require_POST
 def sheet_new(request: HttpRequest, pk: int) -> HttpResponse:
     _staff(request, "allowances_sheet_new")
     programme = selectors.programme_get_for(request.user, pk)
@@ -120,7 +140,13 @@ def sheet_new(request: HttpRequest, pk: int) -> HttpResponse:
         else services.reimbursement_sheet_generate
     )
     try:
-        sheet = generate(actor=request.user, programme=programme, year=year, month=month)
+        sheet = generate(
+            actor=request.user,
+            programme=programme,
+            year=year,
+            month=month,
+            months=form.cleaned_data["months"],
+        )
     except ValidationError as exc:
         _errors(request, exc)
         return redirect("allowances:programme", programme.pk)

@@ -173,3 +173,21 @@ def test_the_api_reads_a_sheet_to_the_fen_and_cannot_change_it(
     assert list(SheetLine.objects.filter(sheet=sheet).values_list("amount", flat=True)) == before
     client_sign_in(client, world.users["weihai_procurator"])
     assert client.get(url).status_code == 404
+
+
+def test_it_closes_a_rate_and_draws_up_a_quarterly_sheet(
+    client: Any, world: Any, programme: Any, march: Any
+) -> None:
+    client_sign_in(client, world.users["weihai_admin"])
+    rate = Rate.objects.get()
+    r = client.post(
+        reverse("allowances:rate_close", args=[programme.pk, rate.pk]), {"valid_to": "2026-12-31"}
+    )
+    assert r.status_code == 302 and str(Rate.objects.get().valid_to) == "2026-12-31"
+    new = reverse("allowances:sheet_new", args=[programme.pk])
+    r = client.post(new, {"month": "2026-02", "kind": "allowance", "months": "3"}, follow=True)
+    assert "季度应从1月" in r.content.decode() and not Sheet.objects.exists()
+    client.post(new, {"month": "2026-01", "kind": "allowance", "months": "3"})
+    sheet = Sheet.objects.get()
+    assert (str(sheet.period_start), str(sheet.period_end)) == ("2026-01-01", "2026-03-31")
+    assert sheet.lines.exists()
