@@ -29,6 +29,33 @@ def _scope(programme: Programme, year: int, today: dt.date) -> Scope:
     )
 
 
+# What each drafted figure is, for the page that shows them beside the editable text.
+FIGURE_LABELS = {
+    "year": "年度",
+    "supervisors": "年末在任监督员",
+    "appointed": "聘任、续聘、补聘（人次）",
+    "departures": "离任（人）",
+    "dismissals": "解聘或免除资格（人）",
+    "resignations": "辞聘（人）",
+    "duties": "开展监督活动（次）",
+    "districts": "覆盖区县（个）",
+    "asked": "联络监督员（人次）",
+    "attended": "出席（人次）",
+    "declined": "谢绝（人次）",
+    "recused": "回避（人次）",
+    "opinions": "收到监督意见和线索（件）",
+    "forwarded": "转送（件）",
+    "replied": "已答复（件）",
+    "on_time": "按期答复（件）",
+    "adopted": "采纳（件）",
+    "rectified": "整改完成（件）",
+    "adoption_rate": "采纳率",
+    "on_time_rate": "按期答复率",
+    "complaints": "对监督员的举报（件）",
+    "fairness": "抽选均衡",
+}
+
+
 def annual_figures(programme: Programme, *, year: int, today: dt.date) -> dict[str, Any]:
     scope = _scope(programme, year, today)
     stats = open_statistics(programme, year=year, today=today)

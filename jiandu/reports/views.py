@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from jiandu.core.permissions import permission_denied
 from jiandu.reports import services
+from jiandu.reports.annual import FIGURE_LABELS
 from jiandu.reports.catalogue import REPORTS, Report, report_get
 from jiandu.reports.charts import chart_svg
 from jiandu.reports.exports import table_pdf, table_xlsx, text_pdf
@@ -264,8 +265,11 @@ def annual_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("已保存"))
                 return redirect("reports:annual", pk=report.pk)
+    figures = [(FIGURE_LABELS.get(k, k), v) for k, v in report.figures.items()]
     return render(
-        request, "reports/annual_detail.html", {"report": report, "form": form, "can_edit": can_edit}
+        request,
+        "reports/annual_detail.html",
+        {"report": report, "form": form, "can_edit": can_edit, "figures": figures},
     )
 
 
