@@ -211,8 +211,6 @@ def dismissal_proposals(user: Any, *, today: dt.date) -> list[ProposedAction]:
     )
     for supervisor in Supervisor.objects.filter(pk__in=list(absent)).select_related("programme"):
         book = rulebook_for(supervisor.programme)
-        if book is None:
-            continue
         try:
             reasons = missed_activity_reasons(book, attendance_of(supervisor), on=today)
         except UnknownParameter:

@@ -35,10 +35,11 @@ from jiandu.duties.models import (
 from jiandu.duties.pool import candidate_id, pool_build, supervisor_pk
 from jiandu.orgs.models import Organisation
 from jiandu.roster.models import Programme, Specialty
-from jiandu.roster.rules import cite_suffix, programme_cite
+from jiandu.roster.rules import cite_suffix, programme_cite, rulebook_for
 from jiandu.rules import draw as draw_algo
 from jiandu.rules.decision import ALLOWED, REFUSED, Decision, Reason
-from jiandu.rules.rulebook import Rulebook, RulebookError, load_rulebook
+from jiandu.rules.rulebook import Rulebook
+from jiandu.workdays.services import work_calendar
 
 LEAD_PARAM = "duty.request_lead_working_days"
 MAX_WITNESS_VALUE = 200
@@ -63,22 +64,8 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
-def rulebook_for(programme: Programme) -> Rulebook | None:
-    try:
-        return load_rulebook(programme.rulebook_id)
-    except RulebookError:
-        return None
-
-
 def calendar_for(region: str | None = None) -> Any:
-    """The working-day calendar with the overlays staff loaded (jiandu.workdays), or the built-in one
-    while that part is not there."""
-    try:
-        from jiandu.workdays.services import work_calendar
-    except ImportError:
-        from jiandu.rules.calendar import WorkCalendar
-
-        return WorkCalendar(region=region)
+    """The working-day calendar with the overlays staff loaded (jiandu.workdays)."""
     return work_calendar(region=region)
 
 
@@ -90,14 +77,14 @@ def calendar_for(region: str | None = None) -> Any:
 def lead_time_decide(
     *, programme: Programme, requested_on: dt.date, duty_on: dt.date, consent: bool
 ) -> Decision:
+    # One door to the rulebook (roster.rules): a broken rulebook raises, it is never "no rule".
     book = rulebook_for(programme)
-    if book is None or not book.has_param(LEAD_PARAM, requested_on):
-        rid = book.id if book else programme.rulebook_id
+    if not book.has_param(LEAD_PARAM, requested_on):
         return Decision(
             ALLOWED,
-            [Reason("request.no_lead_rule", rid, "", "本项目适用的规则未规定提前通知期限", {})],
-            rid,
-            book.version if book else "",
+            [Reason("request.no_lead_rule", book.id, "", "本项目适用的规则未规定提前通知期限", {})],
+            book.id,
+            book.version,
         )
     from jiandu.rules.deadlines import request_lead_decide
 

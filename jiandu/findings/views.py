@@ -37,6 +37,8 @@ from jiandu.findings.selectors import (
     overdue_q,
 )
 from jiandu.roster.models import Supervisor
+from jiandu.roster.services import grounds_for
+from jiandu.rules.dismissal import RESIGNED
 
 
 def _who(request: HttpRequest, action: str) -> str:
@@ -400,13 +402,9 @@ def _grounds(complaint: Complaint) -> list[tuple[str, str]]:
     programme = complaint.programme or (complaint.supervisor.programme if complaint.supervisor else None)
     if programme is None:
         return []
-    try:
-        from jiandu.rules.dismissal import dismissal_grounds
-        from jiandu.rules.rulebook import load_rulebook
-
-        grounds = dismissal_grounds(load_rulebook(programme.rulebook_id), on=timezone.localdate())
-    except Exception:  # the rulebook or module may not exist for this programme yet
-        return []
+    # The grounds a proven complaint may lead to (resignation is not one: it is the person's request).
+    # A rulebook that cannot be loaded raises: it is broken, not "no grounds".
+    grounds = [g for g in grounds_for(programme, on=timezone.localdate()) if g.code != RESIGNED]
     return [(f"{g.code}|{g.article}", f"{g.article} {g.text}"[:80]) for g in grounds]
 
 

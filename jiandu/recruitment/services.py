@@ -41,6 +41,7 @@ from jiandu.rules.identifiers import (
     mobile_error,
     normalise_id_number,
 )
+from jiandu.workdays.services import work_calendar as django_work_calendar
 
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
 MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
@@ -56,13 +57,8 @@ def new_receipt(prefix: str) -> str:
 
 
 def work_calendar(region: str | None = None) -> Any:
-    try:
-        from jiandu.workdays.services import work_calendar as django_calendar
-    except ImportError:  # the workdays app not built yet: the State Council calendar alone
-        from jiandu.rules.calendar import WorkCalendar
-
-        return WorkCalendar(region=region)
-    return django_calendar(region=region)
+    """The working-day calendar with the overlays staff loaded (imported directly: fail loudly)."""
+    return django_work_calendar(region=region)
 
 
 def _round_snapshot(r: Round) -> dict[str, Any]:

@@ -198,7 +198,7 @@ def _run(book: Rulebook, case: dict[str, Any], cal: WorkCalendar) -> Outcome:
         day, r = casework_checks.quarterly_report_due(book, _d(case["on"]))
         return None, day, None, [r]
     if kind == "param":
-        c = book.param(str(case["parameter"]), on)
+        c = book.param(str(case["parameter"]), _d(case["on"]))
         return None, None, c.value, [Reason("param", c.rulebook, c.article, c.note, {})]
     raise ValueError(f"未知案例类型 kind: {kind}")
 

@@ -155,12 +155,12 @@ class Rulebook:
                 return book, book.entries[name]
         return None
 
-    def param(self, name: str, on: dt.date | None = None) -> Cited:
-        """The value of `name` in force on `on` (default today), with its article.
+    def param(self, name: str, on: dt.date) -> Cited:
+        """The value of `name` in force on `on`, with its article. `on` is required: the core has no
+        clock of its own (a hidden "today" made decisions depend on the machine's date).
 
         Raises UnknownParameter when the rulebook (and the ones it extends) has no such value, and
         ParameterNotStated when the text leaves the matter to another document or to judgement."""
-        on = on or dt.date.today()
         key = (name, on)
         memo = self._memo.get(key)
         if memo is None:
@@ -189,7 +189,7 @@ class Rulebook:
                 return Cited(entry.value, book.id, entry.article, entry.note, name)
         raise UnknownParameter(f"规则《{book.title}》（{book.id}）的参数 {name} 在 {on.isoformat()} 未生效")
 
-    def has_param(self, name: str, on: dt.date | None = None) -> bool:
+    def has_param(self, name: str, on: dt.date) -> bool:
         try:
             self.param(name, on)
         except UnknownParameter:
@@ -292,10 +292,9 @@ class Rulebook:
         return None
 
     # -- metadata helpers -------------------------------------------------------------------------
-    def param_chain(self, name: str, on: dt.date | None = None) -> list[Cited]:
+    def param_chain(self, name: str, on: dt.date) -> list[Cited]:
         """The value of a list parameter from every rulebook in the chain that sets it (the extended
         rulebook first) — for lists that add up rather than override, such as judgement criteria."""
-        on = on or dt.date.today()
         out: list[Cited] = []
         for book in reversed(self.chain):
             for entry in book.entries.get(name, []):
@@ -303,7 +302,7 @@ class Rulebook:
                     out.append(Cited(entry.value, book.id, entry.article, entry.note, name))
         return out
 
-    def judgement_criteria(self, on: dt.date | None = None) -> list[dict[str, str]]:
+    def judgement_criteria(self, on: dt.date) -> list[dict[str, str]]:
         """Criteria the text leaves to a human judgement (公道正派, 身体健康 …), with their articles,
         from this rulebook and those it extends."""
         return [
