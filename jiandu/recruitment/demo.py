@@ -10,11 +10,19 @@ from typing import Any
 from django.utils import timezone
 
 from jiandu.recruitment.models import Channel, Round
-from jiandu.recruitment.services import application_submit, round_create, round_publish
+from jiandu.recruitment.services import (
+    application_review,
+    application_submit,
+    notice_publish,
+    round_create,
+    round_publish,
+)
 from jiandu.roster.demo import demo_id_number
 
 
 def build(world: Any) -> None:
+    _wanzhou_in_notice(world)
+    _shanxi_replenishment(world)
     programme = world.extra.get("programmes", {}).get("weihai_admin")
     if programme is None or Round.objects.filter(programme=programme).exists():
         return
@@ -31,9 +39,10 @@ def build(world: Any) -> None:
         term_start=programme.cohort_end + dt.timedelta(days=1)
         if programme.cohort_end
         else today + dt.timedelta(days=60),
-        on=today,
+        on=today - dt.timedelta(days=3),
     )
-    round_publish(actor=admin, round=r, on=today)
+    # Announced on the day applications opened, not after (real order).
+    round_publish(actor=admin, round=r, on=today - dt.timedelta(days=3))
     region = world.orgs["huancui_justice"].region_code
     for i, (name, records) in enumerate((("孙立平", []), ("钱晓东", ["criminal_penalty"]))):
         application_submit(
@@ -53,3 +62,87 @@ def build(world: Any) -> None:
                 "statement": "关注法治政府建设，愿意参与行政执法监督。",
             },
         )
+
+
+def _person(
+    region: str, name: str, born: dt.date, seq: int, employer: str, specialties: list[str]
+) -> dict[str, Any]:
+    return {
+        "full_name": name,
+        "id_number": demo_id_number(region, born, seq),
+        "phone": f"1358{seq:07d}",
+        "education": "bachelor",
+        "employer": employer,
+        "specialties": specialties,
+        "records": [],
+        "posts": [],
+        "statement": "愿意参与执法监督工作。",
+    }
+
+
+def _wanzhou_in_notice(world: Any) -> None:
+    """万州: a round in real order — announced a month ago, applications closed, two reviewed and
+    shortlisted, the 公示 (at least five working days, 第六条（二）) running now, open to objections."""
+    programme = world.extra.get("programmes", {}).get("wanzhou")
+    admin = world.users.get("wanzhou_admin")
+    if programme is None or admin is None or Round.objects.filter(programme=programme).exists():
+        return
+    today = timezone.localdate()
+    start = today - dt.timedelta(days=30)
+    r = round_create(
+        actor=admin,
+        programme=programme,
+        title=f"{programme.name}增补选聘公告",
+        quota=2,
+        applications_open=start,
+        applications_close=today - dt.timedelta(days=12),
+        recruitment_starts_on=today + dt.timedelta(days=20),
+        term_start=today + dt.timedelta(days=30),
+        on=start,
+    )
+    round_publish(actor=admin, round=r, on=start)
+    region = world.orgs["wanzhou_justice"].region_code
+    people = (
+        ("周明远", dt.date(1979, 4, 12), "重庆某律师事务所", ["law"]),
+        ("黄晓琳", dt.date(1986, 9, 3), "万州某中学", ["education"]),
+    )
+    for i, (name, born, employer, specialties) in enumerate(people):
+        app = application_submit(
+            actor=None,
+            round=r,
+            channel=Channel.SELF,
+            on=start + dt.timedelta(days=5 + i),
+            data=_person(region, name, born, 611 + i * 2, employer, specialties),
+        )
+        application_review(actor=admin, application=app, approve=True, criteria="对照任职条件逐项审查：符合")
+    notice_publish(actor=admin, round=r, on=today)
+
+
+def _shanxi_replenishment(world: Any) -> None:
+    """山西: a 补聘 announced more than a month before recruitment starts (第六条（二）), applications
+    open, its term ending with the cohort (第六条（三）)."""
+    programme = world.extra.get("programmes", {}).get("shanxi")
+    admin = world.users.get("shanxi_admin")
+    if programme is None or admin is None or Round.objects.filter(programme=programme).exists():
+        return
+    today = timezone.localdate()
+    r = round_create(
+        actor=admin,
+        programme=programme,
+        title=f"{programme.name}补聘公告",
+        quota=2,
+        applications_open=today - dt.timedelta(days=2),
+        applications_close=today + dt.timedelta(days=20),
+        recruitment_starts_on=today + dt.timedelta(days=40),
+        term_start=today + dt.timedelta(days=60),
+        on=today - dt.timedelta(days=2),
+        replenishment=True,
+    )
+    round_publish(actor=admin, round=r, on=today - dt.timedelta(days=2))
+    application_submit(
+        actor=None,
+        round=r,
+        channel=Channel.SELF,
+        on=today - dt.timedelta(days=1),
+        data=_person("140100", "武建华", dt.date(1975, 2, 20), 733, "太原某会计师事务所", ["accounting"]),
+    )

@@ -3,6 +3,7 @@ supervisor who can sign in, and the accounts are printed grouped by programme wi
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from typing import Any
 
@@ -36,3 +37,19 @@ def test_make_run_prints_accounts_by_programme_and_every_programme_has_a_supervi
         assert username in text
     assert text.index("平台") < text.index("山西") < text.index("宁夏")
     assert text.count("→") >= 15
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_roster_programme_has_a_recruitment_round_in_real_order(transactional_db: Any) -> None:
+    from jiandu.core.demo import demo_build
+    from jiandu.recruitment.models import Round, RoundStatus
+
+    demo_build()
+    for rulebook_id in ("shanxi-prison-2023", "weihai-admin-2022", "wanzhou-admin-2024"):
+        r = Round.objects.get(programme__rulebook_id=rulebook_id)
+        assert r.published_on is not None and r.published_on <= r.applications_open + dt.timedelta(days=1)
+        assert r.applications.exists()
+        notice = getattr(r, "notice", None)
+        if r.status == RoundStatus.NOTICE:
+            assert notice is not None and notice.starts_on > r.applications_close
+    assert Round.objects.filter(status=RoundStatus.NOTICE).exists()
