@@ -22,6 +22,14 @@ def _fixed_clock() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> None:
+    """Rate-limit counters (jiandu.core.ratelimits) start at zero in every test."""
+    from django.core.cache import caches
+
+    caches["ratelimit"].clear()
+
+
 @pytest.fixture
 def world(db):  # type: ignore[no-untyped-def]
     """The demo organisations and accounts (no programmes): the same world `make run` shows."""

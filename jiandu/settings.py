@@ -156,7 +156,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # Lockout: 5 failures for one username within 30 minutes.
 AXES_FAILURE_LIMIT = config.env_int("JIANDU_LOCKOUT_FAILURES", 5)
 AXES_COOLOFF_TIME = config.env_int("JIANDU_LOCKOUT_MINUTES", 30) / 60
-AXES_LOCKOUT_PARAMETERS = ["username"]
+# Per (username, address): a stranger's failures lock the stranger's address, not the administrator
+# (issue 11 #7; the per-account budget is a rate limit that spares known addresses, core.ratelimits).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
@@ -196,6 +198,22 @@ DEFAULT_FROM_EMAIL = os.environ.get("JIANDU_FROM_EMAIL", "jiandu@localhost")
 JIANDU_SMS_BACKEND = os.environ.get("JIANDU_SMS_BACKEND", "jiandu.notifications.sms.ConsoleSmsBackend")
 
 # Audit events younger than this are never purged (网络安全法 第二十一条: logs kept ≥ 6 months).
+# Rate limits (jiandu.core.ratelimits, django-ratelimit): counted in a cache shared by the worker
+# processes of one host (a file cache in the data folder; point JIANDU_RATELIMIT_CACHE_DIR at shared
+# storage, or swap in Redis, for several hosts).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("JIANDU_RATELIMIT_CACHE_DIR", str(config.data_dir() / "ratelimit-cache")),
+    },
+}
+RATELIMIT_USE_CACHE = "ratelimit"
+RATELIMIT_VIEW = "jiandu.core.ratelimits.ratelimited"
+JIANDU_RATE_LOGIN_IP = os.environ.get("JIANDU_RATE_LOGIN_IP", "30/m")
+JIANDU_RATE_LOGIN_ACCOUNT = os.environ.get("JIANDU_RATE_LOGIN_ACCOUNT", "20/h")
+JIANDU_RATE_PUBLIC_FORM = os.environ.get("JIANDU_RATE_PUBLIC_FORM", "10/h")
+JIANDU_RATE_PUBLIC_LOOKUP = os.environ.get("JIANDU_RATE_PUBLIC_LOOKUP", "30/m")
 JIANDU_AUDIT_RETENTION_DAYS = max(180, config.env_int("JIANDU_AUDIT_RETENTION_DAYS", 180))
 # The audit trail's keyed layer (docs/security.md "Audit trail"): HMAC keys, comma-separated, newest
 # first (rotation), and the Ed25519 key that signs checkpoints (base64 of its 32-byte seed). Both come

@@ -32,6 +32,7 @@ from jiandu.accounts.selectors import accounts_filter, accounts_visible_to
 from jiandu.audit.models import Outcome
 from jiandu.audit.services import audit_record
 from jiandu.core.permissions import require_capability
+from jiandu.core.ratelimits import login_limited, ratelimited
 from jiandu.orgs.selectors import organisations_visible_to
 
 
@@ -55,6 +56,12 @@ def _apply_errors(form: Any, exc: ValidationError) -> None:
 class SignInView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # Per address and per account (jiandu.core.ratelimits), before the password is checked.
+        if login_limited(request):
+            return ratelimited(request)
+        return super().post(request, *args, **kwargs)
 
     def get_success_url(self) -> str:
         url = super().get_success_url()

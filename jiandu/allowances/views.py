@@ -22,6 +22,7 @@ from jiandu.allowances.exports import proof_pdf, sheet_pdf, sheet_total, sheet_x
 from jiandu.allowances.models import ClaimReceipt, Rate, SheetKind
 from jiandu.core.permissions import permission_denied
 from jiandu.core.personal import mask_for, personal_reveal
+from jiandu.core.ratelimits import limit_by_address
 from jiandu.core.untrusted import image_reencode
 from jiandu.duties.models import Assignment, AssignmentStatus
 from jiandu.roster.models import Supervisor
@@ -466,6 +467,7 @@ def proof_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_not_required
+@limit_by_address("public-lookup", "JIANDU_RATE_PUBLIC_LOOKUP", "30/m", methods=("GET", "POST"))
 @require_GET
 def proof_verify(request: HttpRequest, token: str) -> HttpResponse:
     """Public: what the employer sees on scanning the QR code — valid or revoked, and what it says."""

@@ -90,6 +90,18 @@ def xlsx_row(ws: Any, values: Iterable[Any]) -> list[Any]:
     return [xlsx_cell(ws, v) for v in values]
 
 
+# --- free text from strangers ------------------------------------------------------------------------
+
+MAX_PUBLIC_TEXT = 5000  # a complaint, an objection, an application statement: pages of text, not a MB
+
+
+def text_capped(value: str, *, label: str, limit: int = MAX_PUBLIC_TEXT) -> str:
+    """Refuse (not truncate) text longer than `limit` characters: the sender learns what to shorten."""
+    if len(value or "") > limit:
+        raise ValidationError(f"{label}不超过 {limit} 字（当前 {len(value)} 字）")
+    return value
+
+
 # --- uploads ----------------------------------------------------------------------------------------
 
 

@@ -135,7 +135,9 @@ class ComplaintForm(forms.Form):
     )
     supervisor_name = forms.CharField(label="被举报监督员姓名", max_length=60)
     certificate_no = forms.CharField(label="监督员证编号（如知道）", max_length=40, required=False)
-    text = forms.CharField(label="举报内容（时间、地点、经过）", widget=forms.Textarea(attrs={"rows": 5}))
+    text = forms.CharField(
+        label="举报内容（时间、地点、经过）", max_length=5000, widget=forms.Textarea(attrs={"rows": 5})
+    )
 
 
 class PublicComplaintForm(ComplaintForm):

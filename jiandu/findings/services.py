@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from jiandu.accounts.roles import Capability
 from jiandu.audit.services import audit_record
+from jiandu.core.untrusted import text_capped
 from jiandu.findings import deadlines
 from jiandu.findings.attachments import CleanFile, clean_uploads
 from jiandu.findings.models import (
@@ -168,7 +169,7 @@ def _create(
     uploads: Sequence[Any],
     today: dt.date,
 ) -> Finding:
-    text = _need(text, "意见内容")
+    text = _need(text_capped(text, label="意见内容", limit=20000), "意见内容")
     if agency is None:
         raise ValidationError("请选择被监督单位")
     if occurred_on and occurred_on > today:
@@ -622,8 +623,12 @@ def complaint_submit(
 ) -> Complaint:
     """From agency staff (signed in: 威海 2022 第十三条, 万州 第十七条) or the public (万州 第十七条).
     A member of the public leaves a phone number for the result; the tracking code shows it too."""
-    supervisor_name = _need(supervisor_name, "被举报监督员姓名")
-    text = _need(text, "举报内容")
+    supervisor_name = _need(
+        text_capped(supervisor_name, label="被举报监督员姓名", limit=60), "被举报监督员姓名"
+    )
+    text = _need(text_capped(text, label="举报内容"), "举报内容")
+    text_capped(complainant_name, label="举报人姓名", limit=60)
+    text_capped(certificate_no, label="证件编号", limit=40)
     signed_in = getattr(actor, "is_authenticated", False)
     if signed_in and not actor.can(Capability.ANSWER_FINDINGS):
         raise PermissionError("请以被监督单位账号举报，或使用公开举报入口")

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from jiandu.accounts.roles import Capability
 from jiandu.core.permissions import permission_denied
+from jiandu.core.ratelimits import limit_by_address
 from jiandu.findings import forms, services
 from jiandu.findings.exports import export_rows, rows_to_csv
 from jiandu.findings.models import Complaint, ComplaintStatus, Finding, FindingAttachment, Status
@@ -492,6 +493,7 @@ def complaint_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
 
 
 @login_not_required
+@limit_by_address("public-form", "JIANDU_RATE_PUBLIC_FORM", "10/h")
 def complaint_public(request: HttpRequest) -> HttpResponse:
     # A programme's public page links here with ?programme=<id>, so the form opens on that programme.
     form = forms.PublicComplaintForm(
@@ -518,6 +520,7 @@ def complaint_public(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
+@limit_by_address("public-lookup", "JIANDU_RATE_PUBLIC_LOOKUP", "30/m")
 def complaint_track(request: HttpRequest) -> HttpResponse:
     """The public complainant's result (万州 第十七条: 将结果向举报人反馈), by code and phone."""
     form = forms.TrackForm(request.POST or None)

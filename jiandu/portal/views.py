@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from jiandu.core.ratelimits import limit_by_address
 from jiandu.core.untrusted import csv_row
 from jiandu.portal import selectors
 from jiandu.recruitment.forms import ObjectionForm, StatusForm
@@ -71,6 +72,7 @@ def round_public(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_not_required
+@limit_by_address("public-form", "JIANDU_RATE_PUBLIC_FORM", "10/h")
 def apply(request: HttpRequest, pk: int) -> HttpResponse:
     r = get_object_or_404(
         Round.objects.select_related("programme__organisation"), pk=pk, status__in=PUBLIC_ROUNDS
@@ -98,6 +100,7 @@ def applied(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
+@limit_by_address("public-lookup", "JIANDU_RATE_PUBLIC_LOOKUP", "30/m", methods=("GET", "POST"))
 def status(request: HttpRequest) -> HttpResponse:
     """Status by receipt number: an application (BM…) or an objection (YY…)."""
     form = StatusForm(request.GET or None)
@@ -121,6 +124,7 @@ def status(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
+@limit_by_address("public-form", "JIANDU_RATE_PUBLIC_FORM", "10/h")
 def notice(request: HttpRequest, pk: int) -> HttpResponse:
     n = get_object_or_404(PublicNotice.objects.select_related("round__programme"), pk=pk)
     today = timezone.localdate()
@@ -206,6 +210,7 @@ def public_roster(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_not_required
+@limit_by_address("public-lookup", "JIANDU_RATE_PUBLIC_LOOKUP", "30/m", methods=("GET", "POST"))
 def verify(request: HttpRequest, token: str) -> HttpResponse:
     """Certificate check from the QR code: validity, name and programme only."""
     cert = selectors.certificate_by_token(token)
@@ -216,6 +221,7 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_not_required
+@limit_by_address("public-lookup", "JIANDU_RATE_PUBLIC_LOOKUP", "30/m", methods=("GET", "POST"))
 def certificate_lookup(request: HttpRequest) -> HttpResponse:
     """Certificate check by the number printed on it, for whoever cannot scan the QR code."""
     number = request.GET.get("number", "").strip()[:40]

@@ -64,7 +64,7 @@ class ApplicationForm(forms.Form):
         label="本人现任以下职务（如有，请如实勾选）", required=False, widget=forms.CheckboxSelectMultiple
     )
     statement = forms.CharField(
-        label="个人简介及报名理由", required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label="个人简介及报名理由", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
     )
     attachments = MultipleFileField(label="附件（学历证明等，PDF/图片/Word，每个不超过5MB）", required=False)
     truthful = forms.BooleanField(label="本人承诺所填信息真实，并对材料的真实性负责", required=True)
@@ -153,7 +153,9 @@ class NoticeForm(forms.Form):
 
 class ObjectionForm(forms.Form):
     application = forms.ModelChoiceField(label="对哪位拟聘人选提出异议", queryset=Application.objects.none())
-    text = forms.CharField(label="异议的事实和理由", widget=forms.Textarea(attrs={"rows": 4}))
+    text = forms.CharField(
+        label="异议的事实和理由", max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
     name = forms.CharField(label="您的姓名（可不填）", max_length=60, required=False)
     contact = forms.CharField(label="联系方式（可不填，便于反馈核查结果）", max_length=60, required=False)
 

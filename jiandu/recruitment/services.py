@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from jiandu.audit.services import audit_record
 from jiandu.core.crypto import lookup_hash
-from jiandu.core.untrusted import upload_clean
+from jiandu.core.untrusted import MAX_PUBLIC_TEXT, upload_clean
 from jiandu.recruitment.models import (
     UNRESOLVED_OBJECTIONS,
     Application,
@@ -229,6 +229,10 @@ def _clean_person(data: dict[str, Any], *, today: dt.date) -> dict[str, Any]:
     name = str(data.get("full_name", "")).strip()
     if not name:
         errors["full_name"] = "请填写姓名"
+    elif len(name) > 60:
+        errors["full_name"] = "姓名不超过 60 字"
+    if len(str(data.get("statement", ""))) > MAX_PUBLIC_TEXT:
+        errors["statement"] = f"个人简介及报名理由不超过 {MAX_PUBLIC_TEXT} 字"
     idn = normalise_id_number(str(data.get("id_number", "")))
     if err := id_number_error(idn, today=today):
         errors["id_number"] = err
@@ -530,6 +534,8 @@ def objection_submit(
         raise RecruitmentError("请选择本公示中的拟聘人选")
     if len(text.strip()) < 5:
         raise RecruitmentError("请写明异议的事实和理由")
+    if len(text) > MAX_PUBLIC_TEXT or len(name) > 60 or len(contact) > 60:
+        raise RecruitmentError(f"异议的事实和理由不超过 {MAX_PUBLIC_TEXT} 字，姓名和联系方式各不超过 60 字")
     with transaction.atomic():
         obj = Objection.objects.create(
             notice=notice,

@@ -32,7 +32,8 @@ def demo(transactional_db: Any) -> Any:
     return demo_build()
 
 
-@override_settings(DEBUG=False)
+# The walk is a crawler: lift the per-address limit on lookups (jiandu.core.ratelimits) for it.
+@override_settings(DEBUG=False, JIANDU_RATE_PUBLIC_LOOKUP="100000/m")
 def test_every_public_url_answers_200_or_a_clean_404(demo, client):  # type: ignore[no-untyped-def]
     programmes = list(Programme.objects.filter(is_active=True))
     assert len(programmes) >= 4
