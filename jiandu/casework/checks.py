@@ -260,7 +260,9 @@ def check_quarterly_reports(items: _Items, prisons: dict[int, Rulebook], today: 
         )
         for pid in pids:
             if pid not in done:
-                items.add(pid, f"report:{year}Q{quarter}", f"{year}年第{quarter}季度工作报告未按期报送", reason)
+                items.add(
+                    pid, f"report:{year}Q{quarter}", f"{year}年第{quarter}季度工作报告未按期报送", reason
+                )
 
 
 def check_medical_records(items: _Items, prisons: dict[int, Rulebook], today: dt.date) -> list[int]:

@@ -302,3 +302,49 @@ def test_a_january_duty_requested_in_december_passes_provisionally(
     assert reason["facts"]["provisional"] is True and reason["facts"]["provisional_years"] == [2027]
     assert "暂定，待2027年放假安排公布后确定" in reason["message"]
     assert duty.report_due_on == dt.date(2027, 1, 15) and duty.report_due_provisional
+
+
+def test_loading_the_notice_moves_a_provisional_report_date_and_rechecks_the_lead(
+    world: Any, programme: Any, roster: Any
+) -> None:
+    import time_machine
+
+    from jiandu.duties.calendar_dates import LeadChecks, ReportDueDates
+    from jiandu.notifications.models import Notification
+    from jiandu.rules.calendar import overlay_from_dict
+    from jiandu.workdays.services import overlay_load
+
+    with time_machine.travel(dt.datetime(2026, 12, 2, 10, tzinfo=dt.timezone(dt.timedelta(hours=8)))):
+        duty = sv.duty_request(
+            actor=world.users["weihai_procurator"],
+            data=request_data(programme, duty_on=dt.date(2027, 1, 12)),
+        )
+        # FICTITIOUS test data (not the State Council's 2027 notice): 01-13 made a day off.
+        overlay_load(
+            actor=None,
+            overlay=overlay_from_dict(
+                {
+                    "kind": "national",
+                    "year": 2027,
+                    "label": "测试用虚构数据",
+                    "test_data": True,
+                    "holidays": [
+                        {"date": "2027-01-01", "name": "元旦"},
+                        {"date": "2027-01-13", "name": "虚构"},
+                    ],
+                }
+            ),
+        )
+        today = dt.date(2026, 12, 2)
+        moved = list(ReportDueDates().recompute(today=today, actor=None))
+        rechecked = list(LeadChecks().recompute(today=today, actor=None))
+    duty.refresh_from_db()
+    assert [c.outcome for c in moved] == ["moved"]
+    assert duty.report_due_on == dt.date(2027, 1, 18) and not duty.report_due_provisional
+    assert AuditEvent.objects.filter(action="calendar.date_recompute", target_id=str(duty.pk)).count() == 1
+    assert Notification.objects.filter(
+        recipient=world.users["weihai_procurator"], kind="calendar.date_moved"
+    ).exists()
+    assert [c.outcome for c in rechecked] == ["unchanged"]  # latest day still 2027-01-05
+    assert not duty.lead_provisional and duty.lead_decision["outcome"] == "allowed"
+    assert AuditEvent.objects.filter(action="calendar.lead_recheck", target_id=str(duty.pk)).exists()
