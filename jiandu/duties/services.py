@@ -499,7 +499,7 @@ def assignment_recuse(*, actor: Any, assignment: Assignment, reason: str) -> Ass
         duty, a = _lock_assignment(assignment)
         own = getattr(getattr(actor, "supervisor", None), "pk", None) == a.supervisor_id
         if not own and not actor.can(Capability.MANAGE_PROGRAMMES):
-            raise DutyError("回避由监督员本人申报，或由司法局决定")
+            raise DutyError("回避由监督员本人申报，或由项目主管机关决定")
         if a.status not in (AssignmentStatus.INVITED, AssignmentStatus.ACCEPTED):
             raise DutyError("当前状态不能申报回避")
         a = _respond(actor, duty, a, AssignmentStatus.RECUSED, reason)
@@ -577,11 +577,11 @@ def attendance_record(
     with transaction.atomic():
         given, duty = duty, _lock_duty(duty)
         if not _may_record_attendance(actor, duty):
-            raise DutyError("出席情况由申请活动的单位或司法局登记")
+            raise DutyError("出席情况由申请活动的单位或项目主管机关登记")
         if duty.status == DutyStatus.CANCELLED:
             raise DutyError("该活动已取消")
         if duty.status == DutyStatus.HELD:
-            raise DutyError("出席情况已登记，不能重新登记；如有错误，由司法局更正并通知监督员")
+            raise DutyError("出席情况已登记，不能重新登记；如有错误，由项目主管机关更正并通知监督员")
         if duty.status != DutyStatus.STAFFED:
             raise DutyError("人员确定后才能登记出席情况")
         if duty.duty_on > _today():
@@ -623,7 +623,7 @@ def attendance_correct(
     with transaction.atomic():
         duty, a = _lock_assignment(assignment)
         if not (actor.can(Capability.MANAGE_PROGRAMMES) and _may_record_attendance(actor, duty)):
-            raise DutyError("出席情况的更正由司法局办理")
+            raise DutyError("出席情况的更正由项目主管机关办理")
         if duty.status != DutyStatus.HELD or a.status not in (
             AssignmentStatus.ATTENDED,
             AssignmentStatus.ABSENT,
@@ -796,7 +796,7 @@ def opinion_send_to_findings(*, actor: Any, opinion: DutyOpinion, confidential: 
 
     own = getattr(getattr(actor, "supervisor", None), "pk", None) == opinion.supervisor_id
     if not own and not actor.can(Capability.MANAGE_PROGRAMMES):
-        raise DutyError("由提出意见的监督员本人或司法局转办")
+        raise DutyError("由提出意见的监督员本人或项目主管机关转办")
     if opinion.sent_at is not None:
         raise DutyError("该意见已转办")
     record = opinion.record

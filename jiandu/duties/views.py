@@ -110,7 +110,7 @@ def duty_new(request: HttpRequest) -> HttpResponse:
         except LookupError as exc:  # CalendarUnknownYear: names the year whose notice to load
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "需求已提交，等待司法局抽选")
+            messages.success(request, f"需求已提交，等待{duty.programme.organisation.name}抽选")
             return redirect("duties:detail", duty.pk)
     return render(request, "duties/new.html", {"form": form, "refusal": refusal, "programmes": programmes})
 
@@ -382,7 +382,7 @@ def report_send(request: HttpRequest, pk: int) -> HttpResponse:
     except services.DutyError as exc:
         _error(request, exc)
     else:
-        messages.success(request, "已向司法局通报履职情况")
+        messages.success(request, f"已向{duty.programme.organisation.name}通报履职情况")
     return redirect("duties:detail", pk)
 
 
@@ -489,7 +489,7 @@ def mine_respond(request: HttpRequest, aid: int) -> HttpResponse:
             messages.success(request, "已接受，请按时参加")
         elif action == "decline":
             services.assignment_respond(actor=request.user, assignment=a, accept=False, reason=reason)
-            messages.success(request, "已谢绝，司法局将按抽选顺序联络下一位")
+            messages.success(request, f"已谢绝，{a.duty.programme.organisation.name}将按抽选顺序联络下一位")
         elif action == "recuse":
             services.assignment_recuse(actor=request.user, assignment=a, reason=reason)
             recusal = programme_cite(a.duty.programme, "duty.recusal_grounds", a.duty.duty_on)

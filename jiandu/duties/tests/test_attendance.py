@@ -83,7 +83,7 @@ def test_an_agency_outside_the_duty_cannot_record_attendance(
 ) -> None:
     rows = _staffed(world, duty)
     frozen.move_to(dt.datetime(2026, 3, 23, 10, 0, tzinfo=dt.UTC))
-    with pytest.raises(sv.DutyError, match="申请活动的单位或司法局"):
+    with pytest.raises(sv.DutyError, match="申请活动的单位或项目主管机关"):
         sv.attendance_record(
             actor=world.users["wanzhou_market_staff"], duty=duty, present={a.pk for a in rows}
         )
@@ -99,7 +99,7 @@ def test_the_bureau_corrects_with_a_reason_and_the_supervisor_is_told(
     target = rows[1]
     user = act_as(world, target.supervisor)
     # The agency cannot correct, through the service or the page.
-    with pytest.raises(sv.DutyError, match="司法局"):
+    with pytest.raises(sv.DutyError, match="项目主管机关"):
         sv.attendance_correct(actor=agency, assignment=target, attended=True, reason="记错了")
     client_sign_in(client, agency)
     url = reverse("duties:attendance_correct", args=[duty.pk, target.pk])
