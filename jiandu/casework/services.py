@@ -317,6 +317,18 @@ def review_record(
         if not case.grounds.exists():
             raise ValidationError("请先登记提请所依据的事实及证据")
         step = case.steps[case.next_step]
+        if case.status == CaseStatus.DEFERRED:
+            # 待重新调查核实后再次提请研究: the same step sits again only after the re-investigation
+            # has added to the facts.
+            deferred = (
+                case.reviews.filter(order=case.next_step, outcome=StepOutcome.DEFERRED)
+                .order_by("-sitting")
+                .first()
+            )
+            if deferred is not None and not case.grounds.filter(recorded_at__gt=deferred.created_at).exists():
+                raise ValidationError(
+                    "该案件因较大分歧暂缓决定，须先登记重新调查核实的事实及证据，再次提请研究"
+                )
         book = rules.rulebook_for(case.programme)
         earlier = _last_decided(case, case.next_step)
         earlier_outcome = earlier.outcome if earlier else ""

@@ -214,3 +214,28 @@ def test_records_page_enters_what_the_checks_read(client, cw):
     assert iso.extended and iso.limit_on == dt.date(2027, 1, 1)
     client_sign_in(client, cw.supervisor_user)
     assert client.get(url).status_code == 403
+
+
+@pytest.mark.parametrize("name", ["casework:problems", "casework:records", "casework:figures"])
+def test_lists_cost_the_same_queries_however_many_rows(client, cw, name):
+    def add(i):
+        p = sv.prisoner_register(actor=cw.staff, prison=cw.prison, number=f"64077{i:02d}", name="某")
+        sv.problem_create(
+            actor=cw.staff, prison=cw.prison, title=f"问题{i}", responsible="甲", due_on=dt.date(2026, 12, 1)
+        )
+        sv.isolation_start(actor=cw.staff, prisoner=p, starts_on=dt.date(2026, 11, 1))
+        sv.trusty_approve(actor=cw.staff, prisoner=p, post="岗位", approved_on=dt.date(2026, 10, 1))
+        sv.points_publication_record(
+            actor=cw.staff, prison=cw.prison, year=2025, month=i + 1, published_on=dt.date(2025, i + 1, 10)
+        )
+
+    client_sign_in(client, cw.admin)
+    add(0)
+    client.get(reverse(name))
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse(name))
+    for i in range(1, 6):
+        add(i)
+    with CaptureQueriesContext(connection) as six:
+        client.get(reverse(name))
+    assert len(six) == len(one)

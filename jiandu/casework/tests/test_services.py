@@ -58,6 +58,19 @@ def test_major_disagreement_defers_the_case_and_the_dissent_is_kept(cw, case):
     assert step.outcome == "deferred" and case.status == CaseStatus.DEFERRED
     dissent = [v.opinion for v in step.votes.all() if v.vote in ("against", "abstain")]
     assert len(dissent) == 4 and all(dissent)
+    # It sits again only after the re-investigation has added to the facts.
+    with pytest.raises(ValidationError, match="重新调查核实"):
+        sv.review_record(actor=cw.staff, case=case, opinion="再议", votes=_votes(7, 2), should_attend=9)
+    sv.ground_add(
+        actor=cw.staff,
+        case=case,
+        kind="repentance",
+        facts="重新调查：悔改表现经监区走访核实",
+        evidence="调查笔录",
+        provided_by="狱政管理科",
+    )
+    again = sv.review_record(actor=cw.staff, case=case, opinion="再议", votes=_votes(7, 2), should_attend=9)
+    assert again.sitting == 2 and again.outcome == "allowed"
 
 
 def test_a_dissent_without_its_opinion_is_refused(cw, case):
