@@ -120,6 +120,7 @@ def build(world: Any) -> None:
     if programme is None or "weihai_procurator" not in world.users:
         return
     _missed_duties(world)
+    _upcoming_elsewhere(world)
     if Duty.objects.filter(programme=programme).exists():
         return
     demo_supervisor = Supervisor.objects.filter(user=world.users.get("weihai_supervisor")).first()
@@ -223,3 +224,52 @@ def _missed_duties(world: Any) -> None:
             duty=duty,
             present={a.pk for a in accepted if a.supervisor_id != absent},
         )
+
+
+# programme key (roster demo), requesting account, bureau account, title, place
+ELSEWHERE = (
+    (
+        "shanxi",
+        "taiyuan_prison_staff",
+        "shanxi_admin",
+        "第四季度减刑假释案件评审会",
+        "山西省太原第一监狱会议室",
+    ),
+    (
+        "wanzhou",
+        "wanzhou_market_staff",
+        "wanzhou_admin",
+        "校园周边食品安全执法检查",
+        "重庆市万州区市场监督管理局",
+    ),
+)
+
+
+def _upcoming_elsewhere(world: Any) -> None:
+    """An upcoming duty in the Shanxi and Wanzhou programmes too, drawn, with invitations out and an
+    answer deadline, so their bureau, agency and supervisor accounts each have something to do."""
+    from jiandu.duties.contact import duty_set_answer_window, invitations_send
+
+    for key, requester, admin, title, place in ELSEWHERE:
+        programme = world.extra.get("programmes", {}).get(key)
+        if programme is None or requester not in world.users or admin not in world.users:
+            continue
+        if Duty.objects.filter(programme=programme, duty_on__gte=timezone.localdate()).exists():
+            continue
+        try:
+            with transaction.atomic():
+                duty = _request(
+                    world,
+                    programme,
+                    requester=requester,
+                    days=12,
+                    kind="inspection",
+                    title=title,
+                    supervisors_needed=2,
+                    place=place,
+                )
+                duty_set_answer_window(actor=world.users[admin], duty=duty, hours=48)
+                _draw(world, duty, ("8080", title), admin=admin)
+                invitations_send(actor=world.users[admin], duty=duty)
+        except (sv.DutyError, CalendarUnknownYear) as exc:
+            world.extra.setdefault("notes", []).append(f"未生成{programme.name}即将举行的监督活动：{exc}")

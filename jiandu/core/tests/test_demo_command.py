@@ -53,3 +53,21 @@ def test_each_roster_programme_has_a_recruitment_round_in_real_order(transaction
         if r.status == RoundStatus.NOTICE:
             assert notice is not None and notice.starts_on > r.applications_close
     assert Round.objects.filter(status=RoundStatus.NOTICE).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_programmes_have_past_and_upcoming_duties(transactional_db: Any) -> None:
+    from django.utils import timezone
+
+    from jiandu.core.demo import demo_build
+    from jiandu.duties.models import Duty
+
+    world = demo_build()
+    today = timezone.localdate()
+    assert not world.extra.get("notes"), world.extra.get("notes")
+    for rulebook_id in ("shanxi-prison-2023", "weihai-people-2024", "wanzhou-admin-2024"):
+        duties = Duty.objects.filter(programme__rulebook_id=rulebook_id)
+        assert duties.filter(duty_on__gte=today).exists(), rulebook_id
+        assert duties.filter(assignments__notified_at__isnull=False).exists() or rulebook_id == "weihai-people-2024"
+    for rulebook_id in ("weihai-people-2024", "wanzhou-admin-2024"):
+        assert Duty.objects.filter(programme__rulebook_id=rulebook_id, duty_on__lt=today).exists()
