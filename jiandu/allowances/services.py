@@ -733,9 +733,8 @@ def reimbursement_sheet_generate(
             ExpenseClaim.objects.filter(
                 programme=programme, status=ClaimStatus.APPROVED, occurred_on__lte=end
             )
-            .exclude(
-                sheet_lines__sheet__status__in=(SheetStatus.PREPARED, SheetStatus.APPROVED, SheetStatus.PAID)
-            )
+            # On no other sheet, draft or not: a claim is reimbursed once (this draft's lines are gone).
+            .exclude(sheet_lines__isnull=False)
             .select_related("supervisor")
             .order_by("occurred_on", "id")
         )

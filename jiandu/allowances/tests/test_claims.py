@@ -107,6 +107,22 @@ def test_a_claim_within_limits_needs_one_approver_and_reaches_the_reimbursement_
     assert claim.status == ClaimStatus.PAID
 
 
+def test_a_claim_is_on_one_reimbursement_sheet_only(
+    world: Any, programme: Any, limits: None, supervisor_user: Any
+) -> None:
+    claim = _submit(supervisor_user, money.ClaimLineData("meal", Decimal("80.00")))
+    admin = world.users["weihai_admin"]
+    money.claim_approve(actor=admin, claim=claim)
+    november = money.reimbursement_sheet_generate(actor=admin, programme=programme, year=2026, month=11)
+    december = money.reimbursement_sheet_generate(actor=admin, programme=programme, year=2026, month=12)
+    quarter = money.reimbursement_sheet_generate(
+        actor=admin, programme=programme, year=2026, month=10, months=3
+    )
+    assert november.total == Decimal("80.00") and december.total == quarter.total == Decimal("0.00")
+    again = money.reimbursement_sheet_generate(actor=admin, programme=programme, year=2026, month=11)
+    assert again.pk == november.pk and again.lines.get().claim_id == claim.pk
+
+
 def test_an_unpaid_programme_takes_no_claims_and_the_reason_cites_it(world: Any) -> None:
     from jiandu.roster.models import Programme, ProgrammeKind, Supervisor
 
