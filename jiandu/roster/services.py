@@ -584,6 +584,11 @@ def identifiers_reveal(*, actor: Any, supervisor: Supervisor) -> dict[str, str]:
 
 
 def initial_training_record(*, actor: Any, supervisor: Supervisor, on: dt.date) -> Supervisor:
+    """Record initial training done outside Jiandu — only where the rulebook asks for no exam; where it
+    does (威海 人民监督员 第二十二条第二款), the exam result is recorded in jiandu.training instead."""
+    exam = rules.cited(rules.rulebook_for(supervisor.programme), "training.initial_exam_required", on)
+    if exam is not None and exam.value:
+        raise RosterError(f"初任培训结束后应当进行考核（{exam.article}）：请在“培训”中登记考核成绩")
     with transaction.atomic():
         before = supervisor_snapshot(supervisor)
         supervisor.initial_training_on = on

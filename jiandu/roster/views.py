@@ -396,7 +396,11 @@ def relationship_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_capability(Capability.MANAGE_PROGRAMMES)
 def supervisor_training(request: HttpRequest, pk: int) -> HttpResponse:
     s = _supervisor(request, pk, manage=True)
-    services.initial_training_record(actor=request.user, supervisor=s, on=timezone.localdate())
+    try:
+        services.initial_training_record(actor=request.user, supervisor=s, on=timezone.localdate())
+    except services.RosterError as exc:
+        messages.error(request, str(exc))
+        return redirect("training:pending")
     return redirect("roster:supervisor", pk=s.pk)
 
 

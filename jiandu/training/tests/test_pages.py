@@ -110,3 +110,26 @@ def test_the_pending_page_lists_overdue_initial_training(client, admin, people):
         client_sign_in(client, admin)
         body = client.get(reverse("training:pending")).content.decode()
     assert "已逾期" in body and "第二十二条第一款" in body and "第二十三条" in body
+
+
+def test_the_session_page_costs_the_same_however_many_participants(client, admin, programme, session):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from jiandu.roster.models import Supervisor
+
+    client_sign_in(client, admin)
+    url = reverse("training:detail", args=[session.pk])
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    more = [Supervisor.objects.create(programme=programme, full_name=f"新人{i}") for i in range(10)]
+    sv.session_invite(actor=admin, session=session, supervisors=more)
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(many) == len(few)
+
+
+def test_agency_staff_never_reach_training(client, world, session):
+    client_sign_in(client, world.users["weihai_procurator"])
+    assert client.get(reverse("training:list")).status_code == 403
+    assert client.get(reverse("training:detail", args=[session.pk])).status_code == 403
