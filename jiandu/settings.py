@@ -129,6 +129,7 @@ PASSWORD_HASHERS = [
 JIANDU_PASSWORD_MIN_LENGTH = config.env_int("JIANDU_PASSWORD_MIN_LENGTH", 8)
 JIANDU_PASSWORD_MIN_CLASSES = config.env_int("JIANDU_PASSWORD_MIN_CLASSES", 3)
 JIANDU_PASSWORD_MAX_AGE_DAYS = config.env_int("JIANDU_PASSWORD_MAX_AGE_DAYS", 90)
+JIANDU_PASSWORD_HISTORY = config.env_int("JIANDU_PASSWORD_HISTORY", 5)  # earlier passwords refused
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -140,6 +141,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "jiandu.accounts.passwords.CharacterClassValidator",
         "OPTIONS": {"min_classes": JIANDU_PASSWORD_MIN_CLASSES},
+    },
+    {
+        "NAME": "jiandu.accounts.passwords.PasswordHistoryValidator",
+        "OPTIONS": {"remember": JIANDU_PASSWORD_HISTORY},
     },
 ]
 LOGIN_URL = "accounts:login"

@@ -49,3 +49,19 @@ class User(AbstractUser):
             return True
         max_age = settings.JIANDU_PASSWORD_MAX_AGE_DAYS
         return max_age > 0 and timezone.now() - self.password_changed_at > dt.timedelta(days=max_age)
+
+
+class PasswordHistory(models.Model):
+    """Hashes of an account's earlier passwords (jiandu.accounts.passwords.PasswordHistoryValidator)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    password = models.CharField(max_length=256)
+    replaced_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "历史密码"
+        verbose_name_plural = "历史密码"
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.replaced_at:%Y-%m-%d}"

@@ -30,3 +30,45 @@ class CharacterClassValidator:
 
     def get_help_text(self) -> str:
         return f"密码须至少包含小写字母、大写字母、数字、符号中的{self.min_classes}类。"
+
+
+class PasswordHistoryValidator:
+    """The new password may not be the current one nor any of the last `remember` (等保 level 3:
+    password history). Hashes, never passwords, are kept (accounts.PasswordHistory)."""
+
+    def __init__(self, remember: int = 5) -> None:
+        self.remember = remember
+
+    def validate(self, password: str, user: Any = None) -> None:
+        if user is None or not getattr(user, "pk", None):
+            return
+        from django.contrib.auth.hashers import check_password
+
+        from jiandu.accounts.models import PasswordHistory, User
+
+        current = User.objects.filter(pk=user.pk).values_list("password", flat=True).first()
+        earlier = PasswordHistory.objects.filter(user_id=user.pk).order_by("-id")[: self.remember]
+        for encoded in [current, *(h.password for h in earlier)]:
+            if encoded and check_password(password, encoded):
+                raise ValidationError(
+                    f"新密码不能与当前密码或最近 {self.remember} 次使用过的密码相同", code="password_reused"
+                )
+
+    def get_help_text(self) -> str:
+        return f"新密码不能与最近 {self.remember} 次使用过的密码相同。"
+
+
+def password_history_keep(user: Any, *, remember: int = 5) -> None:
+    """Called just before a password change is saved: remember the outgoing hash, keep `remember`."""
+    from jiandu.accounts.models import PasswordHistory, User
+
+    outgoing = User.objects.filter(pk=user.pk).values_list("password", flat=True).first()
+    if not outgoing:
+        return
+    PasswordHistory.objects.create(user_id=user.pk, password=outgoing)
+    keep = list(
+        PasswordHistory.objects.filter(user_id=user.pk)
+        .order_by("-id")
+        .values_list("id", flat=True)[:remember]
+    )
+    PasswordHistory.objects.filter(user_id=user.pk).exclude(id__in=keep).delete()

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from axes.utils import reset as axes_reset
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -23,6 +24,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from jiandu.accounts.models import User
 from jiandu.accounts.otp import DEVICE_NAME, confirmed_device, pending_device
+from jiandu.accounts.passwords import password_history_keep
 from jiandu.accounts.roles import Capability, Role
 from jiandu.audit.models import Outcome
 from jiandu.audit.services import audit_record
@@ -126,6 +128,7 @@ def user_password_reset(*, actor: Any, user: User, password: str) -> User:
     user.set_password(password)
     user.password_changed_at = None  # forces a change at next sign-in (AccountPolicyMiddleware)
     with transaction.atomic():
+        password_history_keep(user, remember=settings.JIANDU_PASSWORD_HISTORY)
         user.save(update_fields=["password", "password_changed_at"])
         audit_record(actor=actor, action="account.password_reset", target=user, after={"must_change": True})
     return user
@@ -163,6 +166,7 @@ def password_change(*, user: User, old_password: str, new_password: str) -> User
         raise ValidationError({"new_password1": "新密码不能与原密码相同"})
     validate_password(new_password, user)
     forced = user.password_expired
+    password_history_keep(user, remember=settings.JIANDU_PASSWORD_HISTORY)
     user.set_password(new_password)
     user.password_changed_at = timezone.now()
     user.save(update_fields=["password", "password_changed_at"])

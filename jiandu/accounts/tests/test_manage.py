@@ -170,3 +170,22 @@ def test_security_admin_below_the_root_manages_only_its_subtree(client, world) -
         },
     )
     assert response.status_code == 200 and not User.objects.filter(username="sneaky").exists()
+
+
+def test_password_history_refuses_the_last_five(world, password) -> None:  # type: ignore[no-untyped-def]
+    """Issue 11 #7 (等保 level 3): there was no password history; A→B→A was accepted."""
+    import itertools
+
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    from jiandu.accounts.services import password_change
+
+    user = world.users["huancui_staff"]
+    chain = [password, "Jiandu-Second-1", "Jiandu-Third-22", "Jiandu-Fourth-333"]
+    for old, new in itertools.pairwise(chain):
+        password_change(user=user, old_password=old, new_password=new)
+    for earlier in chain[:-1]:
+        with pytest.raises(ValidationError, match="最近 5 次"):
+            password_change(user=user, old_password=chain[-1], new_password=earlier)
+    password_change(user=user, old_password=chain[-1], new_password="Jiandu-Fifth-4444")
