@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from jiandu.assessment.models import AssessmentRound
 from jiandu.core.ratelimits import limit_by_address
 from jiandu.core.untrusted import csv_row
 from jiandu.portal import selectors
@@ -176,6 +177,10 @@ def programme_public(request: HttpRequest, pk: int) -> HttpResponse:
     programme = _programme(pk)
     today = timezone.localdate()
     announcements = Announcement.objects.filter(programme=programme)
+    # 优秀 公示: the announcements the assessment rounds published for their excellent grades.
+    excellent_ids = AssessmentRound.objects.filter(
+        programme=programme, notice_announcement__isnull=False
+    ).values("notice_announcement_id")
     return render(
         request,
         "portal/programme.html",
@@ -183,7 +188,8 @@ def programme_public(request: HttpRequest, pk: int) -> HttpResponse:
             "programme": programme,
             "appointments": announcements.filter(kind=AnnouncementKind.APPOINTMENT)[:20],
             "departures": announcements.filter(kind=AnnouncementKind.DEPARTURE)[:20],
-            "others": announcements.filter(kind=AnnouncementKind.OTHER)[:20],
+            "excellent": announcements.filter(pk__in=excellent_ids)[:20],
+            "others": announcements.filter(kind=AnnouncementKind.OTHER).exclude(pk__in=excellent_ids)[:20],
             "rounds": Round.objects.filter(programme=programme, status__in=PUBLIC_ROUNDS)[:20],
             "notices": PublicNotice.objects.filter(round__programme=programme)
             .select_related("round")
