@@ -9,6 +9,7 @@ from ninja import NinjaAPI, Schema
 from ninja.security import django_auth
 
 from jiandu.allowances.api import router as allowances_router
+from jiandu.casework.api import router as casework_router
 from jiandu.findings.api import router as findings_router
 from jiandu.notifications.api import router as notifications_router
 from jiandu.orgs.selectors import organisations_visible_to
@@ -61,6 +62,7 @@ def organisations(request: HttpRequest) -> list[OrganisationOut]:
 # Each part's router, imported directly: a missing or broken module fails loudly at start-up instead
 # of silently dropping its endpoints.
 api.add_router("/allowances/", allowances_router)
+api.add_router("/casework/", casework_router)
 api.add_router("/findings/", findings_router)
 api.add_router("/notifications/", notifications_router)
 api.add_router("/workdays/", workdays_router)

@@ -239,3 +239,16 @@ def test_lists_cost_the_same_queries_however_many_rows(client, cw, name):
     with CaptureQueriesContext(connection) as six:
         client.get(reverse(name))
     assert len(six) == len(one)
+
+
+def test_api_figures_and_problems_are_scoped_and_carry_no_prisoner(client, cw, case):
+    sv.problem_create(
+        actor=cw.staff, prison=cw.prison, title="台账不全", responsible="甲", due_on=dt.date(2026, 12, 1)
+    )
+    client_sign_in(client, cw.admin)
+    figures = client.get("/api/casework/figures").json()
+    assert {r["prison"] for r in figures} >= {"宁夏回族自治区银川监狱"}
+    assert "6401001" not in str(figures)
+    assert [p["title"] for p in client.get("/api/casework/problems").json()] == ["台账不全"]
+    client_sign_in(client, cw.other_prison_staff)
+    assert client.get("/api/casework/problems").json() == []
