@@ -111,6 +111,9 @@ def duty_new(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(exc))
         else:
             messages.success(request, f"需求已提交，等待{duty.programme.organisation.name}抽选")
+            if duty.lead_provisional:
+                # Passed on a provisional calendar: said, not refused (DESIGN.md “Time”).
+                messages.warning(request, duty.lead_decision["reasons"][0]["message"])
             return redirect("duties:detail", duty.pk)
     return render(request, "duties/new.html", {"form": form, "refusal": refusal, "programmes": programmes})
 
