@@ -20,6 +20,7 @@ from jiandu.assessment import forms, letters, rules, selectors, services
 from jiandu.assessment.ledger import FIGURES
 from jiandu.assessment.models import Assessment, AssessmentRound, RoundStatus
 from jiandu.core.permissions import permission_denied, require_capability
+from jiandu.core.untrusted import xlsx_row
 
 
 def _staff(request: HttpRequest, action: str) -> None:
@@ -440,7 +441,10 @@ def ledger_export(request: HttpRequest, programme: int, year: int) -> FileRespon
     ws.append(["姓名", "工作单位", "状态", *(label for _, label in FIGURES)])
     for s in people:
         f = figures[s.pk]
-        ws.append([s.full_name, s.employer, s.get_status_display(), *(f[k] for k, _ in FIGURES)])
+        # Names and employers are typed by people: never a live formula on the bureau's desktop.
+        ws.append(
+            xlsx_row(ws, [s.full_name, s.employer, s.get_status_display(), *(f[k] for k, _ in FIGURES)])
+        )
     buf = io.BytesIO()
     wb.save(buf)
     return FileResponse(

@@ -95,3 +95,24 @@ class Participation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.session} · {self.supervisor}"
+
+
+class Material(models.Model):
+    """A file handed out with a session (slides, a reading): checked and stored under a random name by
+    jiandu.core.untrusted; readable by staff and the invited supervisors."""
+
+    session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(upload_to="training/")
+    name = models.CharField("文件名", max_length=200)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveIntegerField("大小")
+    uploaded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "培训资料"
+        verbose_name_plural = "培训资料"
+        ordering = ["session_id", "id"]
+
+    def __str__(self) -> str:
+        return self.name

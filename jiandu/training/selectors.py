@@ -14,7 +14,7 @@ from jiandu.accounts.roles import Capability
 from jiandu.roster.models import Programme, Supervisor, SupervisorStatus
 from jiandu.rules.decision import Decision, Reason
 from jiandu.training import rules
-from jiandu.training.models import Participation, ParticipationStatus, SessionKind, TrainingSession
+from jiandu.training.models import Material, Participation, ParticipationStatus, SessionKind, TrainingSession
 
 
 def is_staff(user: Any) -> bool:
@@ -73,6 +73,7 @@ def participations_of_supervisor(user: Any) -> QuerySet[Participation]:
     return (
         Participation.objects.filter(supervisor__user=user)
         .select_related("session__programme")
+        .prefetch_related("session__files")
         .order_by("-session__held_on", "-id")
     )
 
@@ -164,3 +165,15 @@ def in_term_missing(user: Any, *, year: int) -> list[InTermRow]:
         if d is not None and d.outcome == "refused":
             out.append(InTermRow(supervisor=s, attended=s.attended, decision=d))  # type: ignore[attr-defined]
     return out
+
+
+def material_get_for(user: Any, pk: int) -> Material:
+    """A session's file for its bureau's staff or for a supervisor invited to the session."""
+    m = Material.objects.select_related("session").filter(pk=pk).first()
+    if m is None:
+        raise Http404("没有这份资料")
+    if sessions_visible_to(user).filter(pk=m.session_id).exists():
+        return m
+    if participations_of_supervisor(user).filter(session_id=m.session_id).exists():
+        return m
+    raise Http404("没有这份资料，或无权查看")

@@ -16,13 +16,16 @@ from django.utils import timezone
 from jiandu.accounts.roles import Capability
 from jiandu.audit.services import audit_record
 from jiandu.core.permissions import capability_require, deny
+from jiandu.core.untrusted import upload_clean
 from jiandu.notifications.services import INBOX, notification_send
 from jiandu.roster.models import Programme, Supervisor, SupervisorStatus
 from jiandu.rules.training import exam_passed
 from jiandu.training import rules
-from jiandu.training.models import Participation, ParticipationStatus, SessionKind, TrainingSession
+from jiandu.training.models import Material, Participation, ParticipationStatus, SessionKind, TrainingSession
 
 MAX_QUIZ = 20
+MATERIAL_KINDS = ("pdf", "docx", "doc", "xlsx", "jpeg", "png", "webp")
+MAX_MATERIAL_BYTES = 20 * 2**20
 
 
 def _require_manager(actor: Any, programme: Programme, action: str) -> None:
@@ -407,3 +410,26 @@ def initial_training_remind(*, today: dt.date | None = None) -> int:
             )
         told += 1
     return told
+
+
+def material_add(*, actor: Any, session: TrainingSession, upload: Any) -> Material:
+    """Attach a file to a session: the type is read from its bytes, pictures are re-encoded, and it is
+    stored under a random name (jiandu.core.untrusted)."""
+    _require_manager(actor, session.programme, "training_material_add")
+    clean = upload_clean(upload, allowed=MATERIAL_KINDS, max_bytes=MAX_MATERIAL_BYTES)
+    with transaction.atomic():
+        m = Material.objects.create(
+            session=session,
+            file=clean.content,
+            name=clean.original_name[:200],
+            content_type=clean.content_type,
+            size=clean.size,
+            uploaded_by=actor,
+        )
+        audit_record(
+            actor=actor,
+            action="training.material_add",
+            target=session,
+            after={"material": m.pk, "kind": clean.kind, "size": clean.size},
+        )
+    return m

@@ -13,6 +13,8 @@ urlpatterns = [
     path("<int:pk>/", views.session_detail, name="detail"),
     path("<int:pk>/qr.svg", views.session_qr, name="qr"),
     path("<int:pk>/invite/", views.session_invite, name="invite"),
+    path("<int:pk>/material/", views.material_add, name="material_add"),
+    path("material/<int:pk>/", views.material_download, name="material"),
     path("<int:pk>/p/<int:pid>/attendance/", views.participation_attendance, name="attendance"),
     path("<int:pk>/p/<int:pid>/exam/", views.participation_exam, name="exam"),
 ]

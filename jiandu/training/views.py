@@ -8,7 +8,7 @@ from typing import Any
 import segno
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -226,3 +226,25 @@ def training_quiz(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             _form_errors(request, form)
     return render(request, "training/quiz.html", {"p": p, "form": form})
+
+
+@require_POST
+def material_add(request: HttpRequest, pk: int) -> HttpResponse:
+    _staff(request, "training_material_add")
+    s = selectors.session_get_for(request.user, pk)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, "请选择文件")
+    else:
+        try:
+            services.material_add(actor=request.user, session=s, upload=upload)
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, "资料已上传")
+    return redirect("training:detail", s.pk)
+
+
+def material_download(request: HttpRequest, pk: int) -> FileResponse:
+    m = selectors.material_get_for(request.user, pk)
+    return FileResponse(m.file.open("rb"), as_attachment=True, filename=m.name, content_type=m.content_type)

@@ -130,3 +130,13 @@ def test_it_proposes_the_rest_as_competent(client, admin, rnd):
     )
     assert "已将20人拟定为合格" in r.content.decode()
     assert client.get(reverse("assessment:round_action", args=[rnd.pk, "propose_rest"])).status_code == 405
+
+
+def test_the_export_never_carries_a_live_formula(client, admin, programme, rnd, people):
+    people[0].full_name = '=HYPERLINK("http://x")'
+    people[0].save(update_fields=["full_name"])
+    client_sign_in(client, admin)
+    r = client.get(reverse("assessment:ledger_export", args=[programme.pk, 2026]))
+    ws = load_workbook(io.BytesIO(b"".join(r.streaming_content))).active
+    cells = [c for c in ws["A"] if c.value == people[0].full_name]
+    assert cells and cells[0].data_type == "s"

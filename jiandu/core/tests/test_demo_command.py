@@ -68,6 +68,9 @@ def test_programmes_have_past_and_upcoming_duties(transactional_db: Any) -> None
     for rulebook_id in ("shanxi-prison-2023", "weihai-people-2024", "wanzhou-admin-2024"):
         duties = Duty.objects.filter(programme__rulebook_id=rulebook_id)
         assert duties.filter(duty_on__gte=today).exists(), rulebook_id
-        assert duties.filter(assignments__notified_at__isnull=False).exists() or rulebook_id == "weihai-people-2024"
+        assert (
+            duties.filter(assignments__notified_at__isnull=False).exists()
+            or rulebook_id == "weihai-people-2024"
+        )
     for rulebook_id in ("weihai-people-2024", "wanzhou-admin-2024"):
         assert Duty.objects.filter(programme__rulebook_id=rulebook_id, duty_on__lt=today).exists()

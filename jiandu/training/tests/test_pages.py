@@ -133,3 +133,21 @@ def test_agency_staff_never_reach_training(client, world, session):
     client_sign_in(client, world.users["weihai_procurator"])
     assert client.get(reverse("training:list")).status_code == 403
     assert client.get(reverse("training:detail", args=[session.pk])).status_code == 403
+
+
+def test_materials_reach_staff_and_the_invited_only(client, world, admin, session):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client_sign_in(client, admin)
+    pdf = SimpleUploadedFile("讲义.pdf", b"%PDF-1.4\n%\xe2\xe3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    client.post(reverse("training:material_add", args=[session.pk]), {"file": pdf})
+    m = session.files.get()
+    assert client.get(reverse("training:material", args=[m.pk])).status_code == 200
+    client_sign_in(client, world.users["weihai_supervisor"])  # invited
+    assert client.get(reverse("training:material", args=[m.pk])).status_code == 200
+    client_sign_in(client, world.users["wanzhou_admin"])
+    assert client.get(reverse("training:material", args=[m.pk])).status_code == 404
+    client_sign_in(client, admin)
+    html = SimpleUploadedFile("x.pdf", b"<html><script>alert(1)</script></html>")
+    r = client.post(reverse("training:material_add", args=[session.pk]), {"file": html}, follow=True)
+    assert session.files.count() == 1 and "不是允许的类型" in r.content.decode()
