@@ -4,6 +4,8 @@ the same signed-in people as the pages, with the same scoping, and is never publ
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest
 from ninja import NinjaAPI, Schema
 from ninja.security import django_auth
@@ -15,7 +17,76 @@ from jiandu.notifications.api import router as notifications_router
 from jiandu.orgs.selectors import organisations_visible_to
 from jiandu.workdays.api import router as workdays_router
 
-api = NinjaAPI(
+# Every operation may answer these; the OpenAPI document says so (issue 11 #7: it listed only 200).
+ERROR_RESPONSES: dict[str, dict[str, Any]] = {
+    "401": {"description": "未登录（会话无效或已过期）", "schema": "ErrorOut"},
+    "403": {"description": "无权访问（角色或单位范围不允许）", "schema": "ErrorOut"},
+    "404": {"description": "不存在，或不在本账号可见范围内", "schema": "ErrorOut"},
+    "422": {"description": "参数不合法（类型、格式或取值范围）", "schema": "ValidationErrorOut"},
+}
+ERROR_SCHEMAS: dict[str, Any] = {
+    "ErrorOut": {
+        "title": "ErrorOut",
+        "type": "object",
+        "properties": {"detail": {"title": "Detail", "type": "string"}},
+        "required": ["detail"],
+    },
+    "ValidationErrorOut": {
+        "title": "ValidationErrorOut",
+        "type": "object",
+        "properties": {
+            "detail": {
+                "title": "Detail",
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "type": {"type": "string"},
+                        "loc": {"type": "array", "items": {}},
+                        "msg": {"type": "string"},
+                    },
+                },
+            }
+        },
+        "required": ["detail"],
+    },
+}
+
+
+class JianduAPI(NinjaAPI):
+    """NinjaAPI whose OpenAPI lists the error answers: 401 and 403 everywhere, 404 where the path names
+    an object, 422 where there are parameters or a body."""
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components.update(ERROR_SCHEMAS)
+        for path, item in schema.get("paths", {}).items():
+            for operation in item.values():
+                if not isinstance(operation, dict) or "responses" not in operation:
+                    continue
+                codes = ["401", "403"]
+                if "{" in path:
+                    codes.append("404")
+                if operation.get("parameters") or operation.get("requestBody"):
+                    codes.append("422")
+                for code in codes:
+                    spec = ERROR_RESPONSES[code]
+                    operation["responses"].setdefault(
+                        code,
+                        {
+                            "description": spec["description"],
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": f"#/components/schemas/{spec['schema']}"}
+                                }
+                            },
+                        },
+                    )
+        return schema
+
+
+api = JianduAPI(
     title="Jiandu 监督 API",
     version="1",
     description="监督项目平台接口。所有接口需登录，数据范围与页面一致（本单位及下级单位）。",

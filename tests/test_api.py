@@ -24,3 +24,26 @@ def test_the_openapi_schema_is_served(client, world) -> None:  # type: ignore[no
     client.force_login(User.objects.get(username="huancui_staff"))
     schema = client.get("/api/openapi.json").json()
     assert "/api/organisations" in schema["paths"]
+
+
+@pytest.mark.django_db
+def test_the_openapi_lists_the_error_answers(client, world) -> None:  # type: ignore[no-untyped-def]
+    """Issue 11 #7: the OpenAPI omitted the 404 and 422 answers the API really gives."""
+    from jiandu.accounts.testing import client_sign_in
+
+    client_sign_in(client, User.objects.get(username="weihai_admin"))
+    schema = client.get("/api/openapi.json").json()
+    operations = [(path, op) for path, item in schema["paths"].items() for op in item.values()]
+    assert operations
+    for path, op in operations:
+        assert {"401", "403"} <= set(op["responses"]), path
+        if "{" in path:
+            assert "404" in op["responses"], path
+        if op.get("parameters") or op.get("requestBody"):
+            assert "422" in op["responses"], path
+    assert schema["components"]["schemas"]["ErrorOut"]["required"] == ["detail"]
+    # and the answers are what the document says
+    missing = client.get("/api/findings/999999")
+    assert missing.status_code == 404 and "detail" in missing.json()
+    bad = client.get("/api/findings/not-a-number")
+    assert bad.status_code == 422 and isinstance(bad.json()["detail"], list)
