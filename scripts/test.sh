@@ -20,6 +20,8 @@ JIANDU_DATA_DIR="$(mktemp -d)" \
 JIANDU_SECRET_KEY="ci-$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')" \
 JIANDU_ENCRYPTION_KEY="$(python3 -c 'import base64,os;print(base64.urlsafe_b64encode(os.urandom(32)).decode())')" \
 JIANDU_LOOKUP_KEY="ci-lookup-key-$(head -c 24 /dev/urandom | base64 | tr -d '\n/+=')" \
+JIANDU_AUDIT_KEY="ci-audit-key-$(head -c 24 /dev/urandom | base64 | tr -d '\n/+=')" \
+JIANDU_CHECKPOINT_SIGNING_KEY="$(python3 -c 'import base64,os;print(base64.urlsafe_b64encode(os.urandom(32)).decode())')" \
 JIANDU_ALLOWED_HOSTS=jiandu.example.gov.cn \
 DJANGO_SETTINGS_MODULE=jiandu.settings_production jiandu check --deploy --fail-level WARNING
 
