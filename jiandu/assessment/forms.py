@@ -92,3 +92,12 @@ class EntryForm(forms.Form):
     kind = forms.ChoiceField(choices=ActivityKind.choices, label="类别")
     on = forms.DateField(widget=DATE, label="日期")
     text = forms.CharField(max_length=500, label="内容")
+
+
+class DistrictForm(forms.Form):
+    grade = forms.ChoiceField(choices=(), label="建议等次")
+    reason = forms.CharField(max_length=500, label="建议理由（已征求同级人民检察院意见）")
+
+    def __init__(self, *args: Any, grades: list[tuple[str, str]], **kw: Any):
+        super().__init__(*args, **kw)
+        self.fields["grade"].choices = grades  # type: ignore[attr-defined]

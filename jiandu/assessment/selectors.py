@@ -64,6 +64,27 @@ def assessment_get_for(user: Any, pk: int) -> Assessment:
     return a
 
 
+def district_assessments(user: Any) -> QuerySet[Assessment]:
+    """第三十四条（三）: a district bureau sees the open assessments of the supervisors of its district."""
+    if not is_staff(user):
+        return Assessment.objects.none()
+    return (
+        Assessment.objects.filter(
+            round__status=RoundStatus.OPEN,
+            supervisor__district__path__startswith=user.organisation.path,
+        )
+        .select_related("round__programme", "supervisor")
+        .order_by("round__year", "supervisor__full_name", "id")
+    )
+
+
+def district_assessment_get(user: Any, pk: int) -> Assessment:
+    a = district_assessments(user).filter(pk=pk).first()
+    if a is None:
+        raise Http404("没有这条考核记录，或不属于本区县")
+    return a
+
+
 def supervisor_get_for(user: Any, pk: int) -> Supervisor:
     s = (
         Supervisor.objects.filter(pk=pk, programme__in=programmes_visible_to(user))

@@ -228,6 +228,34 @@ def opinion_record(*, actor: Any, assessment: Assessment, source: str, text: str
     return a
 
 
+def district_suggest(*, actor: Any, assessment: Assessment, grade: str, reason: str) -> Assessment:
+    """第三十四条（三): the district bureau, having asked the district procuratorate, suggests a grade for
+    a supervisor of its district. The city bureau still proposes (（四))."""
+    capability_require(actor, Capability.ASSIST_PROGRAMMES, action="assessment_district_suggest")
+    reason = _need(reason, "建议理由", 500)
+    with transaction.atomic():
+        a = _lock(assessment)
+        org = getattr(actor, "organisation", None)
+        district = a.supervisor.district
+        if org is None or district is None or not district.path.startswith(org.path):
+            raise deny(actor, action="assessment_district_suggest", reason="该监督员不在本区县", target=a)
+        _require_open(a.round)
+        choices = dict(rules.grade_choices(a.round.programme, a.round.opened_on))
+        if grade not in choices:
+            raise ValidationError(f"请选择考核等次：{'、'.join(choices.values()) or '本项目不分等次'}")
+        before = {"district_grade": a.district_grade}
+        a.district_grade, a.district_reason = grade, reason
+        a.save(update_fields=["district_grade", "district_reason"])
+        audit_record(
+            actor=actor,
+            action="assessment.district_suggest",
+            target=a,
+            before=before,
+            after={"district_grade": grade, "reason": reason},
+        )
+    return a
+
+
 def _cap_decide(rb: Any, r: AssessmentRound, a: Assessment | None, grade: str, today: dt.date) -> Any:
     """The 优秀 share of the whole round with this proposal in it: two counts, whatever the size."""
     others = Assessment.objects.filter(round=r)

@@ -68,6 +68,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
             "rounds": selectors.rounds_visible_to(request.user)[:100],
             "programmes": selectors.programmes_visible_to(request.user),
             "year": timezone.localdate().year,
+            "can_manage": request.user.can(Capability.MANAGE_PROGRAMMES),  # type: ignore[union-attr]
         },
     )
 
@@ -233,6 +234,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "evaluation_form": forms.EvaluationForm(initial={"text": a.evaluation, "commended": a.commended}),
             "answer_form": forms.TextForm(),
             "grade_label": rules.GRADE_LABELS.get(a.proposed_grade, ""),
+            "district_label": rules.GRADE_LABELS.get(a.district_grade, ""),
             "final_label": rules.GRADE_LABELS.get(a.final_grade, ""),
         },
     )
@@ -452,3 +454,44 @@ def ledger_export(request: HttpRequest, programme: int, year: int) -> FileRespon
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         filename=f"{p.name}-{year}年度履职台账.xlsx",
     )
+
+
+# --- district bureaus (第三十四条（三)) ------------------------------------------------------------------
+
+
+def district_list(request: HttpRequest) -> HttpResponse:
+    _staff(request, "assessment_district")
+    rows = list(selectors.district_assessments(request.user)[:500])
+    forms_by_programme: dict[int, forms.DistrictForm] = {}
+    for a in rows:
+        if a.round.programme_id not in forms_by_programme:
+            forms_by_programme[a.round.programme_id] = forms.DistrictForm(
+                grades=rules.grade_choices(a.round.programme, a.round.opened_on)
+            )
+    return render(
+        request,
+        "assessment/district.html",
+        {
+            "rows": [
+                (a, rules.GRADE_LABELS.get(a.district_grade, ""), forms_by_programme[a.round.programme_id])
+                for a in rows
+            ],
+        },
+    )
+
+
+@require_POST
+def district_suggest(request: HttpRequest, pk: int) -> HttpResponse:
+    _staff(request, "assessment_district_suggest")
+    a = selectors.district_assessment_get(request.user, pk)
+    form = forms.DistrictForm(request.POST, grades=rules.grade_choices(a.round.programme, a.round.opened_on))
+    if form.is_valid():
+        try:
+            services.district_suggest(actor=request.user, assessment=a, **form.cleaned_data)
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, f"已提出{a.supervisor.full_name}的考核等次建议")
+    else:
+        _form_errors(request, form)
+    return redirect("assessment:district")

@@ -140,3 +140,29 @@ def test_the_export_never_carries_a_live_formula(client, admin, programme, rnd, 
     ws = load_workbook(io.BytesIO(b"".join(r.streaming_content))).active
     cells = [c for c in ws["A"] if c.value == people[0].full_name]
     assert cells and cells[0].data_type == "s"
+
+
+def test_the_district_bureau_suggests_for_its_own_district(client, world, admin, rnd, people):
+    huancui, wendeng = world.orgs["huancui_justice"], world.orgs["wendeng_justice"]
+    people[0].district = huancui
+    people[0].save(update_fields=["district"])
+    people[1].district = wendeng
+    people[1].save(update_fields=["district"])
+    mine = Assessment.objects.get(round=rnd, supervisor=people[0])
+    theirs = Assessment.objects.get(round=rnd, supervisor=people[1])
+    client_sign_in(client, world.users["huancui_staff"])
+    body = client.get(reverse("assessment:district")).content.decode()
+    assert people[0].full_name in body and people[1].full_name not in body
+    client.post(
+        reverse("assessment:district_suggest", args=[mine.pk]), {"grade": "competent", "reason": "按时履职"}
+    )
+    assert (
+        client.post(
+            reverse("assessment:district_suggest", args=[theirs.pk]), {"grade": "basic", "reason": "x"}
+        ).status_code
+        == 404
+    )
+    mine.refresh_from_db()
+    assert mine.district_grade == "competent"
+    client_sign_in(client, admin)
+    assert "按时履职" in client.get(reverse("assessment:detail", args=[mine.pk])).content.decode()
