@@ -13,12 +13,17 @@ from jiandu.roster.models import (
     AppointmentKind,
     Programme,
     ProgrammeKind,
-    Relationship,
     RelationshipKind,
     Specialty,
     TermEnd,
 )
-from jiandu.roster.services import PersonData, programme_create, supervisor_appoint
+from jiandu.roster.services import (
+    PersonData,
+    programme_create,
+    programme_set_cohort,
+    relationship_add,
+    supervisor_appoint,
+)
 from jiandu.rules.calendar import add_years
 from jiandu.rules.identifiers import id_number_check_char
 
@@ -197,8 +202,7 @@ def build(world: Any) -> None:
         admin = world.users.get(ADMINS.get(org_key, ""))
         district_orgs = [world.orgs[k] for k in districts]
         end = add_years(start, _years(programme, start))
-        programme.cohort_start, programme.cohort_end = start, end
-        programme.save(update_fields=["cohort_start", "cohort_end"])
+        programme_set_cohort(actor=admin, programme=programme, start=start, end=end)
         for i in range(size):
             district = district_orgs[i % len(district_orgs)] if district_orgs else None
             region = district.region_code if district else org.region_code
@@ -220,18 +224,19 @@ def build(world: Any) -> None:
                 s.save(update_fields=["initial_training_on"])
             if i % 4 == 1:
                 _second_term_history(s, start)
-            Relationship.objects.create(
-                supervisor=s, kind=RelationshipKind.OWN_EMPLOYER, name=s.employer, declared_on=start
+            relationship_add(
+                actor=admin, supervisor=s, kind=RelationshipKind.OWN_EMPLOYER, name=s.employer, on=start
             )
-            if i % 5 == 2:
-                agency = _agency(world, org_key)
-                Relationship.objects.create(
+            agency = _agency(world, org_key) if i % 5 == 2 else None
+            if agency is not None:
+                relationship_add(
+                    actor=admin,
                     supervisor=s,
                     kind=RelationshipKind.RELATIVE_EMPLOYER,
                     organisation=agency,
-                    name=agency.name if agency else "",
+                    name=agency.name,
                     note="配偶在该单位工作",
-                    declared_on=start,
+                    on=start,
                 )
             if i == 0 and LINKED.get(key) in world.users:
                 user = world.users[LINKED[key]]
