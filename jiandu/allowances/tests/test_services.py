@@ -218,3 +218,29 @@ def test_a_name_that_looks_like_a_formula_stays_text_in_the_excel(
     ws = load_workbook(BytesIO(sheet_xlsx(sheet))).active
     name = next(c for row in ws.iter_rows() for c in row if c.value and str(c.value).startswith("=HYP"))
     assert name.data_type == "s"
+
+
+def test_the_database_refuses_changes_to_an_approved_sheet_even_past_the_orm(
+    world: Any, programme: Any, march: Any, finance: Any
+) -> None:
+    from django.db import DatabaseError, connection, transaction
+
+    admin = world.users["weihai_admin"]
+    sheet = money.sheet_generate(actor=admin, programme=programme, year=2026, month=3)
+    SheetLine.objects.filter(sheet=sheet).update(note="草稿可改")  # a draft is still open
+    money.sheet_prepare(actor=admin, sheet=sheet)
+    money.sheet_approve(actor=finance, sheet=sheet)
+    attempts = [
+        lambda: SheetLine.objects.filter(sheet=sheet).update(amount=Decimal("1.00")),
+        lambda: Sheet.objects.filter(pk=sheet.pk).update(total=Decimal("1.00")),
+        lambda: Sheet.objects.filter(pk=sheet.pk).update(status=SheetStatus.DRAFT),
+    ]
+    if connection.vendor == "postgresql":  # SQLite keeps DELETE open for the test database's flush
+        attempts.append(lambda: SheetLine.objects.filter(sheet=sheet).delete())
+    for attempt in attempts:
+        with pytest.raises(DatabaseError), transaction.atomic():
+            attempt()
+    money.sheet_pay(actor=admin, sheet=sheet, paid_on=dt.date(2026, 4, 1), reference="PZ-9")  # still allowed
+    assert Sheet.objects.get(pk=sheet.pk).status == SheetStatus.PAID
+    with pytest.raises(DatabaseError), transaction.atomic():
+        Sheet.objects.filter(pk=sheet.pk).update(status=SheetStatus.APPROVED)
