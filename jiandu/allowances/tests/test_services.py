@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zlib
+from collections.abc import Callable
 from decimal import Decimal
 from io import BytesIO
 from typing import Any
@@ -230,7 +231,7 @@ def test_the_database_refuses_changes_to_an_approved_sheet_even_past_the_orm(
     SheetLine.objects.filter(sheet=sheet).update(note="草稿可改")  # a draft is still open
     money.sheet_prepare(actor=admin, sheet=sheet)
     money.sheet_approve(actor=finance, sheet=sheet)
-    attempts = [
+    attempts: list[Callable[[], object]] = [
         lambda: SheetLine.objects.filter(sheet=sheet).update(amount=Decimal("1.00")),
         lambda: Sheet.objects.filter(pk=sheet.pk).update(total=Decimal("1.00")),
         lambda: Sheet.objects.filter(pk=sheet.pk).update(status=SheetStatus.DRAFT),
