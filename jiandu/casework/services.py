@@ -682,6 +682,10 @@ def case_invite_supervisors(
     from jiandu.duties.services import DutyError, DutyRequestData, duty_request
 
     _require_handler(actor, case.prison, "casework.invite", case)
+    if not case.significant:
+        # 山西 第八条（三）: supervisors attend the review meetings and hearings of cases of significant
+        # impact or public concern; the prison marks that when it opens the file.
+        raise ValidationError("只有有重大影响或社会关注度较高的案件邀请监督员列席评审会议、旁听庭审")
     kind = DutyKind.HEARING if hearing else DutyKind.REVIEW_MEETING
     title = f"{case.get_kind_display()}案件{'开庭审理' if hearing else '评审会议'}（案件 #{case.pk}）"
     with transaction.atomic():

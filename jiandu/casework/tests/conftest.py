@@ -28,4 +28,4 @@ def cw(world: Any) -> SimpleNamespace:
 
 @pytest.fixture
 def case(cw: SimpleNamespace) -> Any:
-    return demo.case_with_grounds(cw.world, cw.programme, "6401001", "张三丰", "parole")
+    return demo.case_with_grounds(cw.world, cw.programme, "6401001", "张三丰", "parole", significant=True)

@@ -340,3 +340,12 @@ def test_a_quarterly_report_not_submitted_by_the_13th_is_listed(cw):
         sv.quarterly_report_submit(actor=cw.staff, report=r)
     casework_checks_run(dt.date(2026, 10, 14))
     assert not Problem.objects.filter(prison=cw.prison, source_ref="report:2026Q3").exists()
+
+
+def test_only_a_significant_case_invites_supervisors(cw):
+    from jiandu.casework.demo import case_with_grounds
+
+    plain = case_with_grounds(cw.world, cw.programme, "6406001", "某", "commutation")
+    with pytest.raises(ValidationError, match="重大影响"):
+        sv.case_invite_supervisors(actor=cw.staff, case=plain, duty_on=dt.date(2026, 11, 30), place="会议室")
+    assert not plain.duties.exists()
