@@ -195,9 +195,9 @@ def build(world: Any) -> None:
     # Case files at every level: 0 … all six steps agreed.
     cases = []
     for k, (number, name) in enumerate(PRISONERS[:7]):
-        c = case_with_grounds(
-            world, programme, number, name, CaseKind.COMMUTATION if k % 2 else CaseKind.PAROLE
-        )
+        kind = CaseKind.COMMUTATION if k % 2 else CaseKind.PAROLE
+        # The case before the review committee is of significant impact: supervisors are invited.
+        c = case_with_grounds(world, programme, number, name, kind, significant=k == 4)
         advance(c, staff, k, held_on=earlier)
         cases.append(c)
     # All levels agreed → published inside the prison for the period.
@@ -249,8 +249,6 @@ def build(world: Any) -> None:
     # A significant case before the review committee: supervisors invited through the duty request
     # and the draw; the demo supervisor is drawn and accepts.
     significant = cases[4]
-    significant.significant = True
-    significant.save(update_fields=["significant"])
     try:
         with transaction.atomic():
             _invite(world, significant, supervisors[0], today)
