@@ -90,7 +90,7 @@ def po_entries(path: Path) -> Iterator[dict[str, object]]:
         if entry["msgid"] or entry["msgstr"]:
             yield dict(entry)
 
-    for raw in path.read_text(encoding="utf-8").splitlines() + [""]:
+    for raw in [*path.read_text(encoding="utf-8").splitlines(), ""]:
         line = raw.strip()
         if not line:
             yield from done()
