@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import password_validation
+from django.utils.translation import gettext_lazy as _
 
 from jiandu.accounts.models import User
 from jiandu.accounts.roles import Role
@@ -12,7 +13,7 @@ from jiandu.orgs.models import Organisation
 
 class OtpTokenForm(forms.Form):
     otp_token = forms.CharField(
-        label="动态口令",
+        label=_("动态口令"),
         min_length=6,
         max_length=6,
         strip=True,
@@ -40,16 +41,16 @@ class OtpTokenForm(forms.Form):
 
 class PasswordChangeForm(forms.Form):
     old_password = forms.CharField(
-        label="原密码", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        label=_("原密码"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
     )
     new_password1 = forms.CharField(
-        label="新密码",
+        label=_("新密码"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=password_validation.password_validators_help_text_html(),
     )
     new_password2 = forms.CharField(
-        label="确认新密码", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        label=_("确认新密码"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
 
     def clean(self) -> dict[str, Any]:
@@ -60,25 +61,25 @@ class PasswordChangeForm(forms.Form):
 
 
 class AccountFilterForm(forms.Form):
-    q = forms.CharField(label="用户名或姓名", required=False)
-    role = forms.ChoiceField(label="角色", required=False, choices=[("", "全部角色"), *Role.choices])
+    q = forms.CharField(label=_("用户名或姓名"), required=False)
+    role = forms.ChoiceField(label=_("角色"), required=False, choices=[("", "全部角色"), *Role.choices])
 
 
 class AccountForm(forms.Form):
     """Create (with username and an initial password) or edit an account."""
 
-    username = forms.CharField(label="用户名", max_length=150)
-    full_name = forms.CharField(label="姓名", max_length=60, required=False)
-    email = forms.EmailField(label="电子邮箱", required=False)
-    role = forms.ChoiceField(label="角色（每个账号只能有一个角色）", choices=Role.choices)
+    username = forms.CharField(label=_("用户名"), max_length=150)
+    full_name = forms.CharField(label=_("姓名"), max_length=60, required=False)
+    email = forms.EmailField(label=_("电子邮箱"), required=False)
+    role = forms.ChoiceField(label=_("角色（每个账号只能有一个角色）"), choices=Role.choices)
     organisation: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
-        label="所属单位", queryset=Organisation.objects.none(), empty_label="请选择"
+        label=_("所属单位"), queryset=Organisation.objects.none(), empty_label=_("请选择")
     )
     password = forms.CharField(
-        label="初始密码",
+        label=_("初始密码"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="账号首次登录时须自行修改密码。",
+        help_text=_("账号首次登录时须自行修改密码。"),
     )
 
     def __init__(self, *args: Any, organisations: Any, editing: User | None = None, **kwargs: Any) -> None:
@@ -101,8 +102,8 @@ class AccountForm(forms.Form):
 
 class PasswordResetForm(forms.Form):
     password = forms.CharField(
-        label="临时密码",
+        label=_("临时密码"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="账号下次登录时必须修改此密码。",
+        help_text=_("账号下次登录时必须修改此密码。"),
     )

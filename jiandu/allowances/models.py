@@ -14,23 +14,24 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_noop
 
 from jiandu.core.fields import EncryptedTextField
 
 
 class Item(models.TextChoices):
-    DUTY = "duty", "履职补助"
-    TRAVEL = "travel", "交通费"
-    LODGING = "lodging", "住宿费"
-    MEAL = "meal", "伙食费"
+    DUTY = "duty", gettext_noop("履职补助")
+    TRAVEL = "travel", gettext_noop("交通费")
+    LODGING = "lodging", gettext_noop("住宿费")
+    MEAL = "meal", gettext_noop("伙食费")
 
 
 class Unit(models.TextChoices):
-    PER_DUTY = "per_duty", "每次"
-    PER_HALF_DAY = "per_half_day", "每半天"
-    PER_DAY = "per_day", "每天"
-    PER_NIGHT = "per_night", "每晚"
-    PER_TRIP = "per_trip", "每趟"
+    PER_DUTY = "per_duty", gettext_noop("每次")
+    PER_HALF_DAY = "per_half_day", gettext_noop("每半天")
+    PER_DAY = "per_day", gettext_noop("每天")
+    PER_NIGHT = "per_night", gettext_noop("每晚")
+    PER_TRIP = "per_trip", gettext_noop("每趟")
 
 
 class Rate(models.Model):
@@ -63,16 +64,16 @@ class Rate(models.Model):
 
 
 class SheetKind(models.TextChoices):
-    ALLOWANCE = "allowance", "履职补助发放表"
-    REIMBURSEMENT = "reimbursement", "差旅费报销表"
-    ADJUSTMENT = "adjustment", "补助调整表"
+    ALLOWANCE = "allowance", gettext_noop("履职补助发放表")
+    REIMBURSEMENT = "reimbursement", gettext_noop("差旅费报销表")
+    ADJUSTMENT = "adjustment", gettext_noop("补助调整表")
 
 
 class SheetStatus(models.TextChoices):
-    DRAFT = "draft", "草稿"
-    PREPARED = "prepared", "已制表待审核"
-    APPROVED = "approved", "已审核"
-    PAID = "paid", "已发放"
+    DRAFT = "draft", gettext_noop("草稿")
+    PREPARED = "prepared", gettext_noop("已制表待审核")
+    APPROVED = "approved", gettext_noop("已审核")
+    PAID = "paid", gettext_noop("已发放")
 
 
 FROZEN = (SheetStatus.APPROVED, SheetStatus.PAID)
@@ -180,18 +181,18 @@ class SheetDuty(models.Model):
 
 
 class ClaimPurpose(models.TextChoices):
-    DUTY = "duty", "履职"
-    TRAINING = "training", "培训"
-    MEETING = "meeting", "会议"
+    DUTY = "duty", gettext_noop("履职")
+    TRAINING = "training", gettext_noop("培训")
+    MEETING = "meeting", gettext_noop("会议")
 
 
 class ClaimStatus(models.TextChoices):
-    SUBMITTED = "submitted", "待审核"
-    SECOND = "second", "待第二人审核（超标准）"
-    RETURNED = "returned", "已退回"
-    APPROVED = "approved", "已审核"
-    ON_SHEET = "on_sheet", "已列入报销表"
-    PAID = "paid", "已报销"
+    SUBMITTED = "submitted", gettext_noop("待审核")
+    SECOND = "second", gettext_noop("待第二人审核（超标准）")
+    RETURNED = "returned", gettext_noop("已退回")
+    APPROVED = "approved", gettext_noop("已审核")
+    ON_SHEET = "on_sheet", gettext_noop("已列入报销表")
+    PAID = "paid", gettext_noop("已报销")
 
 
 class ExpenseClaim(models.Model):

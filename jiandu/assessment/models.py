@@ -13,11 +13,12 @@ from __future__ import annotations
 import secrets
 
 from django.db import models
+from django.utils.translation import gettext_noop
 
 
 class ActivityKind(models.TextChoices):
-    CONDUCT = "conduct", "遵纪守法、遵守社会公德和职业道德情况"
-    OTHER = "other", "参加其他活动情况"
+    CONDUCT = "conduct", gettext_noop("遵纪守法、遵守社会公德和职业道德情况")
+    OTHER = "other", gettext_noop("参加其他活动情况")
 
 
 class LedgerEntry(models.Model):
@@ -41,13 +42,13 @@ class LedgerEntry(models.Model):
 
 
 class RoundMode(models.TextChoices):
-    GRADES = "grades", "评定等次"
-    FREE_TEXT = "free_text", "文字评价"
+    GRADES = "grades", gettext_noop("评定等次")
+    FREE_TEXT = "free_text", gettext_noop("文字评价")
 
 
 class RoundStatus(models.TextChoices):
-    OPEN = "open", "进行中"
-    FINAL = "final", "已确定"
+    OPEN = "open", gettext_noop("进行中")
+    FINAL = "final", gettext_noop("已确定")
 
 
 class AssessmentRound(models.Model):

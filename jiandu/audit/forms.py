@@ -3,21 +3,22 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from jiandu.audit.models import Outcome
 
 
 class AuditFilterForm(forms.Form):
     date_from = forms.DateField(
-        label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     date_to = forms.DateField(
-        label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    actor = forms.CharField(label="操作人", required=False, max_length=150)
-    action = forms.CharField(label="操作（前缀，如 auth.）", required=False, max_length=80)
-    target = forms.CharField(label="对象", required=False, max_length=255)
-    outcome = forms.ChoiceField(label="结果", required=False, choices=[("", "全部"), *Outcome.choices])
+    actor = forms.CharField(label=_("操作人"), required=False, max_length=150)
+    action = forms.CharField(label=_("操作（前缀，如 auth.）"), required=False, max_length=80)
+    target = forms.CharField(label=_("对象"), required=False, max_length=255)
+    outcome = forms.ChoiceField(label=_("结果"), required=False, choices=[("", "全部"), *Outcome.choices])
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -9,6 +9,7 @@ anything younger than the retention period and leaves an anchor event behind.
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_noop
 
 from jiandu.core.immutable import ImmutableError, ImmutableModel
 
@@ -16,9 +17,9 @@ AppendOnlyError = ImmutableError  # the audit trail's name for the same refusal
 
 
 class Outcome(models.TextChoices):
-    SUCCESS = "success", "成功"
-    FAILURE = "failure", "失败"
-    DENIED = "denied", "拒绝"
+    SUCCESS = "success", gettext_noop("成功")
+    FAILURE = "failure", gettext_noop("失败")
+    DENIED = "denied", gettext_noop("拒绝")
 
 
 class AuditEvent(ImmutableModel):

@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_noop
 
 from jiandu.core.fields import EncryptedTextField
 from jiandu.core.immutable import ImmutableModel
@@ -39,18 +40,18 @@ class Prisoner(models.Model):
 
 
 class CaseKind(models.TextChoices):
-    COMMUTATION = "commutation", "减刑"
-    PAROLE = "parole", "假释"
-    MEDICAL_PAROLE = "medical_parole", "暂予监外执行"
+    COMMUTATION = "commutation", gettext_noop("减刑")
+    PAROLE = "parole", gettext_noop("假释")
+    MEDICAL_PAROLE = "medical_parole", gettext_noop("暂予监外执行")
 
 
 class CaseStatus(models.TextChoices):
-    PREPARING = "preparing", "材料准备"
-    IN_REVIEW = "in_review", "审查中"
-    DEFERRED = "deferred", "暂缓（重新调查核实）"
-    STOPPED = "stopped", "不予提请"
-    PUBLICITY = "publicity", "公示中"
-    PROPOSED = "proposed", "已提请"
+    PREPARING = "preparing", gettext_noop("材料准备")
+    IN_REVIEW = "in_review", gettext_noop("审查中")
+    DEFERRED = "deferred", gettext_noop("暂缓（重新调查核实）")
+    STOPPED = "stopped", gettext_noop("不予提请")
+    PUBLICITY = "publicity", gettext_noop("公示中")
+    PROPOSED = "proposed", gettext_noop("已提请")
 
 
 class CaseFile(models.Model):
@@ -116,11 +117,11 @@ class CaseFile(models.Model):
 
 
 class GroundKind(models.TextChoices):
-    POINTS = "points", "计分考核"
-    REPENTANCE = "repentance", "确有悔改表现"
-    MERIT = "merit", "立功表现"
-    MAJOR_MERIT = "major_merit", "重大立功表现"
-    MEDICAL = "medical", "病情诊断"
+    POINTS = "points", gettext_noop("计分考核")
+    REPENTANCE = "repentance", gettext_noop("确有悔改表现")
+    MERIT = "merit", gettext_noop("立功表现")
+    MAJOR_MERIT = "major_merit", gettext_noop("重大立功表现")
+    MEDICAL = "medical", gettext_noop("病情诊断")
 
 
 class Ground(models.Model):
@@ -166,10 +167,10 @@ class CaseDocument(models.Model):
 
 
 class StepOutcome(models.TextChoices):
-    ALLOWED = "allowed", "同意"
-    REFUSED = "refused", "不同意"
-    DEFERRED = "deferred", "较大分歧，暂缓"
-    UNDECIDED = "undecided", "未形成决定"
+    ALLOWED = "allowed", gettext_noop("同意")
+    REFUSED = "refused", gettext_noop("不同意")
+    DEFERRED = "deferred", gettext_noop("较大分歧，暂缓")
+    UNDECIDED = "undecided", gettext_noop("未形成决定")
 
 
 class ReviewStep(models.Model):
@@ -210,10 +211,10 @@ class ReviewStep(models.Model):
 
 
 class Vote(models.TextChoices):
-    FOR = "for", "同意"
-    AGAINST = "against", "不同意"
-    ABSTAIN = "abstain", "弃权"
-    ABSENT = "absent", "缺席"
+    FOR = "for", gettext_noop("同意")
+    AGAINST = "against", gettext_noop("不同意")
+    ABSTAIN = "abstain", gettext_noop("弃权")
+    ABSENT = "absent", gettext_noop("缺席")
 
 
 class ReviewVote(models.Model):
@@ -410,16 +411,16 @@ class PenaltyObjection(models.Model):
 
 
 class ProblemSource(models.TextChoices):
-    PRISON = "prison", "监狱自查"
-    ADMINISTRATION = "administration", "监狱管理局检查"
-    SUPERVISOR = "supervisor", "监督员意见"
-    CHECK = "check", "系统核查"
+    PRISON = "prison", gettext_noop("监狱自查")
+    ADMINISTRATION = "administration", gettext_noop("监狱管理局检查")
+    SUPERVISOR = "supervisor", gettext_noop("监督员意见")
+    CHECK = "check", gettext_noop("系统核查")
 
 
 class ProblemStatus(models.TextChoices):
-    OPEN = "open", "整改中"
-    RECTIFIED = "rectified", "已整改待核验"
-    CLOSED = "closed", "已对账销号"
+    OPEN = "open", gettext_noop("整改中")
+    RECTIFIED = "rectified", gettext_noop("已整改待核验")
+    CLOSED = "closed", gettext_noop("已对账销号")
 
 
 class Problem(models.Model):

@@ -73,7 +73,7 @@ def template_untranslated(path: Path) -> list[tuple[int, str]]:
             for name in ALLOWED:
                 rest = rest.replace(name, "")
             if CJK.search(rest):
-                problems.append((token.lineno, piece))
+                problems.append((token.lineno or 0, piece))
     return problems
 
 
@@ -112,7 +112,7 @@ def po_entries(path: Path) -> Iterator[dict[str, object]]:
             if field == "msgid":
                 entry["msgid"] = value
             elif field.startswith("msgstr"):
-                entry["msgstr"].append(value)  # type: ignore[union-attr]
+                entry["msgstr"].append(value)  # type: ignore[attr-defined]
             continue
         if line.startswith('"') and field:
             value = _unescape(line[1:-1])

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from jiandu.duties.models import Adoption, DutyKind
 from jiandu.orgs.models import Organisation
@@ -15,37 +16,39 @@ WITNESS_ROWS = 3
 
 
 class DutyRequestForm(forms.Form):
-    programme = forms.ModelChoiceField(label="监督项目", queryset=Programme.objects.none())
-    kind = forms.ChoiceField(label="活动类型", choices=DutyKind.choices)
-    title = forms.CharField(label="活动名称（案件或事项）", max_length=160)
-    description = forms.CharField(label="简要情况", required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    duty_on = forms.DateField(label="活动日期", widget=DATE)
-    starts_at = forms.TimeField(label="开始时间", required=False, widget=TIME)
-    place = forms.CharField(label="地点", max_length=160)
-    district = forms.ModelChoiceField(
-        label="活动所在区县（就近/跨区的依据）", queryset=Organisation.objects.none(), required=False
+    programme = forms.ModelChoiceField(label=_("监督项目"), queryset=Programme.objects.none())
+    kind = forms.ChoiceField(label=_("活动类型"), choices=DutyKind.choices)
+    title = forms.CharField(label=_("活动名称（案件或事项）"), max_length=160)
+    description = forms.CharField(
+        label=_("简要情况"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    supervisors_needed = forms.IntegerField(label="所需人数", min_value=1, max_value=50, initial=3)
+    duty_on = forms.DateField(label=_("活动日期"), widget=DATE)
+    starts_at = forms.TimeField(label=_("开始时间"), required=False, widget=TIME)
+    place = forms.CharField(label=_("地点"), max_length=160)
+    district = forms.ModelChoiceField(
+        label=_("活动所在区县（就近/跨区的依据）"), queryset=Organisation.objects.none(), required=False
+    )
+    supervisors_needed = forms.IntegerField(label=_("所需人数"), min_value=1, max_value=50, initial=3)
     specialties = forms.MultipleChoiceField(
-        label="专业要求（每项至少 1 人）",
+        label=_("专业要求（每项至少 1 人）"),
         choices=Specialty.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    local_min = forms.IntegerField(label="本区县至少（人）", min_value=0, max_value=50, initial=0)
-    cross_min = forms.IntegerField(label="跨区县至少（人）", min_value=0, max_value=50, initial=0)
+    local_min = forms.IntegerField(label=_("本区县至少（人）"), min_value=0, max_value=50, initial=0)
+    cross_min = forms.IntegerField(label=_("跨区县至少（人）"), min_value=0, max_value=50, initial=0)
     parties = forms.CharField(
-        label="案件当事人及相关单位（每行一个，用于回避审查）",
+        label=_("案件当事人及相关单位（每行一个，用于回避审查）"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     related_orgs = forms.ModelMultipleChoiceField(
-        label="相关单位（系统内）", queryset=Organisation.objects.none(), required=False
+        label=_("相关单位（系统内）"), queryset=Organisation.objects.none(), required=False
     )
     consent = forms.BooleanField(
-        label="案件情况特殊，已经项目主管机关同意缩短通知期限（仅规则允许时适用）", required=False
+        label=_("案件情况特殊，已经项目主管机关同意缩短通知期限（仅规则允许时适用）"), required=False
     )
-    consent_note = forms.CharField(label="同意情况说明", max_length=255, required=False)
+    consent_note = forms.CharField(label=_("同意情况说明"), max_length=255, required=False)
 
     def __init__(self, *args: Any, programmes: list[Programme], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -67,9 +70,9 @@ class WitnessForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for i in range(WITNESS_ROWS):
-            self.fields[f"name_{i}"] = forms.CharField(label="姓名", max_length=60, required=False)
-            self.fields[f"role_{i}"] = forms.CharField(label="身份", max_length=60, required=False)
-            self.fields[f"value_{i}"] = forms.CharField(label="自选值", max_length=200, required=False)
+            self.fields[f"name_{i}"] = forms.CharField(label=_("姓名"), max_length=60, required=False)
+            self.fields[f"role_{i}"] = forms.CharField(label=_("身份"), max_length=60, required=False)
+            self.fields[f"value_{i}"] = forms.CharField(label=_("自选值"), max_length=200, required=False)
 
     def witnesses(self) -> list[dict[str, str]]:
         return [
@@ -89,4 +92,4 @@ ADOPTION_CHOICES = Adoption.choices
 
 
 class AnswerWindowForm(forms.Form):
-    hours = forms.IntegerField(label="答复期限（小时）", min_value=1, max_value=720)
+    hours = forms.IntegerField(label=_("答复期限（小时）"), min_value=1, max_value=720)

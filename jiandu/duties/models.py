@@ -12,6 +12,7 @@ import secrets
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext_noop
 
 from jiandu.core.fields import EncryptedTextField
 
@@ -21,21 +22,21 @@ from jiandu.core.immutable import ImmutableModel
 
 
 class DutyKind(models.TextChoices):
-    HEARING = "hearing", "庭审或听证"
-    REVIEW_MEETING = "review_meeting", "评审会（减刑、假释等）"
-    INSPECTION = "inspection", "巡查检查"
-    FILE_REVIEW = "file_review", "案卷评查"
-    OTHER = "other", "其他"
+    HEARING = "hearing", gettext_noop("庭审或听证")
+    REVIEW_MEETING = "review_meeting", gettext_noop("评审会（减刑、假释等）")
+    INSPECTION = "inspection", gettext_noop("巡查检查")
+    FILE_REVIEW = "file_review", gettext_noop("案卷评查")
+    OTHER = "other", gettext_noop("其他")
 
 
 class DutyStatus(models.TextChoices):
-    REQUESTED = "requested", "待抽选"
-    DRAW_OPEN = "draw_open", "已公布承诺，待抽选"
-    CONTACTING = "contacting", "联络中"
-    REDRAW_NEEDED = "redraw_needed", "名单已用尽，须重新抽选"
-    STAFFED = "staffed", "人员已确定"
-    HELD = "held", "已履职"
-    CANCELLED = "cancelled", "已取消"
+    REQUESTED = "requested", gettext_noop("待抽选")
+    DRAW_OPEN = "draw_open", gettext_noop("已公布承诺，待抽选")
+    CONTACTING = "contacting", gettext_noop("联络中")
+    REDRAW_NEEDED = "redraw_needed", gettext_noop("名单已用尽，须重新抽选")
+    STAFFED = "staffed", gettext_noop("人员已确定")
+    HELD = "held", gettext_noop("已履职")
+    CANCELLED = "cancelled", gettext_noop("已取消")
 
 
 class Duty(models.Model):
@@ -146,13 +147,13 @@ class DrawRecord(ImmutableModel):
 
 
 class AssignmentStatus(models.TextChoices):
-    INVITED = "invited", "待答复"
-    ACCEPTED = "accepted", "已接受"
-    DECLINED = "declined", "已谢绝"
-    RECUSED = "recused", "已回避"
-    ATTENDED = "attended", "已出席"
-    ABSENT = "absent", "未出席"
-    TIMED_OUT = "timed_out", "逾期未答复"
+    INVITED = "invited", gettext_noop("待答复")
+    ACCEPTED = "accepted", gettext_noop("已接受")
+    DECLINED = "declined", gettext_noop("已谢绝")
+    RECUSED = "recused", gettext_noop("已回避")
+    ATTENDED = "attended", gettext_noop("已出席")
+    ABSENT = "absent", gettext_noop("未出席")
+    TIMED_OUT = "timed_out", gettext_noop("逾期未答复")
 
 
 # Asked and still counted on: pending or accepted (and, after the day, attended).
@@ -251,10 +252,10 @@ class DutyRecord(models.Model):
 
 
 class Adoption(models.TextChoices):
-    PENDING = "pending", "待研究"
-    ADOPTED = "adopted", "采纳"
-    PARTLY = "partly", "部分采纳"
-    NOT_ADOPTED = "not_adopted", "未采纳"
+    PENDING = "pending", gettext_noop("待研究")
+    ADOPTED = "adopted", gettext_noop("采纳")
+    PARTLY = "partly", gettext_noop("部分采纳")
+    NOT_ADOPTED = "not_adopted", gettext_noop("未采纳")
 
 
 class DutyOpinion(models.Model):

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from jiandu.findings.models import Correction, Source
 from jiandu.orgs.models import Organisation, OrgKind
@@ -39,15 +40,15 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 class SubmitForm(forms.Form):
     source = forms.ChoiceField(
-        label="类型", choices=[(Source.OPINION, Source.OPINION.label), (Source.LEAD, Source.LEAD.label)]
+        label=_("类型"), choices=[(Source.OPINION, Source.OPINION.label), (Source.LEAD, Source.LEAD.label)]
     )
-    agency = forms.ModelChoiceField(label="被监督单位", queryset=Organisation.objects.none())
-    title = forms.CharField(label="标题（可不填）", max_length=120, required=False)
-    text = forms.CharField(label="意见内容", widget=forms.Textarea(attrs={"rows": 6}))
-    occurred_on = forms.DateField(label="发现日期", required=False, widget=DATE)
-    confidential = forms.BooleanField(label="请求对我的身份保密：被监督单位看不到提出人", required=False)
+    agency = forms.ModelChoiceField(label=_("被监督单位"), queryset=Organisation.objects.none())
+    title = forms.CharField(label=_("标题（可不填）"), max_length=120, required=False)
+    text = forms.CharField(label=_("意见内容"), widget=forms.Textarea(attrs={"rows": 6}))
+    occurred_on = forms.DateField(label=_("发现日期"), required=False, widget=DATE)
+    confidential = forms.BooleanField(label=_("请求对我的身份保密：被监督单位看不到提出人"), required=False)
     attachments = MultipleFileField(
-        label="照片附件（可多选，自动去除位置等信息）",
+        label=_("照片附件（可多选，自动去除位置等信息）"),
         required=False,
         widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp", "multiple": True}),
     )
@@ -66,11 +67,11 @@ class SubmitForm(forms.Form):
 
 
 class InspectionForm(forms.Form):
-    programme = forms.ModelChoiceField(label="监督项目", queryset=Programme.objects.none())
-    agency = forms.ModelChoiceField(label="被监督单位", queryset=Organisation.objects.none())
-    title = forms.CharField(label="标题（可不填）", max_length=120, required=False)
-    text = forms.CharField(label="发现的问题", widget=forms.Textarea(attrs={"rows": 6}))
-    occurred_on = forms.DateField(label="发现日期", required=False, widget=DATE)
+    programme = forms.ModelChoiceField(label=_("监督项目"), queryset=Programme.objects.none())
+    agency = forms.ModelChoiceField(label=_("被监督单位"), queryset=Organisation.objects.none())
+    title = forms.CharField(label=_("标题（可不填）"), max_length=120, required=False)
+    text = forms.CharField(label=_("发现的问题"), widget=forms.Textarea(attrs={"rows": 6}))
+    occurred_on = forms.DateField(label=_("发现日期"), required=False, widget=DATE)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -84,80 +85,80 @@ class InspectionForm(forms.Form):
 
 
 class ForwardForm(forms.Form):
-    note = forms.CharField(label="转送说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    reply_due = forms.DateField(label="答复截止日（仅规则未规定期限时填写）", required=False, widget=DATE)
+    note = forms.CharField(label=_("转送说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reply_due = forms.DateField(label=_("答复截止日（仅规则未规定期限时填写）"), required=False, widget=DATE)
 
 
 class NoteForm(forms.Form):
-    note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class DeclineForm(forms.Form):
-    reason = forms.CharField(label="不予处理理由", widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=_("不予处理理由"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class MergeForm(forms.Form):
-    into = forms.IntegerField(label="合并至（编号数字，如 12）", min_value=1)
+    into = forms.IntegerField(label=_("合并至（编号数字，如 12）"), min_value=1)
 
 
 class ReplyForm(forms.Form):
     adopted = forms.TypedChoiceField(
-        label="意见建议采纳情况", choices=[("1", "采纳"), ("0", "不予采纳")], coerce=lambda v: v == "1"
+        label=_("意见建议采纳情况"), choices=[("1", "采纳"), ("0", "不予采纳")], coerce=lambda v: v == "1"
     )
-    correction = forms.ChoiceField(label="整改方式", choices=Correction.choices)
-    reply_text = forms.CharField(label="答复内容", widget=forms.Textarea(attrs={"rows": 4}))
+    correction = forms.ChoiceField(label=_("整改方式"), choices=Correction.choices)
+    reply_text = forms.CharField(label=_("答复内容"), widget=forms.Textarea(attrs={"rows": 4}))
     rectification_plan = forms.CharField(
-        label="整改计划（不能立即纠正时填写）", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("整改计划（不能立即纠正时填写）"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    rectify_due = forms.DateField(label="整改期限", required=False, widget=DATE)
+    rectify_due = forms.DateField(label=_("整改期限"), required=False, widget=DATE)
 
 
 class RectifiedForm(forms.Form):
-    report = forms.CharField(label="整改完成情况", widget=forms.Textarea(attrs={"rows": 3}))
+    report = forms.CharField(label=_("整改完成情况"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class VerifyForm(forms.Form):
     result_text = forms.CharField(
-        label="核验意见及处理结果（将反馈给提出人）", widget=forms.Textarea(attrs={"rows": 3})
+        label=_("核验意见及处理结果（将反馈给提出人）"), widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
 class RateForm(forms.Form):
     rating = forms.TypedChoiceField(
-        label="满意度", choices=[(str(i), "★" * i) for i in range(5, 0, -1)], coerce=int
+        label=_("满意度"), choices=[(str(i), "★" * i) for i in range(5, 0, -1)], coerce=int
     )
-    comment = forms.CharField(label="评价说明", required=False, max_length=255)
+    comment = forms.CharField(label=_("评价说明"), required=False, max_length=255)
 
 
 class ComplaintForm(forms.Form):
     programme = forms.ModelChoiceField(
-        label="监督员所属项目", queryset=Programme.objects.filter(is_active=True)
+        label=_("监督员所属项目"), queryset=Programme.objects.filter(is_active=True)
     )
-    supervisor_name = forms.CharField(label="被举报监督员姓名", max_length=60)
-    certificate_no = forms.CharField(label="监督员证编号（如知道）", max_length=40, required=False)
+    supervisor_name = forms.CharField(label=_("被举报监督员姓名"), max_length=60)
+    certificate_no = forms.CharField(label=_("监督员证编号（如知道）"), max_length=40, required=False)
     text = forms.CharField(
-        label="举报内容（时间、地点、经过）", max_length=5000, widget=forms.Textarea(attrs={"rows": 5})
+        label=_("举报内容（时间、地点、经过）"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5})
     )
 
 
 class PublicComplaintForm(ComplaintForm):
-    complainant_name = forms.CharField(label="您的姓名（可不填）", max_length=60, required=False)
-    complainant_phone = forms.CharField(label="联系电话（用于反馈调查结果）", max_length=11)
+    complainant_name = forms.CharField(label=_("您的姓名（可不填）"), max_length=60, required=False)
+    complainant_phone = forms.CharField(label=_("联系电话（用于反馈调查结果）"), max_length=11)
 
 
 class TrackForm(forms.Form):
-    code = forms.CharField(label="查询码", max_length=12)
-    phone = forms.CharField(label="举报时留的手机号码", max_length=11)
+    code = forms.CharField(label=_("查询码"), max_length=12)
+    phone = forms.CharField(label=_("举报时留的手机号码"), max_length=11)
 
 
 class ConcludeForm(forms.Form):
     substantiated = forms.TypedChoiceField(
-        label="调查结论", choices=[("1", "查证属实"), ("0", "查无实据")], coerce=lambda v: v == "1"
+        label=_("调查结论"), choices=[("1", "查证属实"), ("0", "查无实据")], coerce=lambda v: v == "1"
     )
-    outcome = forms.CharField(label="调查结果（将反馈给举报人）", widget=forms.Textarea(attrs={"rows": 3}))
-    supervisor = forms.IntegerField(label="对应监督员（名册编号）", required=False)
-    dismissal_ground = forms.ChoiceField(label="构成的解聘情形", required=False, choices=[("", "—")])
-    referred_to = forms.CharField(label="移送单位（违法违纪的）", required=False, max_length=120)
+    outcome = forms.CharField(label=_("调查结果（将反馈给举报人）"), widget=forms.Textarea(attrs={"rows": 3}))
+    supervisor = forms.IntegerField(label=_("对应监督员（名册编号）"), required=False)
+    dismissal_ground = forms.ChoiceField(label=_("构成的解聘情形"), required=False, choices=[("", "—")])
+    referred_to = forms.CharField(label=_("移送单位（违法违纪的）"), required=False, max_length=120)
 
     def __init__(self, *args: Any, grounds: list[tuple[str, str]] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
         super().__init__(*args, **kwargs)

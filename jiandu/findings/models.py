@@ -13,26 +13,27 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_noop
 
 from jiandu.core.fields import EncryptedTextField
 
 
 class Source(models.TextChoices):
-    OPINION = "opinion", "监督意见建议"  # 威海 2022 第十一条, 万州 第十六条第二款
-    LEAD = "lead", "违法线索"  # 威海 2022 第十一条
-    DUTY = "duty", "履职反馈意见"  # from a duty record
-    INSPECTION = "inspection", "工作检查发现"  # found by bureau staff
+    OPINION = "opinion", gettext_noop("监督意见建议")  # 威海 2022 第十一条, 万州 第十六条第二款
+    LEAD = "lead", gettext_noop("违法线索")  # 威海 2022 第十一条
+    DUTY = "duty", gettext_noop("履职反馈意见")  # from a duty record
+    INSPECTION = "inspection", gettext_noop("工作检查发现")  # found by bureau staff
 
 
 class Status(models.TextChoices):
-    SUBMITTED = "submitted", "待分办"
-    FORWARDED = "forwarded", "已转送待答复"
-    INVESTIGATING = "investigating", "本局调查中"
-    RECTIFYING = "rectifying", "整改中"
-    REPLIED = "replied", "已答复待核验"
-    CLOSED = "closed", "已办结销号"
-    DECLINED = "declined", "不予处理"
-    MERGED = "merged", "已合并"
+    SUBMITTED = "submitted", gettext_noop("待分办")
+    FORWARDED = "forwarded", gettext_noop("已转送待答复")
+    INVESTIGATING = "investigating", gettext_noop("本局调查中")
+    RECTIFYING = "rectifying", gettext_noop("整改中")
+    REPLIED = "replied", gettext_noop("已答复待核验")
+    CLOSED = "closed", gettext_noop("已办结销号")
+    DECLINED = "declined", gettext_noop("不予处理")
+    MERGED = "merged", gettext_noop("已合并")
 
 
 OPEN_STATUSES = (Status.SUBMITTED, Status.FORWARDED, Status.INVESTIGATING, Status.RECTIFYING, Status.REPLIED)
@@ -43,9 +44,9 @@ AGENCY_STATUSES = (Status.FORWARDED, Status.RECTIFYING, Status.REPLIED, Status.C
 class Correction(models.TextChoices):
     """万州 第十六条第三款: a real problem is corrected at once, or a plan with a deadline is given."""
 
-    IMMEDIATE = "immediate", "已立即纠正"
-    PLAN = "plan", "制定整改计划"
-    NONE = "none", "无需整改"
+    IMMEDIATE = "immediate", gettext_noop("已立即纠正")
+    PLAN = "plan", gettext_noop("制定整改计划")
+    NONE = "none", gettext_noop("无需整改")
 
 
 class Finding(models.Model):
@@ -240,15 +241,15 @@ class FindingAttachment(models.Model):
 
 
 class ComplaintStatus(models.TextChoices):
-    RECEIVED = "received", "已受理"
-    INVESTIGATING = "investigating", "调查中"
-    SUBSTANTIATED = "substantiated", "查证属实"
-    UNSUBSTANTIATED = "unsubstantiated", "查无实据"
+    RECEIVED = "received", gettext_noop("已受理")
+    INVESTIGATING = "investigating", gettext_noop("调查中")
+    SUBSTANTIATED = "substantiated", gettext_noop("查证属实")
+    UNSUBSTANTIATED = "unsubstantiated", gettext_noop("查无实据")
 
 
 class ComplainantKind(models.TextChoices):
-    AGENCY = "agency", "行政执法机关"  # 威海 2022 第十三条, 万州 第十七条
-    PUBLIC = "public", "社会公众"  # 万州 第十七条
+    AGENCY = "agency", gettext_noop("行政执法机关")  # 威海 2022 第十三条, 万州 第十七条
+    PUBLIC = "public", gettext_noop("社会公众")  # 万州 第十七条
 
 
 class Complaint(models.Model):

@@ -5,12 +5,13 @@ always shows the text the rules engine applies."""
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_noop
 
 
 class EntryKind(models.TextChoices):
-    FAQ = "faq", "常见问题"
-    MATERIAL = "material", "培训资料"
-    FORM = "form", "表格范本"
+    FAQ = "faq", gettext_noop("常见问题")
+    MATERIAL = "material", gettext_noop("培训资料")
+    FORM = "form", gettext_noop("表格范本")
 
 
 class Entry(models.Model):

@@ -8,25 +8,26 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_noop
 
 from jiandu.rules.identifiers import uscc_error
 
 
 class OrgKind(models.TextChoices):
-    JUSTICE_BUREAU = "justice_bureau", "司法行政机关"
-    PRISON_ADMINISTRATION = "prison_administration", "监狱管理局"
-    PRISON = "prison", "监狱"
-    PROCURATORATE = "procuratorate", "人民检察院"
-    COURT = "court", "人民法院"
-    ENFORCEMENT_AGENCY = "enforcement_agency", "行政执法机关"
-    OTHER = "other", "其他单位"
+    JUSTICE_BUREAU = "justice_bureau", gettext_noop("司法行政机关")
+    PRISON_ADMINISTRATION = "prison_administration", gettext_noop("监狱管理局")
+    PRISON = "prison", gettext_noop("监狱")
+    PROCURATORATE = "procuratorate", gettext_noop("人民检察院")
+    COURT = "court", gettext_noop("人民法院")
+    ENFORCEMENT_AGENCY = "enforcement_agency", gettext_noop("行政执法机关")
+    OTHER = "other", gettext_noop("其他单位")
 
 
 class Level(models.TextChoices):
-    NATIONAL = "national", "全国"
-    PROVINCE = "province", "省级"
-    CITY = "city", "市级"
-    DISTRICT = "district", "县区级"
+    NATIONAL = "national", gettext_noop("全国")
+    PROVINCE = "province", gettext_noop("省级")
+    CITY = "city", gettext_noop("市级")
+    DISTRICT = "district", gettext_noop("县区级")
 
 
 def validate_uscc(value: str) -> None:

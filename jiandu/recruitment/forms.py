@@ -4,6 +4,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from jiandu.orgs.models import Level, Organisation
 from jiandu.orgs.selectors import districts_within
@@ -34,40 +35,49 @@ class MultipleFileField(forms.FileField):
 
 
 class RoundForm(forms.Form):
-    title = forms.CharField(label="公告标题", max_length=200)
-    quota = forms.IntegerField(label="拟聘名额", min_value=1, max_value=500)
-    applications_open = forms.DateField(label="报名开始", widget=DATE)
-    applications_close = forms.DateField(label="报名截止", widget=DATE)
-    recruitment_starts_on = forms.DateField(label="聘任工作开始日期", widget=DATE)
-    term_start = forms.DateField(label="任期开始", widget=DATE)
-    replenishment = forms.BooleanField(label="补聘（任期与本届相同）", required=False)
+    title = forms.CharField(label=_("公告标题"), max_length=200)
+    quota = forms.IntegerField(label=_("拟聘名额"), min_value=1, max_value=500)
+    applications_open = forms.DateField(label=_("报名开始"), widget=DATE)
+    applications_close = forms.DateField(label=_("报名截止"), widget=DATE)
+    recruitment_starts_on = forms.DateField(label=_("聘任工作开始日期"), widget=DATE)
+    term_start = forms.DateField(label=_("任期开始"), widget=DATE)
+    replenishment = forms.BooleanField(label=_("补聘（任期与本届相同）"), required=False)
 
 
 class ApplicationForm(forms.Form):
-    full_name = forms.CharField(label="姓名", max_length=60)
-    id_number = forms.CharField(label="身份证号", max_length=18)
-    phone = forms.CharField(label="手机号码", max_length=11)
-    email = forms.EmailField(label="电子邮箱", required=False)
-    education = forms.ChoiceField(label="文化程度", choices=[("", "请选择"), *list(EDUCATION_LABELS.items())])
-    political_status = forms.CharField(label="政治面貌", max_length=32, required=False)
-    employer = forms.CharField(label="工作单位", max_length=120, required=False)
-    position = forms.CharField(label="职务", max_length=60, required=False)
-    specialties = forms.MultipleChoiceField(
-        label="专业领域", choices=Specialty.choices, required=False, widget=forms.CheckboxSelectMultiple
+    full_name = forms.CharField(label=_("姓名"), max_length=60)
+    id_number = forms.CharField(label=_("身份证号"), max_length=18)
+    phone = forms.CharField(label=_("手机号码"), max_length=11)
+    email = forms.EmailField(label=_("电子邮箱"), required=False)
+    education = forms.ChoiceField(
+        label=_("文化程度"), choices=[("", "请选择"), *list(EDUCATION_LABELS.items())]
     )
-    district = forms.ModelChoiceField(label="所在区县", queryset=Organisation.objects.none(), required=False)
-    nationality_cn = forms.BooleanField(label="本人具有中华人民共和国国籍", required=False, initial=True)
+    political_status = forms.CharField(label=_("政治面貌"), max_length=32, required=False)
+    employer = forms.CharField(label=_("工作单位"), max_length=120, required=False)
+    position = forms.CharField(label=_("职务"), max_length=60, required=False)
+    specialties = forms.MultipleChoiceField(
+        label=_("专业领域"), choices=Specialty.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    district = forms.ModelChoiceField(
+        label=_("所在区县"), queryset=Organisation.objects.none(), required=False
+    )
+    nationality_cn = forms.BooleanField(label=_("本人具有中华人民共和国国籍"), required=False, initial=True)
     records = forms.MultipleChoiceField(
-        label="本人有以下记录（如有，请如实勾选）", required=False, widget=forms.CheckboxSelectMultiple
+        label=_("本人有以下记录（如有，请如实勾选）"), required=False, widget=forms.CheckboxSelectMultiple
     )
     posts = forms.MultipleChoiceField(
-        label="本人现任以下职务（如有，请如实勾选）", required=False, widget=forms.CheckboxSelectMultiple
+        label=_("本人现任以下职务（如有，请如实勾选）"), required=False, widget=forms.CheckboxSelectMultiple
     )
     statement = forms.CharField(
-        label="个人简介及报名理由", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("个人简介及报名理由"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
-    attachments = MultipleFileField(label="附件（学历证明等，PDF/图片/Word，每个不超过5MB）", required=False)
-    truthful = forms.BooleanField(label="本人承诺所填信息真实，并对材料的真实性负责", required=True)
+    attachments = MultipleFileField(
+        label=_("附件（学历证明等，PDF/图片/Word，每个不超过5MB）"), required=False
+    )
+    truthful = forms.BooleanField(label=_("本人承诺所填信息真实，并对材料的真实性负责"), required=True)
 
     def __init__(
         self,
@@ -90,11 +100,11 @@ class ApplicationForm(forms.Form):
             del self.fields["posts"]
         if staff:
             self.fields["channel"] = forms.ChoiceField(
-                label="报名方式",
+                label=_("报名方式"),
                 choices=[(Channel.UNIT, Channel.UNIT.label), (Channel.INVITATION, Channel.INVITATION.label)],
             )
             self.fields["recommending_unit"] = forms.CharField(
-                label="推荐单位", max_length=120, required=False
+                label=_("推荐单位"), max_length=120, required=False
             )
             self.fields["truthful"].label = "已核对报名材料"
             self.order_fields(["channel", "recommending_unit"])
@@ -123,21 +133,21 @@ class ApplicationForm(forms.Form):
 
 class ReviewForm(forms.Form):
     approve = forms.TypedChoiceField(
-        label="审查结论",
+        label=_("审查结论"),
         choices=[("1", "审查通过，列为拟聘人选"), ("0", "不予通过")],
         coerce=lambda v: v == "1",
         widget=forms.RadioSelect,
     )
-    criteria = forms.CharField(label="审查标准及意见", widget=forms.Textarea(attrs={"rows": 3}))
+    criteria = forms.CharField(label=_("审查标准及意见"), widget=forms.Textarea(attrs={"rows": 3}))
     rejection_reason = forms.CharField(
-        label="不予通过的理由（报名人凭受理编号可见；规则审查不符合的可留空，自动引用条款）",
+        label=_("不予通过的理由（报名人凭受理编号可见；规则审查不符合的可留空，自动引用条款）"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
 class NoticeForm(forms.Form):
-    ends_on = forms.DateField(label="公示截止", required=False, widget=DATE)
+    ends_on = forms.DateField(label=_("公示截止"), required=False, widget=DATE)
 
     def __init__(self, *args: Any, min_end: dt.date | None, article: str = "", **kwargs: Any) -> None:
         """Blank means the rulebook's minimum only where the rulebook sets one; otherwise staff must
@@ -152,12 +162,14 @@ class NoticeForm(forms.Form):
 
 
 class ObjectionForm(forms.Form):
-    application = forms.ModelChoiceField(label="对哪位拟聘人选提出异议", queryset=Application.objects.none())
-    text = forms.CharField(
-        label="异议的事实和理由", max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    application = forms.ModelChoiceField(
+        label=_("对哪位拟聘人选提出异议"), queryset=Application.objects.none()
     )
-    name = forms.CharField(label="您的姓名（可不填）", max_length=60, required=False)
-    contact = forms.CharField(label="联系方式（可不填，便于反馈核查结果）", max_length=60, required=False)
+    text = forms.CharField(
+        label=_("异议的事实和理由"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    name = forms.CharField(label=_("您的姓名（可不填）"), max_length=60, required=False)
+    contact = forms.CharField(label=_("联系方式（可不填，便于反馈核查结果）"), max_length=60, required=False)
 
     def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -168,7 +180,7 @@ class ObjectionForm(forms.Form):
 
 class ObjectionHandleForm(forms.Form):
     step = forms.ChoiceField(
-        label="处理",
+        label=_("处理"),
         choices=[
             ("investigate", "记录核查情况"),
             ("dismiss", "异议不成立（予以聘任）"),
@@ -176,10 +188,12 @@ class ObjectionHandleForm(forms.Form):
         ],
     )
     investigation = forms.CharField(
-        label="核查情况", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("核查情况"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    resolution = forms.CharField(label="处理结果", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    resolution = forms.CharField(
+        label=_("处理结果"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class StatusForm(forms.Form):
-    receipt_no = forms.CharField(label="受理编号", max_length=24)
+    receipt_no = forms.CharField(label=_("受理编号"), max_length=24)

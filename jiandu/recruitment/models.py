@@ -6,16 +6,17 @@ version so it still explains itself later."""
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_noop
 
 from jiandu.core.fields import EncryptedTextField
 
 
 class RoundStatus(models.TextChoices):
-    DRAFT = "draft", "草稿"
-    PUBLISHED = "published", "已发布，接受报名"
-    NOTICE = "notice", "公示中"
-    APPOINTED = "appointed", "已聘任"
-    CLOSED = "closed", "已结束"
+    DRAFT = "draft", gettext_noop("草稿")
+    PUBLISHED = "published", gettext_noop("已发布，接受报名")
+    NOTICE = "notice", gettext_noop("公示中")
+    APPOINTED = "appointed", gettext_noop("已聘任")
+    CLOSED = "closed", gettext_noop("已结束")
 
 
 class Round(models.Model):
@@ -61,19 +62,19 @@ class Round(models.Model):
 
 
 class Channel(models.TextChoices):
-    SELF = "self", "个人自荐"
-    UNIT = "unit", "单位推荐"
-    INVITATION = "invitation", "定向邀请"
+    SELF = "self", gettext_noop("个人自荐")
+    UNIT = "unit", gettext_noop("单位推荐")
+    INVITATION = "invitation", gettext_noop("定向邀请")
 
 
 class ApplicationStatus(models.TextChoices):
-    SUBMITTED = "submitted", "已提交"
-    SCREENED = "screened", "已初审，待复核"
-    SHORTLISTED = "shortlisted", "审查通过，拟聘"
-    REJECTED = "rejected", "未通过审查"
-    IN_NOTICE = "in_notice", "公示中"
-    BLOCKED = "blocked", "公示异议成立，不予聘任"
-    APPOINTED = "appointed", "已聘任"
+    SUBMITTED = "submitted", gettext_noop("已提交")
+    SCREENED = "screened", gettext_noop("已初审，待复核")
+    SHORTLISTED = "shortlisted", gettext_noop("审查通过，拟聘")
+    REJECTED = "rejected", gettext_noop("未通过审查")
+    IN_NOTICE = "in_notice", gettext_noop("公示中")
+    BLOCKED = "blocked", gettext_noop("公示异议成立，不予聘任")
+    APPOINTED = "appointed", gettext_noop("已聘任")
 
 
 class Application(models.Model):
@@ -173,10 +174,10 @@ class PublicNotice(models.Model):
 
 
 class ObjectionStatus(models.TextChoices):
-    OPEN = "open", "已受理，待核查"
-    INVESTIGATING = "investigating", "核查中"
-    UPHELD = "upheld", "异议成立"
-    DISMISSED = "dismissed", "异议不成立"
+    OPEN = "open", gettext_noop("已受理，待核查")
+    INVESTIGATING = "investigating", gettext_noop("核查中")
+    UPHELD = "upheld", gettext_noop("异议成立")
+    DISMISSED = "dismissed", gettext_noop("异议不成立")
 
 
 UNRESOLVED_OBJECTIONS = (ObjectionStatus.OPEN, ObjectionStatus.INVESTIGATING)

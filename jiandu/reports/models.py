@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_noop
 
 
 class AnnualReport(models.Model):
@@ -31,10 +32,10 @@ class AnnualReport(models.Model):
 
 
 class ExportStatus(models.TextChoices):
-    PENDING = "pending", "排队中"
-    RUNNING = "running", "生成中"
-    FAILED = "failed", "生成失败"
-    DONE = "done", "已完成"
+    PENDING = "pending", gettext_noop("排队中")
+    RUNNING = "running", gettext_noop("生成中")
+    FAILED = "failed", gettext_noop("生成失败")
+    DONE = "done", gettext_noop("已完成")
 
 
 class ReportExport(models.Model):

@@ -8,14 +8,15 @@ don't rename.
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_noop
 
 from jiandu.core.fields import EncryptedTextField
 
 
 class ProgrammeKind(models.TextChoices):
-    PRISON = "prison_supervisor", "执法监督员（监狱）"
-    ADMINISTRATIVE = "administrative_supervisor", "行政执法（社会）监督员"
-    PEOPLE = "peoples_supervisor", "人民监督员"
+    PRISON = "prison_supervisor", gettext_noop("执法监督员（监狱）")
+    ADMINISTRATIVE = "administrative_supervisor", gettext_noop("行政执法（社会）监督员")
+    PEOPLE = "peoples_supervisor", gettext_noop("人民监督员")
 
 
 class Programme(models.Model):
@@ -42,23 +43,23 @@ class Programme(models.Model):
 
 
 class Specialty(models.TextChoices):
-    LAW = "law", "法律"
-    FINANCE = "finance", "金融"
-    ACCOUNTING = "accounting", "财会"
-    MEDICINE = "medicine", "医学"
-    IT = "it", "信息技术"
-    ENVIRONMENT = "environment", "生态环境"
-    CONSTRUCTION = "construction", "建筑工程"
-    FOOD_SAFETY = "food_safety", "食品药品"
-    EDUCATION = "education", "教育"
-    MEDIA = "media", "新闻媒体"
-    OTHER = "other", "其他"
+    LAW = "law", gettext_noop("法律")
+    FINANCE = "finance", gettext_noop("金融")
+    ACCOUNTING = "accounting", gettext_noop("财会")
+    MEDICINE = "medicine", gettext_noop("医学")
+    IT = "it", gettext_noop("信息技术")
+    ENVIRONMENT = "environment", gettext_noop("生态环境")
+    CONSTRUCTION = "construction", gettext_noop("建筑工程")
+    FOOD_SAFETY = "food_safety", gettext_noop("食品药品")
+    EDUCATION = "education", gettext_noop("教育")
+    MEDIA = "media", gettext_noop("新闻媒体")
+    OTHER = "other", gettext_noop("其他")
 
 
 class SupervisorStatus(models.TextChoices):
-    ACTIVE = "active", "在任"
-    SUSPENDED = "suspended", "暂停履职"
-    ENDED = "ended", "已离任"
+    ACTIVE = "active", gettext_noop("在任")
+    SUSPENDED = "suspended", gettext_noop("暂停履职")
+    ENDED = "ended", gettext_noop("已离任")
 
 
 class Supervisor(models.Model):
@@ -131,9 +132,9 @@ class Supervisor(models.Model):
 
 
 class RelationshipKind(models.TextChoices):
-    OWN_EMPLOYER = "own_employer", "本人工作单位"
-    RELATIVE_EMPLOYER = "relative_employer", "近亲属工作单位"
-    INTEREST = "interest", "其他利害关系"
+    OWN_EMPLOYER = "own_employer", gettext_noop("本人工作单位")
+    RELATIVE_EMPLOYER = "relative_employer", gettext_noop("近亲属工作单位")
+    INTEREST = "interest", gettext_noop("其他利害关系")
 
 
 class Relationship(models.Model):
@@ -160,18 +161,18 @@ class Relationship(models.Model):
 
 
 class AppointmentKind(models.TextChoices):
-    INITIAL = "initial", "聘任"
-    RENEWAL = "renewal", "续聘"
-    REPLENISHMENT = "replenishment", "补聘"
-    IMPORTED = "imported", "导入"
+    INITIAL = "initial", gettext_noop("聘任")
+    RENEWAL = "renewal", gettext_noop("续聘")
+    REPLENISHMENT = "replenishment", gettext_noop("补聘")
+    IMPORTED = "imported", gettext_noop("导入")
 
 
 class TermEnd(models.TextChoices):
-    EXPIRED = "expired", "任期届满（自然解聘）"
-    RENEWED = "renewed", "已续聘"
-    RESIGNED = "resigned", "辞聘"
-    DISMISSED = "dismissed", "解聘"
-    DISQUALIFIED = "disqualified", "免除资格"
+    EXPIRED = "expired", gettext_noop("任期届满（自然解聘）")
+    RENEWED = "renewed", gettext_noop("已续聘")
+    RESIGNED = "resigned", gettext_noop("辞聘")
+    DISMISSED = "dismissed", gettext_noop("解聘")
+    DISQUALIFIED = "disqualified", gettext_noop("免除资格")
 
 
 class Appointment(models.Model):
@@ -228,9 +229,9 @@ class Certificate(models.Model):
 
 
 class DepartureKind(models.TextChoices):
-    RESIGNATION = "resignation", "辞聘"
-    DISMISSAL = "dismissal", "解聘"
-    DISQUALIFICATION = "disqualification", "免除资格"
+    RESIGNATION = "resignation", gettext_noop("辞聘")
+    DISMISSAL = "dismissal", gettext_noop("解聘")
+    DISQUALIFICATION = "disqualification", gettext_noop("免除资格")
 
 
 class Departure(models.Model):
@@ -267,9 +268,9 @@ class Departure(models.Model):
 
 
 class AnnouncementKind(models.TextChoices):
-    APPOINTMENT = "appointment", "聘任公告"
-    DEPARTURE = "departure", "解聘公告"
-    OTHER = "other", "其他公告"
+    APPOINTMENT = "appointment", gettext_noop("聘任公告")
+    DEPARTURE = "departure", gettext_noop("解聘公告")
+    OTHER = "other", gettext_noop("其他公告")
 
 
 class Announcement(models.Model):
@@ -318,13 +319,13 @@ class EmployerChange(models.Model):
 
 
 class ReportKind(models.TextChoices):
-    ELIGIBILITY = "eligibility", "可能影响任职资格的变动"
-    RESIGNATION = "resignation", "辞聘申请"
+    ELIGIBILITY = "eligibility", gettext_noop("可能影响任职资格的变动")
+    RESIGNATION = "resignation", gettext_noop("辞聘申请")
 
 
 class ReportStatus(models.TextChoices):
-    PENDING = "pending", "待审查"
-    REVIEWED = "reviewed", "已审查"
+    PENDING = "pending", gettext_noop("待审查")
+    REVIEWED = "reviewed", gettext_noop("已审查")
 
 
 class ProfileReport(models.Model):
@@ -356,10 +357,10 @@ class ProfileReport(models.Model):
 
 
 class ImportStatus(models.TextChoices):
-    PENDING = "pending", "排队中"
-    RUNNING = "running", "处理中"
-    FAILED = "failed", "有错误，未写入"
-    DONE = "done", "已完成"
+    PENDING = "pending", gettext_noop("排队中")
+    RUNNING = "running", gettext_noop("处理中")
+    FAILED = "failed", gettext_noop("有错误，未写入")
+    DONE = "done", gettext_noop("已完成")
 
 
 class RosterImport(models.Model):

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from jiandu.roster.models import Programme
 from jiandu.training.models import SessionKind, TrainingSession
@@ -12,19 +13,19 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 class SessionForm(forms.Form):
     programme: forms.ModelChoiceField = forms.ModelChoiceField(
-        queryset=Programme.objects.none(), label="监督项目"
+        queryset=Programme.objects.none(), label=_("监督项目")
     )
-    kind = forms.ChoiceField(choices=SessionKind.choices, label="培训类别")
-    mode = forms.ChoiceField(choices=(), label="培训方式")
-    title = forms.CharField(max_length=160, label="培训名称")
-    held_on = forms.DateField(widget=DATE, label="培训日期")
-    place = forms.CharField(max_length=160, required=False, label="地点")
+    kind = forms.ChoiceField(choices=SessionKind.choices, label=_("培训类别"))
+    mode = forms.ChoiceField(choices=(), label=_("培训方式"))
+    title = forms.CharField(max_length=160, label=_("培训名称"))
+    held_on = forms.DateField(widget=DATE, label=_("培训日期"))
+    place = forms.CharField(max_length=160, required=False, label=_("地点"))
     pass_mark = forms.DecimalField(
-        min_value=0, max_value=100, decimal_places=1, required=False, label="考核及格分数（不考核可不填）"
+        min_value=0, max_value=100, decimal_places=1, required=False, label=_("考核及格分数（不考核可不填）")
     )
-    materials = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label="培训资料")
+    materials = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("培训资料"))
     makeup_of: forms.ModelChoiceField = forms.ModelChoiceField(
-        queryset=TrainingSession.objects.none(), required=False, label="补课：对应的培训"
+        queryset=TrainingSession.objects.none(), required=False, label=_("补课：对应的培训")
     )
 
     def __init__(self, *args: Any, programmes: Any, sessions: Any, modes: list[tuple[str, str]], **kw: Any):
@@ -36,14 +37,14 @@ class SessionForm(forms.Form):
 
 class AttendanceForm(forms.Form):
     attended = forms.TypedChoiceField(
-        choices=(("1", "已参加"), ("0", "未参加")), coerce=lambda v: v == "1", label="参加情况"
+        choices=(("1", "已参加"), ("0", "未参加")), coerce=lambda v: v == "1", label=_("参加情况")
     )
-    excused = forms.BooleanField(required=False, label="缺席有正当理由（疾病等）")
-    reason = forms.CharField(max_length=255, required=False, label="缺席理由")
+    excused = forms.BooleanField(required=False, label=_("缺席有正当理由（疾病等）"))
+    reason = forms.CharField(max_length=255, required=False, label=_("缺席理由"))
 
 
 class ExamForm(forms.Form):
-    score = forms.DecimalField(min_value=0, max_value=100, decimal_places=1, label="考核成绩")
+    score = forms.DecimalField(min_value=0, max_value=100, decimal_places=1, label=_("考核成绩"))
 
 
 class QuizForm(forms.Form):

@@ -10,12 +10,13 @@ from __future__ import annotations
 import secrets
 
 from django.db import models
+from django.utils.translation import gettext_noop
 
 
 class SessionKind(models.TextChoices):
-    INITIAL = "initial", "初任培训"
-    IN_TERM = "in_term", "任期培训"
-    OTHER = "other", "其他培训"
+    INITIAL = "initial", gettext_noop("初任培训")
+    IN_TERM = "in_term", gettext_noop("任期培训")
+    OTHER = "other", gettext_noop("其他培训")
 
 
 def _token() -> str:
@@ -65,9 +66,9 @@ class TrainingSession(models.Model):
 
 
 class ParticipationStatus(models.TextChoices):
-    INVITED = "invited", "已通知"
-    ATTENDED = "attended", "已参加"
-    ABSENT = "absent", "未参加"
+    INVITED = "invited", gettext_noop("已通知")
+    ATTENDED = "attended", gettext_noop("已参加")
+    ABSENT = "absent", gettext_noop("未参加")
 
 
 class Participation(models.Model):

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_noop
 
 
 class CalendarOverlay(models.Model):
     class Kind(models.TextChoices):
-        NATIONAL = "national", "国务院节假日安排"
-        REGIONAL = "regional", "地方假日"
+        NATIONAL = "national", gettext_noop("国务院节假日安排")
+        REGIONAL = "regional", gettext_noop("地方假日")
 
     kind = models.CharField("类型", max_length=16, choices=Kind.choices)
     year = models.PositiveSmallIntegerField("年份")
@@ -43,10 +44,10 @@ class CalendarOverlay(models.Model):
 
 
 class RecomputeStatus(models.TextChoices):
-    QUEUED = "queued", "排队中"
-    RUNNING = "running", "重新计算中"
-    DONE = "done", "已完成"
-    FAILED = "failed", "失败"
+    QUEUED = "queued", gettext_noop("排队中")
+    RUNNING = "running", gettext_noop("重新计算中")
+    DONE = "done", gettext_noop("已完成")
+    FAILED = "failed", gettext_noop("失败")
 
 
 class CalendarRecompute(models.Model):
