@@ -338,12 +338,15 @@ def sheet_generate(*, actor: Any, programme: Programme, year: int, month: int, m
         ]
         # bulk_create skips SheetLine.save: the sheet is a draft created or locked just above.
         SheetLine.objects.bulk_create(lines, batch_size=2000)
-        counted = [
-            SheetDuty(line=obj, assignment_id=a)
-            for obj, line in zip(lines, per.values(), strict=True)
-            for a in line["assignments"]
-        ]
-        SheetDuty.objects.bulk_create(counted, batch_size=5000)
+        # In batches, so 60,000 counted duties never sit in memory as model instances at once.
+        counted, batch = 0, list[SheetDuty]()
+        for obj, line in zip(lines, per.values(), strict=True):
+            batch.extend(SheetDuty(line_id=obj.pk, assignment_id=a) for a in line["assignments"])
+            if len(batch) >= 5000:
+                SheetDuty.objects.bulk_create(batch)
+                counted, batch = counted + len(batch), []
+        SheetDuty.objects.bulk_create(batch)
+        counted += len(batch)
         audit_record(
             actor=actor,
             action="allowances.sheet_generate",
@@ -351,7 +354,7 @@ def sheet_generate(*, actor: Any, programme: Programme, year: int, month: int, m
             after={
                 **_sheet_state(sheet),
                 "lines": len(lines),
-                "duties": len(counted),
+                "duties": counted,
                 "pending": len(pending),
             },
         )
