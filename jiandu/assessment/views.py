@@ -235,6 +235,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "answer_form": forms.TextForm(),
             "grade_label": rules.GRADE_LABELS.get(a.proposed_grade, ""),
             "district_label": rules.GRADE_LABELS.get(a.district_grade, ""),
+            "term": selectors.term_view(a.supervisor, on=today),
             "final_label": rules.GRADE_LABELS.get(a.final_grade, ""),
         },
     )
