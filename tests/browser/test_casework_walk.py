@@ -139,3 +139,13 @@ def test_parole_case_walk(page: Any, phone: Any, demo_world: Any, sign_in: Any) 
     expect(
         page.locator("li", has_text="浏览器测试：评审会立功证据未当场核对").get_by_test_id("problem-status")
     ).to_have_text("已对账销号")
+
+    # 7. The handler's pages fit a 360-px phone too (the file with its forms, the lists).
+    phone.context.clear_cookies()
+    sign_in(phone, "yinchuan_prison_staff")
+    other = CaseFile.objects.filter(prison=case.prison, status="in_review").exclude(pk=case.pk).first()
+    for url in (f"/casework/{case.pk}/", f"/casework/{other.pk}/" if other else "/casework/", "/casework/",
+                "/casework/problems/", "/casework/records/", "/casework/figures/"):  # fmt: skip
+        phone.goto(url)
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        assert width <= 361, (url, width)
