@@ -1,5 +1,5 @@
 """The audit chain: appending through `audit_record`, and `jiandu audit verify` over a long trail, in a
-scratch SQLite database.
+database in DATABASE_URL (a scratch SQLite database when none is given).
 
     .venv/bin/python -m bench.audit_chain [--append 5000] [--events 1000000]
 
@@ -13,20 +13,17 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import tempfile
 import time
 import tracemalloc
 
 
 def setup_django(data_dir: str) -> None:
-    os.environ["JIANDU_DATA_DIR"] = data_dir
-    os.environ.pop("DATABASE_URL", None)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "jiandu.settings"
-    os.environ.setdefault("JIANDU_LOG_LEVEL", "WARNING")
-    import django
+    # The database in DATABASE_URL when one is given (PostgreSQL or SQLite); a scratch SQLite in data_dir
+    # otherwise.
+    from bench._db import setup_django as _setup
 
-    django.setup()
+    _setup(data_dir, migrate=False)
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
@@ -35,7 +32,7 @@ def setup_django(data_dir: str) -> None:
 def bulk_chain(n: int, batch: int = 20_000) -> None:
     from django.db import transaction
 
-    from jiandu.audit.hashing import event_hash, event_payload
+    from jiandu.audit.hashing import event_hash, event_mac, event_payload, head_mac
     from jiandu.audit.models import AuditChainHead, AuditEvent
 
     head, _ = AuditChainHead.objects.get_or_create(id=1)
@@ -62,12 +59,13 @@ def bulk_chain(n: int, batch: int = 20_000) -> None:
                 prev_hash=prev,
             )
             e.hash = event_hash(prev, event_payload(e))
+            e.mac = event_mac(e.hash)
             prev = e.hash
             rows.append(e)
         with transaction.atomic():
             AuditEvent.objects.bulk_create(rows)
         done += len(rows)
-    AuditChainHead.objects.filter(id=1).update(seq=seq, hash=prev)
+    AuditChainHead.objects.filter(id=1).update(seq=seq, hash=prev, mac=head_mac(seq, prev))
 
 
 def main() -> None:

@@ -1,5 +1,5 @@
-"""The public portal at scale: every public page of one large programme, timed, in a scratch SQLite
-database.
+"""The public portal at scale: every public page of one large programme, timed, on the database in
+DATABASE_URL (a scratch SQLite database when none is given).
 
     .venv/bin/python -m bench.portal_public [--supervisors 5000] [--findings 20000] [--requests 40]
 
@@ -13,20 +13,17 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import statistics
 import tempfile
 import time
 
 
 def setup_django(data_dir: str) -> None:
-    os.environ["JIANDU_DATA_DIR"] = data_dir
-    os.environ.pop("DATABASE_URL", None)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "jiandu.settings"
-    os.environ.setdefault("JIANDU_LOG_LEVEL", "WARNING")
-    import django
+    # The database in DATABASE_URL when one is given (PostgreSQL or SQLite); a scratch SQLite in data_dir
+    # otherwise.
+    from bench._db import setup_django as _setup
 
-    django.setup()
+    _setup(data_dir, migrate=False)
     from django.conf import settings
     from django.core.management import call_command
 

@@ -1,5 +1,5 @@
 """Roster import at scale: generate a 10,000-row spreadsheet, import it (dry run, then for real) into a
-scratch SQLite database, re-import the export (all unchanged), and print seconds and peak memory.
+database in DATABASE_URL (scratch SQLite when none is given), re-import the export (all unchanged), and print seconds and peak memory.
 
     .venv/bin/python -m bench.roster_import [--rows 10000] [--keep]
 
@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import io
-import os
 import resource
 import shutil
 import tempfile
@@ -24,12 +23,11 @@ from typing import Any
 
 
 def setup_django(data_dir: str) -> None:
-    os.environ["JIANDU_DATA_DIR"] = data_dir
-    os.environ.pop("DATABASE_URL", None)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "jiandu.settings"
-    import django
+    # The database in DATABASE_URL when one is given (PostgreSQL or SQLite); a scratch SQLite in data_dir
+    # otherwise.
+    from bench._db import setup_django as _setup
 
-    django.setup()
+    _setup(data_dir, migrate=False)
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
@@ -122,7 +120,6 @@ def main() -> None:
         print(
             f"{args.rows} rows, {len(data) / 2**20:.1f} MiB xlsx, generated in {time.perf_counter() - t0:.1f} s"
         )
-        print(f"scratch SQLite: {scratch}")
 
         for traced in (False, True):
             print("traced run (memory):" if traced else "timed run:")
