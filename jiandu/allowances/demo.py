@@ -271,6 +271,8 @@ def _shanxi(world: Any, programme: Programme | None) -> None:
     )
     if ServiceProof.objects.filter(supervisor__programme=programme).exists():
         return
+    # The supervisor who can sign in (shanxi_supervisor) attends, so the phone shows the proof.
+    own = Supervisor.objects.filter(user=world.users.get("shanxi_supervisor"), programme=programme).first()
     duty = Duty.objects.filter(programme=programme, reported_on__isnull=False).order_by("-duty_on").first()
     if duty is None:
         duty = _past_duty(
@@ -284,8 +286,10 @@ def _shanxi(world: Any, programme: Programme | None) -> None:
             kind="review_meeting",
             supervisors_needed=2,
             place="山西省太原第一监狱",
+            want=own,
         )
-    attended = duty.assignments.filter(status=AssignmentStatus.ATTENDED).select_related("supervisor").first()
+    present = duty.assignments.filter(status=AssignmentStatus.ATTENDED).select_related("supervisor")
+    attended = present.filter(supervisor=own).first() or present.first()
     if attended is None:
         return
     today = timezone.localdate()

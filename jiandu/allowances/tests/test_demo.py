@@ -29,7 +29,7 @@ def test_demo_money(transactional_db: Any) -> None:
     liu = SheetLine.objects.filter(supervisor__user=world.users["weihai_supervisor"], sheet__kind="allowance")
     assert {SheetStatus.PAID, SheetStatus.APPROVED} <= set(liu.values_list("sheet__status", flat=True))
     proof = ServiceProof.objects.get(supervisor__programme__rulebook_id="shanxi-prison-2023")
-    assert proof.entries
+    assert proof.entries and proof.supervisor.user == world.users["shanxi_supervisor"]
     counts = (Sheet.objects.count(), ExpenseClaim.objects.count(), ServiceProof.objects.count())
     demo_build()
     assert (Sheet.objects.count(), ExpenseClaim.objects.count(), ServiceProof.objects.count()) == counts

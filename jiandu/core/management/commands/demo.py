@@ -33,6 +33,7 @@ GUIDE: dict[str, tuple[str, str]] = {
     "huancui_staff": ("weihai_people", "本区域的名册和监督活动"),
     "weihai_procurator": ("weihai_people", "监督活动 → 提出需求；活动后填写反馈表"),
     "weihai_supervisor": ("weihai_people", "手机上“我的履职”：接受或谢绝邀请"),
+    "weihai_finance": ("weihai_people", "补助与报销：审核王芳制表的发放表、复审超标准的报销"),
     "weihai_market_staff": ("weihai_admin", "监督意见：逾期待答复的意见"),
     "weihai_social_supervisor": ("weihai_admin", "监督意见：提出意见并跟踪答复"),
     "wanzhou_admin": ("wanzhou", "监督员名册 → 两次缺席的解聘建议；聘任公示"),
