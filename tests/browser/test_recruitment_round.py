@@ -116,7 +116,10 @@ def test_full_recruitment_round_renewal_refusal_and_dismissal(
             page.get_by_test_id("publish-notice").click()
             expect(page.get_by_test_id("round-status")).to_have_text("公示中")
             phone.goto("/public/")
-            phone.get_by_role("link", name=re.compile("拟聘人选公示")).first.click()
+            # The demo has other rounds in notice (万州): pick this round's.
+            phone.get_by_role(
+                "link", name=re.compile("威海市行政执法社会监督员补充选聘公告.*拟聘人选公示")
+            ).click()
             expect(phone.get_by_test_id("shortlist")).to_contain_text("赵明理")
             phone.select_option("#id_application", label="赵明理")
             phone.fill("#id_text", "听说此人曾受过行政处分，请核实")
