@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jiandu.accounts.roles import Capability
@@ -110,7 +111,9 @@ def duty_new(request: HttpRequest) -> HttpResponse:
         except LookupError as exc:  # CalendarUnknownYear: names the year whose notice to load
             form.add_error(None, str(exc))
         else:
-            messages.success(request, f"需求已提交，等待{duty.programme.organisation.name}抽选")
+            messages.success(
+                request, _("需求已提交，等待%(org)s抽选") % {"org": duty.programme.organisation.name}
+            )
             if duty.lead_provisional:
                 # Passed on a provisional calendar: said, not refused (DESIGN.md “Time”).
                 messages.warning(request, duty.lead_decision["reasons"][0]["message"])
@@ -184,7 +187,7 @@ def draw_open(request: HttpRequest, pk: int) -> HttpResponse:
     except services.DutyError as exc:
         _error(request, exc)
     else:
-        messages.success(request, f"已公布承诺值 {c.commitment[:16]}…，请在场人员输入见证值")
+        messages.success(request, _("已公布承诺值 %(c)s…，请在场人员输入见证值") % {"c": c.commitment[:16]})
     return redirect("duties:detail", pk)
 
 
@@ -264,7 +267,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     except services.DutyError as exc:
         _error(request, exc)
     else:
-        messages.success(request, "出席情况已登记")
+        messages.success(request, _("出席情况已登记"))
     return redirect("duties:detail", pk)
 
 
@@ -284,7 +287,7 @@ def attendance_correct(request: HttpRequest, pk: int, aid: int) -> HttpResponse:
     except services.DutyError as exc:
         _error(request, exc)
     else:
-        messages.success(request, "出席情况已更正，并已通知监督员")
+        messages.success(request, _("出席情况已更正，并已通知监督员"))
     return redirect("duties:detail", pk)
 
 
@@ -316,7 +319,7 @@ def record_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except services.DutyError as exc:
             _error(request, exc)
         else:
-            messages.success(request, "反馈表已保存，请出席的监督员签字确认")
+            messages.success(request, _("反馈表已保存，请出席的监督员签字确认"))
             return redirect("duties:detail", pk)
     rows = [
         {
@@ -385,7 +388,7 @@ def report_send(request: HttpRequest, pk: int) -> HttpResponse:
     except services.DutyError as exc:
         _error(request, exc)
     else:
-        messages.success(request, f"已向{duty.programme.organisation.name}通报履职情况")
+        messages.success(request, _("已向%(org)s通报履职情况") % {"org": duty.programme.organisation.name})
     return redirect("duties:detail", pk)
 
 
@@ -408,7 +411,7 @@ def summaries(request: HttpRequest) -> HttpResponse:
         except (services.DutyError, ValueError) as exc:
             _error(request, exc)
         else:
-            messages.success(request, "月度汇总已转送")
+            messages.success(request, _("月度汇总已转送"))
         return redirect("duties:summaries")
     rows = selectors.monthly_summary_rows(user, today=today)
     return render(
@@ -440,7 +443,7 @@ def opinion_send(request: HttpRequest, oid: int) -> HttpResponse:
     except services.DutyError as exc:
         _error(request, exc)
     else:
-        messages.success(request, "意见已转入监督意见办理流程")
+        messages.success(request, _("意见已转入监督意见办理流程"))
     if request.user.can(Capability.ACT_AS_SUPERVISOR):  # type: ignore[union-attr]
         a = Assignment.objects.filter(duty=opinion.record.duty, supervisor=opinion.supervisor).first()
         return redirect("duties:mine_detail", a.pk) if a else redirect("duties:mine")
@@ -489,10 +492,13 @@ def mine_respond(request: HttpRequest, aid: int) -> HttpResponse:
     try:
         if action == "accept":
             services.assignment_respond(actor=request.user, assignment=a, accept=True)
-            messages.success(request, "已接受，请按时参加")
+            messages.success(request, _("已接受，请按时参加"))
         elif action == "decline":
             services.assignment_respond(actor=request.user, assignment=a, accept=False, reason=reason)
-            messages.success(request, f"已谢绝，{a.duty.programme.organisation.name}将按抽选顺序联络下一位")
+            messages.success(
+                request,
+                _("已谢绝，%(org)s将按抽选顺序联络下一位") % {"org": a.duty.programme.organisation.name},
+            )
         elif action == "recuse":
             services.assignment_recuse(actor=request.user, assignment=a, reason=reason)
             recusal = programme_cite(a.duty.programme, "duty.recusal_grounds", a.duty.duty_on)
@@ -513,7 +519,7 @@ def mine_confirm(request: HttpRequest, aid: int) -> HttpResponse:
     except services.DutyError as exc:
         _error(request, exc)
     else:
-        messages.success(request, "已确认反馈表")
+        messages.success(request, _("已确认反馈表"))
     return redirect("duties:mine_detail", a.pk)
 
 
@@ -575,7 +581,8 @@ def answer_window(request: HttpRequest, pk: int) -> HttpResponse:
         _error(request, exc)
     else:
         messages.success(
-            request, f"答复期限已设为{form.cleaned_data['hours']}小时，逾期未答复的将依次联络下一位"
+            request,
+            _("答复期限已设为%(h)s小时，逾期未答复的将依次联络下一位") % {"h": form.cleaned_data["hours"]},
         )
     return redirect("duties:detail", pk=duty.pk)
 
@@ -589,7 +596,7 @@ def invitations_send(request: HttpRequest, pk: int) -> HttpResponse:
     except services.DutyError as exc:
         _error(request, exc)
     else:
-        messages.success(request, f"已通过短信和站内消息向{len(sent)}位监督员发出邀请")
+        messages.success(request, _("已通过短信和站内消息向%(n)s位监督员发出邀请") % {"n": len(sent)})
     return redirect("duties:detail", pk=duty.pk)
 
 
@@ -631,7 +638,9 @@ def participants_send(request: HttpRequest, pk: int) -> HttpResponse:
     except services.DutyError as exc:
         _error(request, exc)
     else:
-        messages.success(request, f"名单已送交{duty.agency}（{n}个账号收到站内消息）")
+        messages.success(
+            request, _("名单已送交%(agency)s（%(n)s个账号收到站内消息）") % {"agency": duty.agency, "n": n}
+        )
     return redirect("duties:detail", pk=duty.pk)
 
 
