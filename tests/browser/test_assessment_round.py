@@ -111,7 +111,7 @@ def test_assessment_round(clock: Any, page: Any, phone: Any, demo_world: Any, si
     assert liu.final_grade == "failing"
     response = page.request.get(f"/assessment/a/{liu.pk}/letter.pdf")
     assert response.ok and response.body().startswith(b"%PDF")
-    page.goto(f"/assessment/check/{liu.letter_token}/")
+    page.goto(f"/assessment/public/check/{liu.letter_token}/")
     expect(page.get_by_test_id("check")).to_contain_text("刘洋")
 
     # 8. The disqualification proposal that follows, on the dismissal path.
