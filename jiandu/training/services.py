@@ -177,6 +177,10 @@ def session_invite(
         TrainingSession.objects.select_for_update().get(pk=session.pk)
         existing = set(session.participations.values_list("supervisor_id", flat=True))
         new = [s for s in chosen if s.pk not in existing]
+        if not new:
+            # Everyone asked for is already invited: nothing changes, so nothing is audited (and the
+            # demo can be built twice without doubling its trail).
+            return 0
         Participation.objects.bulk_create([Participation(session=session, supervisor=s) for s in new])
         audit_record(
             actor=actor,

@@ -187,3 +187,11 @@ def test_the_bureau_is_reminded_once_a_day_of_late_initial_training(world, admin
     assert sv.initial_training_remind(today=dt.date(2026, 12, 1)) == 0
     note = Notification.objects.filter(recipient=admin, kind__startswith="training.initial_due").get()
     assert "3人将在10日内到期" in note.subject
+
+
+def test_inviting_those_already_invited_changes_nothing_and_audits_nothing(admin, programme, people):
+    s = initial(admin, programme)
+    assert sv.session_invite(actor=admin, session=s) == 3
+    events = AuditEvent.objects.filter(action="training.invite").count()
+    assert sv.session_invite(actor=admin, session=s) == 0
+    assert AuditEvent.objects.filter(action="training.invite").count() == events == 1
