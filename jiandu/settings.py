@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "jiandu.portal",
     "jiandu.reports",
     "jiandu.knowledge",
+    "jiandu.integrations",
 ]
 
 MIDDLEWARE = [
@@ -215,6 +216,7 @@ CACHES = {
 }
 RATELIMIT_USE_CACHE = "ratelimit"
 RATELIMIT_VIEW = "jiandu.core.ratelimits.ratelimited"
+JIANDU_RATE_API_TOKEN = os.environ.get("JIANDU_RATE_API_TOKEN", "120/m")  # per API token (issue 16)
 JIANDU_RATE_LOGIN_IP = os.environ.get("JIANDU_RATE_LOGIN_IP", "30/m")
 JIANDU_RATE_LOGIN_ACCOUNT = os.environ.get("JIANDU_RATE_LOGIN_ACCOUNT", "20/h")
 JIANDU_RATE_PUBLIC_FORM = os.environ.get("JIANDU_RATE_PUBLIC_FORM", "10/h")

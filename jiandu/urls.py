@@ -3,11 +3,14 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from jiandu.api import api
+from jiandu.integrations.v1 import v1_urls
 
 urlpatterns = [
     # Public: the language switch sits on the sign-in page and the portal too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("api/v1/", v1_urls()),
     path("api/", api.urls),
+    path("integrations/", include("jiandu.integrations.urls")),
     path("accounts/", include("jiandu.accounts.urls")),
     path("orgs/", include("jiandu.orgs.urls")),
     path("audit/", include("jiandu.audit.urls")),

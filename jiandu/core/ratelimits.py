@@ -109,3 +109,17 @@ def login_limited(request: HttpRequest) -> bool:
     from jiandu.core.request_context import client_ip
 
     return not _known_address(username, client_ip(request))
+
+
+def limit_exceeded(request: HttpRequest, *, group: str, key: str, rate_setting: str, default: str) -> bool:
+    """Count one request against `key` in `group` (e.g. one API token) and say whether it is over the
+    rate in settings[rate_setting] (issue 16: a rate per token, whatever the address)."""
+    return bool(
+        is_ratelimited(
+            request,
+            group=group,
+            key=lambda _group, _request: key,
+            rate=_rate(rate_setting, default),
+            increment=True,
+        )
+    )

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from jiandu.accounts.roles import Capability, Role
 from jiandu.audit.services import audit_record
-from jiandu.core.permissions import capability_require
+from jiandu.core.permissions import capability_require, deny
 from jiandu.duties.models import Assignment, AssignmentStatus, Duty, DutyStatus
 from jiandu.duties.services import DutyError, _contact_next, _lock_duty, _refresh_status
 from jiandu.notifications.services import INBOX, notification_send
@@ -198,6 +198,24 @@ def participants(duty: Duty) -> list[Assignment]:
         .select_related("supervisor")
         .order_by("draw_id", "position")
     )
+
+
+def participants_reveal(*, actor: Any, duty: Duty) -> list[Assignment]:
+    """The list with full phones for the bureau or the requesting agency (第十二条); each view is on the
+    audit trail. `duty` comes from duties_visible_to(actor), which scopes it."""
+    if not any(
+        actor.can(c)
+        for c in (Capability.MANAGE_PROGRAMMES, Capability.ASSIST_PROGRAMMES, Capability.REQUEST_DUTIES)
+    ):
+        raise deny(actor, action="duty.participants_view", reason="仅工作人员可查看参加人员名单", target=duty)
+    rows = participants(duty)
+    audit_record(
+        actor=actor,
+        action="duty.participants_view",
+        target=duty,
+        after={"supervisors": [a.supervisor_id for a in rows]},
+    )
+    return rows
 
 
 def participants_send(*, actor: Any, duty: Duty) -> int:

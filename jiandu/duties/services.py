@@ -16,7 +16,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from jiandu.accounts.roles import Capability
 from jiandu.audit.services import audit_record
+from jiandu.core.permissions import deny
 from jiandu.duties.models import (
     ENGAGED,
     Adoption,
@@ -228,12 +230,29 @@ def duty_snapshot(duty: Duty) -> dict[str, Any]:
     }
 
 
+def _may_cancel(actor: Any, duty: Duty) -> bool:
+    """The requesting agency, or the bureau that runs the programme."""
+    org = getattr(actor, "organisation", None)
+    if org is None:
+        return False
+    return (actor.can(Capability.REQUEST_DUTIES) and duty.agency.path.startswith(org.path)) or (
+        actor.can(Capability.MANAGE_PROGRAMMES) and duty.programme.organisation.path.startswith(org.path)
+    )
+
+
 def duty_cancel(*, actor: Any, duty: Duty, reason: str) -> Duty:
-    if duty.status in (DutyStatus.HELD, DutyStatus.CANCELLED):
-        raise DutyError("该活动已结束或已取消")
+    # Issue 16: the API offers cancelling, so the service checks who may (it had no check at all) and
+    # reads the status under the lock (STYLE.md drift 6).
+    if not _may_cancel(actor, duty):
+        raise deny(
+            actor, action="duty.cancel", reason="只有提出需求的单位或项目主管机关可以取消", target=duty
+        )
     if not reason.strip():
         raise DutyError("请填写取消理由")
     with transaction.atomic():
+        duty = _lock_duty(duty)
+        if duty.status in (DutyStatus.HELD, DutyStatus.CANCELLED):
+            raise DutyError("该活动已结束或已取消")
         before = duty.status
         duty.status = DutyStatus.CANCELLED
         duty.save(update_fields=["status"])

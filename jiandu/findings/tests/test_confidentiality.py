@@ -181,6 +181,8 @@ def test_the_agency_sees_no_trace_of_a_confidential_reporter(
             "/api/findings/",
             f"/api/findings/{loop.pk}",
             "/api/notifications/",
+            "/api/v1/findings/",
+            f"/api/v1/findings/{loop.pk}",
         ):
             assert fetched.get(url) == 200, (url, fetched.get(url))
         detail = client.get(reverse("findings:detail", args=[loop.pk])).content.decode()
@@ -263,7 +265,8 @@ def test_a_confidential_opinion_from_a_duty_leaves_no_trace_for_the_agency(
     ints = sorted({duty.pk, finding.pk, duty_loop["supervisor"].pk, *inbox})
     # The agency hosts the duty and meets who attends, so its duty pages name them: there the secret is
     # the link from a person's opinion to the finding. Everywhere else, the reporter's identity.
-    duty_pages = f"/duties/{duty.pk}/"
+    # The API's duty (issue 16) carries what the duty pages do: its participants list names who came.
+    duty_pages = (f"/duties/{duty.pk}/", f"/api/v1/duties/{duty.pk}")
     finding_marks = (finding.number, reverse("findings:detail", args=[finding.pk]), "已转办", "转办编号")
 
     def secrets_for(url: str) -> tuple[str, ...]:
@@ -284,6 +287,63 @@ def test_a_confidential_opinion_from_a_duty_leaves_no_trace_for_the_agency(
     # The finding itself does not point back at the duty (its title, its date).
     detail = client.get(reverse("findings:detail", args=[finding.pk])).content.decode()
     assert duty.title not in detail
+
+
+def test_the_agencys_system_reads_and_replies_through_the_api_without_a_trace(
+    client: Any, reporter: Any, agency: Any, agency_user: Any, bureau_user: Any
+) -> None:
+    """Issue 16: the same confidentiality through /api/v1/ with the agency's token — the list, the
+    detail, the reply with a plan and the rectification report never carry the reporter."""
+    from jiandu.integrations.models import Scope
+    from jiandu.integrations.services import token_issue
+
+    finding = services.finding_submit(
+        actor=reporter.user,
+        supervisor=reporter,
+        agency=agency,
+        confidential=True,
+        text="3月1日在某超市检查时，执法人员未出示证件即开具罚单。",
+        uploads=[_photo()],
+    )
+    finding = services.finding_forward(actor=bureau_user, finding=finding)
+    _token, raw = token_issue(
+        actor=agency_user,
+        name="市场监管执法办案系统",
+        scopes=[Scope.FINDINGS_READ, Scope.FINDINGS_REPLY],
+        expires_on=dt.date(2027, 1, 1),
+    )
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    answers = [client.get("/api/v1/findings/", **auth), client.get(f"/api/v1/findings/{finding.pk}", **auth)]
+    assert answers[0].json()[0]["reporter_label"] == "提出人要求保密"
+    reply = {
+        "adopted": True,
+        "reply_text": "情况属实，已制定整改计划",
+        "correction": Correction.PLAN,
+        "rectification_plan": "全员培训",
+        "rectify_due": "2026-12-30",
+    }
+    answers.append(
+        client.post(f"/api/v1/findings/{finding.pk}/reply", reply, content_type="application/json", **auth)
+    )
+    assert answers[-1].status_code == 200 and answers[-1].json()["status"] == "rectifying"
+    answers.append(
+        client.post(
+            f"/api/v1/findings/{finding.pk}/rectified",
+            {"report": "已完成培训"},
+            content_type="application/json",
+            **auth,
+        )
+    )
+    for response in answers:
+        assert response.status_code == 200, response.content
+        assert not _leaks(response.content.decode()), response.content
+    finding.refresh_from_db()
+    assert finding.rectified_on is not None and finding.rectification_plan == "全员培训"
+    # Replying twice is refused by the service, in the API's error shape.
+    again = client.post(
+        f"/api/v1/findings/{finding.pk}/reply", reply, content_type="application/json", **auth
+    )
+    assert again.status_code == 400 and again.json()["code"] == "refused"
 
 
 def test_staff_still_see_who_reported(client: Any, loop: Finding, bureau_user: Any) -> None:
