@@ -5,18 +5,19 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from jiandu.integrations.models import Scope
 from jiandu.integrations.services import MAX_DAYS
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(label="名称（对接的系统）", max_length=80)
-    scopes = forms.MultipleChoiceField(label="授权范围", choices=(), widget=forms.CheckboxSelectMultiple)
-    expires_on = forms.DateField(label="有效期至", widget=forms.DateInput(attrs={"type": "date"}))
+    name = forms.CharField(label=_("名称（对接的系统）"), max_length=80)
+    scopes = forms.MultipleChoiceField(label=_("授权范围"), choices=(), widget=forms.CheckboxSelectMultiple)
+    expires_on = forms.DateField(label=_("有效期至"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args: Any, allowed: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["scopes"].choices = [(s, Scope(s).label) for s in allowed]  # type: ignore[attr-defined]
         self.fields["expires_on"].initial = timezone.localdate() + dt.timedelta(days=90)
-        self.fields["expires_on"].help_text = f"最长 {MAX_DAYS} 天"
+        self.fields["expires_on"].help_text = _("最长 %(days)s 天") % {"days": MAX_DAYS}

@@ -8,15 +8,16 @@ SHA-256 of the token is stored; the token itself is shown once, when it is issue
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from jiandu.accounts.roles import Capability
 
 
 class Scope(models.TextChoices):
-    DUTIES_READ = "duties:read", "读取本单位的监督活动、抽选结果及参加人员名单"
-    DUTIES_WRITE = "duties:write", "提出、取消监督活动需求"
-    FINDINGS_READ = "findings:read", "读取转送本单位的监督意见"
-    FINDINGS_REPLY = "findings:reply", "答复监督意见、报送整改情况"
+    DUTIES_READ = "duties:read", _("读取本单位的监督活动、抽选结果及参加人员名单")
+    DUTIES_WRITE = "duties:write", _("提出、取消监督活动需求")
+    FINDINGS_READ = "findings:read", _("读取转送本单位的监督意见")
+    FINDINGS_REPLY = "findings:reply", _("答复监督意见、报送整改情况")
 
 
 # A scope can only be granted by an account holding the capability behind it.

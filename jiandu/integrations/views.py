@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jiandu.accounts.roles import Capability
@@ -51,5 +52,5 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
-        messages.success(request, f"令牌“{token.name}”已吊销")
+        messages.success(request, _("令牌“%(name)s”已吊销") % {"name": token.name})
     return redirect("integrations:tokens")
