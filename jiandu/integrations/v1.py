@@ -200,7 +200,7 @@ def v1_urls() -> Any:
     (token or session, 401 in the error shape instead of a redirect to the sign-in page)."""
     patterns, app_name, namespace = api_v1.urls
     for pattern in patterns:
-        if pattern.name == "api-root":
+        if getattr(pattern, "name", None) == "api-root":
             continue  # ninja's empty root (a 404) stays behind sign-in like any other page
         pattern.callback.login_required = False  # type: ignore[union-attr]
     return patterns, app_name, namespace
