@@ -77,7 +77,11 @@ MIDDLEWARE = [
     "jiandu.accounts.middleware.AccountPolicyMiddleware",
     # Axes last, as its documentation asks, so it sees the final authentication outcome.
     "axes.middleware.AxesMiddleware",
+    "jiandu.core.middleware.SecurityHeadersMiddleware",
 ]
+# Off in development (set JIANDU_CSP to try it); settings_production turns both on.
+JIANDU_CSP = os.environ.get("JIANDU_CSP", "")
+JIANDU_PERMISSIONS_POLICY = os.environ.get("JIANDU_PERMISSIONS_POLICY", "")
 
 ROOT_URLCONF = "jiandu.urls"
 WSGI_APPLICATION = "jiandu.wsgi.application"

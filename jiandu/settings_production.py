@@ -3,6 +3,7 @@
 import os
 
 from jiandu import config
+from jiandu.core.csp import STRICT_CSP
 
 os.environ.setdefault("JIANDU_DEBUG", "false")
 for _name in (
@@ -33,3 +34,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# No inline script, nothing from another origin (government networks are closed anyway); forms post
+# only here; no framing. Inline styles stay allowed (htmx indicator style). Issue 11 #7.
+JIANDU_CSP = os.environ.get("JIANDU_CSP", STRICT_CSP)
+JIANDU_PERMISSIONS_POLICY = os.environ.get(
+    "JIANDU_PERMISSIONS_POLICY",
+    "camera=(self), microphone=(), geolocation=(), payment=(), usb=()",
+)
