@@ -601,8 +601,9 @@ def attendance_record(
             raise DutyError("该活动已取消")
         if duty.status == DutyStatus.HELD:
             raise DutyError("出席情况已登记，不能重新登记；如有错误，由项目主管机关更正并通知监督员")
-        if duty.status != DutyStatus.STAFFED:
-            raise DutyError("人员确定后才能登记出席情况")
+        if duty.status not in (DutyStatus.STAFFED, DutyStatus.CONTACTING, DutyStatus.REDRAW_NEEDED):
+            # The day may come before every place is filled: those who accepted are recorded.
+            raise DutyError("尚无已接受邀请的监督员，不能登记出席情况")
         if duty.duty_on > _today():
             raise DutyError("活动当天或之后才能登记出席情况")
         rows = list(duty.assignments.select_for_update(of=("self",)).filter(status=AssignmentStatus.ACCEPTED))
