@@ -26,7 +26,7 @@ TEXT = "浏览器测试：农贸市场检查中执法人员未出示执法证件
 def clock() -> Iterator[Any]:
     # Before demo_world (argument order), so the demo's dates and the loop's share one calendar year
     # whose holiday notice the calendar knows.
-    with time_machine.travel(dt.datetime(2025, 3, 3, 9, 30, tzinfo=SHANGHAI), tick=True) as traveller:
+    with time_machine.travel(dt.datetime(2026, 3, 2, 9, 30, tzinfo=SHANGHAI), tick=True) as traveller:
         yield traveller
 
 
@@ -74,11 +74,11 @@ def test_findings_loop(clock: Any, page: Any, phone: Any, demo_world: Any, sign_
     page.get_by_test_id("forward-form").locator("textarea[name=note]").fill("请核查并于期限内反馈")
     page.get_by_test_id("forward-form").get_by_role("button", name="转送").click()
     expect(page.get_by_test_id("status")).to_have_text("已转送待答复")
-    expect(page.get_by_test_id("reply-due")).to_contain_text("2025-04-02")
+    expect(page.get_by_test_id("reply-due")).to_contain_text("2026-04-01")
     expect(page.get_by_test_id("reply-due")).to_contain_text("第十二条")
 
     # 3. Five days before the due date the deadline task reminds the agency.
-    clock.move_to(dt.datetime(2025, 3, 28, 9, 0, tzinfo=SHANGHAI))
+    clock.move_to(dt.datetime(2026, 3, 27, 9, 0, tzinfo=SHANGHAI))
     scan()
     fresh(page)
     sign_in(page, "weihai_market_staff")
@@ -93,7 +93,7 @@ def test_findings_loop(clock: Any, page: Any, phone: Any, demo_world: Any, sign_
     page.get_by_role("link", name="附件1").wait_for()
 
     # 4. The due date passes: an escalation to the bureau, the finding on the overdue list.
-    clock.move_to(dt.datetime(2025, 4, 3, 9, 0, tzinfo=SHANGHAI))
+    clock.move_to(dt.datetime(2026, 4, 2, 9, 0, tzinfo=SHANGHAI))
     scan()
     fresh(page)
     sign_in(page, "weihai_admin")
@@ -115,10 +115,10 @@ def test_findings_loop(clock: Any, page: Any, phone: Any, demo_world: Any, sign_
     form.locator("select[name=correction]").select_option("plan")
     form.locator("textarea[name=reply_text]").fill("情况属实，已对涉事执法人员批评教育。")
     form.locator("textarea[name=rectification_plan]").fill("一个月内完成全员执法证件管理培训。")
-    form.locator("input[name=rectify_due]").fill("2025-05-06")
+    form.locator("input[name=rectify_due]").fill("2026-05-06")
     form.get_by_role("button", name="提交答复").click()
     expect(page.get_by_test_id("status")).to_have_text("整改中")
-    expect(page.get_by_test_id("rectify-due")).to_have_text("2025-05-06")
+    expect(page.get_by_test_id("rectify-due")).to_have_text("2026-05-06")
     page.fill("textarea[name=report]", "已完成培训 32 人次，建立证件核验制度。")
     page.get_by_role("button", name="报送").click()
     expect(page.get_by_test_id("status")).to_have_text("已答复待核验")
