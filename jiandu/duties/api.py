@@ -15,7 +15,7 @@ from jiandu.accounts.roles import Capability
 from jiandu.core.permissions import capability_require
 from jiandu.duties import contact, selectors, services
 from jiandu.duties.forms import DutyRequestForm
-from jiandu.duties.models import Duty
+from jiandu.duties.models import Adoption, AssignmentStatus, Duty, DutyRecord
 from jiandu.integrations.http import ApiError, request_token, scope_require
 from jiandu.integrations.models import Scope
 from jiandu.integrations.services import idempotent_create, request_fingerprint
@@ -84,6 +84,7 @@ class DutyOut(Schema):
 
 class ParticipantOut(Schema):
     position: int
+    supervisor_id: int
     full_name: str
     employer: str
     phone: str
@@ -228,6 +229,7 @@ def duty_participants(request: HttpRequest, duty_id: int) -> list[dict[str, Any]
     return [
         {
             "position": i,
+            "supervisor_id": a.supervisor_id,
             "full_name": a.supervisor.full_name,
             "employer": a.supervisor.employer,
             "phone": a.supervisor.phone or "",
@@ -241,3 +243,92 @@ def duty_cancel(request: HttpRequest, duty_id: int, payload: CancelIn) -> dict[s
     scope_require(request, Scope.DUTIES_WRITE)
     duty = selectors.duty_get(request.user, duty_id)
     return _out(services.duty_cancel(actor=request.user, duty=duty, reason=payload.reason))
+
+
+class OpinionIn(Schema):
+    supervisor_id: int
+    text: str = Field("", max_length=5000)
+    adoption: str = Field(Adoption.PENDING, description="pending / adopted / partly / not_adopted")
+    adoption_reason: str = Field("", max_length=500)
+
+
+class RecordIn(Schema):
+    summary: str = Field(min_length=1, max_length=10000, description="办案活动简要情况")
+    opinions: list[OpinionIn] = Field(default_factory=list)
+
+
+class ConfirmationOut(Schema):
+    supervisor_id: int
+    full_name: str
+    confirmed: bool
+    confirmed_at: dt.datetime | None
+    via: str
+
+
+class RecordOut(Schema):
+    summary: str
+    filled_at: dt.datetime
+    content_hash: str
+    opinions: list[OpinionIn]
+    confirmations: list[ConfirmationOut]
+
+
+def _record_out(duty: Duty, record: DutyRecord) -> dict[str, Any]:
+    attended = duty.assignments.filter(status=AssignmentStatus.ATTENDED).select_related("supervisor")
+    return {
+        "summary": record.summary,
+        "filled_at": record.filled_at,
+        "content_hash": services.record_content_hash(record),
+        # What the agency wrote; never whether an opinion went on to the findings workflow.
+        "opinions": [
+            {
+                "supervisor_id": o.supervisor_id,
+                "text": o.text,
+                "adoption": o.adoption,
+                "adoption_reason": o.adoption_reason,
+            }
+            for o in record.opinions.order_by("id")
+        ],
+        "confirmations": [
+            {
+                "supervisor_id": a.supervisor_id,
+                "full_name": a.supervisor.full_name,
+                "confirmed": a.confirmed_at is not None,
+                "confirmed_at": a.confirmed_at,
+                "via": a.confirmed_via,
+            }
+            for a in attended.order_by("draw_id", "position")
+        ],
+    }
+
+
+@router_v1.get("/{duty_id}/record", response=RecordOut, summary="履职情况反馈表及监督员确认情况")
+def duty_record(request: HttpRequest, duty_id: int) -> dict[str, Any]:
+    scope_require(request, Scope.DUTIES_READ)
+    duty = selectors.duty_get(request.user, duty_id)
+    record = DutyRecord.objects.filter(duty=duty).first()
+    if record is None:
+        raise ApiError(404, "not_found", "尚未填写履职情况反馈表")
+    return _record_out(duty, record)
+
+
+@router_v1.post("/{duty_id}/record", response=RecordOut, summary="提交履职情况反馈表（供监督员签字确认）")
+def duty_record_save(request: HttpRequest, duty_id: int, payload: RecordIn) -> dict[str, Any]:
+    scope_require(request, Scope.DUTIES_WRITE)
+    capability_require(request.user, Capability.REQUEST_DUTIES, action="duty.record_save")
+    duty = selectors.duty_get(request.user, duty_id)
+    record = services.record_save(
+        actor=request.user,
+        duty=duty,
+        summary=payload.summary,
+        opinions=[
+            services.OpinionData(
+                supervisor_id=o.supervisor_id,
+                text=o.text,
+                adoption=o.adoption,
+                adoption_reason=o.adoption_reason,
+            )
+            for o in payload.opinions
+        ],
+    )
+    return _record_out(duty, record)
