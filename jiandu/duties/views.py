@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jiandu.accounts.roles import Capability
-from jiandu.audit.services import audit_record
 from jiandu.core.permissions import permission_denied, require_capability
 from jiandu.core.personal import personal_reveal
 from jiandu.duties import contact, selectors, services
@@ -618,14 +617,7 @@ def participants(request: HttpRequest, pk: int) -> HttpResponse:
     answers; the bureau and the requesting agency see it, and each view is audited (full phones)."""
     _require_staff(request, "participants")
     duty = selectors.duty_get(request.user, pk)
-    rows = contact.participants(duty)
-    audit_record(
-        actor=request.user,
-        action="duty.participants_view",
-        target=duty,
-        after={"supervisors": [a.supervisor_id for a in rows]},
-        request=request,
-    )
+    rows = contact.participants_reveal(actor=request.user, duty=duty)  # audited, as over the API
     return render(request, "duties/participants.html", {"duty": duty, "rows": rows})
 
 

@@ -177,7 +177,26 @@ def test_the_openapi_lists_every_answer_with_the_error_body(client, procurator) 
         assert example["message"]
 
 
-def _data(programme: Any) -> sv.DutyRequestData:
+def _data(programme: Any, **kw: Any) -> sv.DutyRequestData:
     from jiandu.duties.tests.conftest import request_data
 
-    return request_data(programme, supervisors_needed=2)
+    return request_data(programme, **{"supervisors_needed": 2, **kw})
+
+
+def test_the_list_costs_the_same_number_of_queries_however_many_duties(  # type: ignore[no-untyped-def]
+    client, world, programme, roster, bearer
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    procurator = world.users["weihai_procurator"]
+    duty = sv.duty_request(actor=procurator, data=_data(programme))
+    open_and_draw(world, duty)
+    with CaptureQueriesContext(connection) as one:
+        assert len(client.get("/api/v1/duties/", **bearer).json()) == 1
+    for i in range(4):
+        extra = sv.duty_request(actor=procurator, data=_data(programme, title=f"案{i}"))
+        open_and_draw(world, extra)
+    with CaptureQueriesContext(connection) as five:
+        assert len(client.get("/api/v1/duties/", **bearer).json()) == 5
+    assert len(five.captured_queries) == len(one.captured_queries)
