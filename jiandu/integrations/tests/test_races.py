@@ -16,7 +16,7 @@ from jiandu.integrations.tests.conftest import duty_body
 
 @postgres_only
 @pytest.mark.django_db(transaction=True)
-def test_simultaneous_retries_make_one_duty(programme: Any, roster: Any, bearer: dict[str, str]) -> None:
+def test_simultaneous_retries_make_one_duty(programme: Any, roster: Any, bearer: Any) -> None:
     body = json.dumps(duty_body(programme))
 
     def post(i: int) -> Any:
