@@ -284,7 +284,9 @@ def _shanxi(world: Any, programme: Programme | None) -> None:
             admin="shanxi_admin",
             values=("5150", "6160"),
             kind="review_meeting",
-            supervisors_needed=2,
+            # Every serving supervisor is asked (an all-hands review meeting): the demo supervisor may
+            # already have upcoming invitations, which the balance rule would otherwise put behind the rest.
+            supervisors_needed=_pool_size(programme),
             place="山西省太原第一监狱",
             want=own,
         )
