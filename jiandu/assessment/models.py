@@ -69,8 +69,11 @@ class AssessmentRound(models.Model):
         "roster.Announcement", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     completed_on = models.DateField("考核完成日期", null=True, blank=True)
-    # 第三十四条（六）: [{code: entry|filing, due, reason, done_on}]
+    # 第三十四条（六）: [{code: entry|filing, due, provisional, reason, done_on}]
     deadlines = models.JSONField("完成后期限", default=list, blank=True)
+    # Some deadline above lies in a year whose holiday notice is not loaded (暂定; recomputed on loading,
+    # jiandu.assessment.calendar_dates).
+    deadlines_provisional = models.BooleanField("完成后期限含暂定", default=False)
     opened_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -113,6 +116,7 @@ class Assessment(models.Model):
     # 第三十五条: told the reasons and basis, the right to state and defend, within a stated period.
     hearing_notified_on = models.DateField("告知日期", null=True, blank=True)
     defence_due = models.DateField("陈述申辩截止", null=True, blank=True)
+    defence_due_provisional = models.BooleanField("陈述申辩截止为暂定", default=False)
     defence_text = models.TextField("陈述和申辩", blank=True)
     defence_at = models.DateTimeField("陈述申辩时间", null=True, blank=True)
     defence_answer = models.TextField("对陈述申辩的答复", blank=True)

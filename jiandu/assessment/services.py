@@ -30,10 +30,10 @@ from jiandu.core.permissions import capability_require, deny
 from jiandu.findings.selectors import bureau_staff_for
 from jiandu.notifications.services import INBOX, notification_send
 from jiandu.roster.models import Announcement, AnnouncementKind, Programme, Supervisor, SupervisorStatus
+from jiandu.rules.calendar import provisional_text
 from jiandu.rules.catalogue import GRADE_LABELS
 from jiandu.rules.decision import ALLOWED, REFUSED
 from jiandu.rules.grades import excellent_share_decide
-from jiandu.workdays.services import work_calendar
 
 MAX_TEXT = 5000
 OPINION_SOURCES = {"procuratorate": "procuratorate_opinion", "community": "community_opinion"}
@@ -86,8 +86,14 @@ def _snap(a: Assessment) -> dict[str, Any]:
         "final_grade": a.final_grade,
         "failing_grounds": [g["code"] for g in a.failing_grounds],
         "defence_due": a.defence_due,
+        "defence_due_provisional": a.defence_due_provisional,
         "commended": a.commended,
     }
+
+
+def _provisional_words(day: dt.date | None, flag: bool) -> str:
+    text = provisional_text(day, flag)
+    return f"（{text}）" if text else ""
 
 
 def _notify(users: Sequence[Any], subject: str, link: str, kind: str) -> None:
@@ -332,11 +338,13 @@ def grade_propose(
         a.excellent_conditions, a.failing_grounds = confirmed, chosen
         hearing = rules.core.hearing_required(rb, today) if grade == "failing" else None
         if hearing is not None:
+            due = rules.defence_due(r, today)
             a.hearing_notified_on = today
-            a.defence_due = work_calendar().add_working_days(today, r.defence_working_days)
+            a.defence_due, a.defence_due_provisional = due.date, due.provisional
             a.defence_text, a.defence_at, a.defence_answer, a.defence_answered_on = "", None, "", None
         elif grade != "failing":
             a.hearing_notified_on = a.defence_due = a.defence_answered_on = None
+            a.defence_due_provisional = False
             a.defence_text, a.defence_at, a.defence_answer = "", None, ""
         a.save()
         audit_record(
@@ -349,7 +357,8 @@ def grade_propose(
         if hearing is not None and a.supervisor.user_id:
             _notify(
                 [a.supervisor.user],
-                f"{r.year}年度考核拟定为不合格：请在{a.defence_due:%Y年%m月%d日}前陈述和申辩",
+                f"{r.year}年度考核拟定为不合格：请在{a.defence_due:%Y年%m月%d日}"
+                f"{_provisional_words(a.defence_due, a.defence_due_provisional)}前陈述和申辩",
                 reverse("assessment:mine"),
                 "assessment.hearing",
             )
@@ -588,6 +597,7 @@ def round_finalise(*, actor: Any, round: AssessmentRound, today: dt.date | None 
             Assessment.objects.bulk_update(rows, ["final_grade"])
         r.status, r.completed_on = RoundStatus.FINAL, today
         r.deadlines = rules.results_deadlines(r.programme, today)
+        r.deadlines_provisional = any(d["provisional"] for d in r.deadlines)
         praised = [a for a in rows if a.final_grade == "excellent" or a.commended]
         rb = rules.rulebook_for(r.programme)
         c = rules.cited(rb, "assessment.commendation", today)
@@ -603,7 +613,7 @@ def round_finalise(*, actor: Any, round: AssessmentRound, today: dt.date | None 
                 article=c.article,
                 published_on=today,
             )
-        r.save(update_fields=["status", "completed_on", "deadlines"])
+        r.save(update_fields=["status", "completed_on", "deadlines", "deadlines_provisional"])
         counts: dict[str, int] = {}
         for a in rows:
             counts[a.final_grade or "evaluation"] = counts.get(a.final_grade or "evaluation", 0) + 1

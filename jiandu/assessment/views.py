@@ -21,6 +21,7 @@ from jiandu.assessment.ledger import FIGURES
 from jiandu.assessment.models import Assessment, AssessmentRound, RoundStatus
 from jiandu.core.permissions import permission_denied, require_capability
 from jiandu.core.untrusted import xlsx_row
+from jiandu.rules.calendar import provisional_text
 
 
 def _staff(request: HttpRequest, action: str) -> None:
@@ -265,7 +266,12 @@ def _a_propose(request: HttpRequest, a: Assessment) -> str:
         grounds=d["grounds"],
         cap_exception=d["cap_exception"],
     )
-    extra = f"；已告知陈述和申辩权利，期限至{a.defence_due:%Y-%m-%d}" if a.defence_due else ""
+    note = provisional_text(a.defence_due, a.defence_due_provisional)
+    extra = (
+        f"；已告知陈述和申辩权利，期限至{a.defence_due:%Y-%m-%d}{f'（{note}）' if note else ''}"
+        if a.defence_due
+        else ""
+    )
     return f"已拟定为{rules.GRADE_LABELS[a.proposed_grade]}{extra}"
 
 

@@ -4,7 +4,7 @@ Each app that stores a date computed from the calendar keeps a `calendar_dates.p
 registers a `ProvisionalDates` source: how many stored dates are provisional, and a pass that
 recomputes them one row at a time (each row in its own transaction, locked) and reports a
 `DateChange`. This module settles what happens to a date (`date_settle`), writes the audit event
-(old → new) and tells the people responsible (`date_change_record`), and runs the whole pass with
+(old → new) and tells the people responsible (`date_change_record`, `date_change_notify`), and runs the whole pass with
 progress (`provisional_dates_recompute`, called by the background task).
 
 What happens to a date — our rule (the issue asked us to choose and say):
@@ -111,8 +111,6 @@ def date_settle(
 def date_change_record(*, change: DateChange, actor: Any, year: int) -> None:
     """The audit event for a moved or kept date and, for a move, the notification. Called inside the
     source's transaction for the row."""
-    from jiandu.notifications.services import EMAIL, INBOX, notification_send
-
     if change.outcome == UNCHANGED:
         return
     audit_record(
@@ -129,17 +127,29 @@ def date_change_record(*, change: DateChange, actor: Any, year: int) -> None:
             "year": year,
         },
     )
-    if change.outcome != MOVED or not change.recipients:
+    date_change_notify(change=change, year=year)
+
+
+def date_change_notify(
+    *, change: DateChange, year: int, recipients: list[Any] | None = None, link: str | None = None
+) -> None:
+    """Tell people a date moved (nothing for a kept or unchanged date). date_change_record calls it for
+    `change.recipients`; a source whose people reach the item by different pages (a supervisor's own
+    page, the bureau's) calls it again with other `recipients` and `link`."""
+    from jiandu.notifications.services import EMAIL, INBOX, notification_send
+
+    recipients = change.recipients if recipients is None else recipients
+    if change.outcome != MOVED or not recipients:
         return
     still = f"（{provisional_note(change.provisional_years)}）" if change.provisional_years else ""
     notification_send(
-        recipients=change.recipients,
+        recipients=recipients,
         subject=f"期限变更：{change.item} 的{change.what}改为 {change.new:%Y-%m-%d}{still}",
         body=(
             f"{year}年节假日安排已载入，原暂定的{change.what} {change.old:%Y-%m-%d} "
             f"依正式安排重新计算为 {change.new:%Y-%m-%d}{still}。"
         ),
-        link=change.link,
+        link=change.link if link is None else link,
         channels=(INBOX, EMAIL),
         kind="calendar.date_moved",
         audit=False,
