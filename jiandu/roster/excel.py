@@ -18,6 +18,7 @@ from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -157,10 +158,17 @@ def _write_help(wb: Workbook, programme: Programme) -> None:
 
 
 def roster_export(
-    *, actor: Any, programme: Programme, out: IO[bytes] | str, full: bool = False, actor_name: str = ""
+    *,
+    actor: Any,
+    programme: Programme,
+    out: IO[bytes] | str,
+    full: bool = False,
+    actor_name: str = "",
+    supervisors: QuerySet[Supervisor] | None = None,
 ) -> int:
-    """Write the roster; full identifiers only when asked (the caller checks the permission) and
-    always leaves an audit event saying which."""
+    """Write the roster (or the part of it in `supervisors`: a page passes what its user may read);
+    full identifiers only when asked (the caller checks the permission) and always leaves an audit
+    event saying which."""
     districts = dict(
         Organisation.objects.filter(programme.organisation.subtree_q()).values_list("id", "name")
     )
@@ -168,7 +176,8 @@ def roster_export(
     ws = wb.create_sheet(SHEET)
     ws.append(_header_cells(ws))
     count = 0
-    for s in programme.supervisors.order_by("id").iterator(chunk_size=2000):
+    rows = programme.supervisors.all() if supervisors is None else supervisors.filter(programme=programme)
+    for s in rows.order_by("id").iterator(chunk_size=2000):
         # xlsx_row: a profile field typed as "=…" stays text, never a live formula (OWASP).
         ws.append(xlsx_row(ws, supervisor_row(s, full=full, districts=districts)))
         count += 1

@@ -51,7 +51,17 @@ def programme_manageable_by(user: Any, programme: Programme) -> bool:
 
 
 def supervisors_visible_to(user: Any) -> QuerySet[Supervisor]:
-    return Supervisor.objects.filter(programme__in=programmes_visible_to(user).values("pk"))
+    """The whole roster of the programmes run by the user's organisation or below it; of a programme
+    run above it (a city programme seen from a district bureau), only the supervisors whose district
+    is in the user's subtree (docs/security.md, "Who reads what"). Pages, exports, certificate PDFs
+    and the work queue all read supervisors through here."""
+    visible = Supervisor.objects.filter(programme__in=programmes_visible_to(user).values("pk"))
+    if getattr(user, "organisation_id", None) is None:
+        return visible
+    path = user.organisation.path
+    return visible.filter(
+        Q(programme__organisation__path__startswith=path) | Q(district__path__startswith=path)
+    )
 
 
 def active_supervisors(programme: Programme, on: dt.date | None = None) -> QuerySet[Supervisor]:
@@ -68,11 +78,14 @@ def active_supervisors(programme: Programme, on: dt.date | None = None) -> Query
     )
 
 
-def late_employer_reports(programme: Programme) -> list[EmployerChange]:
-    """Employer changes reported after the rulebook's period (威海 人民监督员 第六条: 一个月内)."""
+def late_employer_reports(programme: Programme, user: Any) -> list[EmployerChange]:
+    """Employer changes reported after the rulebook's period (威海 人民监督员 第六条: 一个月内), of the
+    supervisors the user reads."""
     return [
         c
-        for c in EmployerChange.objects.filter(supervisor__programme=programme, report_due__isnull=False)
+        for c in EmployerChange.objects.filter(
+            supervisor__in=supervisors_visible_to(user).filter(programme=programme), report_due__isnull=False
+        )
         .select_related("supervisor")
         .order_by("-changed_on")
         if c.is_late

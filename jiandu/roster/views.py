@@ -112,21 +112,28 @@ def programme_new(request: HttpRequest) -> HttpResponse:
 def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     programme = _programme(request, pk)
     today = timezone.localdate()
-    supervisors = list(programme.supervisors.select_related("district").order_by("status", "id"))
-    active = [s for s in supervisors if s.status == SupervisorStatus.ACTIVE]
+    # The rows a district bureau reads of a city programme are its own district's (the counts below
+    # stay the programme's: a figure, not a person).
+    supervisors = list(
+        selectors.supervisors_visible_to(request.user)
+        .filter(programme=programme)
+        .select_related("district")
+        .order_by("status", "id")
+    )
+    active_total = programme.supervisors.filter(status=SupervisorStatus.ACTIVE).count()
     bounds = size_bounds(programme, today)
     size_notes = []
-    if bounds["min"] is not None and len(active) < bounds["min"].value:
+    if bounds["min"] is not None and active_total < bounds["min"].value:
         size_notes.append(
             {
-                "message": f"在任{len(active)}人，不足{bounds['min'].value}人，可以补聘",
+                "message": f"在任{active_total}人，不足{bounds['min'].value}人，可以补聘",
                 "article": bounds["min"].article,
             }
         )
-    if bounds["max"] is not None and len(active) > bounds["max"].value:
+    if bounds["max"] is not None and active_total > bounds["max"].value:
         size_notes.append(
             {
-                "message": f"在任{len(active)}人，超过名额上限{bounds['max'].value}人",
+                "message": f"在任{active_total}人，超过名额上限{bounds['max'].value}人",
                 "article": bounds["max"].article,
             }
         )
@@ -147,10 +154,10 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "programme": programme,
             "rows": rows,
-            "active_count": len(active),
+            "active_count": active_total,
             "bounds": bounds,
             "size_notes": size_notes,
-            "late": selectors.late_employer_reports(programme),
+            "late": selectors.late_employer_reports(programme, request.user),
             "rounds": programme.rounds.all()[:10],
             "can_manage": selectors.programme_manageable_by(request.user, programme),
             "can_full": request.user.can(Capability.VIEW_FULL_IDENTIFIERS),  # type: ignore[union-attr]
@@ -165,7 +172,13 @@ def roster_export_view(request: HttpRequest, pk: int) -> HttpResponse:
     if full and not request.user.can(Capability.VIEW_FULL_IDENTIFIERS):  # type: ignore[union-attr]
         raise permission_denied(request, action="roster.export_full", reason="没有查看完整身份信息的权限")
     buf = io.BytesIO()
-    roster_export(actor=request.user, programme=programme, out=buf, full=full)
+    roster_export(
+        actor=request.user,
+        programme=programme,
+        out=buf,
+        full=full,
+        supervisors=selectors.supervisors_visible_to(request.user).filter(programme=programme),
+    )
     buf.seek(0)
     name = f"roster-{programme.pk}-{timezone.localdate():%Y%m%d}{'-full' if full else ''}.xlsx"
     return FileResponse(buf, as_attachment=True, filename=name, content_type=XLSX)  # type: ignore[return-value]

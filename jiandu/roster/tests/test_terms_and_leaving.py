@@ -145,7 +145,7 @@ def test_weihai_people_employer_change_late_after_one_month(world):
     assert late.old_employer == "威海市第一中学"
     s.refresh_from_db()
     assert s.employer == "威海市第二中学"
-    assert [c.pk for c in late_employer_reports(s.programme)] == [late.pk]
+    assert [c.pk for c in late_employer_reports(s.programme, admin)] == [late.pk]
     with pytest.raises(services.RosterError, match="早于"):
         services.employer_change_record(
             actor=admin, supervisor=s, new_employer="x", changed_on=D(2025, 8, 1), reported_on=D(2025, 7, 1)
