@@ -90,6 +90,7 @@ class CaseFile(models.Model):
     medical_decision = models.JSONField("医学材料审查", default=dict, blank=True)
     approved_on = models.DateField("审批完备日期", null=True, blank=True)
     records_due = models.DateField("补充病历截止日", null=True, blank=True)
+    records_due_provisional = models.BooleanField("补充病历截止日为暂定", default=False)
     records_reason = models.JSONField("期限依据", default=dict, blank=True)
     records_reminded_on = models.DateField(null=True, blank=True, editable=False)
     records_supplemented_on = models.DateField("病历补充完成日期", null=True, blank=True)

@@ -99,9 +99,11 @@ def _provisional(reason: Any, cal: Any, start: dt.date, end: dt.date) -> dict[st
     (computed from the statutory holidays, DESIGN.md "Time"): never a silent guess."""
     d = reason.to_dict()
     years = list(cal.provisional_years(start, end))
-    if years:
-        d["facts"]["provisional_years"] = years
-        d["message"] += f"（{provisional_note(years)}）"
+    d["facts"]["provisional"] = bool(years)
+    d["facts"]["provisional_years"] = years
+    note = f"（{provisional_note(years)}）"
+    if years and note not in d["message"]:  # the core may have said it already (medical_records_due)
+        d["message"] += note
     return d
 
 
@@ -635,12 +637,17 @@ def medical_approve(*, actor: Any, case: CaseFile, approved_on: dt.date) -> Case
                 lambda: core.medical_records_due(rules.rulebook_for(case.programme), cal, approved_on)
             )
             case.records_due, case.records_reason = due, _provisional(reason, cal, approved_on, due)
-        case.save(update_fields=["approved_on", "records_due", "records_reason"])
+            case.records_due_provisional = bool(case.records_reason["facts"]["provisional_years"])
+        case.save(update_fields=["approved_on", "records_due", "records_due_provisional", "records_reason"])
         audit_record(
             actor=actor,
             action="casework.medical_approve",
             target=case,
-            after={"approved_on": approved_on, "records_due": case.records_due},
+            after={
+                "approved_on": approved_on,
+                "records_due": case.records_due,
+                "records_due_provisional": case.records_due_provisional,
+            },
         )
     return case
 
