@@ -17,12 +17,15 @@ import datetime as dt
 import hashlib
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import yaml
+
+T = TypeVar("T")
 
 REPO_RULEBOOK_DIR = Path(__file__).resolve().parents[2] / "rulebooks"
 FILES = ("rulebook.yaml", "articles.yaml", "parameters.yaml", "cases.yaml")
@@ -134,6 +137,8 @@ class Rulebook:
     problems: list[str] = field(default_factory=list)
     # (name, on) → Cited or the exception to raise: decisions look the same values up again and again.
     _memo: dict[tuple[str, dt.date], Cited | UnknownParameter] = field(default_factory=dict, repr=False)
+    # (key, on) → a value derived from the parameters in force that day (`derived`).
+    _derived: dict[tuple[str, dt.date], Any] = field(default_factory=dict, repr=False)
 
     @property
     def title(self) -> str:
@@ -188,6 +193,23 @@ class Rulebook:
                     )
                 return Cited(entry.value, book.id, entry.article, entry.note, name)
         raise UnknownParameter(f"规则《{book.title}》（{book.id}）的参数 {name} 在 {on.isoformat()} 未生效")
+
+    def derived(self, key: str, on: dt.date, build: Callable[[Rulebook, dt.date], T]) -> T:
+        """`build(self, on)`, computed once per rulebook and date: a batch (a roster of 100,000 checked
+        against one rulebook) resolves the dated parameters once instead of once per person."""
+        memo = self._derived.get((key, on))
+        if memo is None:
+            if len(self._derived) > 10_000:
+                self._derived.clear()
+            memo = self._derived[(key, on)] = build(self, on)
+        return cast(T, memo)
+
+    def param_or_none(self, name: str, on: dt.date) -> Cited | None:
+        """The value in force on `on`, or None where the rulebook sets none (or leaves it elsewhere)."""
+        try:
+            return self.param(name, on)
+        except UnknownParameter:
+            return None
 
     def has_param(self, name: str, on: dt.date) -> bool:
         try:
