@@ -10,6 +10,8 @@ from jiandu.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; production uses Argon2
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Webhook tests POST to a server on 127.0.0.1 over http:// (production refuses anything but https).
+JIANDU_WEBHOOK_ALLOW_LOOPBACK_HTTP = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 JIANDU_SMS_BACKEND = "jiandu.notifications.sms.MemorySmsBackend"
 STORAGES = {

@@ -20,6 +20,8 @@ RECURRING: dict[str, tuple[str, int]] = {
     "jiandu.roster.tasks.terms_expire_task": ("JIANDU_TERMS_EXPIRE_INTERVAL_SECONDS", 24 * 3600),
     # Drawn supervisors' answer deadlines: a time-out moves on to the next in order within minutes.
     "jiandu.duties.tasks.invitations_scan_task": ("JIANDU_INVITATIONS_SCAN_INTERVAL_SECONDS", 300),
+    # Webhook deliveries whose backoff has passed (issue 16).
+    "jiandu.integrations.tasks.webhook_retry_task": ("JIANDU_WEBHOOK_RETRY_INTERVAL_SECONDS", 60),
     "jiandu.casework.tasks.casework_checks_task": ("JIANDU_CASEWORK_CHECKS_INTERVAL_SECONDS", 24 * 3600),
     "jiandu.training.tasks.training_remind_task": ("JIANDU_TRAINING_REMIND_INTERVAL_SECONDS", 24 * 3600),
     "jiandu.assessment.tasks.assessment_deadlines_task": (

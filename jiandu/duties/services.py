@@ -35,6 +35,7 @@ from jiandu.duties.models import (
     MonthlySummary,
 )
 from jiandu.duties.pool import candidate_id, pool_build, supervisor_pk
+from jiandu.integrations import webhooks
 from jiandu.orgs.models import Organisation
 from jiandu.roster.models import Programme, Specialty
 from jiandu.roster.rules import cite_suffix, programme_cite, rulebook_for
@@ -424,6 +425,7 @@ def draw_perform(
                 "notes": [n["code"] for n in record["result"]["notes"]],
             },
         )
+        webhooks.duty_drawn_emit(duty=duty, drawn=drawn, invited=len(invited))
     commitment.duty.status = duty.status
     return drawn
 
@@ -553,6 +555,9 @@ def _respond(actor: Any, duty: Duty, a: Assignment, status: str, reason: str) ->
                 "duty_status": duty.status,
             },
         )
+        if status == AssignmentStatus.ACCEPTED:
+            accepted = duty.assignments.filter(status=AssignmentStatus.ACCEPTED).count()
+            webhooks.participant_confirmed_emit(duty=duty, assignment=a, accepted=accepted)
     return a
 
 
@@ -802,6 +807,13 @@ def record_confirm(*, actor: Any, assignment: Assignment, via: str = "phone") ->
         a.save(update_fields=["confirmed_at", "confirmed_via", "confirmed_hash"])
         audit_record(
             actor=actor, action="duty.record_confirm", target=a, after={"via": via, "hash": a.confirmed_hash}
+        )
+        attended = a.duty.assignments.filter(status=AssignmentStatus.ATTENDED)
+        webhooks.record_confirmed_emit(
+            duty=a.duty,
+            assignment=a,
+            confirmed=attended.filter(confirmed_at__isnull=False).count(),
+            attended=attended.count(),
         )
     return a
 

@@ -24,6 +24,7 @@ from jiandu.accounts.roles import Role
 from jiandu.audit.services import audit_record
 from jiandu.findings.models import Finding, Status
 from jiandu.findings.selectors import ancestor_paths
+from jiandu.integrations import webhooks
 from jiandu.notifications.services import notifications_bulk_inbox
 from jiandu.orgs.models import Organisation
 from jiandu.roster.models import Programme
@@ -157,6 +158,8 @@ def _run_stage(stage: Stage, today: dt.date, recipients: _Recipients, batch: int
                         people.update(recipients.bureau(programme_id))
                 inbox.extend((uid, subject, body, link, kind) for uid in sorted(people))
             sent += notifications_bulk_inbox(rows=inbox)
+            if stage.name == "reply_escalation":  # the agencies' systems hear of it too (issue 16)
+                webhooks.reply_overdue_emit(on=today, rows=[(r[0], r[1], r[3]) for r in live])
             stamped += Finding.objects.filter(id__in=ids).update(**{stage.stamp_field: today})
             audit_record(
                 actor=None,

@@ -34,6 +34,7 @@ from jiandu.findings.models import (
     Status,
 )
 from jiandu.findings.selectors import agency_staff_for, bureau_staff_for
+from jiandu.integrations import webhooks
 from jiandu.notifications.services import EMAIL, INBOX, SMS, notification_send
 from jiandu.roster.models import Programme, Supervisor, SupervisorStatus
 from jiandu.roster.rules import cite_suffix, programme_cite
@@ -359,6 +360,7 @@ def finding_forward(
             kind="finding.forwarded",
         )
         _notify_reporter(finding, f"您的监督意见 {finding.number} 已转送{finding.agency}办理")
+        webhooks.opinion_forwarded_emit(finding=finding)
     return finding
 
 
@@ -543,6 +545,7 @@ def finding_verify(
         )
         if finding.forwarded_on:
             _notify_agency(finding, f"监督意见 {finding.number} 已核验销号", kind="finding.closed")
+            webhooks.rectification_verified_emit(finding=finding)
     return finding
 
 

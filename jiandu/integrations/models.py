@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from jiandu.accounts.roles import Capability
+from jiandu.core.fields import EncryptedTextField
 
 
 class Scope(models.TextChoices):
@@ -83,3 +84,104 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.operation} {self.key}"
+
+
+# --- Webhooks (issue 16 §3) --------------------------------------------------------------------------
+
+
+class WebhookEvent(models.TextChoices):
+    DUTY_DRAWN = "duty.drawn", _("监督活动已抽选")
+    PARTICIPANT_CONFIRMED = "participant.confirmed", _("监督员已确认参加")
+    RECORD_CONFIRMED = "record.confirmed", _("监督员已确认履职情况反馈表")
+    OPINION_FORWARDED = "opinion.forwarded", _("监督意见已转送本单位")
+    REPLY_OVERDUE = "reply.overdue", _("监督意见答复已逾期")
+    RECTIFICATION_VERIFIED = "rectification.verified", _("监督意见已核验销号")
+    CALENDAR_RECOMPUTED = "calendar.recomputed", _("节假日安排载入后暂定期限已重新计算")
+
+
+class WebhookEndpoint(models.Model):
+    """An HTTPS address of one of the organisation's systems, told of the events it chose. The signing
+    secret is shown once and stored encrypted (it must be read back to sign each delivery)."""
+
+    organisation = models.ForeignKey(
+        "orgs.Organisation", verbose_name="所属单位", on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        "accounts.User", verbose_name="登记人", on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField("名称（接收的系统）", max_length=80)
+    url = models.CharField("接收地址", max_length=500)
+    events = models.JSONField("订阅的事件", default=list)
+    secret = EncryptedTextField("签名密钥", editable=False)
+    created_at = models.DateTimeField("登记时间")
+    disabled_at = models.DateTimeField("停用时间", null=True, blank=True)
+    disabled_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name="停用人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "事件推送地址"
+        verbose_name_plural = "事件推送地址"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.url}）"
+
+
+class DeliveryState(models.TextChoices):
+    PENDING = "pending", _("待投递")
+    DELIVERED = "delivered", _("已送达")
+    FAILED = "failed", _("已放弃")
+
+
+class WebhookDelivery(models.Model):
+    """One event for one endpoint: written in the same transaction as the change it reports (so it
+    exists exactly when the change does), then POSTed by the task worker until it is answered with a
+    2xx or runs out of attempts. `history` keeps every attempt; a replay is a new row."""
+
+    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.PROTECT, related_name="deliveries")
+    event = models.CharField("事件", max_length=40, choices=WebhookEvent.choices)
+    event_id = models.UUIDField("事件编号")  # the same on a replay, so a receiver can drop duplicates
+    payload = models.JSONField("内容", default=dict)
+    state = models.CharField(
+        "状态", max_length=12, choices=DeliveryState.choices, default=DeliveryState.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField("投递次数", default=0)
+    next_attempt_at = models.DateTimeField("下次投递", null=True, blank=True)
+    last_attempt_at = models.DateTimeField("最近投递", null=True, blank=True)
+    response_status = models.PositiveSmallIntegerField("响应状态码", null=True, blank=True)
+    response_body = models.TextField("响应内容（截断）", blank=True, default="")
+    error = models.CharField("错误", max_length=500, blank=True, default="")
+    history = models.JSONField("投递记录", default=list)
+    created_at = models.DateTimeField("生成时间")
+    replay_of = models.ForeignKey(
+        "self", verbose_name="重放自", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    replayed_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name="重放人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "事件推送记录"
+        verbose_name_plural = "事件推送记录"
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                name="webhook_delivery_due",
+                condition=models.Q(state="pending"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} #{self.pk}"

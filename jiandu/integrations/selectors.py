@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
-from jiandu.integrations.models import ApiToken
+from jiandu.integrations.models import ApiToken, WebhookDelivery, WebhookEndpoint
 
 
 def tokens_visible_to(user: Any) -> QuerySet[ApiToken]:
@@ -21,3 +21,33 @@ def token_get_for(user: Any, pk: int) -> ApiToken:
     if token is None:
         raise Http404("没有这个令牌")
     return token
+
+
+def endpoints_visible_to(user: Any) -> QuerySet[WebhookEndpoint]:
+    if getattr(user, "organisation_id", None) is None:
+        return WebhookEndpoint.objects.none()
+    return WebhookEndpoint.objects.filter(organisation_id=user.organisation_id).select_related(
+        "created_by", "disabled_by"
+    )
+
+
+def endpoint_get_for(user: Any, pk: int) -> WebhookEndpoint:
+    endpoint = endpoints_visible_to(user).filter(pk=pk).first()
+    if endpoint is None:
+        raise Http404("没有这个推送地址")
+    return endpoint
+
+
+def deliveries_visible_to(user: Any) -> QuerySet[WebhookDelivery]:
+    if getattr(user, "organisation_id", None) is None:
+        return WebhookDelivery.objects.none()
+    return WebhookDelivery.objects.filter(endpoint__organisation_id=user.organisation_id).select_related(
+        "endpoint", "replayed_by"
+    )
+
+
+def delivery_get_for(user: Any, pk: int) -> WebhookDelivery:
+    delivery = deliveries_visible_to(user).filter(pk=pk).first()
+    if delivery is None:
+        raise Http404("没有这条推送记录")
+    return delivery

@@ -8,6 +8,7 @@ from typing import Any
 from django.utils import timezone
 from django_tasks import task
 
+from jiandu.integrations import webhooks
 from jiandu.workdays.models import CalendarRecompute, RecomputeStatus
 from jiandu.workdays.recompute import UNCHANGED, DateChange, provisional_dates_recompute
 
@@ -41,4 +42,5 @@ def calendar_recompute_task(job_id: int) -> dict[str, Any]:
         unchanged=counts.get("unchanged", 0),
         finished_at=timezone.now(),
     )
+    webhooks.calendar_recomputed_emit(year=job.year, counts=counts)
     return counts

@@ -75,3 +75,10 @@ def duty_body(programme: Programme, **kw: Any) -> dict[str, Any]:
     }
     body.update(kw)
     return body
+
+
+@pytest.fixture
+def receiver() -> Any:
+    from jiandu.integrations.tests.receiver import receiver_serve
+
+    yield from receiver_serve()
