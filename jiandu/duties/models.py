@@ -93,6 +93,8 @@ class Duty(models.Model):
         verbose_name = "监督活动"
         verbose_name_plural = "监督活动"
         ordering = ["-duty_on", "-id"]
+        # The duty list reads this index backwards and stops at its page (docs/performance.md).
+        indexes = [models.Index(fields=["duty_on", "id"], name="duty_list_order")]
 
     def __str__(self) -> str:
         return f"{self.duty_on:%Y-%m-%d} {self.title}"

@@ -22,24 +22,94 @@ from jiandu.duties.models import (
     DutyStatus,
     MonthlySummary,
 )
+from jiandu.orgs.selectors import subtree_ids
 from jiandu.roster.models import Programme, Supervisor
 from jiandu.rules.decision import Reason
 
 
 def duties_visible_to(user: Any) -> QuerySet[Duty]:
+    """Scoped by organisation ids resolved first (one query for the subtree; its programmes a sub-select
+    on the small programme table), so the duty table is filtered on its own columns and read in the
+    list's index order, never through joined `path LIKE`s."""
     org = getattr(user, "organisation", None)
     if not user.is_authenticated or org is None:
         return Duty.objects.none()
     qs = Duty.objects.select_related("programme", "agency", "district")
     if user.can(Capability.MANAGE_PROGRAMMES) or user.can(Capability.ASSIST_PROGRAMMES):
-        return qs.filter(
-            Q(programme__organisation__path__startswith=org.path)
-            | Q(agency__path__startswith=org.path)
-            | Q(district__path__startswith=org.path)
-        )
+        ids = subtree_ids(org)
+        programmes = Programme.objects.filter(organisation_id__in=ids).values("id")
+        return qs.filter(Q(programme_id__in=programmes) | Q(agency_id__in=ids) | Q(district_id__in=ids))
     if user.can(Capability.REQUEST_DUTIES):
-        return qs.filter(agency__path__startswith=org.path)
+        return qs.filter(agency_id__in=subtree_ids(org))
     return Duty.objects.none()
+
+
+# What the duty list shows, and nothing else: no description, parties or JSON decisions.
+LIST_COLUMNS = (
+    "id",
+    "title",
+    "kind",
+    "duty_on",
+    "status",
+    "supervisors_needed",
+    "report_due_on",
+    "reported_on",
+    "programme__id",
+    "programme__name",
+    "agency__id",
+    "agency__name",
+)
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class DutyPage:
+    rows: list[Duty]
+    # Keyset cursors ("YYYY-MM-DD.id"): the list walks the (duty_on, id) index and never counts.
+    next_cursor: str | None
+    first: bool
+
+
+def cursor_parse(cursor: str | None) -> tuple[dt.date, int] | None:
+    try:
+        on, _, pk = (cursor or "").partition(".")
+        return dt.date.fromisoformat(on), int(pk)
+    except ValueError:
+        return None
+
+
+def duty_list_page(user: Any, *, after: str | None = None, size: int = PAGE_SIZE) -> DutyPage:
+    """One page of the duties `user` may see, newest first, from the keyset cursor `after` (the last
+    row of the previous page). Two scoping queries, then one for the page, whatever the data size."""
+    qs = (
+        duties_visible_to(user)
+        .select_related(None)
+        .select_related("programme", "agency")
+        .only(*LIST_COLUMNS)
+        .order_by("-duty_on", "-id")
+    )
+    key = cursor_parse(after)
+    if key is not None:
+        qs = qs.filter(Q(duty_on__lt=key[0]) | Q(duty_on=key[0], id__lt=key[1]))
+    rows = list(qs[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    last = rows[-1] if rows else None
+    return DutyPage(
+        rows=rows,
+        next_cursor=f"{last.duty_on.isoformat()}.{last.pk}" if more and last else None,
+        first=key is None,
+    )
+
+
+def report_overdue(duty: Duty, today: dt.date) -> bool:
+    """第二十条: held, report past its due date and not sent (reports_overdue, for one loaded row)."""
+    return (
+        duty.status == DutyStatus.HELD
+        and duty.reported_on is None
+        and duty.report_due_on is not None
+        and duty.report_due_on < today
+    )
 
 
 def duty_get(user: Any, pk: int) -> Duty:

@@ -61,14 +61,15 @@ def _error(request: HttpRequest, exc: Exception) -> None:
 def duty_list(request: HttpRequest) -> HttpResponse:
     _require_staff(request, "duty_list")
     today = timezone.localdate()
-    duties = list(selectors.duties_visible_to(request.user)[:200])
-    overdue = set(selectors.reports_overdue(request.user, today=today).values_list("id", flat=True))
+    page = selectors.duty_list_page(request.user, after=request.GET.get("after"))
     return render(
         request,
         "duties/list.html",
         {
-            "duties": duties,
-            "overdue": overdue,
+            "duties": page.rows,
+            "page": page,
+            # Only the rows on the page: no second pass over every visible duty.
+            "overdue": {d.pk for d in page.rows if selectors.report_overdue(d, today)},
             "can_request": request.user.can(Capability.REQUEST_DUTIES),  # type: ignore[union-attr]
             "can_manage": request.user.can(Capability.MANAGE_PROGRAMMES),  # type: ignore[union-attr]
         },

@@ -30,6 +30,8 @@ from jiandu.findings.models import (
     Status,
     finding_late,
 )
+from jiandu.orgs.selectors import subtree_ids
+from jiandu.roster.models import Programme
 from jiandu.rules.calendar import provisional_text
 
 STAFF, AGENCY, REPORTER = "staff", "agency", "reporter"
@@ -62,18 +64,76 @@ def ancestor_paths(path: str) -> list[str]:
 
 
 def findings_for_staff(user: Any) -> QuerySet[Finding]:
-    path = _org_path(user)
-    if path is None or audience(user) != STAFF:
+    """The subtree's organisation ids are resolved first (one indexed query), so findings are filtered
+    on their own columns (`agency_id IN …`, programmes a sub-select) rather than joined `path LIKE`s."""
+    if _org_path(user) is None or audience(user) != STAFF:
         return Finding.objects.none()
-    return Finding.objects.filter(
-        Q(programme__organisation__path__startswith=path) | Q(agency__path__startswith=path)
-    ).select_related("agency", "programme", "reporter")
+    ids = subtree_ids(user.organisation)
+    programmes = Programme.objects.filter(organisation_id__in=ids).values("id")
+    return Finding.objects.filter(Q(programme_id__in=programmes) | Q(agency_id__in=ids)).select_related(
+        "agency", "programme", "reporter"
+    )
 
 
 def findings_for_reporter(user: Any) -> QuerySet[Finding]:
     if audience(user) != REPORTER:
         return Finding.objects.none()
     return Finding.objects.filter(reporter__user=user).select_related("agency", "programme")
+
+
+# What the staff and reporter lists show (templates/findings/list.html), and nothing else: no texts,
+# no reporter (a Supervisor row would decrypt its identifiers), no JSON reasons.
+LIST_COLUMNS = (
+    "id",
+    "title",
+    "confidential",
+    "status",
+    "submitted_on",
+    "reply_due",
+    "reply_due_provisional",
+    "rectify_due",
+    "agency__id",
+    "agency__name",
+)
+PAGE_SIZE = 30
+
+
+@dataclass(frozen=True)
+class FindingPage:
+    rows: list[Any]
+    # Keyset cursor "YYYY-MM-DD.id" of the last row: the list walks the (submitted_on, id) index and
+    # never counts the rows it does not show.
+    next_cursor: str | None
+    first: bool
+
+
+def _cursor(cursor: str | None) -> tuple[dt.date, int] | None:
+    try:
+        on, _, pk = (cursor or "").partition(".")
+        return dt.date.fromisoformat(on), int(pk)
+    except ValueError:
+        return None
+
+
+def finding_page(qs: QuerySet[Finding], *, after: str | None, size: int = PAGE_SIZE) -> FindingPage:
+    """One page of `qs` (already scoped and filtered), newest first, after the keyset cursor."""
+    qs = qs.order_by("-submitted_on", "-id")
+    key = _cursor(after)
+    if key is not None:
+        qs = qs.filter(Q(submitted_on__lt=key[0]) | Q(submitted_on=key[0], id__lt=key[1]))
+    rows = list(qs[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    last = rows[-1] if rows else None
+    return FindingPage(
+        rows=rows,
+        next_cursor=f"{last.submitted_on.isoformat()}.{last.pk}" if more and last else None,
+        first=key is None,
+    )
+
+
+def list_columns(qs: QuerySet[Finding]) -> QuerySet[Finding]:
+    return qs.select_related(None).select_related("agency").only(*LIST_COLUMNS)
 
 
 # --- the agency's projection ---------------------------------------------------------------------
@@ -160,11 +220,10 @@ AGENCY_COLUMNS = (
 
 
 def agency_findings_queryset(user: Any) -> QuerySet[Finding]:
-    path = _org_path(user)
-    if path is None or audience(user) != AGENCY:
+    if _org_path(user) is None or audience(user) != AGENCY:
         return Finding.objects.none()
     return Finding.objects.filter(
-        agency__path__startswith=path, status__in=AGENCY_STATUSES, forwarded_on__isnull=False
+        agency_id__in=subtree_ids(user.organisation), status__in=AGENCY_STATUSES, forwarded_on__isnull=False
     )
 
 

@@ -10,7 +10,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -32,8 +31,10 @@ from jiandu.findings.selectors import (
     audience,
     complaints_by_user,
     complaints_for_staff,
+    finding_page,
     findings_for_reporter,
     findings_for_staff,
+    list_columns,
     overdue_by_agency,
     overdue_q,
 )
@@ -89,16 +90,17 @@ def finding_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(status=status)
     if overdue:
         qs = qs.filter(overdue_q(today))
-    page = Paginator(qs.order_by("-submitted_on", "-id"), 30).get_page(request.GET.get("page"))
-    ctx["page"] = page
-    # The agency's page lists projections, never Finding objects.
-    ctx["rows"] = (
-        agency_findings(request.user, qs=qs.filter(pk__in=[f.pk for f in page]))
-        if who == AGENCY
-        else list(page)
-    )
+    after = request.GET.get("after")
     if who == AGENCY:
-        ctx["rows"].sort(key=lambda a: a.id, reverse=True)
+        # The agency's page lists projections, never Finding objects.
+        page = finding_page(qs.only("id", "submitted_on"), after=after)
+        ids = [f.pk for f in page.rows]
+        rows: list[Any] = agency_findings(request.user, qs=qs.filter(pk__in=ids))
+        rows.sort(key=lambda a: ids.index(a.id))
+    else:
+        page = finding_page(list_columns(qs), after=after)
+        rows = page.rows
+    ctx["page"], ctx["rows"] = page, rows
     return render(request, "findings/list.html", ctx)
 
 

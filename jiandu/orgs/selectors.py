@@ -29,3 +29,14 @@ def districts_within(
     for root in roots:
         area |= root.subtree_q()
     return Organisation.objects.filter(area, kind__in=AREA_KINDS, level__in=list(levels)).order_by("path")
+
+
+def subtree_ids(org: Organisation | None) -> list[int]:
+    """The ids of `org` and every organisation under it, in one indexed prefix query.
+
+    Lists scope by these ids (`agency_id IN (…)`) rather than by joining the organisation table and
+    OR-ing `path LIKE` conditions: the plan then reads the listed table's own indexes and stops at the
+    page (docs/performance.md)."""
+    if org is None:
+        return []
+    return list(Organisation.objects.filter(path__startswith=org.path).order_by().values_list("id", flat=True))

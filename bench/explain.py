@@ -1,0 +1,74 @@
+"""`EXPLAIN (ANALYZE, BUFFERS)` of the queries a staff page runs, as the admin of the biggest programme.
+
+    DATABASE_URL=postgres://… .venv/bin/python -m bench.explain /duties/ /findings/ [--all]
+
+Requests each path in-process (Django's test client, signed in with force_login as the seeded admin),
+captures its SQL, and prints the plan of the slowest query (every query with --all), with the page's
+query count and time. PostgreSQL only: the plans quoted in docs/performance.md come from here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from bench._db import is_postgresql, setup_django
+
+
+def biggest_programme_admin() -> object:
+    """The admin of the province whose programmes hold the most supervisors (the realistic heavy user)."""
+    from django.db.models import Count
+
+    from jiandu.accounts.models import User
+    from jiandu.roster.models import Programme
+
+    top = (
+        Programme.objects.annotate(n=Count("supervisors")).order_by("-n", "id").values("organisation_id").first()
+    )
+    if top is None:
+        raise SystemExit("no programme: run bench.seed first")
+    user = User.objects.filter(username__startswith="bench_admin_", organisation_id=top["organisation_id"]).first()
+    if user is None:
+        raise SystemExit("no bench_admin_ account for the biggest programme: run bench.seed first")
+    return user
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("paths", nargs="+")
+    parser.add_argument("--all", action="store_true", help="explain every query, not only the slowest")
+    args = parser.parse_args()
+    setup_django(migrate=False)
+    if not is_postgresql():
+        raise SystemExit("EXPLAIN (ANALYZE, BUFFERS) needs PostgreSQL: set DATABASE_URL")
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from jiandu.accounts.testing import client_sign_in
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    client_sign_in(client, biggest_programme_admin())
+    for path in args.paths:
+        client.get(path)  # warm caches (rulebooks, templates) as a running server has them
+        with CaptureQueriesContext(connection) as ctx:
+            started = time.perf_counter()
+            response = client.get(path)
+            wall = time.perf_counter() - started
+        print(f"\n=== {path}: HTTP {response.status_code}, {len(ctx.captured_queries)} queries, {wall * 1000:.0f} ms")
+        queries = sorted(
+            (q for q in ctx.captured_queries if q["sql"].lstrip().upper().startswith("SELECT")),
+            key=lambda q: float(q["time"]),
+            reverse=True,
+        )
+        for q in queries if args.all else queries[:1]:
+            sql = q["sql"]
+            print(f"--- {float(q['time']) * 1000:.1f} ms: {sql[:2000]}")
+            with connection.cursor() as cursor:
+                cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) {sql}")
+                for (line,) in cursor.fetchall():
+                    print(line)
+
+
+if __name__ == "__main__":
+    main()
