@@ -23,18 +23,25 @@ def biggest_programme_admin() -> object:
     from jiandu.roster.models import Programme
 
     top = (
-        Programme.objects.annotate(n=Count("supervisors")).order_by("-n", "id").values("organisation_id").first()
+        Programme.objects.annotate(n=Count("supervisors"))
+        .order_by("-n", "id")
+        .values("organisation_id")
+        .first()
     )
     if top is None:
         raise SystemExit("no programme: run bench.seed first")
-    user = User.objects.filter(username__startswith="bench_admin_", organisation_id=top["organisation_id"]).first()
+    user = User.objects.filter(
+        username__startswith="bench_admin_", organisation_id=top["organisation_id"]
+    ).first()
     if user is None:
         raise SystemExit("no bench_admin_ account for the biggest programme: run bench.seed first")
     return user
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("paths", nargs="+")
     parser.add_argument("--all", action="store_true", help="explain every query, not only the slowest")
     args = parser.parse_args()
@@ -55,7 +62,9 @@ def main() -> None:
             started = time.perf_counter()
             response = client.get(path)
             wall = time.perf_counter() - started
-        print(f"\n=== {path}: HTTP {response.status_code}, {len(ctx.captured_queries)} queries, {wall * 1000:.0f} ms")
+        print(
+            f"\n=== {path}: HTTP {response.status_code}, {len(ctx.captured_queries)} queries, {wall * 1000:.0f} ms"
+        )
         queries = sorted(
             (q for q in ctx.captured_queries if q["sql"].lstrip().upper().startswith("SELECT")),
             key=lambda q: float(q["time"]),

@@ -71,9 +71,7 @@ def _supervisor_client(admin: Any) -> Client:
 
 def _pages() -> dict[str, str]:
     programme = Programme.objects.annotate(n=Count("supervisors")).order_by("-n", "id").first()
-    duty = (
-        Duty.objects.annotate(n=Count("assignments")).filter(n__gt=0).order_by("-n", "-id").first()
-    )
+    duty = Duty.objects.annotate(n=Count("assignments")).filter(n__gt=0).order_by("-n", "-id").first()
     finding = Finding.objects.filter(status=Status.FORWARDED).order_by("-id").first()
     assert programme and duty and finding
     return {

@@ -39,4 +39,6 @@ def subtree_ids(org: Organisation | None) -> list[int]:
     page (docs/performance.md)."""
     if org is None:
         return []
-    return list(Organisation.objects.filter(path__startswith=org.path).order_by().values_list("id", flat=True))
+    return list(
+        Organisation.objects.filter(path__startswith=org.path).order_by().values_list("id", flat=True)
+    )
