@@ -36,7 +36,7 @@ from jiandu.orgs.models import Organisation, OrgKind
 from jiandu.roster.models import Programme
 from jiandu.rules import casework as core
 from jiandu.rules import casework_checks as cc
-from jiandu.rules.calendar import add_months
+from jiandu.rules.calendar import add_months, provisional_text
 from jiandu.rules.decision import Reason
 from jiandu.rules.rulebook import Rulebook, UnknownParameter
 
@@ -329,6 +329,11 @@ def casework_checks_run(today: dt.date | None = None) -> dict[str, Any]:
     return result
 
 
+def _provisional_words(day: dt.date | None, flag: bool) -> str:
+    text = provisional_text(day, flag)
+    return f"（{text}）" if text else ""
+
+
 def _notify(iso_alerts: list[int], med_reminders: list[int]) -> None:
     from jiandu.findings.selectors import agency_staff_for
     from jiandu.notifications.services import EMAIL, INBOX, notification_send
@@ -344,7 +349,10 @@ def _notify(iso_alerts: list[int], med_reminders: list[int]) -> None:
     for case in CaseFile.objects.filter(pk__in=med_reminders).select_related("officer"):
         notification_send(
             recipients=[case.officer],
-            subject=f"暂予监外执行案件 #{case.pk} 须于{case.records_due.isoformat() if case.records_due else ''}前补充病历",
+            subject=(
+                f"暂予监外执行案件 #{case.pk} 须于{case.records_due.isoformat() if case.records_due else ''}"
+                f"{_provisional_words(case.records_due, case.records_due_provisional)}前补充病历"
+            ),
             channels=(INBOX, EMAIL),
             kind="casework.medical_reminder",
             audit=False,

@@ -108,8 +108,9 @@ def _provisional(reason: Any, cal: Any, start: dt.date, end: dt.date) -> dict[st
 
 
 def _calendar_date(fn: Any) -> Any:
-    # A date in a year whose holiday notice is not loaded raises CalendarUnknownYear (naming the year
-    # to load); views show it, `jiandu demo` leaves the part out with a note. Never a guessed date.
+    # A date in a year whose holiday notice is not loaded is computed provisionally (暂定, marked by
+    # `_provisional` and recomputed on loading: casework/calendar_dates.py). Only a year the calendar
+    # cannot compute at all (before 2004, after 2100) raises CalendarUnknownYear.
     return fn()
 
 

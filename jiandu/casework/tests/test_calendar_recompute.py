@@ -98,3 +98,16 @@ def test_records_already_supplemented_keep_their_date(december_20th: Any, cw: An
     case.refresh_from_db()
     assert case.records_due == D(2027, 1, 4) and not case.records_due_provisional
     assert not Notification.objects.filter(kind="calendar.date_moved").exists()
+
+
+@pytest.mark.django_db
+def test_the_reminder_for_a_provisional_records_deadline_says_so(
+    december_20th: Any, cw: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from jiandu.casework.checks import casework_checks_run
+
+    case = _approved(cw, D(2026, 12, 20))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert casework_checks_run(D(2027, 1, 2))["medical_reminders"] == 1
+    told = Notification.objects.get(recipient=case.officer, kind="casework.medical_reminder")
+    assert f"2027-01-04（{NOTE}）" in told.subject
