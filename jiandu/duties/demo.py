@@ -15,7 +15,6 @@ from jiandu.duties import services as sv
 from jiandu.duties.models import AssignmentStatus, DrawRecord, Duty
 from jiandu.duties.pool import candidate_id
 from jiandu.roster.models import Programme, Supervisor
-from jiandu.rules import draw as draw_algo
 from jiandu.rules.calendar import CalendarUnknownYear
 
 WITNESSES = (
@@ -67,15 +66,12 @@ def _draw(
         # first of "<value>", "<value>-1", … that draws `want` / keeps `avoid` out of the first k + 2 in
         # contact order. At a real draw the values come from the people present and nobody can try them
         # out against the seed, which stays secret until the draw.
-        seed = bytes.fromhex(commitment.seed)
-        pool = [draw_algo.candidate_from_dict(c) for c in commitment.pool["candidates"]]
-        req = draw_algo.requirements_from_dict(commitment.requirements)
         base = values[1]
         for i in range(500):
             witnesses[1]["value"] = base if i == 0 else f"{base}-{i}"
-            result = draw_algo.draw(pool, req, seed, [w["value"] for w in witnesses])
-            wanted = want is None or candidate_id(want.pk) in result.selected
-            avoided = avoid is None or candidate_id(avoid.pk) not in result.order[: len(result.selected) + 2]
+            selected, order = sv.draw_preview(commitment, [w["value"] for w in witnesses])
+            wanted = want is None or candidate_id(want.pk) in selected
+            avoided = avoid is None or candidate_id(avoid.pk) not in order[: len(selected) + 2]
             if wanted and avoided:
                 break
     return sv.draw_perform(actor=actor, commitment=commitment, witnesses=witnesses, at=drawn_at)

@@ -68,6 +68,9 @@ class Duty(models.Model):
     specialty_minimums = models.JSONField("专业要求", default=dict, blank=True)  # {Specialty: minimum}
     local_min = models.PositiveSmallIntegerField("本区县至少", default=0)
     cross_min = models.PositiveSmallIntegerField("跨区县至少", default=0)
+    # Further quotas for the draw (docs/draw.md part II): [{category, value, min, max}], max null = none;
+    # category one of district / local / specialty / gender / ethnicity (jiandu.rules.draw_v2).
+    quotas = models.JSONField("名额要求", default=list, blank=True)
     # For recusal (第十三条): the case's parties by name, and organisations in the system involved in it.
     parties = models.JSONField("案件当事人及相关单位", default=list, blank=True)
     related_orgs = models.ManyToManyField(
@@ -107,6 +110,8 @@ class DrawCommitment(ImmutableModel):
     duty = models.ForeignKey(Duty, on_delete=models.PROTECT, related_name="commitments")
     number = models.PositiveSmallIntegerField("第几次抽选")
     redraw_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # The published algorithm this draw follows (docs/draw.md): v1 records keep verifying as v1.
+    algorithm = models.CharField("抽选算法", max_length=24, default="jiandu-draw-v1")
     commitment = models.CharField("承诺值 SHA-256(种子)", max_length=64)
     pool = models.JSONField("候选池")
     requirements = models.JSONField("抽选要求")

@@ -3,7 +3,8 @@ office, without initial training where the programme's rulebook sets `training.r
 (威海 人民监督员 第二十二条), with a tie to the case where it sets `duty.recusal_grounds` (威海 人民监督员
 第十三条, 威海 2022 第十条, 山西/万州 第十二条), busy with another duty that day, or — for a redraw —
 already asked (威海 人民监督员 第十四条). Every exclusion is kept with its reason and the article of
-the programme's own rulebook; each candidate carries the number of duties already had this year.
+the programme's own rulebook; each candidate carries the number of duties already had this year,
+and (for draw v2's quotas) its categories.
 """
 
 from __future__ import annotations
@@ -25,6 +26,19 @@ def supervisor_pk(candidate: str) -> int:
     return int(candidate.removeprefix("S"))
 
 
+def supervisor_categories(s: Supervisor, duty: Duty) -> dict[str, list[str]]:
+    """The supervisor as draw quotas see them (docs/draw.md §II.2): district (organisation id),
+    local/cross-district for this duty, specialties, gender, 民族."""
+    local = duty.district_id is not None and s.district_id == duty.district_id
+    return {
+        "district": [str(s.district_id)] if s.district_id else [],
+        "local": ["local" if local else "cross"],
+        "specialty": sorted(set(s.specialties or [])),
+        "gender": [s.gender] if s.gender else [],
+        "ethnicity": [s.ethnicity] if s.ethnicity else [],
+    }
+
+
 def _reason(code: str, article: str, message: str) -> dict[str, str]:
     return {"code": code, "article": article, "message": message}
 
@@ -37,7 +51,15 @@ def pool_build(duty: Duty, *, exclude_contacted: bool = False) -> dict[str, Any]
     """The pool snapshot: {"candidates": [...], "excluded": [...], "counts": {...}}."""
     supervisors = list(
         Supervisor.objects.filter(programme_id=duty.programme_id).only(
-            "id", "status", "initial_training_on", "employer", "employer_org_id", "specialties", "district_id"
+            "id",
+            "status",
+            "initial_training_on",
+            "employer",
+            "employer_org_id",
+            "specialties",
+            "district_id",
+            "gender",
+            "ethnicity",
         )
     )
     names = {_norm(p) for p in duty.parties if _norm(p)}
@@ -125,12 +147,14 @@ def pool_build(duty: Duty, *, exclude_contacted: bool = False) -> dict[str, Any]
             unique = list({r["code"]: r for r in reasons}.values())
             excluded.append({"id": candidate_id(s.pk), "reasons": unique})
             continue
+        local = duty.district_id is not None and s.district_id == duty.district_id
         candidates.append(
             {
                 "id": candidate_id(s.pk),
                 "prior": prior.get(s.pk, 0),
                 "specialties": sorted(set(s.specialties or [])),
-                "local": duty.district_id is not None and s.district_id == duty.district_id,
+                "local": local,
+                "categories": supervisor_categories(s, duty),  # draw v2's quotas (v1 ignores them)
             }
         )
     excluded.sort(key=lambda e: e["id"])

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,12 +35,13 @@ from jiandu.duties.models import (
     DutyStatus,
     MonthlySummary,
 )
-from jiandu.duties.pool import candidate_id, pool_build, supervisor_pk
+from jiandu.duties.pool import candidate_id, pool_build, supervisor_categories, supervisor_pk
 from jiandu.integrations import webhooks
 from jiandu.orgs.models import Organisation
 from jiandu.roster.models import Programme, Specialty
 from jiandu.roster.rules import cite_suffix, programme_cite, rulebook_for
 from jiandu.rules import draw as draw_algo
+from jiandu.rules import draw_v2
 from jiandu.rules.decision import ALLOWED, REFUSED, Decision, Reason
 from jiandu.rules.rulebook import Rulebook
 from jiandu.workdays.services import work_calendar
@@ -123,6 +125,8 @@ class DutyRequestData:
     related_orgs: tuple[Organisation, ...] = ()
     consent: bool = False
     consent_note: str = ""
+    # Draw quotas beyond the minimums above: [{category, value, min, max}] (docs/draw.md part II).
+    quotas: tuple[dict[str, Any], ...] = ()
 
 
 def _check_request(actor: Any, data: DutyRequestData, today: dt.date) -> None:
@@ -180,6 +184,7 @@ def duty_request(*, actor: Any, data: DutyRequestData, today: dt.date | None = N
             specialty_minimums={k: v for k, v in sorted((data.specialty_minimums or {}).items()) if v > 0},
             local_min=data.local_min,
             cross_min=data.cross_min,
+            quotas=_clean_quotas(data.quotas, data.supervisors_needed),
             parties=[p.strip() for p in data.parties if p.strip()],
             consent=data.consent,
             consent_note=data.consent_note.strip(),
@@ -277,6 +282,7 @@ def _engaged(duty: Duty) -> list[Assignment]:
 
 
 def requirements_for(duty: Duty, *, k: int | None = None) -> dict[str, Any]:
+    """The v1 requirements (docs/draw.md part I): specialty minimums, local and cross minimums."""
     return draw_algo.Requirements(
         k=duty.supervisors_needed if k is None else k,
         specialty_minimums=dict(duty.specialty_minimums),
@@ -285,12 +291,118 @@ def requirements_for(duty: Duty, *, k: int | None = None) -> dict[str, Any]:
     ).to_dict()
 
 
+QUOTA_CATEGORIES = {
+    "district": "区县",
+    "local": "就近/跨区",
+    "specialty": "专业",
+    "gender": "性别",
+    "ethnicity": "民族",
+}
+
+
+def _clean_quotas(quotas: Any, needed: int) -> list[dict[str, Any]]:
+    out = []
+    for q in quotas or ():
+        category, value = str(q.get("category", "")).strip(), str(q.get("value", "")).strip()
+        if category not in QUOTA_CATEGORIES or not value:
+            raise DutyError("名额要求须写明类别（区县、就近/跨区、专业、性别、民族）和取值")
+        mn, mx = int(q.get("min") or 0), q.get("max")
+        mx = None if mx in (None, "") else int(mx)
+        if mn < 0 or (mx is not None and mx < 0) or mn > needed or (mx is not None and mn > mx):
+            raise DutyError(f"名额要求“{_quota_label(category, value)}”的人数范围无效")
+        out.append({"category": category, "value": value, "min": mn, "max": mx})
+    return out
+
+
+def duty_quotas(duty: Duty) -> tuple[draw_v2.Quota, ...]:
+    """Every quota of the duty, the old minimums included (specialty → specialty, local_min and
+    cross_min → the local category's "local" and "cross")."""
+    qs = [draw_v2.Quota("specialty", s, int(n)) for s, n in sorted(duty.specialty_minimums.items()) if n]
+    if duty.local_min:
+        qs.append(draw_v2.Quota("local", "local", duty.local_min))
+    if duty.cross_min:
+        qs.append(draw_v2.Quota("local", "cross", duty.cross_min))
+    for q in duty.quotas or ():
+        mx = q.get("max")
+        qs.append(
+            draw_v2.Quota(q["category"], q["value"], int(q.get("min") or 0), None if mx is None else int(mx))
+        )
+    return draw_v2.quotas_merge(qs)
+
+
+def requirements_v2(duty: Duty, *, k: int | None = None, engaged: Sequence[Any] = ()) -> draw_v2.Requirements:
+    """The v2 requirements; for a redraw, each quota less what those still engaged already count."""
+    quotas = []
+    for q in duty_quotas(duty):
+        have = sum(1 for s in engaged if q.value in supervisor_categories(s, duty).get(q.category, []))
+        quotas.append(
+            draw_v2.Quota(
+                q.category, q.value, max(0, q.min - have), None if q.max is None else max(0, q.max - have)
+            )
+        )
+    return draw_v2.Requirements(k=duty.supervisors_needed if k is None else k, quotas=tuple(quotas))
+
+
+def draw_algorithm_for(duty: Duty) -> str:
+    """New draws follow v2; a deployment may keep v1 by setting JIANDU_DRAW_ALGORITHM."""
+    from django.conf import settings
+
+    name = getattr(settings, "JIANDU_DRAW_ALGORITHM", draw_v2.ALGORITHM)
+    if name not in (draw_algo.ALGORITHM, draw_v2.ALGORITHM):
+        raise DutyError(f"未知的抽选算法：{name}")
+    return str(name)
+
+
+def _quota_label(category: str, value: str) -> str:
+    if category == "local":
+        shown = {"local": "本区县", "cross": "跨区县"}.get(value, value)
+    elif category == "specialty":
+        shown = str(dict(Specialty.choices).get(value, value))
+    elif category == "district" and value.isdigit():
+        org = Organisation.objects.filter(pk=int(value)).only("name").first()
+        shown = org.name if org else value
+    else:
+        shown = value
+    return f"{QUOTA_CATEGORIES.get(category, category)}“{shown}”"
+
+
+def _range(facts: dict[str, Any]) -> str:
+    mn, mx = facts["min"], facts["max"]
+    if mx is None:
+        return f"至少 {mn} 人"
+    return f"{mn}～{mx} 人" if mn else f"至多 {mx} 人"
+
+
+def infeasibility_message(duty: Duty, reasons: list[dict[str, Any]]) -> str:
+    """The Chinese sentence for a draw that cannot meet its quotas, citing the programme's rulebook
+    (duty.random_draw: 机会均衡、就近与跨区、特定专业)."""
+    cite = cite_suffix(programme_cite(duty.programme, "duty.random_draw", duty.duty_on))
+    parts = []
+    for r in reasons:
+        f = r["facts"]
+        if r["code"] == "quotas_conflict":
+            names = "、".join(f"{_quota_label(q['category'], q['value'])}{_range(q)}" for q in f["quotas"])
+            parts.append(f"{names}不能在 {f['places']} 人中同时满足")
+            continue
+        label = f"{_quota_label(f['category'], f['value'])}{_range(f)}"
+        if r["code"] == "quota_min_above_max":
+            parts.append(f"{label}：最少人数大于最多人数")
+        elif r["code"] == "quota_min_above_places":
+            parts.append(f"{label}：超过本次抽选的 {f['places']} 人")
+        elif r["code"] == "quota_short":
+            parts.append(f"{label}：候选池中符合条件的只有 {f['available']} 人")
+        elif r["code"] == "quota_max_too_low":
+            parts.append(f"{label}：其余候选人只有 {f['others_available']} 人，凑不足 {f['places']} 人")
+    return f"名额要求无法满足，未发起抽选{cite}：" + "；".join(parts)
+
+
 def draw_open(*, actor: Any, duty: Duty, at: dt.datetime | None = None) -> DrawCommitment:
     """Snapshot the pool, generate the secret seed, publish SHA-256(seed) and the pool hash.
     `at` (default now) lets a record of an earlier ceremony keep its real order; never in the future.
 
     A redraw (the order ran out, 第十四条) draws only the places still open and leaves out everyone
-    already asked for this duty."""
+    already asked for this duty. Under v2, quotas that no panel of this pool can meet refuse the draw
+    here, saying which and why, before any seed exists; nothing is written."""
     with transaction.atomic():
         # Two clicks at once: the second waits here and then sees DRAW_OPEN (was a 500 on the
         # commitment number's unique constraint).
@@ -301,15 +413,27 @@ def draw_open(*, actor: Any, duty: Duty, at: dt.datetime | None = None) -> DrawC
         if previous is not None and not DrawRecord.objects.filter(commitment=previous).exists():
             raise DutyError("已有公布承诺、尚未抽选的抽选")
         redraw = duty.status == DutyStatus.REDRAW_NEEDED
-        open_places = duty.supervisors_needed - len(_engaged(duty)) if redraw else duty.supervisors_needed
+        engaged = _engaged(duty) if redraw else []
+        open_places = duty.supervisors_needed - len(engaged) if redraw else duty.supervisors_needed
         pool = pool_build(duty, exclude_contacted=redraw)
-        pool_out, req_out, sealed = draw_algo.pool_seal(pool, requirements_for(duty, k=max(open_places, 1)))
+        algorithm = draw_algorithm_for(duty)
+        if algorithm == draw_v2.ALGORITHM:
+            req = requirements_v2(duty, k=max(open_places, 1), engaged=[a.supervisor for a in engaged])
+            pool_out, req_out, sealed = draw_v2.pool_seal(pool, req.to_dict())
+            reasons = draw_v2.infeasibility(draw_v2.pool_prepare(pool_out, req))
+            if reasons:
+                raise DutyError(infeasibility_message(duty, reasons))
+        else:
+            pool_out, req_out, sealed = draw_algo.pool_seal(
+                pool, requirements_for(duty, k=max(open_places, 1))
+            )
         seed = draw_algo.seed_new()
         opened_at = _now() if at is None else min(at, _now())
         commitment = DrawCommitment.objects.create(
             duty=duty,
             number=(previous.number + 1) if previous else 1,
             redraw_of=previous if redraw else None,
+            algorithm=algorithm,
             commitment=draw_algo.commitment(seed),
             pool=pool_out,
             requirements=req_out,
@@ -325,10 +449,11 @@ def draw_open(*, actor: Any, duty: Duty, at: dt.datetime | None = None) -> DrawC
             action="duty.draw_open",
             target=duty,
             after={
+                "algorithm": algorithm,
                 "commitment": commitment.commitment,
                 "pool_hash": sealed,
                 "number": commitment.number,
-                "candidates": len(pool_out["candidates"]),
+                "candidates": pool_out["counts"].get("candidates", len(pool["candidates"])),
                 "excluded": len(pool_out["excluded"]),
             },
         )
@@ -392,13 +517,7 @@ def draw_perform(
             )
         meta = draw_public_meta(commitment)
         meta["drawn_at"] = drawn_at.isoformat()
-        record = draw_algo.record_build(
-            pool=commitment.pool,
-            requirements=commitment.requirements,
-            seed=bytes.fromhex(commitment.seed),
-            witnesses=clean,
-            meta=meta,
-        )
+        record = draw_record_build(commitment, clean, meta)
         if record["pool_hash"] != commitment.pool_hash:  # the stored pool changed after publication
             raise DutyError("候选池与公布时不一致，拒绝抽选")
         drawn = DrawRecord.objects.create(
@@ -430,6 +549,37 @@ def draw_perform(
     return drawn
 
 
+def draw_record_build(
+    commitment: DrawCommitment, witnesses: list[dict[str, str]], meta: dict[str, Any]
+) -> dict[str, Any]:
+    """The public record, by the algorithm the commitment was opened under."""
+    seed = bytes.fromhex(commitment.seed)
+    if commitment.algorithm == draw_v2.ALGORITHM:
+        return draw_v2.record_build(
+            pool_doc=commitment.pool,
+            requirements=commitment.requirements,
+            seed=seed,
+            witnesses=witnesses,
+            meta=meta,
+        )
+    return draw_algo.record_build(
+        pool=commitment.pool, requirements=commitment.requirements, seed=seed, witnesses=witnesses, meta=meta
+    )
+
+
+def draw_preview(commitment: DrawCommitment, values: list[str]) -> tuple[list[str], list[str]]:
+    """(selected, order) the draw would give with these witness values. For the demo only: at a real
+    draw nobody can try values out, the seed being secret until the draw."""
+    seed = bytes.fromhex(commitment.seed)
+    if commitment.algorithm == draw_v2.ALGORITHM:
+        req = draw_v2.requirements_from_dict(commitment.requirements)
+        r2 = draw_v2.draw(commitment.pool, req, seed, values)
+        return r2.selected, r2.order
+    pool = [draw_algo.candidate_from_dict(c) for c in commitment.pool["candidates"]]
+    r1 = draw_algo.draw(pool, draw_algo.requirements_from_dict(commitment.requirements), seed, values)
+    return r1.selected, r1.order
+
+
 def _invite(duty: Duty, drawn: DrawRecord, cid: str, position: int, *, at: dt.datetime) -> Assignment:
     return Assignment.objects.create(
         duty=duty, supervisor_id=supervisor_pk(cid), draw=drawn, position=position, invited_at=at
@@ -440,21 +590,38 @@ def _pool_candidates(drawn: DrawRecord) -> list[draw_algo.Candidate]:
     return [draw_algo.candidate_from_dict(c) for c in drawn.record["pool"]["candidates"]]
 
 
+def _next_v2(duty: Duty, drawn: DrawRecord, assignments: list[Assignment]) -> str | None:
+    req = requirements_v2(duty)  # the duty's whole need and quotas; engaged counted below
+    engaged = {
+        candidate_id(a.supervisor_id): draw_v2.profile_of(supervisor_categories(a.supervisor, duty), req)
+        for a in assignments
+        if a.status in ENGAGED
+    }
+    contacted = [candidate_id(a.supervisor_id) for a in assignments]
+    return draw_v2.next_to_contact(
+        drawn.order, drawn.commitment.pool, req, engaged=engaged, contacted=contacted
+    )
+
+
 def _contact_next(duty: Duty, *, at: dt.datetime) -> Assignment | None:
-    """After a decline or recusal: the next in the latest draw's order (docs/draw.md §4, Replacement);
-    None and REDRAW_NEEDED when the order is exhausted (第十四条第一款)."""
-    drawn = duty.draws.order_by("-id").first()
+    """After a decline or recusal: the next in the latest draw's order (docs/draw.md §4 and §II.4);
+    None and REDRAW_NEEDED when the order is exhausted (第十四条第一款) or, under v2, when nobody
+    left in it keeps the quotas that the pool could still meet."""
+    drawn = duty.draws.select_related("commitment").order_by("-id").first()
     if drawn is None:
         return None
-    assignments = list(duty.assignments.all())
-    engaged = [candidate_id(a.supervisor_id) for a in assignments if a.status in ENGAGED]
-    contacted = [candidate_id(a.supervisor_id) for a in assignments]
-    requirements = draw_algo.requirements_from_dict(
-        {**drawn.record["requirements"], "k": duty.supervisors_needed}
-    )
-    nxt = draw_algo.next_to_contact(
-        drawn.order, _pool_candidates(drawn), requirements, engaged=engaged, contacted=contacted
-    )
+    assignments = list(duty.assignments.select_related("supervisor"))
+    if drawn.record.get("algorithm") == draw_v2.ALGORITHM:
+        nxt = _next_v2(duty, drawn, assignments)
+    else:
+        engaged = [candidate_id(a.supervisor_id) for a in assignments if a.status in ENGAGED]
+        contacted = [candidate_id(a.supervisor_id) for a in assignments]
+        requirements = draw_algo.requirements_from_dict(
+            {**drawn.record["requirements"], "k": duty.supervisors_needed}
+        )
+        nxt = draw_algo.next_to_contact(
+            drawn.order, _pool_candidates(drawn), requirements, engaged=engaged, contacted=contacted
+        )
     if nxt is None:
         duty.status = DutyStatus.REDRAW_NEEDED
         duty.save(update_fields=["status"])

@@ -35,4 +35,5 @@ urlpatterns = [
     path("draws/", views.draws_public, name="draws_public"),
     path("draws/<int:pk>/", views.draw_public_detail, name="draw_public"),
     path("draws/<int:pk>.json", views.draw_public_json, name="draw_public_json"),
+    path("draws/<int:pk>/pool.json", views.draw_public_pool, name="draw_public_pool"),
 ]

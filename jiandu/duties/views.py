@@ -35,6 +35,7 @@ from jiandu.duties.pool import supervisor_pk
 from jiandu.duties.verify import record_problems
 from jiandu.roster.models import Programme, Specialty
 from jiandu.roster.rules import cite_suffix, programme_cite
+from jiandu.rules import draw_v2
 from jiandu.rules.identifiers import mobile_mask
 
 
@@ -547,6 +548,18 @@ def draws_public(request: HttpRequest) -> HttpResponse:
 def draw_public_json(request: HttpRequest, pk: int) -> JsonResponse:
     row = get_object_or_404(DrawRecord, pk=pk)
     return JsonResponse({"id": row.pk, **row.record}, json_dumps_params={"ensure_ascii": False, "indent": 2})
+
+
+@login_not_required
+def draw_public_pool(request: HttpRequest, pk: int) -> HttpResponse:
+    """A v2 draw's pool file, byte for byte as hashed: `sha256sum` of the download is the record's
+    pool_hash (docs/draw.md part II). v1 records carry their pool inside the record."""
+    row = get_object_or_404(DrawRecord.objects.select_related("commitment"), pk=pk)
+    if row.commitment.algorithm != draw_v2.ALGORITHM:
+        raise Http404
+    response = HttpResponse(draw_v2.pool_file_bytes(row.commitment.pool), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="draw-{row.pk}-pool.json"'
+    return response
 
 
 @login_not_required

@@ -76,6 +76,7 @@ class Supervisor(models.Model):
     )
     full_name = models.CharField("姓名", max_length=60)
     gender = models.CharField("性别", max_length=8, blank=True)
+    ethnicity = models.CharField("民族", max_length=16, blank=True)  # a draw quota category (docs/draw.md)
     birth_date = models.DateField("出生日期", null=True, blank=True)
     id_number = EncryptedTextField("身份证号", blank=True)
     id_number_lookup = models.CharField(max_length=64, blank=True, db_index=True, editable=False)

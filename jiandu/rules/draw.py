@@ -393,10 +393,10 @@ def record_replay(record: Mapping[str, Any]) -> DrawResult:
     )
 
 
-def _first_difference(path: str, stored: Any, replayed: Any) -> str | None:
+def first_difference(path: str, stored: Any, replayed: Any) -> str | None:
     if isinstance(stored, list) and isinstance(replayed, list):
         for i, (a, b) in enumerate(zip(stored, replayed, strict=False)):
-            diff = _first_difference(f"{path}[{i}]", a, b)
+            diff = first_difference(f"{path}[{i}]", a, b)
             if diff:
                 return diff
         if len(stored) != len(replayed):
@@ -404,7 +404,7 @@ def _first_difference(path: str, stored: Any, replayed: Any) -> str | None:
         return None
     if isinstance(stored, dict) and isinstance(replayed, dict):
         for key in sorted(set(stored) | set(replayed)):
-            diff = _first_difference(f"{path}.{key}", stored.get(key), replayed.get(key))
+            diff = first_difference(f"{path}.{key}", stored.get(key), replayed.get(key))
             if diff:
                 return diff
         return None
@@ -442,7 +442,7 @@ def record_verify(record: Mapping[str, Any]) -> list[str]:
         replay["notes"] = [{"code": n["code"], "facts": n["facts"]} for n in replay["notes"]]
         stored = dict(record.get("result", {}))
         stored["notes"] = [{"code": n.get("code"), "facts": n.get("facts")} for n in stored.get("notes", [])]
-        diff = _first_difference("result", stored, replay)
+        diff = first_difference("result", stored, replay)
         if diff:
             problems.append(diff)
     if record_hash(record) != record.get("record_hash"):

@@ -126,4 +126,5 @@ def test_duty_loop(page: Any, phone: Any, demo_world: Any, sign_in: Any) -> None
     # The public record replays.
     page.goto(f"/duties/draws/{duty.draws.get().pk}/")
     expect(page.get_by_test_id("verify-ok")).to_be_visible()
-    assert re.search(r"jiandu-draw-v1", page.content())
+    assert re.search(r"jiandu-draw-v2", page.content())
+    expect(page.get_by_test_id("pool-file")).to_be_visible()

@@ -2,6 +2,7 @@
 
 jiandu draw list --json          every draw record (id, duty, date, hash)
 jiandu draw show ID --json       the public record, as published
+jiandu draw pool ID              a v2 draw's pool file (its SHA-256 is the record's pool_hash)
 jiandu draw verify ID|--all      replay and compare; exit 1 with the first difference
 jiandu draw simulate --supervisors N --duties M --per-duty K --seed S --json
 """
@@ -16,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from jiandu.duties.models import DrawRecord
 from jiandu.duties.simulation import simulate_year
 from jiandu.duties.verify import record_problems
+from jiandu.rules import draw_v2
 
 
 def public_record(row: DrawRecord) -> dict[str, Any]:
@@ -32,6 +34,8 @@ class Command(BaseCommand):
         p = sub.add_parser("show", help="一次抽选的公开记录")
         p.add_argument("id", type=int)
         p.add_argument("--json", action="store_true")
+        p = sub.add_parser("pool", help="v2 抽选的候选池文件（其 SHA-256 即记录中的 pool_hash）")
+        p.add_argument("id", type=int)
         p = sub.add_parser("verify", help="重放并比对；不一致时退出码为 1")
         p.add_argument("id", type=int, nargs="?")
         p.add_argument("--all", action="store_true")
@@ -87,9 +91,18 @@ class Command(BaseCommand):
         self.stdout.write(f"承诺值 {r['commitment']}\n种子   {r['seed']}")
         for w in r["witnesses"]:
             self.stdout.write(f"见证   {w['name']}（{w['role']}）：{w['value']}")
-        self.stdout.write(f"候选 {len(r['pool']['candidates'])} 人，排除 {len(r['pool']['excluded'])} 人")
+        if r["algorithm"] == "jiandu-draw-v1":
+            self.stdout.write(f"候选 {len(r['pool']['candidates'])} 人，排除 {len(r['pool']['excluded'])} 人")
+        else:  # v2: the pool is published as a file, the record carries its hash
+            self.stdout.write(f"候选 {r['pool']['candidates']} 人；候选池文件 SHA-256 {r['pool_hash']}")
         self.stdout.write(f"抽中   {' '.join(r['result']['selected'])}")
         self.stdout.write(f"顺序   {' '.join(r['result']['order'])}")
+
+    def _pool(self, opts: dict[str, Any]) -> None:
+        row = self._get(opts["id"])
+        if row.record.get("algorithm") != draw_v2.ALGORITHM:
+            raise CommandError("v1 抽选记录本身包含候选池（show --json）")
+        self.stdout.write(draw_v2.pool_file_bytes(row.commitment.pool).decode("utf-8"), ending="")
 
     def _verify(self, opts: dict[str, Any]) -> None:
         if opts["all"]:
