@@ -668,3 +668,32 @@ def record_verify(record: Mapping[str, Any], pool_doc: Mapping[str, Any]) -> lis
             f"record_hash: content hashes to {record_hash(record)}, stored {record.get('record_hash')}"
         )
     return problems
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """`python -m jiandu.rules.draw_v2 POOL.json < RECORD.json`: the checks of §II.5 in a process of
+    its own (no Django), printing the selected; exit 1 when the record does not replay."""
+    import json
+    import sys
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    if len(args) != 1:
+        print("usage: python -m jiandu.rules.draw_v2 POOL.json < RECORD.json", file=sys.stderr)
+        return 2
+    record = json.loads(sys.stdin.read())
+    with open(args[0], "rb") as fh:
+        raw = fh.read()
+    record.pop("id", None)
+    problems = record_verify(record, json.loads(raw))
+    if hashlib.sha256(raw).hexdigest() != record.get("pool_hash"):
+        problems.append("pool_hash: the file's bytes do not hash to the record's pool_hash")
+    for problem in problems:
+        print(f"FAIL {problem}")
+    if problems:
+        return 1
+    print("selected: " + ", ".join(record["result"]["selected"]))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
