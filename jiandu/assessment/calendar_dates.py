@@ -67,7 +67,9 @@ class DefenceDueDates:
         a.save(update_fields=["defence_due", "defence_due_provisional"])
         change = DateChange(
             source=self.name,
-            item=f"{r.programme.name}{r.year}年度考核 {a.supervisor.full_name}",
+            # No name: the recompute page that lists the moves is the system admin's, and a defence
+            # period means a proposed 不合格. The link leads the bureau to the person.
+            item=f"{r.programme.name}{r.year}年度考核 陈述申辩 #{a.pk}",
             what="陈述申辩截止日",
             target=a,
             old=old,
