@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import itertools
+import json
 import logging
 from typing import Any
 
@@ -120,6 +121,29 @@ def _walk_as(
 
 
 @pytest.fixture
+def hooks(world: Any, agency_user: Any) -> Any:
+    """Issue 16: the agencies' systems hear every event through a webhook (a real receiver on
+    127.0.0.1); what they hear must not carry the reporter either."""
+    from jiandu.integrations.models import WebhookEvent
+    from jiandu.integrations.tests.receiver import receiver_serve
+    from jiandu.integrations.webhooks import endpoint_create
+
+    for receiver in receiver_serve():
+        for user in (agency_user, world.users["weihai_procurator"]):
+            endpoint_create(actor=user, name="业务系统", url=receiver.url, events=list(WebhookEvent.values))
+        yield receiver
+
+
+def _webhook_leaks(receiver: Any) -> list[str]:
+    from jiandu.integrations.models import WebhookDelivery
+    from jiandu.integrations.webhooks_delivery import delivery_body
+
+    sent = [delivery_body(d.payload).decode() for d in WebhookDelivery.objects.all()]
+    heard = [r.body.decode() for r in receiver.received]
+    return [text for text in sent + heard if _leaks(text)]
+
+
+@pytest.fixture
 def loop(
     reporter: Any,
     agency: Any,
@@ -127,6 +151,7 @@ def loop(
     bureau_user: Any,
     caplog: Any,
     django_capture_on_commit_callbacks: Any,
+    hooks: Any,
 ) -> Finding:
     caplog.set_level(logging.DEBUG)
     with django_capture_on_commit_callbacks(execute=True):
@@ -156,7 +181,7 @@ def loop(
 
 
 def test_the_agency_sees_no_trace_of_a_confidential_reporter(
-    client: Any, loop: Finding, reporter: Any, agency_user: Any, caplog: Any
+    client: Any, loop: Finding, reporter: Any, agency_user: Any, caplog: Any, hooks: Any
 ) -> None:
     attachment = loop.attachments.get()
     assert attachment.original_name.startswith(REPORTER_NAME)  # staff keep it; the agency must not see it
@@ -195,6 +220,10 @@ def test_the_agency_sees_no_trace_of_a_confidential_reporter(
         assert not _leaks(out.getvalue())
 
     assert leaks == {}, leaks
+    # The agency's system heard the forwarding and the overdue reply by webhook, and nothing more.
+    heard = {r.headers["X-Jiandu-Event"] for r in hooks.received}
+    assert {"opinion.forwarded", "reply.overdue"} <= heard, heard
+    assert _webhook_leaks(hooks) == []
     assert len(fetched) > 40  # the walk really covered the project, not just this app
     broken = sorted(url for url, status in fetched.items() if status >= 500)
     print(f"fetched {len(fetched)} URLs as agency staff; server errors (other parts): {broken}")
@@ -205,7 +234,7 @@ def test_the_agency_sees_no_trace_of_a_confidential_reporter(
 
 
 @pytest.fixture
-def duty_loop(world: Any, django_capture_on_commit_callbacks: Any) -> dict[str, Any]:
+def duty_loop(world: Any, django_capture_on_commit_callbacks: Any, hooks: Any) -> dict[str, Any]:
     """A people's-supervisor duty where the reporter attended and gave an opinion, which the bureau
     forwarded as confidential (the path where a finding is born from a duty record)."""
     from jiandu.duties import services as dsv
@@ -256,7 +285,7 @@ def duty_loop(world: Any, django_capture_on_commit_callbacks: Any) -> dict[str, 
 
 
 def test_a_confidential_opinion_from_a_duty_leaves_no_trace_for_the_agency(
-    client: Any, duty_loop: dict[str, Any]
+    client: Any, duty_loop: dict[str, Any], hooks: Any
 ) -> None:
     """The probe's path: forwarded as confidential from the duty record, then read back on the duty
     page (“<name>：… 已转办 #<finding>”), the finding, the inbox and everything else."""
@@ -284,13 +313,29 @@ def test_a_confidential_opinion_from_a_duty_leaves_no_trace_for_the_agency(
         fetched, leaks = _walk_as(client, ints, secrets_for)
     assert fetched[reverse("duties:detail", args=[duty.pk])] == 200
     assert leaks == {}, leaks
+    # Webhooks (issue 16): the procuratorate's system hears the draw and the forwarded opinion; neither
+    # the finding's events nor the duty's name the reporter, and no duty event points at the finding.
+    from jiandu.integrations.models import WebhookDelivery
+
+    assert {"duty.drawn", "participant.confirmed", "opinion.forwarded"} <= set(
+        WebhookDelivery.objects.values_list("event", flat=True)
+    )
+    assert hooks.events("opinion.forwarded") and _webhook_leaks(hooks) == []
+    for d in WebhookDelivery.objects.exclude(event="opinion.forwarded"):
+        assert not [m for m in finding_marks if m in json.dumps(d.payload, ensure_ascii=False)], d.payload
     # The finding itself does not point back at the duty (its title, its date).
     detail = client.get(reverse("findings:detail", args=[finding.pk])).content.decode()
     assert duty.title not in detail
 
 
 def test_the_agencys_system_reads_and_replies_through_the_api_without_a_trace(
-    client: Any, reporter: Any, agency: Any, agency_user: Any, bureau_user: Any
+    client: Any,
+    reporter: Any,
+    agency: Any,
+    agency_user: Any,
+    bureau_user: Any,
+    hooks: Any,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     """Issue 16: the same confidentiality through /api/v1/ with the agency's token — the list, the
     detail, the reply with a plan and the rectification report never carry the reporter."""
@@ -344,6 +389,10 @@ def test_the_agencys_system_reads_and_replies_through_the_api_without_a_trace(
         f"/api/v1/findings/{finding.pk}/reply", reply, content_type="application/json", **auth
     )
     assert again.status_code == 400 and again.json()["code"] == "refused"
+    # The bureau ticks it off; the agency's system hears it by webhook, without the reporter.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.finding_verify(actor=bureau_user, finding=finding, result_text=f"已告知{REPORTER_NAME}")
+    assert hooks.events("rectification.verified") and _webhook_leaks(hooks) == []
 
 
 def test_staff_still_see_who_reported(client: Any, loop: Finding, bureau_user: Any) -> None:
