@@ -46,6 +46,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem(_("补助与报销"), "allowances:mine", Capability.ACT_AS_SUPERVISOR),
     NavItem(_("活动计划"), "allowances:plan_new", Capability.REQUEST_DUTIES),
     NavItem(_("接口令牌"), "integrations:tokens", Capability.REQUEST_DUTIES),
+    NavItem(_("接口令牌"), "integrations:tokens", Capability.MANAGE_PROGRAMMES),
     NavItem(_("台账与考核"), "assessment:list", Capability.ASSIST_PROGRAMMES),
     NavItem(_("我的考核"), "assessment:mine", Capability.ACT_AS_SUPERVISOR),
     NavItem(_("消息"), "notifications:inbox"),

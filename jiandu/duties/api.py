@@ -7,18 +7,30 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from ninja import Field, Header, Router, Schema, Status
+from ninja import Field, Header, Query, Router, Schema, Status
 
 from jiandu.accounts.roles import Capability
 from jiandu.core.permissions import capability_require
+from jiandu.core.personal import personal_reveal
 from jiandu.duties import contact, selectors, services
 from jiandu.duties.forms import DutyRequestForm
-from jiandu.duties.models import Adoption, AssignmentStatus, Duty, DutyRecord
+from jiandu.duties.models import (
+    Adoption,
+    Assignment,
+    AssignmentStatus,
+    DrawCommitment,
+    Duty,
+    DutyRecord,
+    DutyStatus,
+)
 from jiandu.integrations.http import ApiError, request_token, scope_require
 from jiandu.integrations.models import Scope
+from jiandu.integrations.pagination import ListFilters, cursor_page, filtered
 from jiandu.integrations.services import idempotent_create, request_fingerprint
+from jiandu.rules.identifiers import mobile_mask
 
 router_v1 = Router(tags=["duties"])
 
@@ -140,10 +152,19 @@ def _visible(request: HttpRequest) -> Any:
     return selectors.duties_visible_to(request.user).prefetch_related("draws__commitment")
 
 
-@router_v1.get("/", response=list[DutyOut], summary="本单位的监督活动（最近 100 项）")
-def duty_list(request: HttpRequest) -> list[dict[str, Any]]:
+@router_v1.get(
+    "/",
+    response=list[DutyOut],
+    summary="监督活动列表（被监督单位：本单位提出的；司法行政机关：本局项目的），按提出时间倒序分页",
+    description="筛选：`date_from`/`date_to` 按活动日期，`status` 按状态，`programme_id` 按项目。"
+    "下一页游标在答复头 `X-Next-Cursor`。",
+)
+def duty_list(
+    request: HttpRequest, response: HttpResponse, params: Query[ListFilters]
+) -> list[dict[str, Any]]:
     scope_require(request, Scope.DUTIES_READ)
-    return [_out(d) for d in _visible(request).order_by("-id")[:100]]
+    qs = filtered(_visible(request), params, date_field="duty_on", statuses=list(DutyStatus.values))
+    return [_out(d) for d in cursor_page(qs, params, key="created_at", request=request, response=response)]
 
 
 @router_v1.post("/", response={201: DutyOut}, summary="提出监督活动需求（返回提前通知审查结论）")
@@ -332,3 +353,232 @@ def duty_record_save(request: HttpRequest, duty_id: int, payload: RecordIn) -> d
         ],
     )
     return _record_out(duty, record)
+
+
+# --- the bureau: draw, contacts (第十二条), through the same services as the duty page -------------
+
+
+class CommitmentOut(Schema):
+    number: int
+    commitment: str = Field(description="SHA-256(种子)，抽选前公布")
+    pool_hash: str
+    candidates: int
+    excluded: int
+    opened_at: dt.datetime
+    redraw: bool
+    public_url: str = Field(description="公开的抽选记录页（承诺与抽选结果）")
+
+
+class WitnessIn(Schema):
+    name: str = Field(min_length=1, max_length=60, description="见证人姓名")
+    role: str = Field("", max_length=60, description="身份（如 检察院代表）")
+    value: str = Field(min_length=1, max_length=64, description="见证人自选的值")
+
+
+class DrawIn(Schema):
+    witnesses: list[WitnessIn] = Field(min_length=1, max_length=20)
+
+
+class DrawResultOut(Schema):
+    draw: DrawOut
+    duty_status: str
+    selected: list[int] = Field(description="抽中的监督员编号，按联络顺序")
+    notes: list[str] = Field(description="抽选说明代码（如 人数不足）")
+
+
+class ContactOut(Schema):
+    assignment_id: int
+    draw_number: int
+    position: int
+    supervisor_id: int
+    full_name: str
+    phone_masked: str
+    status: str
+    status_label: str
+    invited_at: dt.datetime
+    notified_at: dt.datetime | None
+    answer_due_at: dt.datetime | None
+    responded_at: dt.datetime | None
+    reason: str
+
+
+class PhoneOut(Schema):
+    assignment_id: int
+    full_name: str
+    phone: str
+
+
+class AnswerIn(Schema):
+    accept: bool = Field(description="true：接受；false：谢绝")
+    reason: str = Field("", max_length=255, description="谢绝理由")
+
+
+class SentOut(Schema):
+    recipients: int = Field(description="收到站内消息的账号数")
+
+
+def _bureau(request: HttpRequest, scope: str, action: str, duty_id: int) -> Duty:
+    """Scope, role (as the page's require_capability), then the duty within the account's reach."""
+    scope_require(request, scope)
+    capability_require(request.user, Capability.MANAGE_PROGRAMMES, action=action)
+    return selectors.duty_get(request.user, duty_id)
+
+
+def _commitment_out(c: DrawCommitment) -> dict[str, Any]:
+    return {
+        "number": c.number,
+        "commitment": c.commitment,
+        "pool_hash": c.pool_hash,
+        "candidates": len(c.pool.get("candidates", [])),
+        "excluded": len(c.pool.get("excluded", [])),
+        "opened_at": c.opened_at,
+        "redraw": c.redraw_of_id is not None,
+        "public_url": reverse("duties:draws_public"),
+    }
+
+
+@router_v1.post(
+    "/{duty_id}/draws",
+    response={201: CommitmentOut},
+    summary="发起抽选：封存候选池并公布承诺值（司法行政机关）",
+)
+def draw_open(
+    request: HttpRequest,
+    duty_id: int,
+    idempotency_key: str = Header(..., alias="Idempotency-Key", min_length=1, max_length=100),
+) -> Status:
+    duty = _bureau(request, Scope.DRAWS_WRITE, "duty.draw_open", duty_id)
+    user: Any = request.user
+
+    def create() -> dict[str, Any]:
+        c = services.draw_open(actor=user, duty=duty)
+        return CommitmentOut.model_validate(_commitment_out(c)).model_dump(mode="json")
+
+    body, _replayed = idempotent_create(
+        actor=user,
+        token=request_token(request),
+        operation=f"duty.draw_open:{duty.pk}",
+        key=idempotency_key,
+        fingerprint=request_fingerprint({"duty": duty.pk}),
+        create=create,
+    )
+    return Status(201, body)
+
+
+@router_v1.post(
+    "/{duty_id}/draws/{number}",
+    response={201: DrawResultOut},
+    summary="实施抽选：公开种子、加入见证值、抽选并按顺序联络（司法行政机关）",
+)
+def draw_perform(
+    request: HttpRequest,
+    duty_id: int,
+    number: int,
+    payload: DrawIn,
+    idempotency_key: str = Header(..., alias="Idempotency-Key", min_length=1, max_length=100),
+) -> Status:
+    duty = _bureau(request, Scope.DRAWS_WRITE, "duty.draw", duty_id)
+    commitment = get_object_or_404(DrawCommitment, duty=duty, number=number)
+    user: Any = request.user
+
+    def create() -> dict[str, Any]:
+        drawn = services.draw_perform(
+            actor=user, commitment=commitment, witnesses=[w.model_dump() for w in payload.witnesses]
+        )
+        result = drawn.record["result"]
+        body = {
+            "draw": {
+                "number": commitment.number,
+                "drawn_at": drawn.drawn_at,
+                "record_hash": drawn.record_hash,
+                "public_url": reverse("duties:draw_public", args=[drawn.pk]),
+            },
+            "duty_status": commitment.duty.status,
+            "selected": [a.supervisor_id for a in drawn.assignments.order_by("position")],
+            "notes": [n["code"] for n in result["notes"]],
+        }
+        return DrawResultOut.model_validate(body).model_dump(mode="json")
+
+    body, _replayed = idempotent_create(
+        actor=user,
+        token=request_token(request),
+        operation=f"duty.draw:{duty.pk}:{number}",
+        key=idempotency_key,
+        fingerprint=request_fingerprint(payload.model_dump(mode="json")),
+        create=create,
+    )
+    return Status(201, body)
+
+
+@router_v1.get(
+    "/{duty_id}/contacts",
+    response=list[ContactOut],
+    summary="联络情况：抽中的监督员按抽选顺序及其答复（手机号码遮蔽）",
+)
+def duty_contacts(request: HttpRequest, duty_id: int) -> list[dict[str, Any]]:
+    scope_require(request, Scope.DUTIES_READ)
+    duty = selectors.duty_get(request.user, duty_id)
+    return [_contact_out(a) for a in selectors.contact_rows(duty)]
+
+
+def _contact_out(a: Assignment) -> dict[str, Any]:
+    return {
+        "assignment_id": a.pk,
+        "draw_number": a.draw.commitment.number,
+        "position": a.position,
+        "supervisor_id": a.supervisor_id,
+        "full_name": a.supervisor.full_name,
+        "phone_masked": mobile_mask(a.supervisor.phone or ""),
+        "status": a.status,
+        "status_label": a.get_status_display(),
+        "invited_at": a.invited_at,
+        "notified_at": a.notified_at,
+        "answer_due_at": a.answer_due_at,
+        "responded_at": a.responded_at,
+        "reason": a.reason,
+    }
+
+
+def _assignment(duty: Duty, assignment_id: int) -> Assignment:
+    return get_object_or_404(duty.assignments.select_related("supervisor"), pk=assignment_id)
+
+
+@router_v1.get(
+    "/{duty_id}/contacts/{assignment_id}/phone",
+    response=PhoneOut,
+    summary="查看一名抽中监督员的完整手机号码（每次查看记入审计日志）",
+)
+def contact_phone(request: HttpRequest, duty_id: int, assignment_id: int) -> dict[str, Any]:
+    scope_require(request, Scope.DUTIES_READ)
+    duty = selectors.duty_get(request.user, duty_id)
+    a = _assignment(duty, assignment_id)
+    phone = personal_reveal(actor=request.user, obj=a.supervisor, field="phone")
+    return {"assignment_id": a.pk, "full_name": a.supervisor.full_name, "phone": phone}
+
+
+@router_v1.post(
+    "/{duty_id}/contacts/{assignment_id}/answer",
+    response=ContactOut,
+    summary="登记监督员电话答复（接受或谢绝；谢绝后按顺序联络下一位）",
+)
+def contact_answer(
+    request: HttpRequest, duty_id: int, assignment_id: int, payload: AnswerIn
+) -> dict[str, Any]:
+    duty = _bureau(request, Scope.DRAWS_WRITE, "duty.answer", duty_id)
+    a = services.assignment_respond(
+        actor=request.user,
+        assignment=_assignment(duty, assignment_id),
+        accept=payload.accept,
+        reason=payload.reason,
+    )
+    return _contact_out(Assignment.objects.select_related("supervisor", "draw__commitment").get(pk=a.pk))
+
+
+@router_v1.post(
+    "/{duty_id}/participants/send",
+    response=SentOut,
+    summary="向提出需求的单位送交参加人员名单（人员确定后）",
+)
+def participants_send(request: HttpRequest, duty_id: int) -> dict[str, Any]:
+    duty = _bureau(request, Scope.DRAWS_WRITE, "duty.participants_send", duty_id)
+    return {"recipients": contact.participants_send(actor=request.user, duty=duty)}

@@ -19,14 +19,22 @@ class Scope(models.TextChoices):
     DUTIES_WRITE = "duties:write", _("提出、取消监督活动需求")
     FINDINGS_READ = "findings:read", _("读取转送本单位的监督意见")
     FINDINGS_REPLY = "findings:reply", _("答复监督意见、报送整改情况")
+    # The bureau's systems (programme admins and regional staff).
+    DRAWS_WRITE = "draws:write", _("发起、实施抽选，登记监督员答复，查看联络情况")
+    FINDINGS_TRIAGE = "findings:triage", _("分办监督意见：转送、调查、不予处理、合并、核验销号、退回")
 
 
-# A scope can only be granted by an account holding the capability behind it.
-SCOPE_CAPABILITY: dict[str, str] = {
-    Scope.DUTIES_READ: Capability.REQUEST_DUTIES,
-    Scope.DUTIES_WRITE: Capability.REQUEST_DUTIES,
-    Scope.FINDINGS_READ: Capability.ANSWER_FINDINGS,
-    Scope.FINDINGS_REPLY: Capability.ANSWER_FINDINGS,
+_BUREAU = (Capability.MANAGE_PROGRAMMES, Capability.ASSIST_PROGRAMMES)
+
+# A scope can only be granted by an account holding one of the capabilities behind it; the services
+# then apply that account's own role (a regional staff token with draws:write still cannot draw).
+SCOPE_CAPABILITY: dict[str, tuple[str, ...]] = {
+    Scope.DUTIES_READ: (Capability.REQUEST_DUTIES, *_BUREAU),
+    Scope.DUTIES_WRITE: (Capability.REQUEST_DUTIES,),
+    Scope.FINDINGS_READ: (Capability.ANSWER_FINDINGS, *_BUREAU),
+    Scope.FINDINGS_REPLY: (Capability.ANSWER_FINDINGS,),
+    Scope.DRAWS_WRITE: (Capability.MANAGE_PROGRAMMES,),
+    Scope.FINDINGS_TRIAGE: _BUREAU,
 }
 
 

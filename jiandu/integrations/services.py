@@ -33,12 +33,17 @@ def token_hash(raw: str) -> str:
 
 def scopes_allowed(actor: Any) -> list[str]:
     """The scopes this account may put on a token: those whose capability it holds itself."""
-    return [s for s, cap in SCOPE_CAPABILITY.items() if actor.can(cap)]
+    return [s for s, caps in SCOPE_CAPABILITY.items() if any(actor.can(c) for c in caps)]
 
 
 def _require_issuer(actor: Any, action: str, token: ApiToken | None = None) -> None:
     if getattr(actor, "organisation_id", None) is None or not scopes_allowed(actor):
-        raise deny(actor, action=action, reason="仅被监督单位工作人员可管理本单位的接口令牌", target=token)
+        raise deny(
+            actor,
+            action=action,
+            reason="仅被监督单位或司法行政机关工作人员可管理本单位的接口令牌",
+            target=token,
+        )
     if token is not None and token.organisation_id != actor.organisation_id:
         raise deny(actor, action=action, reason="该令牌不属于本单位", target=token)
 

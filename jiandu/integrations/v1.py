@@ -17,8 +17,11 @@ from ninja.errors import ValidationError as NinjaValidationError
 from jiandu.duties.api import router_v1 as duties_router
 from jiandu.duties.services import DutyError, RequestRefused
 from jiandu.findings.api import router_v1 as findings_router
+from jiandu.findings.api import router_v1_bureau as bureau_findings_router
 from jiandu.integrations.http import ApiError, ErrorOut, PolicySessionAuth, TokenAuth
+from jiandu.integrations.pagination import PAGE_HEADERS
 from jiandu.integrations.services import IdempotencyConflict
+from jiandu.portal.api import router_v1_public as public_router
 
 # Each answer the document lists, with a Chinese example (issue 16 "Contract").
 RESPONSES: dict[str, tuple[str, dict[str, Any]]] = {
@@ -78,13 +81,20 @@ class JianduV1(NinjaAPI):
             for method, operation in item.items():
                 if not isinstance(operation, dict) or "responses" not in operation:
                     continue
-                codes = ["401", "403", "429"]
+                params = {p.get("name") for p in operation.get("parameters", [])}
+                # Public operations (no security) answer neither 401 nor 403.
+                codes = ["401", "403", "429"] if operation.get("security") else ["429"]
                 if "{" in path:
                     codes.append("404")
-                if operation.get("parameters") or operation.get("requestBody"):
+                if params or operation.get("requestBody"):
                     codes.append("422")
                 if method == "post":
-                    codes += ["400", "409"]
+                    codes.append("400")
+                if "Idempotency-Key" in params:
+                    codes.append("409")
+                if "cursor" in params:
+                    for answer in operation["responses"].values():
+                        answer.setdefault("headers", {}).update(PAGE_HEADERS)
                 for code in codes:
                     description, example = RESPONSES[code]
                     operation["responses"].setdefault(
@@ -104,7 +114,7 @@ class JianduV1(NinjaAPI):
 
 api_v1 = JianduV1(
     title="Jiandu 监督 API v1",
-    version="1.0.0",
+    version="1.1.0",
     description=(
         "供被监督单位业务系统对接的接口。认证：`Authorization: Bearer <令牌>`（单位工作人员在“接口令牌”页面签发），"
         "或浏览器登录会话。所有操作与页面使用同一业务规则；创建请求须带 `Idempotency-Key` 请求头。"
@@ -193,6 +203,8 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 api_v1.add_router("/duties/", duties_router)
 api_v1.add_router("/findings/", findings_router)
+api_v1.add_router("/bureau/findings/", bureau_findings_router)
+api_v1.add_router("/public/", public_router)
 
 
 def v1_urls() -> Any:

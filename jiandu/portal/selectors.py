@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from jiandu.duties.models import Duty, DutyStatus
 from jiandu.findings.models import Finding, Status
-from jiandu.roster.models import Certificate, Programme, Supervisor, SupervisorStatus
+from jiandu.roster.models import Announcement, Certificate, Programme, Supervisor, SupervisorStatus
 
 # The first year the open statistics answer for; earlier years are a clean 404.
 FIRST_YEAR = 2000
@@ -148,3 +148,8 @@ def open_statistics(programme: Programme, *, year: int, today: dt.date) -> OpenS
         adoption_rate=rate(f["adopted"], f["replied"]),
         on_time_rate=rate(f["on_time"], f["replied"]),
     )
+
+
+def public_announcements() -> QuerySet[Announcement]:
+    """The portal's announcements (appointments, departures, 优秀 公示, others), newest first."""
+    return Announcement.objects.select_related("programme")

@@ -10,11 +10,8 @@ import pytest
 import time_machine
 
 from jiandu.duties.tests.conftest import MONDAY, make_supervisor
-from jiandu.integrations.models import Scope
-from jiandu.integrations.services import token_issue
+from jiandu.integrations.services import scopes_allowed, token_issue
 from jiandu.roster.models import Programme, ProgrammeKind, Supervisor
-
-ALL_SCOPES = [s.value for s in Scope]
 
 
 @pytest.fixture
@@ -53,7 +50,8 @@ def issue(user: Any, scopes: list[str] | None = None, name: str = "检察业务�
     _token, raw = token_issue(
         actor=user,
         name=name,
-        scopes=ALL_SCOPES if scopes is None else scopes,
+        # by default every scope the account may grant (an agency's four; a bureau's own)
+        scopes=scopes_allowed(user) if scopes is None else scopes,
         expires_on=dt.date.today() + dt.timedelta(days=30),
     )
     return raw
