@@ -26,12 +26,18 @@ PUBLIC_OUTSIDE_PUBLIC_PATHS = {
     "duties:draw_public_json",
 }
 # /api/v1/ (issue 16) authenticates itself, with a token or the session, and answers a stranger 401 in
-# its error shape rather than a redirect; only its OpenAPI document and docs page are open to all.
+# its error shape rather than a redirect; only its OpenAPI document and docs page, and the public
+# operations under /api/v1/public/ (no token, limited per address), are open to all.
 API_V1_OPEN = {"api_v1:openapi-json", "api_v1:openapi-view"}
 
 
 def _self_authenticating(endpoint: Endpoint) -> bool:
-    return endpoint.public and endpoint.name.startswith("api_v1:") and endpoint.name not in API_V1_OPEN
+    return (
+        endpoint.public
+        and endpoint.name.startswith("api_v1:")
+        and endpoint.name not in API_V1_OPEN
+        and not endpoint.url.startswith("/api/v1/public/")
+    )
 
 
 def _all() -> list[Endpoint]:
