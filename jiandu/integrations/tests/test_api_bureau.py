@@ -23,9 +23,7 @@ from jiandu.integrations.tests.conftest import issue
 pytestmark = pytest.mark.django_db
 
 
-def _post(
-    client: Any, url: str, body: Any = None, key: str | None = None, **headers: Any
-) -> Any:
+def _post(client: Any, url: str, body: Any = None, key: str | None = None, **headers: Any) -> Any:
     if key is not None:
         headers["HTTP_IDEMPOTENCY_KEY"] = key
     return client.post(url, json.dumps(body or {}), content_type="application/json", **headers)
