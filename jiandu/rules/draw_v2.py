@@ -206,12 +206,12 @@ class Prepared:
 
 def pool_prepare(pool_doc: Mapping[str, Any], requirements: Requirements) -> Prepared:
     """Index the pool file's groups by duty count (tier) and quota profile. O(groups) Python work plus
-    C-speed checks over the ids; seed-independent."""
+    a C-speed order check over the ids; seed-independent. That every id appears once is checked when
+    the file is made (`pool_seal`) and when a record is verified (`pool_problems`), not here."""
     _validate(requirements, None)
     keys = [(q.category, q.value) for q in requirements.quotas]
     tiers: dict[int, dict[Profile, list[str]]] = {}
     avail: Counter[Profile] = Counter()
-    seen: set[str] = set()
     n = 0
     for g in pool_doc["groups"]:
         cats = g.get("categories") or {}
@@ -220,7 +220,6 @@ def pool_prepare(pool_doc: Mapping[str, Any], requirements: Requirements) -> Pre
         if prior < 0:
             raise DrawInputError("履职次数不能为负数")
         ids = g["ids"]
-        seen.update(ids)
         n += len(ids)
         tier = tiers.setdefault(prior, {})
         if prof in tier:  # two groups alike on every quota (categories no quota names): merge
@@ -228,8 +227,6 @@ def pool_prepare(pool_doc: Mapping[str, Any], requirements: Requirements) -> Pre
         else:
             tier[prof] = ids if ids == sorted(ids) else sorted(ids)
         avail[prof] += len(ids)
-    if len(seen) != n:
-        raise DrawInputError("候选人编号重复")
     want = min(requirements.k, n)
     return Prepared(
         requirements=requirements,
@@ -243,6 +240,83 @@ def pool_prepare(pool_doc: Mapping[str, Any], requirements: Requirements) -> Pre
     )
 
 
+class Oracle:
+    """Exact answers to "completable?" for one set of quotas, sharing what earlier questions learnt.
+
+    Whether m more candidates (at most avail[p] of profile p) can bring every quota count into
+    [min, max] depends on each avail[p] only up to m: the search runs on the availabilities capped at
+    m, and the states it has settled (profile index, places left, counts) are kept per capped
+    availability, so the many questions of one place (one per profile) mostly share one search."""
+
+    def __init__(self, mins: Sequence[int], maxs: Sequence[int]) -> None:
+        self.mins = tuple(mins)
+        self.maxs = tuple(maxs)
+        self._searches: dict[tuple[tuple[Profile, int], ...], _Search] = {}
+
+    def completable(self, counts: Sequence[int], m: int, avail: Mapping[Profile, int]) -> bool:
+        mins, maxs = self.mins, self.maxs
+        for i in range(len(mins)):
+            if counts[i] > maxs[i] or counts[i] + m < mins[i]:
+                return False
+        if m == 0:
+            return True
+        key = tuple(sorted(((p, a if a < m else m) for p, a in avail.items() if a > 0), reverse=True))
+        search = self._searches.get(key)
+        if search is None:
+            search = self._searches[key] = _Search(key, mins, maxs)
+        return search.rec(0, m, tuple(counts))
+
+
+class _Search:
+    def __init__(
+        self, plist: Sequence[tuple[Profile, int]], mins: tuple[int, ...], maxs: tuple[int, ...]
+    ) -> None:
+        nq = len(mins)
+        self.plist, self.mins, self.maxs, self.nq = plist, mins, maxs, nq
+        size = len(plist)
+        self.suf = [[0] * nq for _ in range(size + 1)]
+        self.sufn = [0] * (size + 1)
+        for i in range(size - 1, -1, -1):
+            p, a = plist[i]
+            row = list(self.suf[i + 1])
+            for q in range(nq):
+                if p[q]:
+                    row[q] += a
+            self.suf[i] = row
+            self.sufn[i] = self.sufn[i + 1] + a
+        self.known: dict[tuple[int, int, tuple[int, ...]], bool] = {}
+
+    def rec(self, i: int, m: int, cnt: tuple[int, ...]) -> bool:
+        mins, nq = self.mins, self.nq
+        if m == 0:
+            return all(cnt[q] >= mins[q] for q in range(nq))
+        if self.sufn[i] < m:
+            return False
+        row = self.suf[i]
+        for q in range(nq):
+            d = mins[q] - cnt[q]
+            if d > 0 and (d > m or row[q] < d):
+                return False
+        state = (i, m, cnt)
+        known = self.known.get(state)
+        if known is not None:
+            return known
+        p, a = self.plist[i]
+        cap = a if a < m else m
+        maxs = self.maxs
+        for q in range(nq):
+            if p[q]:
+                cap = min(cap, maxs[q] - cnt[q])
+        found = False
+        for take in range(cap, -1, -1):
+            nxt = tuple([cnt[q] + take * p[q] for q in range(nq)]) if take else cnt
+            if self.rec(i + 1, m - take, nxt):
+                found = True
+                break
+        self.known[state] = found
+        return found
+
+
 def completable(
     counts: Sequence[int],
     m: int,
@@ -252,52 +326,7 @@ def completable(
 ) -> bool:
     """Can m more candidates, at most avail[p] of each profile p, bring every quota count into
     [min, max]? Depth-first over profiles, pruned by what the rest can still add; exact."""
-    nq = len(mins)
-    for i in range(nq):
-        if counts[i] > maxs[i] or counts[i] + m < mins[i]:
-            return False
-    plist = [(p, a) for p, a in sorted(avail.items(), reverse=True) if a > 0]
-    if not nq:
-        return sum(a for _, a in plist) >= m
-    size = len(plist)
-    suf = [[0] * nq for _ in range(size + 1)]
-    sufn = [0] * (size + 1)
-    for i in range(size - 1, -1, -1):
-        p, a = plist[i]
-        row = list(suf[i + 1])
-        for q in range(nq):
-            if p[q]:
-                row[q] += a
-        suf[i] = row
-        sufn[i] = sufn[i + 1] + a
-    failed: set[tuple[int, int, tuple[int, ...]]] = set()
-
-    def rec(i: int, m: int, cnt: tuple[int, ...]) -> bool:
-        if m == 0:
-            return all(cnt[q] >= mins[q] for q in range(nq))
-        if sufn[i] < m:
-            return False
-        row = suf[i]
-        for q in range(nq):
-            d = mins[q] - cnt[q]
-            if d > 0 and (d > m or row[q] < d):
-                return False
-        state = (i, m, cnt)
-        if state in failed:
-            return False
-        p, a = plist[i]
-        cap = min(a, m)
-        for q in range(nq):
-            if p[q]:
-                cap = min(cap, maxs[q] - cnt[q])
-        for take in range(cap, -1, -1):
-            nxt = tuple(cnt[q] + take * p[q] for q in range(nq)) if take else cnt
-            if rec(i + 1, m - take, nxt):
-                return True
-        failed.add(state)
-        return False
-
-    return rec(0, m, tuple(counts))
+    return Oracle(mins, maxs).completable(counts, m, avail)
 
 
 def _add(counts: Sequence[int], prof: Profile) -> list[int]:
@@ -310,12 +339,14 @@ def _minus(avail: Mapping[Profile, int], prof: Profile) -> dict[Profile, int]:
     return out
 
 
-def _allowed(counts: Sequence[int], m: int, avail: Mapping[Profile, int], p: Prepared) -> list[Profile]:
+def _allowed(
+    counts: Sequence[int], m: int, avail: Mapping[Profile, int], p: Prepared, oracle: Oracle
+) -> list[Profile]:
     """The profiles a candidate may have to take the next place: the panel stays completable."""
     return [
         prof
         for prof in p.profiles
-        if avail[prof] > 0 and completable(_add(counts, prof), m, _minus(avail, prof), p.mins, p.maxs)
+        if avail[prof] > 0 and oracle.completable(_add(counts, prof), m, _minus(avail, prof))
     ]
 
 
@@ -451,11 +482,12 @@ def draw_prepared(p: Prepared, seed: bytes, witnesses: Sequence[str]) -> DrawRes
     stream = ShakeStream(key)
     picker = _Picker(p, stream)
     counts = [0] * len(p.mins)
-    if p.mins and not completable(counts, p.want, picker.avail, p.mins, p.maxs):
+    oracle = Oracle(p.mins, p.maxs)
+    if p.mins and not oracle.completable(counts, p.want, picker.avail):
         raise DrawInfeasible(infeasibility(p))
     selected: list[str] = []
     for slot in range(p.want):
-        allowed = _allowed(counts, p.want - slot - 1, picker.avail, p) if p.mins else p.profiles
+        allowed = _allowed(counts, p.want - slot - 1, picker.avail, p, oracle) if p.mins else p.profiles
         cid, prof = picker.pick([a for a in allowed if picker.avail[a] > 0])
         counts = _add(counts, prof)
         selected.append(cid)
@@ -583,6 +615,8 @@ def pool_seal(
         categories = {cat: list(v) for cat, v in zip(cats, values, strict=True)}
         out.append({"prior": prior, "categories": categories, "ids": sorted(ids)})
         n += len(ids)
+    if len({i for g in out for i in g["ids"]}) != n:
+        raise DrawInputError("候选人编号重复")
     doc = {
         "algorithm": ALGORITHM,
         "groups": out,
@@ -590,6 +624,17 @@ def pool_seal(
         "counts": dict(pool.get("counts", {"candidates": n})),
     }
     return doc, req.to_dict(), pool_file_hash(doc)
+
+
+def pool_problems(doc: Mapping[str, Any]) -> list[str]:
+    """What a pool file must be beyond its hash: every candidate once, no negative duty count."""
+    problems = []
+    ids = [i for g in doc.get("groups", ()) for i in g.get("ids", ())]
+    if len(set(ids)) != len(ids):
+        problems.append("pool: a candidate appears more than once")
+    if any(int(g.get("prior", 0)) < 0 for g in doc.get("groups", ())):
+        problems.append("pool: a negative duty count")
+    return problems
 
 
 def pool_file_bytes(doc: Mapping[str, Any]) -> bytes:
@@ -647,6 +692,7 @@ def record_verify(record: Mapping[str, Any], pool_doc: Mapping[str, Any]) -> lis
         )
     if pool_file_hash(pool_doc) != record.get("pool_hash"):
         problems.append("pool_hash: the pool file differs from the one published with the commitment")
+    problems += pool_problems(pool_doc)
     try:
         replay = draw(
             pool_doc,

@@ -362,3 +362,29 @@ def test_docs_mention_every_reason_code() -> None:
     src = (Path(v.__file__)).read_text(encoding="utf-8")
     for code in set(re.findall(r'"code": "([a-z_]+)"', src)):
         assert f"`{code}`" in doc, code
+
+
+def test_a_pool_file_naming_someone_twice_does_not_verify() -> None:
+    req = _req(3)
+    doc, req_out, _ = v.pool_seal(_pool(), req.to_dict())
+    record = v.record_build(
+        pool_doc=doc,
+        requirements=req_out,
+        seed=SEED,
+        witnesses=[{"name": "张三", "role": "", "value": WITNESSES[0]}],
+        meta={},
+    )
+    twice = copy.deepcopy(doc)
+    twice["groups"][1]["ids"] = sorted([*twice["groups"][1]["ids"], twice["groups"][0]["ids"][0]])
+    assert "pool: a candidate appears more than once" in v.record_verify(record, twice)
+    with pytest.raises(DrawInputError):
+        v.pool_seal({"candidates": [{"id": "S1"}, {"id": "S1"}]}, req.to_dict())
+
+
+def test_the_oracle_shares_its_search_and_agrees_with_a_fresh_one() -> None:
+    mins, maxs = (1, 2, 0), (2, 3, 1)
+    oracle = v.Oracle(mins, maxs)
+    avail: dict[v.Profile, int] = {(1, 0, 0): 50, (0, 1, 0): 40, (0, 0, 1): 30, (1, 1, 1): 2, (0, 0, 0): 900}
+    for counts in itertools.product(range(3), range(4), range(2)):
+        for m in range(6):
+            assert oracle.completable(counts, m, avail) == v.completable(counts, m, avail, mins, maxs)
