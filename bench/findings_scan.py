@@ -82,6 +82,15 @@ def generate(n: int, agencies: int, today: dt.date, batch: int = 50_000) -> dict
         "rectification_report", "result_text", "rating_comment", "created_at", "updated_at", "forwarded_on",
         "reply_days", "reply_due", "reply_remind_on", "rectify_due", "rectify_remind_on",
     )  # fmt: skip
+    # Columns added since (e.g. the provisional-date flags) take their model default, so the bench keeps
+    # up with the model instead of failing on a NOT NULL column it does not know.
+    extra = [
+        f
+        for f in Finding._meta.concrete_fields
+        if f.column not in columns and not f.primary_key and not f.null and f.has_default()
+    ]
+    columns = (*columns, *(f.column for f in extra))
+    defaults = tuple(f.get_default() for f in extra)
     # Table and column names are ours; the values go in as parameters.
     placeholders = ", ".join(["%s"] * len(columns))
     sql = f"INSERT INTO {Finding._meta.db_table} ({', '.join(columns)}) VALUES ({placeholders})"  # noqa: S608
@@ -110,6 +119,7 @@ def generate(n: int, agencies: int, today: dt.date, batch: int = 50_000) -> dict
                     programme.pk, orgs[made % agencies].pk, Source.OPINION, False, "", "bench", "bench",
                     str(status), due - dt.timedelta(days=35), "", "", "", "", "", "", "", "", now, now,
                     forwarded_on, reply_days, reply_due, reply_remind, rectify_due, rectify_remind,
+                    *defaults,
                 )
             )  # fmt: skip
             made += 1

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -188,8 +189,15 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns on every start if the folder is missing
+# Uploads go through Django's storage API only (no code opens MEDIA_ROOT), so several application
+# servers share them by settings alone: JIANDU_STORAGE_BACKEND names an S3-compatible backend (e.g.
+# django-storages' "storages.backends.s3.S3Storage", installed beside Jiandu) and JIANDU_STORAGE_OPTIONS
+# its options as JSON (bucket, endpoint, …; credentials from that backend's own environment variables).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": os.environ.get("JIANDU_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": json.loads(os.environ.get("JIANDU_STORAGE_OPTIONS", "{}")),
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = DATA_DIR / "media"
@@ -218,6 +226,18 @@ CACHES = {
         "LOCATION": os.environ.get("JIANDU_RATELIMIT_CACHE_DIR", str(config.data_dir() / "ratelimit-cache")),
     },
 }
+# Several hosts (docs/deploy.md "Scale out"): one Redis holds the rate-limit counters for all of them.
+# The default cache holds nothing shared (sessions are in the database), but goes there too so that
+# nothing added to it later is silently per process.
+if os.environ.get("JIANDU_REDIS_URL"):
+    CACHES = {
+        alias: {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["JIANDU_REDIS_URL"],
+            "KEY_PREFIX": f"jiandu-{alias}",
+        }
+        for alias in ("default", "ratelimit")
+    }
 RATELIMIT_USE_CACHE = "ratelimit"
 RATELIMIT_VIEW = "jiandu.core.ratelimits.ratelimited"
 JIANDU_RATE_API_TOKEN = os.environ.get("JIANDU_RATE_API_TOKEN", "120/m")  # per API token (issue 16)

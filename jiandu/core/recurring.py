@@ -72,5 +72,17 @@ def recurring_tasks() -> list[Any]:
 
 
 def recurring_start_all(write: Callable[[str], Any]) -> None:
-    for task in recurring_tasks():
-        write(f"{task.module_path}: {recurring_start(task)}")
+    """Start every chain. Two application servers deployed at once both run `jiandu schedule`: on
+    PostgreSQL a transaction-scoped advisory lock makes the check-then-queue one step, so each chain is
+    queued once, not once per server (SQLite serialises its writers by itself)."""
+    from django.db import connection, transaction
+
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SCHEDULE_LOCK])
+        for task in recurring_tasks():
+            write(f"{task.module_path}: {recurring_start(task)}")
+
+
+SCHEDULE_LOCK = 0x4A44_5343  # "JDSC": the advisory lock key of `jiandu schedule`
