@@ -24,6 +24,7 @@ PUBLIC_OUTSIDE_PUBLIC_PATHS = {
     "duties:draws_public",
     "duties:draw_public",
     "duties:draw_public_json",
+    "duties:draw_public_pool",  # v2: the pool file the record commits to by its hash
 }
 # /api/v1/ (issue 16) authenticates itself, with a token or the session, and answers a stranger 401 in
 # its error shape rather than a redirect; only its OpenAPI document and docs page, and the public
