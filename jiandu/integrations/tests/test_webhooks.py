@@ -221,3 +221,21 @@ def test_the_signature_is_hmac_sha256_of_timestamp_dot_body() -> None:
     assert signature_verify("whsec_test", body, header, now=1_800_000_100)
     assert not signature_verify("whsec_test", body + b" ", header, now=1_800_000_100)
     assert not signature_verify("whsec_test", body, "garbage", now=1_800_000_100)
+
+
+def test_the_verification_sample_in_the_docs_accepts_a_real_signature() -> None:
+    import re
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[3] / "docs" / "api.md").read_text(encoding="utf-8")
+    section = doc.split("### Verifying the signature", 1)[1]
+    code = re.search(r"```python\n(.*?)```", section, flags=re.S)
+    assert code is not None
+    namespace: dict[str, Any] = {}
+    exec(code.group(1), namespace)  # noqa: S102 (our own documentation's sample)
+    check = namespace["jiandu_signature_ok"]
+    body = delivery_body({"event": "duty.drawn", "data": {"duty": {"title": "某某案公开听证"}}})
+    header = signature("whsec_doc", body, int(time.time()))
+    assert check("whsec_doc", body, header) is True
+    assert check("whsec_other", body, header) is False
+    assert check("whsec_doc", body, signature("whsec_doc", body, int(time.time()) - 3600)) is False
