@@ -256,6 +256,7 @@ def _supervisors(
     """Returns, per (province, rulebook index), the (supervisor id, district index) of its members."""
     from jiandu.core.crypto import lookup_hash
     from jiandu.roster.models import Supervisor, SupervisorStatus
+    from jiandu.rules.identifiers import id_number_mask, mobile_mask
 
     members: dict[tuple[int, int], list[tuple[int, int]]] = {}
     start = _next_id(Supervisor)
@@ -280,8 +281,10 @@ def _supervisors(
                 birth_date=born,
                 id_number=idn,
                 id_number_lookup=lookup_hash("id_number", idn),
+                id_number_masked=id_number_mask(idn),
                 phone=phone,
                 phone_lookup=lookup_hash("phone", phone),
+                phone_masked=mobile_mask(phone),
                 education=rng.choice(("本科", "硕士研究生", "大学专科")),
                 employer=f"基准单位{rng.randrange(500)}",
                 specialties=rng.sample(SPECIALTIES, rng.randint(1, 2)),

@@ -6,6 +6,7 @@ again: the counts must be equal, page by page (docs/performance.md)."""
 from __future__ import annotations
 
 import random
+import re
 from typing import Any
 
 import pytest
@@ -122,3 +123,20 @@ def test_each_page_costs_the_same_queries_for_n_and_5n_rows() -> None:
     assert large == small
     # And few: a page is a handful of queries, not one per row.
     assert max(small.values()) <= 40, small
+
+
+def test_duty_detail_and_lists_never_load_a_draw_record_or_pool_whole() -> None:
+    data = Dataset()
+    data.grow(1)
+    staff = Client()
+    client_sign_in(staff, data.admins[0])
+    pages = _pages()
+    for name in ("duty detail", "duty list", "roster list"):
+        with CaptureQueriesContext(connection) as ctx:
+            assert staff.get(pages[name]).status_code == 200
+        sql = "\n".join(q["sql"] for q in ctx.captured_queries)
+        for column in ('"duties_drawrecord"."record"', '"duties_drawcommitment"."pool"'):
+            # Only JSON paths into them (the counts, the witnesses), never the column itself.
+            assert not re.search(re.escape(column) + r'(, "|,\s*\(|\s+FROM)', sql), (name, column)
+        for column in ("id_number", "phone", "address"):
+            assert f'"roster_supervisor"."{column}",' not in sql, (name, column)

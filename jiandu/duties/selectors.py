@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from jiandu.accounts.roles import Capability
@@ -180,11 +180,58 @@ def record_opinions_for(user: Any, record: DutyRecord | None) -> list[DutyOpinio
     return rows
 
 
+# A draw's public record and pool can run to megabytes (an 18,749-candidate pool): pages that show a
+# duty never load them whole; the database extracts the few keys they print.
+DRAW_BULK = ("record", "commitment__pool", "commitment__requirements", "commitment__seed")
+
+
 def contact_rows(duty: Duty) -> list[Assignment]:
+    """The contacted supervisors in draw order (第十二条): each draw's positions, the first draw's before
+    a redraw's. One query: the draw's number comes without its record or pool, the phone as its
+    stored mask (nothing decrypted)."""
     return list(
-        # Draw order (第十二条): each draw's positions, the first draw's before a redraw's.
-        duty.assignments.select_related("supervisor", "draw__commitment").order_by("draw_id", "position")
+        duty.assignments.select_related("supervisor", "draw__commitment")
+        .defer(
+            *(f"draw__{f}" for f in DRAW_BULK),
+            "supervisor__id_number",
+            "supervisor__phone",
+            "supervisor__address",
+        )
+        .order_by("draw_id", "position")
     )
+
+
+def draws_shown(duty: Duty) -> list[DrawRecord]:
+    """The duty's draws for its page: number, commitment, seed, witnesses, pool counts and notes, each
+    extracted from the record by the database (`head_*`), the record itself never loaded."""
+    return list(
+        duty.draws.select_related("commitment")
+        .only("id", "duty_id", "commitment__id", "commitment__number")
+        .annotate(
+            head_commitment=F("record__commitment"),
+            head_seed=F("record__seed"),
+            head_witnesses=F("record__witnesses"),
+            head_counts=F("record__pool__counts"),
+            head_notes=F("record__result__notes"),
+        )
+        .order_by("id")
+    )
+
+
+def commitment_open(duty: Duty) -> DrawCommitment | None:
+    """The duty's latest commitment if its draw has not happened yet, with the pool's counts and
+    exclusions extracted (`pool_counts`, `pool_excluded`) instead of the pool itself."""
+    latest = (
+        duty.commitments.defer("pool", "requirements", "seed")
+        .annotate(
+            drawn=Exists(DrawRecord.objects.filter(commitment=OuterRef("pk"))),
+            pool_counts=F("pool__counts"),
+            pool_excluded=F("pool__excluded"),
+        )
+        .order_by("-number")
+        .first()
+    )
+    return None if latest is None or latest.drawn else latest  # type: ignore[attr-defined]
 
 
 def draws_public() -> QuerySet[DrawRecord]:

@@ -36,7 +36,6 @@ from jiandu.duties.verify import record_problems
 from jiandu.roster.models import Programme, Specialty
 from jiandu.roster.rules import cite_suffix, programme_cite
 from jiandu.rules import draw_v2
-from jiandu.rules.identifiers import mobile_mask
 
 
 def _staff(request: HttpRequest) -> bool:
@@ -124,14 +123,11 @@ def duty_new(request: HttpRequest) -> HttpResponse:
 
 def _detail_context(request: HttpRequest, duty: Duty) -> dict[str, Any]:
     user: Any = request.user
-    commitment = duty.commitments.order_by("-number").first()
-    open_commitment = (
-        commitment if commitment and not DrawRecord.objects.filter(commitment=commitment).exists() else None
-    )
+    open_commitment = selectors.commitment_open(duty)
     record = DutyRecord.objects.filter(duty=duty).first()
     assignments = selectors.contact_rows(duty)
     for a in assignments:
-        a.phone_masked = mobile_mask(a.supervisor.phone or "")  # type: ignore[attr-defined]
+        a.phone_masked = a.supervisor.phone_masked  # type: ignore[attr-defined]
     today = timezone.localdate()
     return {
         "answer_form": AnswerWindowForm(initial={"hours": duty.answer_hours or 24}),
@@ -139,7 +135,7 @@ def _detail_context(request: HttpRequest, duty: Duty) -> dict[str, Any]:
             1 for a in assignments if a.status == AssignmentStatus.INVITED and a.notified_at is None
         ),
         "duty": duty,
-        "draws": list(duty.draws.select_related("commitment").order_by("id")),
+        "draws": selectors.draws_shown(duty),
         "open_commitment": open_commitment,
         "witness_form": WitnessForm(),
         "assignments": assignments,

@@ -581,8 +581,10 @@ def _write(
                     birth_date=v["birth_date"],
                     id_number=v["id_number"],
                     id_number_lookup=v["id_number_lookup"],
+                    id_number_masked=id_number_mask(v["id_number"]),
                     phone=v["phone"],
                     phone_lookup=v["phone_lookup"],
+                    phone_masked=mobile_mask(v["phone"]) if v["phone"] else "",
                     email=v["email"],
                     education=v["education"],
                     political_status=v["political_status"],
@@ -639,7 +641,8 @@ def _write(
                 fields.add(key)
             if "phone" in p.changes:
                 s.phone_lookup = p.values["phone_lookup"]
-                fields.add("phone_lookup")
+                s.phone_masked = mobile_mask(s.phone) if s.phone else ""
+                fields |= {"phone_lookup", "phone_masked"}
             to_update.append(s)
         if to_update:
             Supervisor.objects.bulk_update(to_update, sorted(fields), batch_size=1000)

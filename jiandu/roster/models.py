@@ -83,6 +83,10 @@ class Supervisor(models.Model):
     phone = EncryptedTextField("手机号码", blank=True)
     address = EncryptedTextField("住址", blank=True)  # personal: encrypted, kept to the bureau
     phone_lookup = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    # Stored masks (110105********002X, 138****5678), set with the encrypted value by whatever writes it
+    # (services, the import), so lists show identifiers without decrypting a row (issue 18).
+    id_number_masked = models.CharField(max_length=24, blank=True, editable=False)
+    phone_masked = models.CharField(max_length=16, blank=True, editable=False)
     email = models.EmailField("电子邮箱", blank=True)
     education = models.CharField("文化程度", max_length=32, blank=True)
     political_status = models.CharField("政治面貌", max_length=32, blank=True)
@@ -126,7 +130,11 @@ class Supervisor(models.Model):
         verbose_name = "监督员"
         verbose_name_plural = "监督员"
         ordering = ["programme_id", "id"]
-        indexes = [models.Index(fields=["programme", "status"])]
+        indexes = [
+            models.Index(fields=["programme", "status"]),
+            # The roster list's keyset order (docs/performance.md).
+            models.Index(fields=["programme", "status", "id"], name="supervisor_roster_order"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name

@@ -9,12 +9,14 @@ an assignment may pick from — active, within the term, and (where the rulebook
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from jiandu.accounts.roles import Capability
 from jiandu.audit.models import AuditEvent
+from jiandu.orgs.selectors import subtree_ids
 from jiandu.roster.models import EmployerChange, Programme, Supervisor, SupervisorStatus
 
 
@@ -29,6 +31,57 @@ def programmes_visible_to(user: Any) -> QuerySet[Programme]:
         Programme.objects.select_related("organisation")
         .filter(Q(organisation__path__startswith=org.path) | Q(organisation__in=_ancestors(org)))
         .annotate(active_count=Count("supervisors", filter=Q(supervisors__status=SupervisorStatus.ACTIVE)))
+    )
+
+
+# The roster list's columns: the stored masks, never the encrypted identifiers.
+ROSTER_COLUMNS = (
+    "id",
+    "full_name",
+    "id_number_masked",
+    "phone_masked",
+    "employer",
+    "term_start",
+    "term_end",
+    "certificate_no",
+    "status",
+)
+ROSTER_PAGE = 100
+
+
+@dataclass(frozen=True)
+class RosterPage:
+    rows: list[Supervisor]
+    # Keyset cursor "status.id" of the last row: the page walks the (programme, status, id) index.
+    next_cursor: str | None
+    first: bool
+
+
+def roster_page(
+    user: Any, programme: Programme, *, after: str | None = None, size: int = ROSTER_PAGE
+) -> RosterPage:
+    """One page of `programme`'s roster as `user` reads it (a programme the caller has already found
+    visible), in (status, id) order after the keyset cursor `after`. The rule is
+    supervisors_visible_to's for one programme: the whole roster when the programme is run at or
+    under the user's organisation, otherwise only the supervisors whose district is under it (ids
+    resolved first)."""
+    qs = Supervisor.objects.filter(programme=programme)
+    org = getattr(user, "organisation", None)
+    if org is None:
+        qs = qs.none()
+    elif not programme.organisation.path.startswith(org.path):
+        qs = qs.filter(district_id__in=subtree_ids(org))
+    qs = qs.only(*ROSTER_COLUMNS).order_by("status", "id")
+    status, _, pk = (after or "").partition(".")
+    key = (status, int(pk)) if status in SupervisorStatus.values and pk.isdigit() else None
+    if key is not None:
+        qs = qs.filter(Q(status__gt=key[0]) | Q(status=key[0], id__gt=key[1]))
+    rows = list(qs[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    last = rows[-1] if rows else None
+    return RosterPage(
+        rows=rows, next_cursor=f"{last.status}.{last.pk}" if more and last else None, first=key is None
     )
 
 
@@ -81,15 +134,26 @@ def active_supervisors(programme: Programme, on: dt.date | None = None) -> Query
 def late_employer_reports(programme: Programme, user: Any) -> list[EmployerChange]:
     """Employer changes reported after the rulebook's period (威海 人民监督员 第六条: 一个月内), of the
     supervisors the user reads."""
-    return [
-        c
-        for c in EmployerChange.objects.filter(
-            supervisor__in=supervisors_visible_to(user).filter(programme=programme), report_due__isnull=False
+    return list(
+        EmployerChange.objects.filter(
+            supervisor__in=supervisors_visible_to(user).filter(programme=programme),
+            report_due__isnull=False,
+            reported_on__gt=F("report_due"),  # EmployerChange.is_late, in SQL
         )
         .select_related("supervisor")
+        # The name only: a Supervisor row loaded whole would decrypt its identifiers.
+        .only(
+            "id",
+            "supervisor_id",
+            "changed_on",
+            "reported_on",
+            "report_due",
+            "due_reason",
+            "supervisor__id",
+            "supervisor__full_name",
+        )
         .order_by("-changed_on")
-        if c.is_late
-    ]
+    )
 
 
 def supervisor_timeline(supervisor: Supervisor) -> list[dict[str, Any]]:

@@ -43,6 +43,7 @@ from jiandu.rules.identifiers import (
     id_number_error,
     id_number_mask,
     mobile_error,
+    mobile_mask,
     normalise_id_number,
 )
 
@@ -128,9 +129,11 @@ def _apply_person(s: Supervisor, p: PersonData, *, today: dt.date) -> None:
     s.full_name = p.full_name.strip()
     s.id_number = idn
     s.id_number_lookup = lookup_hash("id_number", idn)
+    s.id_number_masked = id_number_mask(idn)
     s.birth_date = id_number_birth_date(idn)
     s.phone = p.phone.strip()
     s.phone_lookup = lookup_hash("phone", s.phone) if s.phone else ""
+    s.phone_masked = mobile_mask(s.phone) if s.phone else ""
     s.gender = p.gender or ("男" if int(idn[16]) % 2 else "女")
     s.email = p.email
     s.education = p.education
@@ -468,6 +471,7 @@ def supervisor_update_profile(*, actor: Any, supervisor: Supervisor, changes: di
             setattr(s, name, value)
         if "phone" in changes:
             s.phone_lookup = lookup_hash("phone", s.phone) if s.phone else ""
+            s.phone_masked = mobile_mask(s.phone) if s.phone else ""
         s.save()
         audit_record(
             actor=actor,

@@ -113,13 +113,8 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     programme = _programme(request, pk)
     today = timezone.localdate()
     # The rows a district bureau reads of a city programme are its own district's (the counts below
-    # stay the programme's: a figure, not a person).
-    supervisors = list(
-        selectors.supervisors_visible_to(request.user)
-        .filter(programme=programme)
-        .select_related("district")
-        .order_by("status", "id")
-    )
+    # stay the programme's: a figure, not a person). One keyset page, never the whole roster.
+    page = selectors.roster_page(request.user, programme, after=request.GET.get("after"))
     active_total = programme.supervisors.filter(status=SupervisorStatus.ACTIVE).count()
     bounds = size_bounds(programme, today)
     size_notes = []
@@ -142,11 +137,12 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     rows = [
         {
             "s": s,
-            "id_masked": id_number_mask(s.id_number) if s.id_number else "",
-            "phone_masked": mobile_mask(s.phone) if s.phone else "",
+            # The stored masks: a roster page never decrypts an identifier.
+            "id_masked": s.id_number_masked,
+            "phone_masked": s.phone_masked,
             "expired": s.status == SupervisorStatus.ACTIVE and s.term_end is not None and s.term_end < today,
         }
-        for s in supervisors
+        for s in page.rows
     ]
     return render(
         request,
@@ -154,6 +150,7 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "programme": programme,
             "rows": rows,
+            "page": page,
             "active_count": active_total,
             "bounds": bounds,
             "size_notes": size_notes,

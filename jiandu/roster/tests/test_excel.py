@@ -280,3 +280,45 @@ def test_spreadsheets_are_refused_beyond_the_row_cap(programme, monkeypatch):
         actor=None, programme=programme, file=io.BytesIO(b"id,name\n"), on=D(2026, 1, 5)
     )
     assert not result.ok and "不是 Excel" in str(result.errors[0])
+
+
+def _masks_match(s: Supervisor) -> bool:
+    from jiandu.rules.identifiers import mobile_mask
+
+    s = Supervisor.objects.get(pk=s.pk)
+    return (s.id_number_masked, s.phone_masked) == (
+        id_number_mask(s.id_number) if s.id_number else "",
+        mobile_mask(s.phone) if s.phone else "",
+    )
+
+
+def test_every_write_of_an_identifier_stores_its_mask_and_the_roster_page_never_decrypts(
+    programme, world, client, monkeypatch
+):  # type: ignore[no-untyped-def]
+    # Appointed through the service (the fixture), then created and updated by an import.
+    assert all(_masks_match(s) for s in programme.supervisors.all())
+    rows = _rows(_export(programme))
+    changed = list(rows[1])
+    changed[4] = "13912345678"  # 手机号码
+    result = excel.roster_import(
+        actor=None, programme=programme, file=_book([changed, _new_row(21)]), on=D(2026, 1, 5)
+    )
+    assert result.written
+    assert all(_masks_match(s) for s in programme.supervisors.all())
+    assert programme.supervisors.get(pk=changed[0]).phone_masked == "139****5678"
+    # A profile change of the phone.
+    s = programme.supervisors.get(full_name="测试21号")
+    services.supervisor_update_profile(
+        actor=world.users["weihai_admin"], supervisor=s, changes={"phone": "13700001111"}
+    )
+    assert Supervisor.objects.get(pk=s.pk).phone_masked == "137****1111" and _masks_match(s)
+    # The roster list shows the stored masks without decrypting a single value.
+    from jiandu.core import fields
+
+    def refuse(value: str) -> str:
+        raise AssertionError("the roster list decrypted an identifier")
+
+    monkeypatch.setattr(fields, "decrypt", refuse)
+    client_sign_in(client, world.users["weihai_admin"])
+    page = client.get(f"/roster/p/{programme.pk}/").content.decode()
+    assert "137****1111" in page and "139****5678" in page
