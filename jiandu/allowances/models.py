@@ -180,6 +180,14 @@ class SheetDuty(models.Model):
         return f"{self.line_id}:{self.assignment_id}"
 
 
+def on_a_sheet() -> models.Exists:
+    """Whether an assignment (the outer query's row) is already counted on a sheet, as an anti-join
+    through SheetDuty's unique assignment index. Not `pk NOT IN (SELECT assignment_id …)`: PostgreSQL
+    hashes that subquery only while it fits in work_mem; past that (a few hundred thousand counted
+    duties) it rescans the subquery for every assignment."""
+    return models.Exists(SheetDuty.objects.filter(assignment_id=models.OuterRef("pk")))
+
+
 class ClaimPurpose(models.TextChoices):
     DUTY = "duty", gettext_noop("履职")
     TRAINING = "training", gettext_noop("培训")

@@ -20,10 +20,10 @@ from jiandu.allowances.models import (
     Rate,
     ServiceProof,
     Sheet,
-    SheetDuty,
     SheetKind,
     SheetLine,
     SheetStatus,
+    on_a_sheet,
 )
 from jiandu.duties.models import Assignment, AssignmentStatus, DutyKind
 from jiandu.roster.models import Programme, Supervisor
@@ -225,7 +225,7 @@ def my_money(supervisor: Supervisor) -> MyMoney:
         for duty_on, title, confirmed, reported in Assignment.objects.filter(
             supervisor=supervisor, status=AssignmentStatus.ATTENDED
         )
-        .exclude(pk__in=SheetDuty.objects.values("assignment_id"))
+        .filter(~on_a_sheet())
         .order_by("-duty__duty_on")
         .values_list("duty__duty_on", "duty__title", "confirmed_at", "duty__reported_on")[:50]
     ]

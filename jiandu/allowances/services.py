@@ -5,17 +5,19 @@ programme's rulebook. Bank account numbers never enter an audit event, only thei
 from __future__ import annotations
 
 import datetime as dt
+from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Max
+from django.db import connection, transaction
+from django.db.models import BooleanField, ExpressionWrapper, Max, Q
 from django.utils import timezone
 
 from jiandu.accounts.roles import Capability
+from jiandu.allowances import bulk
 from jiandu.allowances.models import (
     ActivityPlan,
     ClaimLine,
@@ -32,6 +34,7 @@ from jiandu.allowances.models import (
     SheetLine,
     SheetStatus,
     Unit,
+    on_a_sheet,
 )
 from jiandu.audit.services import audit_record
 from jiandu.core.permissions import capability_require, deny
@@ -241,10 +244,30 @@ def _open_draft(programme: Programme, kind: str, start: dt.date, end: dt.date) -
     return existing
 
 
+def _hash_joins_only() -> None:
+    """For the rest of this transaction, no nested-loop joins (PostgreSQL only). The sheet reads every
+    attended duty of the programme up to the month's end, for which hash joins are right at any size;
+    but on tables not yet ANALYZEd (a month's duties loaded in bulk, autovacuum behind or off) the
+    planner guesses a few dozen rows and joins duties to assignments by a nested loop that compares
+    every pair: 60,000 duties took 264 s instead of 1 s (docs/allowances.md, "Performance")."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("SET LOCAL enable_nestloop = off")
+
+
+# Lines are written in batches of this many while the duties stream in (bounded memory at any size).
+LINE_BATCH = 2000
+
+
 def sheet_generate(*, actor: Any, programme: Programme, year: int, month: int, months: int = 1) -> Sheet:
     """The month's 履职补助发放表: one line per supervisor from every attended duty up to the month's end
     whose record the supervisor confirmed and whose agency feedback is in, and not yet on a sheet.
-    Duties missing either are listed as 待核实 with what is missing. Regenerating a draft replaces it."""
+    Duties missing either are listed as 待核实 with what is missing. Regenerating a draft replaces it.
+
+    Streamed: one read of the attended duties in supervisor order (a server-side cursor on PostgreSQL),
+    each supervisor's line written as soon as the next supervisor starts, in batches of LINE_BATCH;
+    only the counted (line, assignment) pairs are kept, as two integer arrays, and written after the
+    read, so the read never sees its own writes (SQLite has no isolation inside a connection)."""
     _require_staff(actor, programme, "allowances.sheet_generate")
     start, end = month_bounds(year, month, months)
     rb = rulebook_for(programme)
@@ -259,12 +282,31 @@ def sheet_generate(*, actor: Any, programme: Programme, year: int, month: int, m
         sheet = _open_draft(programme, SheetKind.ALLOWANCE, start, end)
         if sheet is not None:
             SheetDuty.objects.filter(line__sheet=sheet).delete()
-            SheetLine.objects.filter(sheet=sheet).delete()
+            # Only the keys: the deletion collector would otherwise load every line's duties.
+            SheetLine.objects.filter(sheet=sheet).only("pk").delete()
+        else:
+            # Created first so lines can be written while reading; the figures are set at the end.
+            sheet = Sheet.objects.create(
+                programme=programme,
+                kind=SheetKind.ALLOWANCE,
+                number=_sheet_number(SheetKind.ALLOWANCE, programme, start),
+                period_start=start,
+                period_end=end,
+                generated_by=actor,
+                generated_at=_now(),
+            )
+        _hash_joins_only()
         rows = (
             Assignment.objects.filter(
                 duty__programme=programme, status=AssignmentStatus.ATTENDED, duty__duty_on__lte=end
             )
-            .exclude(pk__in=SheetDuty.objects.values("assignment_id"))
+            .filter(~on_a_sheet())
+            .annotate(
+                confirmed=ExpressionWrapper(Q(confirmed_at__isnull=False), output_field=BooleanField()),
+                feedback_in=ExpressionWrapper(
+                    Q(duty__reported_on__isnull=False), output_field=BooleanField()
+                ),
+            )
             .order_by("supervisor_id", "duty__duty_on", "duty_id")
             .values_list(
                 "pk",
@@ -273,88 +315,99 @@ def sheet_generate(*, actor: Any, programme: Programme, year: int, month: int, m
                 "duty_id",
                 "duty__duty_on",
                 "duty__title",
-                "confirmed_at",
-                "duty__reported_on",
+                "confirmed",
+                "feedback_in",
             )
         )
-        per: dict[int, dict[str, Any]] = {}
         pending: list[dict[str, Any]] = []
         used: set[int] = set()
-        for pk, sup_id, name, duty_id, duty_on, title, confirmed_at, reported_on in rows.iterator(
+        # What is missing, by (confirmed, feedback in); the rate and one duty's amount, by date.
+        missing_for: dict[tuple[bool, bool], list[str]] = {}
+        rate_on: dict[dt.date, tuple[law.RateEntry, Decimal] | None] = {}
+        batch: list[bulk.NewLine] = []
+        batch_assignments: list[list[int]] = []
+        counted_lines, counted_assignments = array("q"), array("q")
+        n_lines, grand = 0, Decimal("0")
+
+        def flush() -> None:
+            for line_id, assignments in zip(bulk.lines_insert(batch), batch_assignments, strict=True):
+                counted_lines.extend([line_id] * len(assignments))
+                counted_assignments.extend(assignments)
+            batch.clear()
+            batch_assignments.clear()
+
+        def close(
+            sup_id: int,
+            name: str,
+            duties: list[dict[str, Any]],
+            assignments: list[int],
+            amounts: list[Decimal],
+        ) -> None:
+            nonlocal n_lines, grand
+            n_lines += 1
+            amount = law.total(amounts)
+            grand += amount
+            dates = "、".join(d["date"][5:] for d in duties)[:500]
+            batch.append(
+                bulk.NewLine(sheet.pk, n_lines, sup_id, name, Decimal(len(duties)), dates, duties, amount)
+            )
+            batch_assignments.append(assignments)
+            if len(batch) >= LINE_BATCH:
+                flush()
+
+        current: int | None = None
+        name, duties, assignments, amounts = "", list[dict[str, Any]](), list[int](), list[Decimal]()
+        for pk, sup_id, full_name, duty_id, duty_on, title, confirmed, feedback_in in rows.iterator(
             chunk_size=5000
         ):
-            missing = law.duty_missing(
-                evidence, confirmed=confirmed_at is not None, feedback_in=reported_on is not None
-            )
-            rate = law.rate_in_force(entries, law.DUTY, duty_on)
-            item = {"duty": duty_id, "date": duty_on.isoformat(), "title": title}
-            if rate is None and not missing:
-                missing_msgs = ["该日期没有登记的履职补助标准"]
-            else:
+            missing_msgs = missing_for.get((confirmed, feedback_in))
+            if missing_msgs is None:
+                missing = law.duty_missing(evidence, confirmed=confirmed, feedback_in=feedback_in)
                 missing_msgs = [r.message + (f"（{r.article}）" if r.article else "") for r in missing]
+                missing_for[confirmed, feedback_in] = missing_msgs
+            if duty_on not in rate_on:
+                found = law.rate_in_force(entries, law.DUTY, duty_on)
+                rate_on[duty_on] = None if found is None else (found, law.line_amount(found, 1))
+            rate = rate_on[duty_on]
+            item = {"duty": duty_id, "date": duty_on.isoformat(), "title": title}
+            if rate is None and not missing_msgs:
+                missing_msgs = ["该日期没有登记的履职补助标准"]
             if missing_msgs:
-                pending.append({**item, "supervisor": sup_id, "full_name": name, "missing": missing_msgs})
+                pending.append(
+                    {**item, "supervisor": sup_id, "full_name": full_name, "missing": list(missing_msgs)}
+                )
                 continue
-            assert rate is not None and rate.key is not None
-            used.add(rate.key)
-            line = per.setdefault(sup_id, {"name": name, "duties": [], "assignments": [], "amounts": []})
-            line["duties"].append(item)
-            line["assignments"].append(pk)
-            line["amounts"].append(law.line_amount(rate, 1))
-        amount_total = law.total(a for line in per.values() for a in line["amounts"])
-        fields = {
-            "total": amount_total,
-            "rates": [_rate_dict(rates_by_id[k]) for k in sorted(used)],
-            "pending": pending,
-            "decision": decision.to_dict(),
-            "generated_by": actor,
-            "generated_at": _now(),
-        }
-        if sheet is None:
-            sheet = Sheet.objects.create(
-                programme=programme,
-                kind=SheetKind.ALLOWANCE,
-                number=_sheet_number(SheetKind.ALLOWANCE, programme, start),
-                period_start=start,
-                period_end=end,
-                **fields,
-            )
-        else:
-            for k, v in fields.items():
-                setattr(sheet, k, v)
-            sheet.save()
-        lines = [
-            SheetLine(
-                sheet=sheet,
-                position=i,
-                supervisor_id=sup_id,
-                full_name=line["name"],
-                units=Decimal(len(line["duties"])),
-                dates="、".join(d["date"][5:] for d in line["duties"])[:500],
-                duties=line["duties"],
-                amount=law.total(line["amounts"]),
-            )
-            for i, (sup_id, line) in enumerate(per.items(), start=1)
-        ]
-        # bulk_create skips SheetLine.save: the sheet is a draft created or locked just above.
-        SheetLine.objects.bulk_create(lines, batch_size=2000)
-        # In batches, so 60,000 counted duties never sit in memory as model instances at once.
-        counted, batch = 0, list[SheetDuty]()
-        for obj, line in zip(lines, per.values(), strict=True):
-            batch.extend(SheetDuty(line_id=obj.pk, assignment_id=a) for a in line["assignments"])
-            if len(batch) >= 5000:
-                SheetDuty.objects.bulk_create(batch)
-                counted, batch = counted + len(batch), []
-        SheetDuty.objects.bulk_create(batch)
-        counted += len(batch)
+            assert rate is not None and rate[0].key is not None
+            used.add(rate[0].key)
+            if sup_id != current:
+                if current is not None:
+                    close(current, name, duties, assignments, amounts)
+                current, name, duties, assignments, amounts = sup_id, full_name, [], [], []
+            duties.append(item)
+            assignments.append(pk)
+            amounts.append(rate[1])
+        if current is not None:
+            close(current, name, duties, assignments, amounts)
+        flush()
+        # After the read, in batches: the read never sees its own writes (SQLite has no isolation
+        # between statements of one connection).
+        for i in range(0, len(counted_lines), 10_000):
+            bulk.counted_insert(counted_lines[i : i + 10_000], counted_assignments[i : i + 10_000])
+        sheet.total = law.total([grand])
+        sheet.rates = [_rate_dict(rates_by_id[k]) for k in sorted(used)]
+        sheet.pending = pending
+        sheet.decision = decision.to_dict()
+        sheet.generated_by = actor
+        sheet.generated_at = _now()
+        sheet.save()
         audit_record(
             actor=actor,
             action="allowances.sheet_generate",
             target=sheet,
             after={
                 **_sheet_state(sheet),
-                "lines": len(lines),
-                "duties": counted,
+                "lines": n_lines,
+                "duties": len(counted_assignments),
                 "pending": len(pending),
             },
         )

@@ -107,6 +107,23 @@ def test_the_sheet_counts_only_confirmed_and_reported_duties(world: Any, program
     assert sheet.rates[0]["source_number"] == "威财行〔2024〕示例1号"
 
 
+def test_lines_written_in_small_batches_stay_whole_and_in_supervisor_order(
+    world: Any, programme: Any, march: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The sheet streams: a line is written when the next supervisor starts, LINE_BATCH at a time.
+    monkeypatch.setattr(money, "LINE_BATCH", 1)
+    sheet = money.sheet_generate(actor=world.users["weihai_admin"], programme=programme, year=2026, month=3)
+    lines = list(sheet.lines.order_by("position"))
+    assert [line.position for line in lines] == list(range(1, len(lines) + 1))
+    assert [line.supervisor_id for line in lines] == sorted(line.supervisor_id for line in lines)
+    for line in lines:
+        counted = Assignment.objects.filter(pk__in=line.counted.values("assignment_id"))
+        assert {a.supervisor_id for a in counted} == {line.supervisor_id}
+        assert sorted(d["duty"] for d in line.duties) == sorted(a.duty_id for a in counted)
+        assert line.units == len(line.duties) and line.amount == RATE * len(line.duties)
+    assert SheetDuty.objects.filter(line__sheet=sheet).count() == sum(len(x.duties) for x in lines)
+
+
 def test_regenerating_a_draft_replaces_it_and_picks_up_late_feedback(
     world: Any, programme: Any, march: Any
 ) -> None:
