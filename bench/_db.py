@@ -1,7 +1,9 @@
 """What every benchmark shares: which database it runs on, and wall time beside CPU time.
 
 A benchmark runs on the database in `DATABASE_URL` (PostgreSQL or SQLite) when one is given, and on a
-scratch SQLite database in a temporary folder only when none is.
+scratch SQLite database in a temporary folder only when none is. A benchmark that needs an empty
+PostgreSQL database of its own makes one with `scratch_database` (dropped and created, dropped again
+afterwards unless kept), on the server of the URL it is given.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from urllib.parse import urlparse
 
 
 def setup_django(data_dir: str | None = None, *, migrate: bool = True) -> str:
@@ -32,6 +35,61 @@ def setup_django(data_dir: str | None = None, *, migrate: bool = True) -> str:
     label = database_label()
     print(f"database: {label}", flush=True)
     return label
+
+
+def fast_passwords() -> None:
+    """Scratch accounts only: Argon2 would spend much of a set-up hashing throwaway passwords."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def admin_sql(url: str, sql: str) -> None:
+    """Run `sql` (CREATE/DROP DATABASE) on the maintenance database of `url`'s PostgreSQL server."""
+    import psycopg
+
+    u = urlparse(url)
+    with psycopg.connect(
+        host=u.hostname,
+        port=u.port or 5432,
+        user=u.username,
+        password=u.password,
+        dbname="postgres",
+        autocommit=True,
+    ) as conn:
+        conn.execute(sql)  # type: ignore[arg-type]
+
+
+def database_name(url: str) -> str:
+    return urlparse(url).path.lstrip("/")
+
+
+def recreate_database(url: str) -> None:
+    name = database_name(url)
+    admin_sql(url, f'DROP DATABASE IF EXISTS "{name}"')
+    admin_sql(url, f'CREATE DATABASE "{name}"')
+
+
+def drop_database(url: str) -> None:
+    from django.db import connections
+
+    connections.close_all()
+    admin_sql(url, f'DROP DATABASE IF EXISTS "{database_name(url)}"')
+
+
+@contextmanager
+def scratch_database(url: str, *, keep: bool = False) -> Iterator[str]:
+    """An empty PostgreSQL database at `url` (dropped first if it exists), set as `DATABASE_URL` for
+    `setup_django`; dropped on the way out unless `keep`. Never point it at a database you want."""
+    recreate_database(url)
+    os.environ["DATABASE_URL"] = url
+    try:
+        yield url
+    finally:
+        if keep:
+            print(f"kept {database_name(url)}", flush=True)
+        else:
+            drop_database(url)
 
 
 def database_label() -> str:
@@ -74,4 +132,34 @@ def timed() -> Iterator[Timing]:
 
 
 def max_rss_mib() -> float:
+    """Peak resident memory of this process image, in MiB. From /proc's VmHWM where there is one: Linux
+    carries ru_maxrss over fork and exec, so a timed child started by a set-up that grew to 240 MB would
+    report the set-up's peak, not its own."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def server_cpu_seconds() -> float | None:
+    """CPU seconds used so far by this connection's PostgreSQL backend, when the server runs on this
+    machine and its /proc is readable (None otherwise). With the client's own CPU seconds, this is the
+    work a step cost, whatever else the shared machine was doing."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_backend_pid()")
+        pid = cur.fetchone()[0]
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    # Fields 14 and 15 of stat (utime, stime), counted after the ")" that ends the command name.
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")

@@ -22,49 +22,24 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import random
 import statistics
 import time
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlparse
+
+from bench import _db
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/jiandu_bench_assessment"
 YEAR = 2026
 TODAY = dt.date(2026, 12, 14)
 
 
-def _admin_sql(url: str, sql: str) -> None:
-    import psycopg
-
-    u = urlparse(url)
-    with psycopg.connect(
-        host=u.hostname,
-        port=u.port or 5432,
-        user=u.username,
-        password=u.password,
-        dbname="postgres",
-        autocommit=True,
-    ) as conn:
-        conn.execute(sql)
-
-
-def setup_django(url: str) -> None:
-    name = urlparse(url).path.lstrip("/")
-    _admin_sql(url, f'DROP DATABASE IF EXISTS "{name}"')
-    _admin_sql(url, f'CREATE DATABASE "{name}"')
-    os.environ["DATABASE_URL"] = url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "jiandu.settings"
-    os.environ.setdefault("JIANDU_LOG_LEVEL", "WARNING")
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    call_command("migrate", verbosity=0)
+def setup_django() -> None:
+    """Django on the scratch database that main made (`DATABASE_URL`), with the schema and cheap
+    passwords."""
+    _db.setup_django(migrate=True)
+    _db.fast_passwords()
 
 
 def generate(n: int) -> dict[str, Any]:
@@ -247,7 +222,12 @@ def main() -> None:
     parser.add_argument("--database-url", default=DEFAULT_URL)
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
-    setup_django(args.database_url)
+    with _db.scratch_database(args.database_url, keep=args.keep):
+        setup_django()
+        _run(args)
+
+
+def _run(args: argparse.Namespace) -> None:
     from django.test import Client
     from django.test.utils import setup_test_environment
     from django.urls import reverse
@@ -260,73 +240,62 @@ def main() -> None:
 
     setup_test_environment()  # the test client's host is allowed; nothing else changes
     reverse("assessment:list")  # load the URLconf now: a one-off import cost the worker pays at start
-    try:
-        t0 = time.perf_counter()
-        g = generate(args.supervisors)
-        print(
-            f"generated {args.supervisors:,} supervisors, {g['assignments']:,} duty invitations in {time.perf_counter() - t0:.1f} s"
-        )
-        admin, programme = g["admin"], g["programme"]
-        r = timed(
-            "1. open the round",
-            lambda: sv.round_open(actor=admin, programme=programme, year=YEAR, today=TODAY),
-        )
-        figures = timed(
-            "2a. ledger figures for everyone",
-            lambda: ledger_figures(g["ids"], YEAR, today=TODAY),
-        )
-        offered = sum(1 for f in figures.values() if f["unexcused_absences"] or f["unanswered_invitations"])
-        print(f"   {len(figures):,} supervisors; {offered:,} with a countable 不合格 ground to offer")
-        timed("2b. round page data (100 rows + whole-round counts)", lambda: round_page(r, today=TODAY))
-        pks = list(Assessment.objects.filter(round=r).order_by("pk").values_list("pk", flat=True))
-        grades = {pk: ("basic" if i % 10 == 9 else "competent") for i, pk in enumerate(pks[10:])}
-        timed(
-            "3. propose 合格/基本合格 for everyone (bulk)",
-            lambda: sv.grades_propose_many(
-                actor=admin, round=r, grades=grades, reason="区县建议", today=TODAY
-            ),
-        )
-        cond = ["political", "ethics", "many_activities", "quality_opinions", "training"]
+    t0 = time.perf_counter()
+    g = generate(args.supervisors)
+    print(
+        f"generated {args.supervisors:,} supervisors, {g['assignments']:,} duty invitations in {time.perf_counter() - t0:.1f} s"
+    )
+    admin, programme = g["admin"], g["programme"]
+    r = timed(
+        "1. open the round",
+        lambda: sv.round_open(actor=admin, programme=programme, year=YEAR, today=TODAY),
+    )
+    figures = timed(
+        "2a. ledger figures for everyone",
+        lambda: ledger_figures(g["ids"], YEAR, today=TODAY),
+    )
+    offered = sum(1 for f in figures.values() if f["unexcused_absences"] or f["unanswered_invitations"])
+    print(f"   {len(figures):,} supervisors; {offered:,} with a countable 不合格 ground to offer")
+    timed("2b. round page data (100 rows + whole-round counts)", lambda: round_page(r, today=TODAY))
+    pks = list(Assessment.objects.filter(round=r).order_by("pk").values_list("pk", flat=True))
+    grades = {pk: ("basic" if i % 10 == 9 else "competent") for i, pk in enumerate(pks[10:])}
+    timed(
+        "3. propose 合格/基本合格 for everyone (bulk)",
+        lambda: sv.grades_propose_many(actor=admin, round=r, grades=grades, reason="区县建议", today=TODAY),
+    )
+    cond = ["political", "ethics", "many_activities", "quality_opinions", "training"]
 
-        def excellent() -> None:
-            for pk in pks[:10]:
-                sv.grade_propose(
-                    actor=admin,
-                    assessment=Assessment.objects.get(pk=pk),
-                    grade="excellent",
-                    reason="优秀",
-                    conditions=cond,
-                    today=TODAY,
-                )
-
-        timed("4. ten individual 优秀 proposals", excellent)
-        client = Client()
-        client_sign_in(client, admin)
-        rng = random.Random(5)
-        times = []
-        for sid in rng.sample(g["ids"], 20):
-            w0 = time.perf_counter()
-            resp = client.get(reverse("assessment:ledger", args=[sid]) + f"?year={YEAR}")
-            times.append((time.perf_counter() - w0) * 1000)
-            assert resp.status_code == 200, resp.status_code
-        print(
-            f"{'5. one ledger page over HTTP (20 pages)':44s} median {statistics.median(times):6.1f} ms  worst {max(times):6.1f} ms"
-        )
-
-        def export() -> int:
-            resp = client.get(reverse("assessment:ledger_export", args=[programme.pk, YEAR]))
-            return len(b"".join(resp.streaming_content))
-
-        size = timed("6. programme ledger as Excel", export)
-        print(f"   {size / 2**20:.1f} MiB")
-    finally:
-        if not args.keep:
-            from django.db import connections
-
-            connections.close_all()
-            _admin_sql(
-                args.database_url, f'DROP DATABASE IF EXISTS "{urlparse(args.database_url).path.lstrip("/")}"'
+    def excellent() -> None:
+        for pk in pks[:10]:
+            sv.grade_propose(
+                actor=admin,
+                assessment=Assessment.objects.get(pk=pk),
+                grade="excellent",
+                reason="优秀",
+                conditions=cond,
+                today=TODAY,
             )
+
+    timed("4. ten individual 优秀 proposals", excellent)
+    client = Client()
+    client_sign_in(client, admin)
+    rng = random.Random(5)
+    times = []
+    for sid in rng.sample(g["ids"], 20):
+        w0 = time.perf_counter()
+        resp = client.get(reverse("assessment:ledger", args=[sid]) + f"?year={YEAR}")
+        times.append((time.perf_counter() - w0) * 1000)
+        assert resp.status_code == 200, resp.status_code
+    print(
+        f"{'5. one ledger page over HTTP (20 pages)':44s} median {statistics.median(times):6.1f} ms  worst {max(times):6.1f} ms"
+    )
+
+    def export() -> int:
+        resp = client.get(reverse("assessment:ledger_export", args=[programme.pk, YEAR]))
+        return len(b"".join(resp.streaming_content))
+
+    size = timed("6. programme ledger as Excel", export)
+    print(f"   {size / 2**20:.1f} MiB")
 
 
 if __name__ == "__main__":

@@ -19,45 +19,20 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import random
 import time
 from typing import Any
-from urllib.parse import urlparse
+
+from bench import _db
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/jiandu_bench_casework"
 
 
-def _admin_sql(url: str, sql: str) -> None:
-    import psycopg
-
-    u = urlparse(url)
-    with psycopg.connect(
-        host=u.hostname,
-        port=u.port or 5432,
-        user=u.username,
-        password=u.password,
-        dbname="postgres",
-        autocommit=True,
-    ) as conn:
-        conn.execute(sql)
-
-
-def setup_django(url: str) -> None:
-    name = urlparse(url).path.lstrip("/")
-    _admin_sql(url, f'DROP DATABASE IF EXISTS "{name}"')
-    _admin_sql(url, f'CREATE DATABASE "{name}"')
-    os.environ["DATABASE_URL"] = url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "jiandu.settings"
-    os.environ.setdefault("JIANDU_LOG_LEVEL", "WARNING")
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    call_command("migrate", verbosity=0)
+def setup_django() -> None:
+    """Django on the scratch database that main made (`DATABASE_URL`), with the schema and cheap
+    passwords."""
+    _db.setup_django(migrate=True)
+    _db.fast_passwords()
 
 
 def generate(prisons: int, prisoners: int, today: dt.date) -> dict[str, int]:
@@ -176,30 +151,26 @@ def main() -> None:
     parser.add_argument("--database-url", default=DEFAULT_URL)
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
-    setup_django(args.database_url)
+    with _db.scratch_database(args.database_url, keep=args.keep):
+        setup_django()
+        _run(args)
+
+
+def _run(args: argparse.Namespace) -> None:
     today = dt.date(2026, 11, 16)
     t0 = time.perf_counter()
     counts = generate(args.prisons, args.prisoners, today)
     print(f"generated {args.prisons} prisons, {counts} in {time.perf_counter() - t0:.1f} s")
-    try:
-        for label, day in (
-            ("first pass (whole backlog)", today),
-            ("same day again", today),
-            ("next day", today + dt.timedelta(days=1)),
-        ):
-            r = timed(day)
-            print(
-                f"{label:28s} wall {r['wall']:6.2f} s  cpu {r['cpu']:6.2f} s  "
-                f"items added {r['problems_added']}  isolation alerts {r['isolation_alerts']}"
-            )
-    finally:
-        if not args.keep:
-            from django.db import connections
-
-            connections.close_all()
-            _admin_sql(
-                args.database_url, f'DROP DATABASE IF EXISTS "{urlparse(args.database_url).path.lstrip("/")}"'
-            )
+    for label, day in (
+        ("first pass (whole backlog)", today),
+        ("same day again", today),
+        ("next day", today + dt.timedelta(days=1)),
+    ):
+        r = timed(day)
+        print(
+            f"{label:28s} wall {r['wall']:6.2f} s  cpu {r['cpu']:6.2f} s  "
+            f"items added {r['problems_added']}  isolation alerts {r['isolation_alerts']}"
+        )
 
 
 if __name__ == "__main__":
