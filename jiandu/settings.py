@@ -10,6 +10,7 @@ from pathlib import Path
 import dj_database_url
 
 from jiandu import config
+from jiandu.core.csp import PERMISSIONS_POLICY, STRICT_CSP
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = config.data_dir()
@@ -80,9 +81,10 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     "jiandu.core.middleware.SecurityHeadersMiddleware",
 ]
-# Off in development (set JIANDU_CSP to try it); settings_production turns both on.
-JIANDU_CSP = os.environ.get("JIANDU_CSP", "")
-JIANDU_PERMISSIONS_POLICY = os.environ.get("JIANDU_PERMISSIONS_POLICY", "")
+# The same strict policy everywhere — development, tests (the browser suite fails on a violation) and
+# production — so an inline script cannot pass in one and break in the other (jiandu/core/csp.py).
+JIANDU_CSP = os.environ.get("JIANDU_CSP", STRICT_CSP)
+JIANDU_PERMISSIONS_POLICY = os.environ.get("JIANDU_PERMISSIONS_POLICY", PERMISSIONS_POLICY)
 
 ROOT_URLCONF = "jiandu.urls"
 WSGI_APPLICATION = "jiandu.wsgi.application"

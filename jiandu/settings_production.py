@@ -3,7 +3,7 @@
 import os
 
 from jiandu import config
-from jiandu.core.csp import STRICT_CSP
+from jiandu.core.csp import PERMISSIONS_POLICY, STRICT_CSP
 
 os.environ.setdefault("JIANDU_DEBUG", "false")
 for _name in (
@@ -37,7 +37,4 @@ STORAGES = {
 # No inline script, nothing from another origin (government networks are closed anyway); forms post
 # only here; no framing. Inline styles stay allowed (htmx indicator style). Issue 11 #7.
 JIANDU_CSP = os.environ.get("JIANDU_CSP", STRICT_CSP)
-JIANDU_PERMISSIONS_POLICY = os.environ.get(
-    "JIANDU_PERMISSIONS_POLICY",
-    "camera=(self), microphone=(), geolocation=(), payment=(), usb=()",
-)
+JIANDU_PERMISSIONS_POLICY = os.environ.get("JIANDU_PERMISSIONS_POLICY", PERMISSIONS_POLICY)

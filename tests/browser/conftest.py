@@ -3,7 +3,8 @@
 - `demo_world`: the whole demo world (`jiandu demo`) in the test database, as `make run` shows it.
 - `page` (desktop 1280×800) and `phone` (360×740, touch) pages whose base URL is the live server.
 - `sign_in(page, username)`: types username and password, then the TOTP code when the account asks.
-Screenshots of failures land in test-artifacts/.
+Screenshots of failures land in test-artifacts/. A Content-Security-Policy violation reported on a
+page's console fails the test (`request.node.csp_violations` lists them).
 """
 
 from __future__ import annotations
@@ -66,12 +67,26 @@ def _page(browser: Browser, live_server: Any, request: Any, **context_args: Any)
     )
     context.set_default_timeout(15_000)
     page = context.new_page()
+    # The live server sends the production Content-Security-Policy (jiandu/core/csp.py); chromium
+    # reports each violation (an inline script, a handler attribute, a foreign origin) on the console.
+    # Any of them fails the test, so a page that would break under the policy never passes here.
+    violations: list[str] = request.node.__dict__.setdefault("csp_violations", [])
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
     yield page
     failed = getattr(request.node, "rep_call", None)
     if failed is not None and failed.failed:
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
     context.close()
+    if violations:
+        pytest.fail("违反内容安全策略 (Content-Security-Policy violations):\n" + "\n".join(violations))
 
 
 @pytest.fixture

@@ -39,3 +39,18 @@ def test_production_headers(client: Any, settings: Any) -> None:
     assert "frame-ancestors 'none'" in csp
     assert response["Permissions-Policy"] == "geolocation=()"
     assert response["Referrer-Policy"] == "same-origin"
+
+
+@pytest.mark.django_db
+def test_the_same_policy_is_on_in_development_and_tests(client: Any) -> None:
+    """The strict policy was only in settings_production, so the browser suite (test settings) never
+    ran under it and an inline script could slip through unnoticed. Development and test settings now
+    send the same headers; the browser tests fail on any CSP violation (tests/browser/conftest.py)."""
+    from django.conf import settings
+
+    from jiandu.core.csp import PERMISSIONS_POLICY, STRICT_CSP
+
+    assert settings.JIANDU_CSP == STRICT_CSP and settings.JIANDU_PERMISSIONS_POLICY == PERMISSIONS_POLICY
+    response = client.get("/public/")
+    assert response["Content-Security-Policy"] == STRICT_CSP
+    assert response["Permissions-Policy"] == PERMISSIONS_POLICY
