@@ -40,6 +40,9 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    # django-ninja as an app: /api/docs serves the Swagger UI it ships (static files, no inline
+    # script) instead of its CDN page, which the CSP and a closed network would both block.
+    "ninja",
     "django_tasks",
     "django_tasks_db",
     "jiandu.core",

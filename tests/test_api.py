@@ -47,3 +47,20 @@ def test_the_openapi_lists_the_error_answers(client, world) -> None:  # type: ig
     assert missing.status_code == 404 and "detail" in missing.json()
     bad = client.get("/api/findings/not-a-number")
     assert bad.status_code == 422 and isinstance(bad.json()["detail"], list)
+
+
+@pytest.mark.django_db
+def test_the_api_docs_load_nothing_from_another_origin(client, world) -> None:  # type: ignore[no-untyped-def]
+    """/api/docs and /api/v1/docs rendered django-ninja's CDN page (Swagger UI from jsdelivr): blocked
+    by the CSP's script-src 'self' and unreachable on a closed government network. They now use the
+    Swagger UI files django-ninja ships, served from here, with no inline script."""
+    import re
+
+    from jiandu.accounts.testing import client_sign_in
+
+    client_sign_in(client, User.objects.get(username="weihai_admin"))
+    for url in ("/api/docs", "/api/v1/docs"):
+        html = client.get(url).content.decode()
+        assert "swagger-ui-bundle.js" in html, url
+        assert not re.search(r'(src|href)="(https?:)?//', html), url
+        assert not re.search(r"<script(?![^>]*\b(src=|type=\"application/json\"))[^>]*>", html), url
