@@ -12,6 +12,8 @@ import os
 import secrets
 from pathlib import Path
 
+from django.utils.translation import gettext
+
 REPO_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -51,7 +53,11 @@ def secret(name: str, *, generate: bool = True) -> str:
     if value:
         return value
     if not generate:
-        raise RuntimeError(f"环境变量 {name} 未设置 (environment variable {name} is required in production)")
+        raise RuntimeError(
+            gettext("环境变量 {name} 未设置 (environment variable {name} is required in production)").format(
+                name=name
+            )
+        )
     return _generated_defaults()[name]
 
 

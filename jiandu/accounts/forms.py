@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import password_validation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from jiandu.accounts.models import User
@@ -26,16 +27,16 @@ class OtpTokenForm(forms.Form):
             }
         ),
         error_messages={
-            "required": "请输入6位动态口令",
-            "min_length": "动态口令为6位数字",
-            "max_length": "动态口令为6位数字",
+            "required": _("请输入6位动态口令"),
+            "min_length": _("动态口令为6位数字"),
+            "max_length": _("动态口令为6位数字"),
         },
     )
 
     def clean_otp_token(self) -> str:
         token: str = self.cleaned_data["otp_token"]
         if not token.isdigit():
-            raise forms.ValidationError("动态口令为6位数字")
+            raise forms.ValidationError(gettext("动态口令为6位数字"))
         return token
 
 
@@ -56,13 +57,13 @@ class PasswordChangeForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("new_password1") and data.get("new_password1") != data.get("new_password2"):
-            self.add_error("new_password2", "两次输入的新密码不一致")
+            self.add_error("new_password2", gettext("两次输入的新密码不一致"))
         return data
 
 
 class AccountFilterForm(forms.Form):
     q = forms.CharField(label=_("用户名或姓名"), required=False)
-    role = forms.ChoiceField(label=_("角色"), required=False, choices=[("", "全部角色"), *Role.choices])
+    role = forms.ChoiceField(label=_("角色"), required=False, choices=[("", _("全部角色")), *Role.choices])
 
 
 class AccountForm(forms.Form):
@@ -96,7 +97,7 @@ class AccountForm(forms.Form):
             return self.editing.username
         username: str = self.cleaned_data["username"].strip()
         if User.objects.filter(username__iexact=username).exists():
-            raise forms.ValidationError("该用户名已被使用")
+            raise forms.ValidationError(gettext("该用户名已被使用"))
         return username
 
 

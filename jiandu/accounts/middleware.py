@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
+from django.utils.translation import gettext
 from django_htmx.http import HttpResponseClientRedirect
 
 from jiandu.accounts.otp import confirmed_device
@@ -60,7 +61,7 @@ class AccountPolicyMiddleware:
             if name in OTP_PAGES or _is_public(view_func):
                 return None
             if is_api:
-                return JsonResponse({"detail": "需要先完成动态口令验证"}, status=401)
+                return JsonResponse({"detail": gettext("需要先完成动态口令验证")}, status=401)
             target = "accounts:otp_verify" if confirmed_device(user) else "accounts:otp_enrol"
             return self._redirect(request, target)
 
@@ -68,7 +69,7 @@ class AccountPolicyMiddleware:
             if name in PASSWORD_PAGES or _is_public(view_func):
                 return None
             if is_api:
-                return JsonResponse({"detail": "密码已过期，请先修改密码"}, status=401)
+                return JsonResponse({"detail": gettext("密码已过期，请先修改密码")}, status=401)
             return self._redirect(request, "accounts:password_change")
 
         if (
@@ -77,7 +78,9 @@ class AccountPolicyMiddleware:
             and name not in READ_ONLY_WRITES_ALLOWED
         ):
             raise permission_denied(
-                request, action=name or request.path, reason="审计管理员只能查阅，不能修改（三权分立）"
+                request,
+                action=name or request.path,
+                reason=gettext("审计管理员只能查阅，不能修改（三权分立）"),
             )
         return None
 

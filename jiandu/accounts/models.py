@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from jiandu.accounts.roles import SECOND_FACTOR_ROLES, Role, role_has
 
@@ -13,23 +14,25 @@ from jiandu.accounts.roles import SECOND_FACTOR_ROLES, Role, role_has
 class User(AbstractUser):
     """An account: one person, one role, one organisation (the root of what they may see)."""
 
-    role = models.CharField("角色", max_length=32, choices=Role.choices)
+    role = models.CharField(gettext_lazy("角色"), max_length=32, choices=Role.choices)
     organisation = models.ForeignKey(
         "orgs.Organisation",
-        verbose_name="所属单位",
+        verbose_name=gettext_lazy("所属单位"),
         on_delete=models.PROTECT,
         null=True,
         related_name="users",
     )
-    full_name = models.CharField("姓名", max_length=60, blank=True)
+    full_name = models.CharField(gettext_lazy("姓名"), max_length=60, blank=True)
     # Set whenever the password is chosen by its holder; None means "must change at next sign-in"
     # (a temporary password set by the security admin). The default covers accounts made outside
     # jiandu.accounts.services (fixtures, createsuperuser).
-    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True, default=timezone.now)
+    password_changed_at = models.DateTimeField(
+        gettext_lazy("密码修改时间"), null=True, blank=True, default=timezone.now
+    )
 
     class Meta:
-        verbose_name = "账号"
-        verbose_name_plural = "账号"
+        verbose_name = gettext_lazy("账号")
+        verbose_name_plural = gettext_lazy("账号")
 
     def __str__(self) -> str:
         return self.full_name or self.username
@@ -59,8 +62,8 @@ class PasswordHistory(models.Model):
     replaced_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "历史密码"
-        verbose_name_plural = "历史密码"
+        verbose_name = gettext_lazy("历史密码")
+        verbose_name_plural = gettext_lazy("历史密码")
         ordering = ["-id"]
 
     def __str__(self) -> str:

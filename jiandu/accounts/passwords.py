@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 
 class CharacterClassValidator:
@@ -24,12 +25,16 @@ class CharacterClassValidator:
         )
         if classes < self.min_classes:
             raise ValidationError(
-                f"密码须至少包含小写字母、大写字母、数字、符号中的{self.min_classes}类",
+                gettext("密码须至少包含小写字母、大写字母、数字、符号中的{min_classes}类").format(
+                    min_classes=self.min_classes
+                ),
                 code="password_too_simple",
             )
 
     def get_help_text(self) -> str:
-        return f"密码须至少包含小写字母、大写字母、数字、符号中的{self.min_classes}类。"
+        return gettext("密码须至少包含小写字母、大写字母、数字、符号中的{min_classes}类。").format(
+            min_classes=self.min_classes
+        )
 
 
 class PasswordHistoryValidator:
@@ -51,11 +56,14 @@ class PasswordHistoryValidator:
         for encoded in [current, *(h.password for h in earlier)]:
             if encoded and check_password(password, encoded):
                 raise ValidationError(
-                    f"新密码不能与当前密码或最近 {self.remember} 次使用过的密码相同", code="password_reused"
+                    gettext("新密码不能与当前密码或最近 {remember} 次使用过的密码相同").format(
+                        remember=self.remember
+                    ),
+                    code="password_reused",
                 )
 
     def get_help_text(self) -> str:
-        return f"新密码不能与最近 {self.remember} 次使用过的密码相同。"
+        return gettext("新密码不能与最近 {remember} 次使用过的密码相同。").format(remember=self.remember)
 
 
 def password_history_keep(user: Any, *, remember: int = 5) -> None:

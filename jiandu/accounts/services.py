@@ -19,6 +19,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -49,20 +50,22 @@ def _require_manager(actor: Any, user: User | None, *, action: str) -> None:
     if user is None:
         return
     if user.pk == actor.pk:
-        raise deny(actor, action=action, reason="安全管理员不能在此修改自己的账号（三权分立）", target=user)
+        raise deny(
+            actor, action=action, reason=gettext("安全管理员不能在此修改自己的账号（三权分立）"), target=user
+        )
     scope = actor.organisation
     if scope is not None and (user.organisation is None or not user.organisation.is_within(scope)):
-        raise deny(actor, action=action, reason="账号不在本单位管辖范围内", target=user)
+        raise deny(actor, action=action, reason=gettext("账号不在本单位管辖范围内"), target=user)
 
 
 def _check_role_and_org(actor: Any, role: str, organisation: Any) -> None:
     if role not in Role.values:
-        raise ValidationError({"role": f"未知角色：{role}"})
+        raise ValidationError({"role": gettext("未知角色：{role}").format(role=role)})
     if organisation is None:
-        raise ValidationError({"organisation": "请选择所属单位"})
+        raise ValidationError({"organisation": gettext("请选择所属单位")})
     scope = getattr(actor, "organisation", None)
     if actor is not None and scope is not None and not organisation.is_within(scope):
-        raise ValidationError({"organisation": "只能把账号设在本单位及下级单位"})
+        raise ValidationError({"organisation": gettext("只能把账号设在本单位及下级单位")})
 
 
 def user_create(
@@ -161,9 +164,9 @@ def user_totp_reset(*, actor: Any, user: User) -> int:
 @transaction.atomic
 def password_change(*, user: User, old_password: str, new_password: str) -> User:
     if not user.check_password(old_password):
-        raise ValidationError({"old_password": "原密码不正确"})
+        raise ValidationError({"old_password": gettext("原密码不正确")})
     if old_password == new_password:
-        raise ValidationError({"new_password1": "新密码不能与原密码相同"})
+        raise ValidationError({"new_password1": gettext("新密码不能与原密码相同")})
     validate_password(new_password, user)
     forced = user.password_expired
     password_history_keep(user, remember=settings.JIANDU_PASSWORD_HISTORY)
@@ -190,7 +193,7 @@ def totp_enrol_start(*, user: User) -> TOTPDevice:
 def totp_enrol_confirm(*, user: User, token: str) -> TOTPDevice | None:
     """Confirm the pending device with the code it shows; None (and an audited failure) if wrong."""
     if confirmed_device(user) is not None:
-        raise ValidationError("该账号已绑定动态口令，如需更换请联系安全管理员")
+        raise ValidationError(gettext("该账号已绑定动态口令，如需更换请联系安全管理员"))
     device = pending_device(user)
     if device is None or not device.verify_token(token):
         audit_record(actor=user, action="auth.totp_enrol", target=user, outcome=Outcome.FAILURE)

@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -102,7 +103,9 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         )
         form.add_error(
             "otp_token",
-            "尝试过于频繁，请稍候再试" if not allowed else "动态口令不正确或已用过，请输入验证器上的新口令",
+            gettext("尝试过于频繁，请稍候再试")
+            if not allowed
+            else gettext("动态口令不正确或已用过，请输入验证器上的新口令"),
         )
     return render(request, "accounts/otp_verify.html", {"form": form, "next": _next_url(request)})
 
@@ -118,9 +121,9 @@ def otp_enrol(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         confirmed = services.totp_enrol_confirm(user=user, token=form.cleaned_data["otp_token"])
         if confirmed is not None:
-            messages.success(request, "动态口令已绑定。今后登录时请输入验证器上的口令。")
+            messages.success(request, gettext("动态口令已绑定。今后登录时请输入验证器上的口令。"))
             return _second_factor_done(request, confirmed)
-        form.add_error("otp_token", "动态口令不正确，请核对手机时间后输入验证器上的新口令")
+        form.add_error("otp_token", gettext("动态口令不正确，请核对手机时间后输入验证器上的新口令"))
     return render(
         request,
         "accounts/otp_enrol.html",
@@ -142,7 +145,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
             _apply_errors(form, exc)
         else:
             update_session_auth_hash(request, user)
-            messages.success(request, "密码已修改。")
+            messages.success(request, gettext("密码已修改。"))
             return redirect(_next_url(request))
     return render(
         request,
@@ -211,7 +214,9 @@ def account_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            messages.success(request, f"已创建账号 {user.username}，首次登录须修改密码。")
+            messages.success(
+                request, gettext("已创建账号 {username}，首次登录须修改密码。").format(username=user.username)
+            )
             return redirect("accounts:account", pk=user.pk)
     return render(request, "accounts/account_form.html", {"form": form, "creating": True})
 
@@ -246,7 +251,7 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            messages.success(request, "账号信息已保存。")
+            messages.success(request, gettext("账号信息已保存。"))
             return redirect("accounts:account", pk=account.pk)
     return render(
         request,
@@ -269,16 +274,16 @@ def account_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     actor = request.user
     if action == "deactivate":
         services.user_set_active(actor=actor, user=account, active=False)
-        messages.success(request, "账号已停用。")
+        messages.success(request, gettext("账号已停用。"))
     elif action == "reactivate":
         services.user_set_active(actor=actor, user=account, active=True)
-        messages.success(request, "账号已启用。")
+        messages.success(request, gettext("账号已启用。"))
     elif action == "unlock":
         services.user_unlock(actor=actor, user=account)
-        messages.success(request, "账号已解锁。")
+        messages.success(request, gettext("账号已解锁。"))
     elif action == "totp-reset":
         services.user_totp_reset(actor=actor, user=account)
-        messages.success(request, "动态口令已重置，该账号下次登录时重新绑定。")
+        messages.success(request, gettext("动态口令已重置，该账号下次登录时重新绑定。"))
     elif action == "password-reset":
         form = PasswordResetForm(request.POST)
         if form.is_valid():
@@ -289,9 +294,9 @@ def account_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             except ValidationError as exc:
                 messages.error(request, "；".join(exc.messages))
             else:
-                messages.success(request, "临时密码已设置，该账号下次登录时必须修改密码。")
+                messages.success(request, gettext("临时密码已设置，该账号下次登录时必须修改密码。"))
         else:
-            messages.error(request, "请输入临时密码。")
+            messages.error(request, gettext("请输入临时密码。"))
     else:
         return HttpResponse(status=404)
     return redirect("accounts:account", pk=account.pk)

@@ -24,6 +24,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext
 
 from jiandu.audit.hashing import GENESIS, event_hash, event_mac_ok, event_payload, head_mac_ok
 from jiandu.audit.models import AuditChainHead, AuditEvent
@@ -63,8 +64,10 @@ class ChainReport:
     @property
     def message(self) -> str:
         if self.ok:
-            return f"审计链完整：{self.count} 条"
-        return f"审计链被破坏：{self.problem}（已核对 {self.count} 条）"
+            return gettext("审计链完整：{count} 条").format(count=self.count)
+        return gettext("审计链被破坏：{problem}（已核对 {count} 条）").format(
+            problem=self.problem, count=self.count
+        )
 
 
 def _purge_anchor_for(first: AuditEvent) -> tuple[bool, int]:
@@ -93,26 +96,45 @@ def audit_chain_verify(*, batch_size: int = 2000, against: Any = None) -> ChainR
     head_hash = head.hash if head else GENESIS
     mac_from = settings.JIANDU_AUDIT_MAC_FROM_SEQ
     if head_seq >= mac_from and not head_mac_ok(head_seq, head_hash, head.mac if head else ""):
-        return ChainReport(False, 0, head_seq, f"链头记录（第 {head_seq} 条）的密钥校验码不符：链头被改动")
+        return ChainReport(
+            False,
+            0,
+            head_seq,
+            gettext("链头记录（第 {head_seq} 条）的密钥校验码不符：链头被改动").format(head_seq=head_seq),
+        )
     for cp in against or []:
         if cp.seq > head_seq:
             return ChainReport(
-                False, 0, head_seq + 1, f"检查点记录了 {cp.seq} 条，而链头只有 {head_seq} 条：链尾被截断"
+                False,
+                0,
+                head_seq + 1,
+                gettext("检查点记录了 {seq} 条，而链头只有 {head_seq} 条：链尾被截断").format(
+                    seq=cp.seq, head_seq=head_seq
+                ),
             )
         stored = AuditEvent.objects.filter(seq=cp.seq).values_list("hash", flat=True).first()
         if stored is None:
             purged = AuditEvent.objects.filter(action=PURGE_ACTION, after__last_purged_seq__gte=cp.seq)
             if not purged.exists():
-                return ChainReport(False, 0, cp.seq, f"检查点的第 {cp.seq} 条审计事件缺失")
+                return ChainReport(
+                    False, 0, cp.seq, gettext("检查点的第 {seq} 条审计事件缺失").format(seq=cp.seq)
+                )
         elif stored != cp.hash:
             return ChainReport(
-                False, 0, cp.seq, f"第 {cp.seq} 条审计事件的哈希与检查点不符：该处及之前的记录被重算或改写"
+                False,
+                0,
+                cp.seq,
+                gettext("第 {seq} 条审计事件的哈希与检查点不符：该处及之前的记录被重算或改写").format(
+                    seq=cp.seq
+                ),
             )
 
     first = AuditEvent.objects.filter(seq__lte=head_seq).order_by("seq").first()
     if first is None:
         if head_seq:
-            return ChainReport(False, 0, 1, f"第 1 至 {head_seq} 条审计事件全部缺失")
+            return ChainReport(
+                False, 0, 1, gettext("第 1 至 {head_seq} 条审计事件全部缺失").format(head_seq=head_seq)
+            )
         return ChainReport(True, 0)
 
     if first.seq == 1:
@@ -121,7 +143,12 @@ def audit_chain_verify(*, batch_size: int = 2000, against: Any = None) -> ChainR
         anchored, first_missing = _purge_anchor_for(first)
         if not anchored:
             return ChainReport(
-                False, 0, first_missing, f"第 {first_missing} 条审计事件缺失（无对应的清理记录）"
+                False,
+                0,
+                first_missing,
+                gettext("第 {first_missing} 条审计事件缺失（无对应的清理记录）").format(
+                    first_missing=first_missing
+                ),
             )
         prev_seq, prev_hash = first.seq - 1, first.prev_hash
 
@@ -137,28 +164,52 @@ def audit_chain_verify(*, batch_size: int = 2000, against: Any = None) -> ChainR
         for row in rows:
             event = SimpleNamespace(**dict(zip(_COLUMNS, row, strict=True)))
             if event.seq != prev_seq + 1:
-                return ChainReport(False, count, prev_seq + 1, f"第 {prev_seq + 1} 条审计事件缺失")
+                return ChainReport(
+                    False,
+                    count,
+                    prev_seq + 1,
+                    gettext("第 {value} 条审计事件缺失").format(value=prev_seq + 1),
+                )
             if event.prev_hash != prev_hash:
                 return ChainReport(
                     False,
                     count,
                     prev_seq,
-                    f"第 {prev_seq} 条与第 {event.seq} 条之间哈希链断开：第 {prev_seq} 条被篡改或替换",
+                    gettext(
+                        "第 {prev_seq} 条与第 {seq} 条之间哈希链断开：第 {prev_seq} 条被篡改或替换"
+                    ).format(prev_seq=prev_seq, seq=event.seq),
                 )
             if event_hash(event.prev_hash, event_payload(event)) != event.hash:
-                return ChainReport(False, count, event.seq, f"第 {event.seq} 条审计事件已被篡改（哈希不符）")
+                return ChainReport(
+                    False,
+                    count,
+                    event.seq,
+                    gettext("第 {seq} 条审计事件已被篡改（哈希不符）").format(seq=event.seq),
+                )
             if event.seq >= mac_from and not event_mac_ok(event.hash, event.mac):
                 return ChainReport(
                     False,
                     count,
                     event.seq,
-                    f"第 {event.seq} 条被篡改或替换（密钥校验码不符：记录被伪造或哈希链被重算）",
+                    gettext("第 {seq} 条被篡改或替换（密钥校验码不符：记录被伪造或哈希链被重算）").format(
+                        seq=event.seq
+                    ),
                 )
             count += 1
             prev_seq, prev_hash = event.seq, event.hash
 
     if prev_seq != head_seq:
-        return ChainReport(False, count, prev_seq + 1, f"第 {prev_seq + 1} 条审计事件缺失（链尾被截断）")
+        return ChainReport(
+            False,
+            count,
+            prev_seq + 1,
+            gettext("第 {value} 条审计事件缺失（链尾被截断）").format(value=prev_seq + 1),
+        )
     if prev_hash != head_hash:
-        return ChainReport(False, count, prev_seq, f"链头记录与第 {prev_seq} 条审计事件不符")
+        return ChainReport(
+            False,
+            count,
+            prev_seq,
+            gettext("链头记录与第 {prev_seq} 条审计事件不符").format(prev_seq=prev_seq),
+        )
     return ChainReport(True, count)

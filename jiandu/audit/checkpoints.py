@@ -28,6 +28,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from jiandu.audit.models import AuditChainHead, AuditCheckpoint
 
@@ -148,7 +149,7 @@ def checkpoints_read(path: str | Path) -> list[Checkpoint]:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
-        raise CheckpointError(f"无法读取检查点文件：{path}") from exc
+        raise CheckpointError(gettext("无法读取检查点文件：{path}").format(path=path)) from exc
     items: list[Any] = []
     stripped = text.strip()
     try:
@@ -169,7 +170,7 @@ def checkpoints_read(path: str | Path) -> list[Checkpoint]:
             try:
                 items.append(json.loads(line))
             except json.JSONDecodeError as exc:
-                raise CheckpointError(f"检查点文件第 {n} 行不是有效的 JSON") from exc
+                raise CheckpointError(gettext("检查点文件第 {n} 行不是有效的 JSON").format(n=n)) from exc
     out = []
     for item in items:
         try:
@@ -183,9 +184,9 @@ def checkpoints_read(path: str | Path) -> list[Checkpoint]:
                 )
             )
         except (KeyError, TypeError, ValueError) as exc:
-            raise CheckpointError("检查点缺少 seq、hash、at、key_id 或 signature") from exc
+            raise CheckpointError(gettext("检查点缺少 seq、hash、at、key_id 或 signature")) from exc
     if not out:
-        raise CheckpointError("检查点文件中没有检查点")
+        raise CheckpointError(gettext("检查点文件中没有检查点"))
     return out
 
 
@@ -193,5 +194,7 @@ def checkpoints_verified(path: str | Path, public_keys: list[str] | None = None)
     cps = checkpoints_read(path)
     for cp in cps:
         if not checkpoint_signature_ok(cp, public_keys):
-            raise CheckpointError(f"检查点（第 {cp.seq} 条，{cp.at}）签名无效：该检查点不可信")
+            raise CheckpointError(
+                gettext("检查点（第 {seq} 条，{at}）签名无效：该检查点不可信").format(seq=cp.seq, at=cp.at)
+            )
     return cps

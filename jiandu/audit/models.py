@@ -9,7 +9,7 @@ anything younger than the retention period and leaves an anchor event behind.
 from __future__ import annotations
 
 from django.db import models
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from jiandu.core.immutable import ImmutableError, ImmutableModel
 
@@ -23,42 +23,44 @@ class Outcome(models.TextChoices):
 
 
 class AuditEvent(ImmutableModel):
-    seq = models.BigIntegerField("序号", unique=True)
-    occurred_at = models.DateTimeField("时间", db_index=True)
+    seq = models.BigIntegerField(gettext_lazy("序号"), unique=True)
+    occurred_at = models.DateTimeField(gettext_lazy("时间"), db_index=True)
     actor = models.ForeignKey(
         "accounts.User",
-        verbose_name="操作人",
+        verbose_name=gettext_lazy("操作人"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
-    actor_name = models.CharField("操作人", max_length=150, blank=True)
-    role = models.CharField("角色", max_length=32, blank=True)
+    actor_name = models.CharField(gettext_lazy("操作人"), max_length=150, blank=True)
+    role = models.CharField(gettext_lazy("角色"), max_length=32, blank=True)
     organisation = models.ForeignKey(
         "orgs.Organisation",
-        verbose_name="单位",
+        verbose_name=gettext_lazy("单位"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
-    action = models.CharField("操作", max_length=80, db_index=True)
-    target_type = models.CharField("对象类型", max_length=80, blank=True, db_index=True)
-    target_id = models.CharField("对象编号", max_length=64, blank=True, db_index=True)
-    target_repr = models.CharField("对象", max_length=255, blank=True)
-    before = models.JSONField("修改前", null=True, blank=True)
-    after = models.JSONField("修改后", null=True, blank=True)
+    action = models.CharField(gettext_lazy("操作"), max_length=80, db_index=True)
+    target_type = models.CharField(gettext_lazy("对象类型"), max_length=80, blank=True, db_index=True)
+    target_id = models.CharField(gettext_lazy("对象编号"), max_length=64, blank=True, db_index=True)
+    target_repr = models.CharField(gettext_lazy("对象"), max_length=255, blank=True)
+    before = models.JSONField(gettext_lazy("修改前"), null=True, blank=True)
+    after = models.JSONField(gettext_lazy("修改后"), null=True, blank=True)
     ip = models.GenericIPAddressField("IP", null=True, blank=True)
-    outcome = models.CharField("结果", max_length=16, choices=Outcome.choices, default=Outcome.SUCCESS)
+    outcome = models.CharField(
+        gettext_lazy("结果"), max_length=16, choices=Outcome.choices, default=Outcome.SUCCESS
+    )
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
     # HMAC of `hash` under a key kept outside the database ("kid:hex"; jiandu.audit.hashing).
     mac = models.CharField(max_length=80, blank=True, default="")
 
     class Meta:
-        verbose_name = "审计事件"
-        verbose_name_plural = "审计事件"
+        verbose_name = gettext_lazy("审计事件")
+        verbose_name_plural = gettext_lazy("审计事件")
         ordering = ["-seq"]
         indexes = [models.Index(fields=["target_type", "target_id", "seq"])]
 
@@ -84,16 +86,16 @@ class AuditCheckpoint(models.Model):
     outside the database (the write-once file, syslog, anyone who downloaded them), against which
     `jiandu audit verify --against FILE` checks the chain."""
 
-    seq = models.BigIntegerField("事件数（链头序号）")
-    hash = models.CharField("链头哈希", max_length=64)
-    at = models.DateTimeField("签署时间")
-    key_id = models.CharField("签名公钥编号", max_length=16)
-    signature = models.CharField("签名", max_length=128)
+    seq = models.BigIntegerField(gettext_lazy("事件数（链头序号）"))
+    hash = models.CharField(gettext_lazy("链头哈希"), max_length=64)
+    at = models.DateTimeField(gettext_lazy("签署时间"))
+    key_id = models.CharField(gettext_lazy("签名公钥编号"), max_length=16)
+    signature = models.CharField(gettext_lazy("签名"), max_length=128)
 
     class Meta:
-        verbose_name = "审计链检查点"
-        verbose_name_plural = "审计链检查点"
+        verbose_name = gettext_lazy("审计链检查点")
+        verbose_name_plural = gettext_lazy("审计链检查点")
         ordering = ["-seq", "-id"]
 
     def __str__(self) -> str:
-        return f"检查点 #{self.seq}"
+        return gettext("检查点 #{seq}").format(seq=self.seq)

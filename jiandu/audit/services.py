@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from jiandu.audit.hashing import event_hash, event_mac, event_payload, head_mac
 from jiandu.audit.models import AuditChainHead, AuditEvent, Outcome
@@ -151,12 +152,15 @@ def audit_purge(*, before: dt.date, operator: str = "", now: dt.datetime | None 
     latest = audit_retention_latest_before(now=now)
     if before > latest:
         raise AuditPurgeRefused(
-            f"拒绝清理：审计日志须至少保存 {days} 天（《网络安全法》要求网络日志留存不少于六个月），"
-            f"--before 最晚只能是 {latest.isoformat()}，而给出的是 {before.isoformat()}"
+            gettext(
+                "拒绝清理：审计日志须至少保存 {days} 天（《网络安全法》要求网络日志留存不少于六个月），--before 最晚只能是 {isoformat}，而给出的是 {isoformat2}"
+            ).format(days=days, isoformat=latest.isoformat(), isoformat2=before.isoformat())
         )
     report = audit_chain_verify()
     if not report.ok:
-        raise AuditPurgeRefused(f"拒绝清理：{report.message}。请先调查，清理会销毁篡改证据")
+        raise AuditPurgeRefused(
+            gettext("拒绝清理：{message}。请先调查，清理会销毁篡改证据").format(message=report.message)
+        )
 
     cutoff = dt.datetime.combine(before, dt.time.min, tzinfo=ZoneInfo(settings.TIME_ZONE))
     table = connection.ops.quote_name(AuditEvent._meta.db_table)

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy
 
 from jiandu.accounts.roles import Capability
 from jiandu.audit.checkpoints import key_id, public_key_b64
@@ -118,20 +119,20 @@ def event_export(request: HttpRequest) -> StreamingHttpResponse:
 
 
 EXPORT_HEADER = [
-    "序号",
-    "时间",
-    "操作人",
-    "角色",
-    "单位编号",
-    "操作",
-    "对象类型",
-    "对象编号",
-    "对象",
-    "修改前",
-    "修改后",
+    gettext_lazy("序号"),
+    gettext_lazy("时间"),
+    gettext_lazy("操作人"),
+    gettext_lazy("角色"),
+    gettext_lazy("单位编号"),
+    gettext_lazy("操作"),
+    gettext_lazy("对象类型"),
+    gettext_lazy("对象编号"),
+    gettext_lazy("对象"),
+    gettext_lazy("修改前"),
+    gettext_lazy("修改后"),
     "IP",
-    "结果",
-    "哈希",
+    gettext_lazy("结果"),
+    gettext_lazy("哈希"),
 ]
 EXPORT_FIELDS = (*LIST_FIELDS, "organisation_id", "target_id", "before", "after", "hash")
 

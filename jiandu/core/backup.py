@@ -27,6 +27,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext
 
 FORMAT = 1
 
@@ -66,9 +67,11 @@ def _run(cmd: list[str], env: dict[str, str]) -> None:
     try:
         done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)  # noqa: S603
     except FileNotFoundError as exc:
-        raise BackupError(f"找不到 {cmd[0]}：请安装与数据库版本一致的 PostgreSQL 客户端") from exc
+        raise BackupError(
+            gettext("找不到 {cmd}：请安装与数据库版本一致的 PostgreSQL 客户端").format(cmd=cmd[0])
+        ) from exc
     if done.returncode != 0:
-        raise BackupError(f"{cmd[0]} 失败：{done.stderr.strip()[:500]}")
+        raise BackupError(gettext("{cmd} 失败：{strip}").format(cmd=cmd[0], strip=done.stderr.strip()[:500]))
 
 
 @dataclass(frozen=True)
@@ -84,7 +87,7 @@ def backup_create(*, target: str | Path) -> BackupResult:
     out = Path(target)
     out.mkdir(parents=True, exist_ok=True)
     if any(out.iterdir()):
-        raise BackupError(f"目标文件夹不为空：{out}")
+        raise BackupError(gettext("目标文件夹不为空：{out}").format(out=out))
     vendor = connection.vendor
     connection.ensure_connection()
     head = AuditChainHead.objects.filter(id=1).first()
@@ -102,7 +105,7 @@ def backup_create(*, target: str | Path) -> BackupResult:
             dest.close()
         data = "database.sqlite3"
     else:
-        raise BackupError(f"不支持的数据库：{vendor}")
+        raise BackupError(gettext("不支持的数据库：{vendor}").format(vendor=vendor))
     manifest = {
         "format": FORMAT,
         "created_at": timezone.now().isoformat(),
@@ -133,15 +136,19 @@ def backup_restore(*, source: str | Path) -> RestoreResult:
     try:
         manifest = json.loads((src / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
-        raise BackupError(f"无法读取备份清单：{src / 'manifest.json'}") from exc
+        raise BackupError(gettext("无法读取备份清单：{value}").format(value=src / "manifest.json")) from exc
     data = src / manifest["data"]
     if hashlib.sha256(data.read_bytes()).hexdigest() != manifest["sha256"]:
-        raise BackupError("备份文件的 SHA-256 与清单不符：文件已损坏或被改动")
+        raise BackupError(gettext("备份文件的 SHA-256 与清单不符：文件已损坏或被改动"))
     if manifest["engine"] != connection.vendor:
-        raise BackupError(f"备份来自 {manifest['engine']}，当前数据库是 {connection.vendor}")
+        raise BackupError(
+            gettext("备份来自 {engine}，当前数据库是 {vendor}").format(
+                engine=manifest["engine"], vendor=connection.vendor
+            )
+        )
     checkpoint = Checkpoint(**manifest["checkpoint"])
     if not checkpoint_signature_ok(checkpoint):
-        raise BackupError("备份清单中的检查点签名无效（或本机的签名密钥不同）")
+        raise BackupError(gettext("备份清单中的检查点签名无效（或本机的签名密钥不同）"))
     connection.ensure_connection()
     if connection.vendor == "postgresql":
         env, args = _pg_env_and_args()
@@ -168,7 +175,7 @@ def backup_restore(*, source: str | Path) -> RestoreResult:
             source_db.close()
     report = audit_chain_verify(against=[checkpoint])
     if not report.ok:
-        raise BackupError(f"恢复后审计链校验失败：{report.message}")
+        raise BackupError(gettext("恢复后审计链校验失败：{message}").format(message=report.message))
     mine = key_fingerprints()
     missing = [
         name

@@ -9,6 +9,7 @@ from functools import cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
+from django.utils.translation import gettext
 
 
 @cache
@@ -24,7 +25,7 @@ def decrypt(token: str) -> str:
     try:
         return _fernet(tuple(settings.JIANDU_ENCRYPTION_KEYS)).decrypt(token.encode("ascii")).decode("utf-8")
     except InvalidToken as exc:
-        raise ValueError("无法解密：密钥不匹配或数据已损坏") from exc
+        raise ValueError(gettext("无法解密：密钥不匹配或数据已损坏")) from exc
 
 
 def lookup_hash(kind: str, value: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext
 
 from jiandu.core.crypto import decrypt, encrypt
 
@@ -35,5 +36,9 @@ class EncryptedTextField(models.TextField):
     def get_lookup(self, lookup_name: str) -> Any:
         # Ciphertext is randomised, so equality on it is meaningless; search the *_lookup hash instead.
         if lookup_name not in {"isnull"}:
-            raise TypeError(f"加密字段不支持 {lookup_name} 查询，请使用对应的 *_lookup 哈希字段")
+            raise TypeError(
+                gettext("加密字段不支持 {lookup_name} 查询，请使用对应的 *_lookup 哈希字段").format(
+                    lookup_name=lookup_name
+                )
+            )
         return super().get_lookup(lookup_name)

@@ -3,12 +3,16 @@
 - `po_untranslated(path)`: msgids of the English catalogue with an empty or fuzzy translation.
 - `template_untranslated(path)`: Chinese text in a template outside a translation tag — in the page's
   text, in attribute values, and in string literals of {{ … }} / {% … %} (e.g. `|default:"无"`).
+- `python_untranslated(path)`: Chinese string literals (and f-strings) in Python code that reach people
+  without a gettext mark (`gettext`, `gettext_lazy`, `gettext_noop`, `ngettext`, `pgettext`, `_`).
+  What is not scanned or not counted, and why, is in `PY_SKIP_PARTS` / `PY_EXEMPT_CALLS` below.
 
 Used by jiandu/core/tests/test_english.py; `python -m jiandu.core.i18n_check` prints both lists.
 """
 
 from __future__ import annotations
 
+import ast
 import re
 import sys
 from collections.abc import Iterator
@@ -75,6 +79,128 @@ def template_untranslated(path: Path) -> list[tuple[int, str]]:
             if CJK.search(rest):
                 problems.append((token.lineno or 0, piece))
     return problems
+
+
+# Python files that are not scanned, each for a reason:
+PY_SKIP_PARTS = (
+    "/tests/",  # test code
+    "/migrations/",  # frozen history; verbose names there follow the models
+    "jiandu/rules/",  # the pure-Python core (no Django, so no gettext); its reasons are the rulebooks' words
+    "/management/commands/",  # operators' console: commands run in the settings language, with no user choice
+    "jiandu/workdays/cli.py",  # the same, shared by the `rules` and `calendar` commands
+    "/demo.py",  # demo content is data, as staff would have typed it (names, places, opinions)
+    "/testing.py",  # helpers for tests
+    "jiandu/core/i18n_check.py",  # this file: the allow-list itself
+)
+# Calls whose Chinese arguments are records, not messages: the audit trail keeps what happened in the
+# source language (event keys are ASCII; before/after hold facts), and log lines are for operators.
+PY_EXEMPT_CALLS = {"audit_record", "debug", "info", "warning", "error", "exception", "critical"}
+PY_LOGGERS = {"logger", "log", "logging"}
+MARKS = {
+    "_",
+    "gettext",
+    "gettext_lazy",
+    "gettext_noop",
+    "ngettext",
+    "ngettext_lazy",
+    "pgettext",
+    "pgettext_lazy",
+    "npgettext",
+    "npgettext_lazy",
+}
+# A literal on a line carrying this comment is data in Chinese by definition (e.g. the column headings
+# of the official Excel import template, which the import matches): `# i18n: zh-only data`.
+PY_PRAGMA = "i18n: zh-only"
+
+
+def _call_name(call: ast.Call) -> str:
+    f = call.func
+    return f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else ""
+
+
+def _exempt_call(call: ast.Call) -> bool:
+    name = _call_name(call)
+    if name == "audit_record":
+        return True
+    f = call.func
+    return (
+        name in PY_EXEMPT_CALLS
+        and isinstance(f, ast.Attribute)
+        and isinstance(f.value, ast.Name)
+        and f.value.id in PY_LOGGERS
+    )
+
+
+def _has_cjk(node: ast.AST) -> str:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        text = node.value
+    elif isinstance(node, ast.JoinedStr):
+        text = "".join(
+            str(v.value) for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str)
+        )
+    else:
+        return ""
+    rest = text
+    for name in ALLOWED:
+        rest = rest.replace(name, "")
+    return text if CJK.search(rest) else ""
+
+
+def python_literal_problems(
+    path: Path, tree: ast.Module | None = None
+) -> list[tuple[int, str, ast.AST, str]]:
+    """(line, text, node, why-not-markable) of each unmarked Chinese literal; why is "" when it can simply
+    be wrapped in gettext, else the context (dict key, comparison, subscript) a person must judge."""
+    src = path.read_text(encoding="utf-8")
+    tree = tree or ast.parse(src)
+    lines = src.splitlines()
+    parents: dict[ast.AST, ast.AST] = {}
+    for n in ast.walk(tree):
+        for c in ast.iter_child_nodes(n):
+            parents[c] = n
+    out: list[tuple[int, str, ast.AST, str]] = []
+    for node in ast.walk(tree):
+        text = _has_cjk(node)
+        if not text:
+            continue
+        parent = parents.get(node)
+        if isinstance(parent, ast.Expr):  # a docstring or a bare string statement
+            continue
+        if isinstance(parent, ast.JoinedStr):  # a piece of an f-string: the f-string is the unit
+            continue
+        if PY_PRAGMA in lines[node.lineno - 1] or PY_PRAGMA in lines[(node.end_lineno or node.lineno) - 1]:  # type: ignore[attr-defined]
+            continue
+        marked = False
+        q: ast.AST | None = node
+        while q is not None and q in parents:
+            p = parents[q]
+            if isinstance(p, ast.Call) and (_call_name(p) in MARKS or _exempt_call(p)) and q is not p.func:
+                marked = True
+                break
+            q = p
+        if marked:
+            continue
+        why = ""
+        if isinstance(parent, ast.Dict) and node in parent.keys:
+            why = "dict key"
+        elif isinstance(parent, ast.Compare):
+            why = "comparison"
+        elif isinstance(parent, ast.Subscript) and node is parent.slice:
+            why = "subscript"
+        out.append((node.lineno, text, node, why))  # type: ignore[attr-defined]
+    out.sort(key=lambda t: t[0])
+    return out
+
+
+def python_untranslated(path: Path) -> list[tuple[int, str]]:
+    return [(line, text) for line, text, _node, _why in python_literal_problems(path)]
+
+
+def python_files() -> Iterator[Path]:
+    for path in sorted(ROOT.rglob("*.py")):
+        rel = "/" + path.relative_to(ROOT.parent).as_posix()
+        if not any(part in rel for part in PY_SKIP_PARTS):
+            yield path
 
 
 def templates() -> Iterator[Path]:
@@ -148,8 +274,16 @@ def main() -> int:
         for line, piece in template_untranslated(path):
             count += 1
             print(f"{path.relative_to(ROOT.parent)}:{line}: {piece}")
-    print(f"{len(missing)} untranslated msgids, {count} untranslated template texts", file=sys.stderr)
-    return 1 if missing or count else 0
+    py = 0
+    for path in python_files():
+        for line, text in python_untranslated(path):
+            py += 1
+            print(f"{path.relative_to(ROOT.parent)}:{line}: {text}")
+    print(
+        f"{len(missing)} untranslated msgids, {count} untranslated template texts, {py} unmarked Python literals",
+        file=sys.stderr,
+    )
+    return 1 if missing or count or py else 0
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any, NoReturn
 
 from django.db import models
+from django.utils.translation import gettext
 
 
 class ImmutableError(RuntimeError):
@@ -15,7 +16,11 @@ class ImmutableError(RuntimeError):
 
 class ImmutableQuerySet(models.QuerySet[Any]):
     def _refuse(self) -> NoReturn:
-        raise ImmutableError(f"{self.model._meta.verbose_name}一经生成，不能修改或删除")
+        raise ImmutableError(
+            gettext("{verbose_name}一经生成，不能修改或删除").format(
+                verbose_name=self.model._meta.verbose_name
+            )
+        )
 
     def update(self, **kwargs: Any) -> NoReturn:
         self._refuse()
@@ -35,8 +40,10 @@ class ImmutableModel(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
-            raise ImmutableError(f"{self._meta.verbose_name}一经生成，不能修改")
+            raise ImmutableError(
+                gettext("{verbose_name}一经生成，不能修改").format(verbose_name=self._meta.verbose_name)
+            )
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise ImmutableError(f"{self._meta.verbose_name}不能删除")
+        raise ImmutableError(gettext("{verbose_name}不能删除").format(verbose_name=self._meta.verbose_name))

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
+from django.utils.translation import gettext
 
 from jiandu.audit.models import Outcome
 from jiandu.audit.services import audit_record
@@ -68,7 +69,12 @@ def capability_require(
     actor: Any, capability: str, *, action: str, target: models.Model | None = None
 ) -> None:
     if actor is None or not getattr(actor, "is_authenticated", False) or not actor.can(capability):
-        raise deny(actor, action=action, reason=f"缺少权限：{capability}", target=target)
+        raise deny(
+            actor,
+            action=action,
+            reason=gettext("缺少权限：{capability}").format(capability=capability),
+            target=target,
+        )
 
 
 def require_capability(capability: str) -> Callable[[Callable[..., R]], Callable[..., R]]:
@@ -76,7 +82,11 @@ def require_capability(capability: str) -> Callable[[Callable[..., R]], Callable
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> R:
             if not request.user.can(capability):  # type: ignore[union-attr]
-                raise permission_denied(request, action=view.__name__, reason=f"缺少权限：{capability}")
+                raise permission_denied(
+                    request,
+                    action=view.__name__,
+                    reason=gettext("缺少权限：{capability}").format(capability=capability),
+                )
             return view(request, *args, **kwargs)
 
         return wrapped

@@ -17,6 +17,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from jiandu.accounts.roles import Capability
 from jiandu.audit.services import audit_record
@@ -94,13 +95,15 @@ def personal_reveal(*, actor: Any, obj: models.Model, field: str) -> str:
     """
     model_field = obj._meta.get_field(field)
     if not isinstance(model_field, EncryptedTextField):
-        raise ValueError(f"{obj._meta.label}.{field} 不是加密的个人信息字段")
+        raise ValueError(
+            gettext("{label}.{field} 不是加密的个人信息字段").format(label=obj._meta.label, field=field)
+        )
     action = "personal.reveal"
     capability_require(actor, Capability.VIEW_FULL_IDENTIFIERS, action=action, target=obj)
     org = _owning_organisation(obj)
     scope = getattr(actor, "organisation", None)
     if org is not None and (scope is None or not org.is_within(scope)):
-        raise deny(actor, action=action, reason="对象不在本单位管辖范围内", target=obj)
+        raise deny(actor, action=action, reason=gettext("对象不在本单位管辖范围内"), target=obj)
     value: str = getattr(obj, field) or ""
     audit_record(
         actor=actor, action=action, target=obj, after={"field": field, "masked": mask_for(field, value)}

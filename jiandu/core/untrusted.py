@@ -31,6 +31,7 @@ from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.utils.translation import gettext
 
 # Pillow's TIFF/EXIF reader logs every tag it parses at DEBUG — the Artist and Copyright fields, i.e.
 # a reporter's name and phone, would land in the application log. Keep that logger above DEBUG.
@@ -98,7 +99,11 @@ MAX_PUBLIC_TEXT = 5000  # a complaint, an objection, an application statement: p
 def text_capped(value: str, *, label: str, limit: int = MAX_PUBLIC_TEXT) -> str:
     """Refuse (not truncate) text longer than `limit` characters: the sender learns what to shorten."""
     if len(value or "") > limit:
-        raise ValidationError(f"{label}不超过 {limit} 字（当前 {len(value)} 字）")
+        raise ValidationError(
+            gettext("{label}不超过 {limit} 字（当前 {count} 字）").format(
+                label=label, limit=limit, count=len(value)
+            )
+        )
     return value
 
 
@@ -113,12 +118,16 @@ def _read_all(upload: Any, max_bytes: int) -> bytes:
     name = _name(upload)
     size = getattr(upload, "size", None)
     if size is not None and size > max_bytes:
-        raise ValidationError(f"文件“{name}”超过 {max_bytes // (1024 * 1024)} MB")
+        raise ValidationError(
+            gettext("文件“{name}”超过 {value} MB").format(name=name, value=max_bytes // (1024 * 1024))
+        )
     if hasattr(upload, "seek"):
         upload.seek(0)
     data: bytes = upload.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise ValidationError(f"文件“{name}”超过 {max_bytes // (1024 * 1024)} MB")
+        raise ValidationError(
+            gettext("文件“{name}”超过 {value} MB").format(name=name, value=max_bytes // (1024 * 1024))
+        )
     return data
 
 
@@ -168,17 +177,25 @@ def _image_bytes(data: bytes, *, name: str, max_pixels: int, max_edge: int) -> t
         # open() parses the header only; the size is known before a single pixel is decoded.
         image: Image.Image = Image.open(io.BytesIO(data))
     except Image.DecompressionBombError as exc:  # Pillow's own header check, far above ours
-        raise ValidationError(f"图片“{name}”尺寸过大（上限 {max_pixels // 1_000_000} 百万像素）") from exc
+        raise ValidationError(
+            gettext("图片“{name}”尺寸过大（上限 {value} 百万像素）").format(
+                name=name, value=max_pixels // 1_000_000
+            )
+        ) from exc
     except (UnidentifiedImageError, OSError) as exc:
-        raise ValidationError(f"附件“{name}”不是可识别的图片（支持 JPG、PNG、WebP）") from exc
+        raise ValidationError(
+            gettext("附件“{name}”不是可识别的图片（支持 JPG、PNG、WebP）").format(name=name)
+        ) from exc
     width, height = image.size
     if width * height > max_pixels or width <= 0 or height <= 0:
         raise ValidationError(
-            f"图片“{name}”尺寸过大（{width}×{height} 像素，上限 {max_pixels // 1_000_000} 百万像素）"
+            gettext("图片“{name}”尺寸过大（{width}×{height} 像素，上限 {value} 百万像素）").format(
+                name=name, width=width, height=height, value=max_pixels // 1_000_000
+            )
         )
     kind = {"JPEG": "jpeg", "PNG": "png", "WEBP": "webp"}.get(image.format or "", "")
     if not kind:
-        raise ValidationError(f"附件“{name}”格式不受支持（支持 JPG、PNG、WebP）")
+        raise ValidationError(gettext("附件“{name}”格式不受支持（支持 JPG、PNG、WebP）").format(name=name))
     try:
         if kind == "jpeg":
             image.draft("RGB", (max_edge, max_edge))  # decode large JPEGs at a reduced scale
@@ -195,7 +212,7 @@ def _image_bytes(data: bytes, *, name: str, max_pixels: int, max_edge: int) -> t
             if "transparency" in image.info:
                 fresh.info["transparency"] = image.info["transparency"]
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
-        raise ValidationError(f"附件“{name}”已损坏，无法读取") from exc
+        raise ValidationError(gettext("附件“{name}”已损坏，无法读取").format(name=name)) from exc
     out = io.BytesIO()
     if kind == "jpeg":
         fresh.convert("RGB").save(out, "JPEG", quality=88)
@@ -250,7 +267,9 @@ def upload_clean(
     kind = sniff(data)
     if kind not in allowed:
         labels = "、".join(dict.fromkeys(KINDS[k][2] for k in KINDS if k in allowed))
-        raise ValidationError(f"附件“{name}”的内容不是允许的类型（可用：{labels}）")
+        raise ValidationError(
+            gettext("附件“{name}”的内容不是允许的类型（可用：{labels}）").format(name=name, labels=labels)
+        )
     if kind in IMAGES:
         data, kind = _image_bytes(data, name=name, max_pixels=max_pixels, max_edge=MAX_IMAGE_EDGE)
     return _clean(data, kind, name)
@@ -268,14 +287,18 @@ def spreadsheet_open(
 
     data = _read_all(file, max_bytes)
     if sniff(data) != "xlsx":
-        raise ValidationError("文件不是 Excel 工作簿（.xlsx）")
+        raise ValidationError(gettext("文件不是 Excel 工作簿（.xlsx）"))
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on a damaged file; all mean "cannot read"
-        raise ValidationError("无法读取该 Excel 文件，请确认文件未损坏") from exc
+        raise ValidationError(gettext("无法读取该 Excel 文件，请确认文件未损坏")) from exc
     for ws in wb.worksheets:
         rows = ws.max_row or 0
         if rows > max_rows:
             wb.close()
-            raise ValidationError(f"工作表“{ws.title}”有 {rows} 行，超过上限 {max_rows} 行")
+            raise ValidationError(
+                gettext("工作表“{title}”有 {rows} 行，超过上限 {max_rows} 行").format(
+                    title=ws.title, rows=rows, max_rows=max_rows
+                )
+            )
     return wb

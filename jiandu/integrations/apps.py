@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class IntegrationsConfig(AppConfig):
     name = "jiandu.integrations"
     label = "integrations"
-    verbose_name = "系统对接"
+    verbose_name = gettext_lazy("系统对接")

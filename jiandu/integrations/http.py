@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from ninja import Schema
 from ninja.security import HttpBearer, SessionAuth
 
@@ -51,7 +52,7 @@ class TokenAuth(HttpBearer):
             rate_setting="JIANDU_RATE_API_TOKEN",
             default="120/m",
         ):
-            raise ApiError(429, "rate_limited", "请求过于频繁，请稍后再试")
+            raise ApiError(429, "rate_limited", gettext("请求过于频繁，请稍后再试"))
         request.user = found.user
         request.api_token = found  # type: ignore[attr-defined]
         token_use(token=found, method=request.method or "", path=request.path)
@@ -80,5 +81,10 @@ def scope_require(request: HttpRequest, scope: str) -> None:
     """A token must carry the scope; a signed-in person is limited by their role alone (the services)."""
     token = request_token(request)
     if token is not None and scope not in token.scopes:
-        deny(request.user, action=f"api.{scope}", reason=f"令牌未获授权：{scope}", target=token)
-        raise ApiError(403, "scope_missing", "该令牌未获授权执行此操作")
+        deny(
+            request.user,
+            action=f"api.{scope}",
+            reason=gettext("令牌未获授权：{scope}").format(scope=scope),
+            target=token,
+        )
+        raise ApiError(403, "scope_missing", gettext("该令牌未获授权执行此操作"))

@@ -40,33 +40,33 @@ SCOPE_CAPABILITY: dict[str, tuple[str, ...]] = {
 
 class ApiToken(models.Model):
     organisation = models.ForeignKey(
-        "orgs.Organisation", verbose_name="所属单位", on_delete=models.PROTECT, related_name="+"
+        "orgs.Organisation", verbose_name=_("所属单位"), on_delete=models.PROTECT, related_name="+"
     )
     # Calls act as this account (the issuer): deactivating it or moving it to another organisation
     # stops the token.
     user = models.ForeignKey(
-        "accounts.User", verbose_name="签发人", on_delete=models.PROTECT, related_name="+"
+        "accounts.User", verbose_name=_("签发人"), on_delete=models.PROTECT, related_name="+"
     )
-    name = models.CharField("名称（对接的系统）", max_length=80)
-    prefix = models.CharField("前缀", max_length=12)
+    name = models.CharField(_("名称（对接的系统）"), max_length=80)
+    prefix = models.CharField(_("前缀"), max_length=12)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
-    scopes = models.JSONField("授权范围", default=list)
-    created_at = models.DateTimeField("签发时间")
-    expires_at = models.DateTimeField("有效期至")
-    revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)
+    scopes = models.JSONField(_("授权范围"), default=list)
+    created_at = models.DateTimeField(_("签发时间"))
+    expires_at = models.DateTimeField(_("有效期至"))
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
     revoked_by = models.ForeignKey(
         "accounts.User",
-        verbose_name="吊销人",
+        verbose_name=_("吊销人"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
-    last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "接口令牌"
-        verbose_name_plural = "接口令牌"
+        verbose_name = _("接口令牌")
+        verbose_name_plural = _("接口令牌")
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext
 
 from jiandu.integrations.models import ApiToken, WebhookDelivery, WebhookEndpoint
 
@@ -19,7 +20,7 @@ def tokens_visible_to(user: Any) -> QuerySet[ApiToken]:
 def token_get_for(user: Any, pk: int) -> ApiToken:
     token = tokens_visible_to(user).filter(pk=pk).first()
     if token is None:
-        raise Http404("没有这个令牌")
+        raise Http404(gettext("没有这个令牌"))
     return token
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from jiandu.audit.services import audit_record
 from jiandu.core.permissions import deny
@@ -41,11 +42,11 @@ def _require_issuer(actor: Any, action: str, token: ApiToken | None = None) -> N
         raise deny(
             actor,
             action=action,
-            reason="仅被监督单位或司法行政机关工作人员可管理本单位的接口令牌",
+            reason=gettext("仅被监督单位或司法行政机关工作人员可管理本单位的接口令牌"),
             target=token,
         )
     if token is not None and token.organisation_id != actor.organisation_id:
-        raise deny(actor, action=action, reason="该令牌不属于本单位", target=token)
+        raise deny(actor, action=action, reason=gettext("该令牌不属于本单位"), target=token)
 
 
 def _snapshot(token: ApiToken) -> dict[str, Any]:
@@ -65,16 +66,16 @@ def token_issue(*, actor: Any, name: str, scopes: list[str], expires_on: dt.date
     _require_issuer(actor, "api_token.issue")
     name = (name or "").strip()
     if not name:
-        raise ValidationError("请填写令牌名称（对接的系统）")
+        raise ValidationError(gettext("请填写令牌名称（对接的系统）"))
     allowed = scopes_allowed(actor)
     chosen = sorted(set(scopes))
     if not chosen:
-        raise ValidationError("请至少选择一项授权范围")
+        raise ValidationError(gettext("请至少选择一项授权范围"))
     if any(s not in allowed for s in chosen):
-        raise ValidationError("所选授权范围超出本账号的权限")
+        raise ValidationError(gettext("所选授权范围超出本账号的权限"))
     today = timezone.localdate()
     if not today < expires_on <= today + dt.timedelta(days=MAX_DAYS):
-        raise ValidationError(f"有效期须晚于今天，且不超过 {MAX_DAYS} 天")
+        raise ValidationError(gettext("有效期须晚于今天，且不超过 {MAX_DAYS} 天").format(MAX_DAYS=MAX_DAYS))
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     now = timezone.now()
     expires_at = dt.datetime.combine(expires_on, dt.time.max, tzinfo=timezone.get_current_timezone())
@@ -98,7 +99,7 @@ def token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
         token = ApiToken.objects.select_for_update().get(pk=token.pk)
         _require_issuer(actor, "api_token.revoke", token)
         if token.revoked_at is not None:
-            raise ValidationError("该令牌已吊销")
+            raise ValidationError(gettext("该令牌已吊销"))
         before = _snapshot(token)
         token.revoked_at, token.revoked_by = timezone.now(), actor
         token.save(update_fields=["revoked_at", "revoked_by"])
@@ -169,5 +170,5 @@ def idempotent_create(
                 row.save(update_fields=["response"])
                 return body, False
         if row.request_hash != fingerprint:
-            raise IdempotencyConflict("该幂等键已用于另一内容不同的请求")
+            raise IdempotencyConflict(gettext("该幂等键已用于另一内容不同的请求"))
         return dict(row.response), True

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext, gettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -26,47 +27,57 @@ from jiandu.portal.api import router_v1_public as public_router
 # Each answer the document lists, with a Chinese example (issue 16 "Contract").
 RESPONSES: dict[str, tuple[str, dict[str, Any]]] = {
     "400": (
-        "请求被业务规则拒绝（不写入任何内容）",
-        {"code": "refused", "message": "活动日期须晚于今天", "field": None, "article": None},
+        gettext_lazy("请求被业务规则拒绝（不写入任何内容）"),
+        {"code": "refused", "message": gettext_lazy("活动日期须晚于今天"), "field": None, "article": None},
     ),
     "401": (
-        "未提供有效的接口令牌或登录会话",
+        gettext_lazy("未提供有效的接口令牌或登录会话"),
         {
             "code": "unauthenticated",
-            "message": "未提供有效的接口令牌或登录会话",
+            "message": gettext_lazy("未提供有效的接口令牌或登录会话"),
             "field": None,
             "article": None,
         },
     ),
     "403": (
-        "无权执行（角色、单位范围或令牌授权范围不允许）",
-        {"code": "forbidden", "message": "无权执行此操作", "field": None, "article": None},
+        gettext_lazy("无权执行（角色、单位范围或令牌授权范围不允许）"),
+        {"code": "forbidden", "message": gettext_lazy("无权执行此操作"), "field": None, "article": None},
     ),
     "404": (
-        "不存在，或不在本账号可见范围内",
-        {"code": "not_found", "message": "不存在，或不在本账号可见范围内", "field": None, "article": None},
+        gettext_lazy("不存在，或不在本账号可见范围内"),
+        {
+            "code": "not_found",
+            "message": gettext_lazy("不存在，或不在本账号可见范围内"),
+            "field": None,
+            "article": None,
+        },
     ),
     "409": (
-        "幂等键已用于内容不同的请求",
+        gettext_lazy("幂等键已用于内容不同的请求"),
         {
             "code": "idempotency_conflict",
-            "message": "该幂等键已用于另一内容不同的请求",
+            "message": gettext_lazy("该幂等键已用于另一内容不同的请求"),
             "field": None,
             "article": None,
         },
     ),
     "422": (
-        "参数不合法（类型、格式或取值范围）",
+        gettext_lazy("参数不合法（类型、格式或取值范围）"),
         {
             "code": "invalid",
-            "message": "参数不合法：应为整数",
+            "message": gettext_lazy("参数不合法：应为整数"),
             "field": "supervisors_needed",
             "article": None,
         },
     ),
     "429": (
-        "请求过于频繁",
-        {"code": "rate_limited", "message": "请求过于频繁，请稍后再试", "field": None, "article": None},
+        gettext_lazy("请求过于频繁"),
+        {
+            "code": "rate_limited",
+            "message": gettext_lazy("请求过于频繁，请稍后再试"),
+            "field": None,
+            "article": None,
+        },
     ),
 }
 
@@ -116,9 +127,11 @@ api_v1 = JianduV1(
     title="Jiandu 监督 API v1",
     version="1.1.0",
     description=(
-        "供被监督单位业务系统对接的接口。认证：`Authorization: Bearer <令牌>`（单位工作人员在“接口令牌”页面签发），"
-        "或浏览器登录会话。所有操作与页面使用同一业务规则；创建请求须带 `Idempotency-Key` 请求头。"
-        "错误一律为 `{code, message, field, article}`。"
+        gettext_lazy(
+            "供被监督单位业务系统对接的接口。认证：`Authorization: Bearer <令牌>`（单位工作人员在“接口令牌”页面签发），"
+            "或浏览器登录会话。所有操作与页面使用同一业务规则；创建请求须带 `Idempotency-Key` 请求头。"
+            "错误一律为 `{code, message, field, article}`。"
+        )
     ),
     auth=[TokenAuth(), PolicySessionAuth()],
     urls_namespace="api_v1",
@@ -146,27 +159,33 @@ def _api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
 def _invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     first = exc.errors[0] if exc.errors else {}
     loc = [str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path", "header", "payload")]
-    return _error(request, 422, "invalid", f"参数不合法：{first.get('msg', '')}", field=".".join(loc) or None)
+    return _error(
+        request,
+        422,
+        "invalid",
+        gettext("参数不合法：{value}").format(value=first.get("msg", "")),
+        field=".".join(loc) or None,
+    )
 
 
 @api_v1.exception_handler(AuthenticationError)
 def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return _error(request, 401, "unauthenticated", "未提供有效的接口令牌或登录会话")
+    return _error(request, 401, "unauthenticated", gettext("未提供有效的接口令牌或登录会话"))
 
 
 @api_v1.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return _error(request, 404, "not_found", "不存在，或不在本账号可见范围内")
+    return _error(request, 404, "not_found", gettext("不存在，或不在本账号可见范围内"))
 
 
 @api_v1.exception_handler(PermissionDenied)
 def _denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    return _error(request, 403, "forbidden", str(exc) or "无权执行此操作")
+    return _error(request, 403, "forbidden", str(exc) or gettext("无权执行此操作"))
 
 
 @api_v1.exception_handler(PermissionError)
 def _denied_service(request: HttpRequest, exc: PermissionError) -> HttpResponse:
-    return _error(request, 403, "forbidden", str(exc) or "无权执行此操作")
+    return _error(request, 403, "forbidden", str(exc) or gettext("无权执行此操作"))
 
 
 @api_v1.exception_handler(RequestRefused)

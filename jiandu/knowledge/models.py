@@ -5,7 +5,7 @@ always shows the text the rules engine applies."""
 from __future__ import annotations
 
 from django.db import models
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 
 class EntryKind(models.TextChoices):
@@ -16,18 +16,18 @@ class EntryKind(models.TextChoices):
 
 class Entry(models.Model):
     programme = models.ForeignKey("roster.Programme", on_delete=models.PROTECT, related_name="knowledge")
-    kind = models.CharField("类别", max_length=12, choices=EntryKind.choices)
-    title = models.CharField("标题", max_length=200)
-    body = models.TextField("内容")
-    published = models.BooleanField("发布", default=True)
+    kind = models.CharField(gettext_lazy("类别"), max_length=12, choices=EntryKind.choices)
+    title = models.CharField(gettext_lazy("标题"), max_length=200)
+    body = models.TextField(gettext_lazy("内容"))
+    published = models.BooleanField(gettext_lazy("发布"), default=True)
     created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
     updated_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = "知识库条目"
-        verbose_name_plural = "知识库条目"
+        verbose_name = gettext_lazy("知识库条目")
+        verbose_name_plural = gettext_lazy("知识库条目")
         ordering = ["kind", "title", "id"]
         indexes = [models.Index(fields=["programme", "kind"])]
 

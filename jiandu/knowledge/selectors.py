@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
 
 from jiandu.accounts.roles import Capability
 from jiandu.knowledge.models import Entry
@@ -84,12 +85,12 @@ class ArticleView:
 
 def _show(value: Any) -> str:
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return gettext("是") if value else gettext("否")
     if isinstance(value, list):
         parts = [str(v.get("text") or v.get("code") or v) if isinstance(v, dict) else str(v) for v in value]
         return "；".join(parts)
     if value is None:
-        return "（条文未规定具体数值）"
+        return gettext("（条文未规定具体数值）")
     return str(value)
 
 
@@ -108,7 +109,9 @@ def rulebook_articles(programme: Programme, *, on: dt.date) -> tuple[Rulebook, l
         target = views.get((found[0].id, found[1]))
         if target is not None:
             spec = PARAMETERS.get(name)
-            value = (p.get("refers_to") and f"见{p['refers_to']}") or _show(p.get("value"))
+            value = (
+                p.get("refers_to") and gettext("见{refers_to}").format(refers_to=p["refers_to"])
+            ) or _show(p.get("value"))
             target.params.append(ParamNote(name, spec.meaning if spec else name, value, p["article"]))
     own = [v for (bid, _n), v in views.items() if bid == book.id]
     others = [v for (bid, _n), v in views.items() if bid != book.id]
@@ -151,7 +154,7 @@ def knowledge_search(user: Any, query: str, *, programme: Programme | None, on: 
                         snippet(a.text, terms),
                         rank + 5 * matches(a.number, terms),
                         p.name,
-                        "条文",
+                        gettext("条文"),
                     )
                 )
     q = Q()
@@ -192,7 +195,7 @@ def knowledge_search(user: Any, query: str, *, programme: Programme | None, on: 
                 snippet(s.materials, terms),
                 1,
                 s.programme.name,
-                "培训资料",
+                gettext("培训资料"),
             )
         )
     hits.sort(key=lambda h: -h.rank)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from jiandu.accounts.roles import Capability
 from jiandu.audit.services import audit_record
@@ -17,7 +18,7 @@ from jiandu.roster.selectors import programme_manageable_by
 def _require_editor(actor: Any, programme: Programme, action: str) -> None:
     capability_require(actor, Capability.MANAGE_PROGRAMMES, action=action, target=programme)
     if not programme_manageable_by(actor, programme):
-        raise deny(actor, action=action, reason="只有本项目的管理员可以维护知识库", target=programme)
+        raise deny(actor, action=action, reason=gettext("只有本项目的管理员可以维护知识库"), target=programme)
 
 
 def _snapshot(e: Entry) -> dict[str, Any]:

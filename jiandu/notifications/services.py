@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from jiandu.audit.services import audit_record
 from jiandu.notifications.models import Notification
@@ -65,7 +66,7 @@ def notification_send(
     pass audit=False, so one action stays one event."""
     unknown = set(channels) - CHANNELS
     if unknown:
-        raise ValueError(f"未知的通知渠道：{', '.join(sorted(unknown))}")
+        raise ValueError(gettext("未知的通知渠道：{value}").format(value=", ".join(sorted(unknown))))
     users = {u.pk: u for u in recipients if u is not None and getattr(u, "is_active", True)}
     subject = subject[:200]
     with transaction.atomic():
@@ -117,7 +118,7 @@ def notifications_bulk_inbox(*, rows: Iterable[tuple[Any, str, str, str, str]]) 
 
 def notification_mark_read(*, actor: Any, notification: Notification) -> Notification:
     if notification.recipient_id != actor.pk:
-        raise PermissionError("只能标记本人的通知")
+        raise PermissionError(gettext("只能标记本人的通知"))
     if notification.read_at is None:
         with transaction.atomic():
             notification.read_at = timezone.now()

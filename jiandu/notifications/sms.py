@@ -13,6 +13,7 @@ from typing import ClassVar, TextIO
 
 from django.conf import settings
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext
 
 from jiandu.rules.identifiers import mobile_mask
 
@@ -31,7 +32,9 @@ class ConsoleSmsBackend(BaseSmsBackend):
 
     def send(self, phone: str, text: str) -> None:
         stream = self.stream or sys.stdout
-        stream.write(f"[短信 SMS] {mobile_mask(phone)}: {text}\n")
+        stream.write(
+            gettext("[短信 SMS] {mobile_mask}: {text}\n").format(mobile_mask=mobile_mask(phone), text=text)
+        )
         stream.flush()
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from jiandu.rules.identifiers import uscc_error
 
@@ -37,25 +37,35 @@ def validate_uscc(value: str) -> None:
 
 
 class Organisation(models.Model):
-    name = models.CharField("名称", max_length=120)
-    short_name = models.CharField("简称", max_length=40, blank=True)
-    kind = models.CharField("类型", max_length=32, choices=OrgKind.choices)
-    level = models.CharField("层级", max_length=16, choices=Level.choices)
+    name = models.CharField(gettext_lazy("名称"), max_length=120)
+    short_name = models.CharField(gettext_lazy("简称"), max_length=40, blank=True)
+    kind = models.CharField(gettext_lazy("类型"), max_length=32, choices=OrgKind.choices)
+    level = models.CharField(gettext_lazy("层级"), max_length=16, choices=Level.choices)
     # 行政区划代码 (GB/T 2260) of the area the organisation serves.
-    region_code = models.CharField("行政区划代码", max_length=6)
+    region_code = models.CharField(gettext_lazy("行政区划代码"), max_length=6)
     uscc = models.CharField(
-        "统一社会信用代码", max_length=18, unique=True, null=True, blank=True, validators=[validate_uscc]
+        gettext_lazy("统一社会信用代码"),
+        max_length=18,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[validate_uscc],
     )
     parent = models.ForeignKey(
-        "self", verbose_name="上级", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=gettext_lazy("上级"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     path = models.CharField(max_length=255, db_index=True, editable=False)
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
-    is_active = models.BooleanField("启用", default=True)
+    is_active = models.BooleanField(gettext_lazy("启用"), default=True)
 
     class Meta:
-        verbose_name = "组织机构"
-        verbose_name_plural = "组织机构"
+        verbose_name = gettext_lazy("组织机构")
+        verbose_name_plural = gettext_lazy("组织机构")
         ordering = ["path"]
         constraints = [
             models.UniqueConstraint(fields=["parent", "name"], name="org_unique_name_under_parent")

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class PortalConfig(AppConfig):
     name = "jiandu.portal"
     label = "portal"
-    verbose_name = "公开门户"
+    verbose_name = gettext_lazy("公开门户")

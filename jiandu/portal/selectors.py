@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jiandu.duties.models import Duty, DutyStatus
 from jiandu.findings.models import Finding, Status
@@ -100,14 +101,14 @@ class OpenStatistics:
 
 
 STATISTIC_LABELS = {
-    "supervisors": "年末在任监督员",
-    "duties": "开展监督活动（次）",
-    "opinions": "收到监督意见和线索（件）",
-    "replied": "已答复（件）",
-    "replied_on_time": "按期答复（件）",
-    "adopted": "采纳（件）",
-    "adoption_rate": "采纳率",
-    "on_time_rate": "按期答复率",
+    "supervisors": gettext_lazy("年末在任监督员"),
+    "duties": gettext_lazy("开展监督活动（次）"),
+    "opinions": gettext_lazy("收到监督意见和线索（件）"),
+    "replied": gettext_lazy("已答复（件）"),
+    "replied_on_time": gettext_lazy("按期答复（件）"),
+    "adopted": gettext_lazy("采纳（件）"),
+    "adoption_rate": gettext_lazy("采纳率"),
+    "on_time_rate": gettext_lazy("按期答复率"),
 }
 
 

@@ -80,7 +80,12 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if r.status != RoundStatus.PUBLISHED:
         # Past the application period the round is still public: say so instead of a bare 404.
-        messages.info(request, f"报名已于{r.applications_close.isoformat()}截止，该批次已进入公示或聘任阶段")
+        messages.info(
+            request,
+            _("报名已于{isoformat}截止，该批次已进入公示或聘任阶段").format(
+                isoformat=r.applications_close.isoformat()
+            ),
+        )
         return redirect("portal:round", pk=r.pk)
     form = _application_form(request, r, staff=False)
     if request.method == "POST" and form.is_valid():
@@ -150,7 +155,12 @@ def notice(request: HttpRequest, pk: int) -> HttpResponse:
         except RecruitmentError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, f"异议已受理，受理编号 {obj.receipt_no}，可凭编号查询处理结果")
+            messages.success(
+                request,
+                _("异议已受理，受理编号 {receipt_no}，可凭编号查询处理结果").format(
+                    receipt_no=obj.receipt_no
+                ),
+            )
             return redirect("portal:notice", pk=n.pk)
     return render(
         request, "portal/notice.html", {"n": n, "candidates": candidates, "form": form, "open": open_}
@@ -270,9 +280,9 @@ def statistics_download(request: HttpRequest, pk: int, year: int, fmt: str) -> H
     elif fmt == "csv":
         out = io.StringIO()
         writer = csv.writer(out)
-        writer.writerow(["key", "指标", "value"])
-        writer.writerow(csv_row(["programme", "项目", stats.programme]))
-        writer.writerow(["year", "年度", stats.year])
+        writer.writerow(["key", _("指标"), "value"])
+        writer.writerow(csv_row(["programme", _("项目"), stats.programme]))
+        writer.writerow(["year", _("年度"), stats.year])
         for key, label in selectors.STATISTIC_LABELS.items():
             writer.writerow([key, label, data[key]])
         # The byte-order mark makes Excel open the Chinese text as UTF-8.

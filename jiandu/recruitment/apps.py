@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class RecruitmentConfig(AppConfig):
     name = "jiandu.recruitment"
     label = "recruitment"
-    verbose_name = "选聘"
+    verbose_name = gettext_lazy("选聘")

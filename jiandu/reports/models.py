@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 
 class AnnualReport(models.Model):
@@ -11,19 +11,19 @@ class AnnualReport(models.Model):
     drafted from are kept beside the text, so an edited report still shows what the data said."""
 
     programme = models.ForeignKey("roster.Programme", on_delete=models.PROTECT, related_name="+")
-    year = models.PositiveSmallIntegerField("年度")
-    title = models.CharField("标题", max_length=200)
-    body = models.TextField("正文")
-    figures = models.JSONField("起草所依据的数据", default=dict)
-    drafted_at = models.DateTimeField("起草时间")
+    year = models.PositiveSmallIntegerField(gettext_lazy("年度"))
+    title = models.CharField(gettext_lazy("标题"), max_length=200)
+    body = models.TextField(gettext_lazy("正文"))
+    figures = models.JSONField(gettext_lazy("起草所依据的数据"), default=dict)
+    drafted_at = models.DateTimeField(gettext_lazy("起草时间"))
     edited_by = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    edited_at = models.DateTimeField("最后修改时间", null=True, blank=True)
+    edited_at = models.DateTimeField(gettext_lazy("最后修改时间"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "年度工作情况"
-        verbose_name_plural = "年度工作情况"
+        verbose_name = gettext_lazy("年度工作情况")
+        verbose_name_plural = gettext_lazy("年度工作情况")
         ordering = ["-year", "programme_id"]
         constraints = [models.UniqueConstraint(fields=["programme", "year"], name="annual_report_once")]
 
@@ -54,8 +54,8 @@ class ReportExport(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = "报表导出"
-        verbose_name_plural = "报表导出"
+        verbose_name = gettext_lazy("报表导出")
+        verbose_name_plural = gettext_lazy("报表导出")
         ordering = ["-id"]
 
     def __str__(self) -> str:

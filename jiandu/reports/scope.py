@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from jiandu.accounts.roles import Capability, Role
@@ -39,7 +40,7 @@ class Scope:
         parts = [self.programme.name if self.programme else str(_("全部项目"))]
         if self.region is not None:
             parts.append(self.region.name)
-        parts.append(f"{self.start:%Y-%m-%d} 至 {self.end:%Y-%m-%d}")
+        parts.append(gettext("{start:%Y-%m-%d} 至 {end:%Y-%m-%d}").format(start=self.start, end=self.end))
         return " · ".join(parts)
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from jiandu.accounts.roles import Capability
 from jiandu.audit.services import audit_record
@@ -29,9 +30,14 @@ def annual_report_draft(
     they ask to replace it, so no one's work is lost to a click."""
     capability_require(actor, Capability.MANAGE_PROGRAMMES, action="annual_report.draft", target=programme)
     if not programme_manageable_by(actor, programme):
-        raise deny(actor, action="annual_report.draft", reason="只有本项目的管理员可以起草", target=programme)
+        raise deny(
+            actor,
+            action="annual_report.draft",
+            reason=gettext("只有本项目的管理员可以起草"),
+            target=programme,
+        )
     if not 2000 <= year <= today.year:
-        raise ValidationError("年度不正确：只能起草本年度及以前的工作情况")
+        raise ValidationError(gettext("年度不正确：只能起草本年度及以前的工作情况"))
     figures = annual_figures(programme, year=year, today=today)
     title, body = annual_text(programme, year=year, figures=figures, today=today)
     with transaction.atomic():
@@ -45,7 +51,7 @@ def annual_report_draft(
             report = AnnualReport(programme=programme, year=year)
         else:
             if report.edited_at is not None and not replace:
-                raise ValidationError("该年度报告已经修改过；如需按最新数据重新起草，请确认覆盖")
+                raise ValidationError(gettext("该年度报告已经修改过；如需按最新数据重新起草，请确认覆盖"))
             before = {"title": report.title, "body": report.body}
         report.title, report.body, report.figures = title, body, figures
         report.drafted_at = timezone.now()
@@ -65,7 +71,7 @@ def annual_report_draft(
 def annual_report_edit(*, actor: Any, report: AnnualReport, title: str, body: str) -> AnnualReport:
     title, body = (title or "").strip(), (body or "").strip()
     if not title or not body:
-        raise ValidationError("标题和正文都不能为空")
+        raise ValidationError(gettext("标题和正文都不能为空"))
     with transaction.atomic():
         report = (
             AnnualReport.objects.select_for_update(of=("self",))
@@ -74,7 +80,12 @@ def annual_report_edit(*, actor: Any, report: AnnualReport, title: str, body: st
         )
         capability_require(actor, Capability.MANAGE_PROGRAMMES, action="annual_report.edit", target=report)
         if not programme_manageable_by(actor, report.programme):
-            raise deny(actor, action="annual_report.edit", reason="只有本项目的管理员可以修改", target=report)
+            raise deny(
+                actor,
+                action="annual_report.edit",
+                reason=gettext("只有本项目的管理员可以修改"),
+                target=report,
+            )
         before = {"title": report.title, "body": report.body}
         report.title, report.body = title[:200], body
         report.edited_by, report.edited_at = actor, timezone.now()
@@ -96,9 +107,9 @@ def report_export_start(*, actor: Any, report_key: str, fmt: str, params: dict[s
     from jiandu.reports.tasks import report_export_task
 
     if not may_report(actor):
-        raise deny(actor, action="report.export", reason="无权导出报表")
+        raise deny(actor, action="report.export", reason=gettext("无权导出报表"))
     if report_get(report_key) is None or fmt not in EXPORT_FORMATS:
-        raise ValidationError("没有这份报表或格式")
+        raise ValidationError(gettext("没有这份报表或格式"))
     with transaction.atomic():
         job = ReportExport.objects.create(report_key=report_key, fmt=fmt, params=params, created_by=actor)
         audit_record(

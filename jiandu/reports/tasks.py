@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.files.base import ContentFile
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.translation import gettext
 from django_tasks import task
 
 from jiandu.reports.models import ExportStatus, ReportExport
@@ -28,7 +29,9 @@ def report_export_task(export_id: int) -> str:
         )
     except Exception as exc:
         ReportExport.objects.filter(pk=job.pk).update(
-            status=ExportStatus.FAILED, error=f"生成失败：{exc}", finished_at=timezone.now()
+            status=ExportStatus.FAILED,
+            error=gettext("生成失败：{exc}").format(exc=exc),
+            finished_at=timezone.now(),
         )
         raise
     job.refresh_from_db()

@@ -24,7 +24,7 @@ class NoticeForm(forms.Form):
     text = forms.CharField(
         label=_("通知原文"),
         widget=forms.Textarea(
-            attrs={"rows": 14, "placeholder": "国务院办公厅关于2027年部分节假日安排的通知\n一、元旦：……"}
+            attrs={"rows": 14, "placeholder": _("国务院办公厅关于2027年部分节假日安排的通知\n一、元旦：……")}
         ),
         max_length=20000,
     )

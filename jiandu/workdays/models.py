@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 
 class CalendarOverlay(models.Model):
@@ -14,24 +14,28 @@ class CalendarOverlay(models.Model):
         NATIONAL = "national", gettext_noop("国务院节假日安排")
         REGIONAL = "regional", gettext_noop("地方假日")
 
-    kind = models.CharField("类型", max_length=16, choices=Kind.choices)
-    year = models.PositiveSmallIntegerField("年份")
+    kind = models.CharField(gettext_lazy("类型"), max_length=16, choices=Kind.choices)
+    year = models.PositiveSmallIntegerField(gettext_lazy("年份"))
     # 6-digit 行政区划代码 for regional overlays; empty for national ones.
-    region = models.CharField("地区代码", max_length=6, blank=True, default="")
-    label = models.CharField("名称", max_length=255)
-    source = models.CharField("来源", max_length=500, blank=True, default="")
-    test_data = models.BooleanField("测试数据", default=False)
+    region = models.CharField(gettext_lazy("地区代码"), max_length=6, blank=True, default="")
+    label = models.CharField(gettext_lazy("名称"), max_length=255)
+    source = models.CharField(gettext_lazy("来源"), max_length=500, blank=True, default="")
+    test_data = models.BooleanField(gettext_lazy("测试数据"), default=False)
     # The validated overlay as data (jiandu.rules.calendar.Overlay.to_dict()).
-    data = models.JSONField("内容")
-    content_hash = models.CharField("内容哈希", max_length=64)
-    loaded_at = models.DateTimeField("载入时间", auto_now=True)
+    data = models.JSONField(gettext_lazy("内容"))
+    content_hash = models.CharField(gettext_lazy("内容哈希"), max_length=64)
+    loaded_at = models.DateTimeField(gettext_lazy("载入时间"), auto_now=True)
     loaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="载入人", null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL,
+        verbose_name=gettext_lazy("载入人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
     )
 
     class Meta:
-        verbose_name = "日历叠加数据"
-        verbose_name_plural = "日历叠加数据"
+        verbose_name = gettext_lazy("日历叠加数据")
+        verbose_name_plural = gettext_lazy("日历叠加数据")
         constraints = [
             # One notice per (kind, region, year): loading a corrected notice replaces the old one.
             models.UniqueConstraint(fields=["kind", "region", "year"], name="workdays_overlay_unique"),
@@ -57,15 +61,15 @@ class CalendarRecompute(models.Model):
     overlay = models.ForeignKey(
         CalendarOverlay, null=True, blank=True, on_delete=models.SET_NULL, related_name="recomputes"
     )
-    year = models.PositiveSmallIntegerField("年份")
+    year = models.PositiveSmallIntegerField(gettext_lazy("年份"))
     status = models.CharField(
-        "状态", max_length=16, choices=RecomputeStatus.choices, default=RecomputeStatus.QUEUED
+        gettext_lazy("状态"), max_length=16, choices=RecomputeStatus.choices, default=RecomputeStatus.QUEUED
     )
     total = models.PositiveIntegerField(default=0)
     processed = models.PositiveIntegerField(default=0)
-    moved = models.PositiveIntegerField("已变更", default=0)
-    kept = models.PositiveIntegerField("保留原期限", default=0)
-    unchanged = models.PositiveIntegerField("无变化", default=0)
+    moved = models.PositiveIntegerField(gettext_lazy("已变更"), default=0)
+    kept = models.PositiveIntegerField(gettext_lazy("保留原期限"), default=0)
+    unchanged = models.PositiveIntegerField(gettext_lazy("无变化"), default=0)
     # The first changes, for the page (the audit trail holds every one).
     changes = models.JSONField(default=list, blank=True)
     error = models.TextField(blank=True)
@@ -76,8 +80,8 @@ class CalendarRecompute(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = "暂定日期重新计算"
-        verbose_name_plural = "暂定日期重新计算"
+        verbose_name = gettext_lazy("暂定日期重新计算")
+        verbose_name_plural = gettext_lazy("暂定日期重新计算")
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:

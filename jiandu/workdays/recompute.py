@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from jiandu.audit.services import audit_record
 from jiandu.rules.calendar import provisional_note
@@ -98,13 +99,13 @@ def date_settle(
     if computed == old:
         return old, UNCHANGED, ""
     if old < today:
-        return old, KEPT, "原期限已过，保留原期限（已发生的提醒、督办不改写）"
+        return old, KEPT, gettext("原期限已过，保留原期限（已发生的提醒、督办不改写）")
     if computed > old:
         return computed, MOVED, ""
     if not shorten:
-        return old, KEPT, "公示期不缩短，保留原截止日"
+        return old, KEPT, gettext("公示期不缩短，保留原截止日")
     if computed <= today:
-        return old, KEPT, "按正式安排的期限不晚于今天，保留原期限（不溯及既往）"
+        return old, KEPT, gettext("按正式安排的期限不晚于今天，保留原期限（不溯及既往）")
     return computed, MOVED, ""
 
 
@@ -144,10 +145,13 @@ def date_change_notify(
     still = f"（{provisional_note(change.provisional_years)}）" if change.provisional_years else ""
     notification_send(
         recipients=recipients,
-        subject=f"期限变更：{change.item} 的{change.what}改为 {change.new:%Y-%m-%d}{still}",
+        subject=gettext("期限变更：{item} 的{what}改为 {new:%Y-%m-%d}{still}").format(
+            item=change.item, what=change.what, new=change.new, still=still
+        ),
         body=(
-            f"{year}年节假日安排已载入，原暂定的{change.what} {change.old:%Y-%m-%d} "
-            f"依正式安排重新计算为 {change.new:%Y-%m-%d}{still}。"
+            gettext(
+                "{year}年节假日安排已载入，原暂定的{what} {old:%Y-%m-%d} 依正式安排重新计算为 {new:%Y-%m-%d}{still}。"
+            ).format(year=year, what=change.what, old=change.old, new=change.new, still=still)
         ),
         link=change.link if link is None else link,
         channels=(INBOX, EMAIL),

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, Max
+from django.utils.translation import gettext
 
 from jiandu.audit.services import audit_record
 from jiandu.rules.calendar import Overlay, OverlayError, WorkCalendar, overlay_from_dict
@@ -58,7 +59,7 @@ def overlay_parse(text: str) -> Overlay:
     except RulebookError as exc:
         raise OverlayError(str(exc)) from exc
     except Exception as exc:  # yaml.YAMLError and friends: the file is not YAML at all
-        raise OverlayError(f"日历文件无法解析：{exc}") from exc
+        raise OverlayError(gettext("日历文件无法解析：{exc}").format(exc=exc)) from exc
     return overlay_from_dict(data)
 
 
@@ -104,7 +105,7 @@ def overlay_load_file(*, actor: Any, path: Path) -> CalendarOverlay:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise OverlayError(f"无法读取日历文件 {path}：{exc}") from exc
+        raise OverlayError(gettext("无法读取日历文件 {path}：{exc}").format(path=path, exc=exc)) from exc
     return overlay_load(actor=actor, overlay=overlay_parse(text))
 
 
@@ -118,7 +119,7 @@ def notice_preview(
     region = (region or "").strip()
     if kind == "regional" and not (len(region) == 6 and region.isdigit()):
         parsed = notice_parse(text, year=year, kind=kind, region=region, test_data=test_data)
-        parsed.error = "地方假日须填写6位行政区划代码，例如 640000（宁夏）"
+        parsed.error = gettext("地方假日须填写6位行政区划代码，例如 640000（宁夏）")
         return parsed
     return notice_parse(
         text, year=year, kind=kind, region=region if kind == "regional" else "", test_data=test_data
@@ -148,7 +149,7 @@ def overlays_all_safe() -> list[Overlay]:
 def notice_load(*, actor: Any, parsed: NoticeParse) -> tuple[CalendarOverlay, CalendarRecompute]:
     """Load a parsed notice. A notice with any failed line is refused: nothing is written."""
     if not parsed.ok or parsed.overlay is None or parsed.year is None:
-        raise OverlayError("；".join(parsed.problems) or "通知无法解析")
+        raise OverlayError("；".join(parsed.problems) or gettext("通知无法解析"))
     return calendar_load(actor=actor, overlay=parsed.overlay)
 
 
