@@ -14,6 +14,7 @@ import io
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext, gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from reportlab.lib.pagesizes import A4
@@ -25,7 +26,15 @@ from jiandu.core.untrusted import xlsx_row
 from jiandu.roster.certificates import FONT, INK, qr_image, register_font
 from jiandu.rules.allowances import total
 
-HEADERS = ("序号", "姓名", "次数/天数", "日期", "金额（元）", "说明", "领取人签字")
+HEADERS = (
+    gettext_lazy("序号"),
+    gettext_lazy("姓名"),
+    gettext_lazy("次数/天数"),
+    gettext_lazy("日期"),
+    gettext_lazy("金额（元）"),
+    gettext_lazy("说明"),
+    gettext_lazy("领取人签字"),
+)
 ROWS_PER_PAGE = 24
 
 
@@ -34,7 +43,9 @@ def title_of(sheet: Sheet) -> str:
 
 
 def period_of(sheet: Sheet) -> str:
-    return f"{sheet.period_start:%Y年%m月%d日}至{sheet.period_end:%Y年%m月%d日}"
+    return gettext("{period_start:%Y年%m月%d日}至{period_end:%Y年%m月%d日}").format(
+        period_start=sheet.period_start, period_end=sheet.period_end
+    )
 
 
 def rate_lines(sheet: Sheet) -> list[str]:
@@ -42,10 +53,20 @@ def rate_lines(sheet: Sheet) -> list[str]:
 
     out = []
     for r in sheet.rates:
-        until = f"至{r['valid_to']}" if r.get("valid_to") else "起"
+        until = gettext("至{valid_to}").format(valid_to=r["valid_to"]) if r.get("valid_to") else gettext("起")
         out.append(
-            f"{Item(r['item']).label}：{r['amount']}元/{Unit(r['unit']).label}（{r['valid_from']}{until}），"
-            f"依据《{r['source_name']}》（{r['source_number']}，{r['source_effective_from']}施行）"
+            gettext(
+                "{label}：{amount}元/{label2}（{valid_from}{until}），依据《{source_name}》（{source_number}，{source_effective_from}施行）"
+            ).format(
+                label=Item(r["item"]).label,
+                amount=r["amount"],
+                label2=Unit(r["unit"]).label,
+                valid_from=r["valid_from"],
+                until=until,
+                source_name=r["source_name"],
+                source_number=r["source_number"],
+                source_effective_from=r["source_effective_from"],
+            )
         )
     return out
 
@@ -55,10 +76,10 @@ def signatures(sheet: Sheet) -> list[tuple[str, str]]:
         return (user.full_name or user.username) if user else ""
 
     return [
-        ("制表人", who(sheet.prepared_by)),
-        ("审核人", who(sheet.approved_by)),
-        ("单位负责人", ""),
-        ("发放日期", f"{sheet.paid_on:%Y-%m-%d}" if sheet.paid_on else ""),
+        (gettext("制表人"), who(sheet.prepared_by)),
+        (gettext("审核人"), who(sheet.approved_by)),
+        (gettext("单位负责人"), ""),
+        (gettext("发放日期"), f"{sheet.paid_on:%Y-%m-%d}" if sheet.paid_on else ""),
     ]
 
 
@@ -71,10 +92,20 @@ def sheet_xlsx(sheet: Sheet) -> bytes:
     wb = Workbook()
     ws = wb.active
     assert ws is not None
-    ws.title = "发放表"
+    ws.title = gettext("发放表")
     ws.append(xlsx_row(ws, [title_of(sheet)]))
     ws["A1"].font = Font(bold=True, size=14)
-    ws.append(xlsx_row(ws, [f"编号：{sheet.number}", None, None, f"期间：{period_of(sheet)}"]))
+    ws.append(
+        xlsx_row(
+            ws,
+            [
+                gettext("编号：{number}").format(number=sheet.number),
+                None,
+                None,
+                gettext("期间：{period_of}").format(period_of=period_of(sheet)),
+            ],
+        )
+    )
     ws.append(xlsx_row(ws, HEADERS))
     for line in lines:
         ws.append(
@@ -84,12 +115,12 @@ def sheet_xlsx(sheet: Sheet) -> bytes:
         )
         ws.cell(row=ws.max_row, column=5).number_format = "0.00"
     grand = total(line.amount for line in lines)
-    ws.append(xlsx_row(ws, [None, "合计", total(line.units for line in lines), None, grand]))
+    ws.append(xlsx_row(ws, [None, gettext("合计"), total(line.units for line in lines), None, grand]))
     ws.cell(row=ws.max_row, column=5).number_format = "0.00"
     ws.cell(row=ws.max_row, column=2).font = Font(bold=True)
     ws.append([])
     for text in rate_lines(sheet):
-        ws.append(xlsx_row(ws, ["标准", text]))
+        ws.append(xlsx_row(ws, [gettext("标准"), text]))
     ws.append([])
     ws.append(xlsx_row(ws, [f"{label}：{name}" for label, name in signatures(sheet)]))
     for col, width in zip("ABCDEFG", (6, 14, 10, 30, 14, 30, 14), strict=True):
@@ -115,7 +146,7 @@ def _row(c: canvas.Canvas, y: float, values: list[str], *, amount_col: int = 4, 
             c.drawRightString(x + width * mm - 2 * mm, y, value)
         else:
             c.setFont(FONT, 9)
-            c.drawString(x + 1.5 * mm, y, value[: int(width / 2.6)])
+            c.drawString(x + 1.5 * mm, y, str(value)[: int(width / 2.6)])
         x += width * mm
 
 
@@ -136,11 +167,17 @@ def sheet_pdf(sheet: Sheet, verify_url: str = "") -> bytes:
         c.drawString(
             15 * mm,
             height - 28 * mm,
-            f"编号：{sheet.number}　期间：{period_of(sheet)}　状态：{sheet.get_status_display()}",
+            gettext("编号：{number}　期间：{period_of}　状态：{get_status_display}").format(
+                number=sheet.number, period_of=period_of(sheet), get_status_display=sheet.get_status_display()
+            ),
         )
-        c.drawRightString(width - 15 * mm, height - 28 * mm, f"第 {n} 页 / 共 {len(pages)} 页")
+        c.drawRightString(
+            width - 15 * mm,
+            height - 28 * mm,
+            gettext("第 {n} 页 / 共 {count} 页").format(n=n, count=len(pages)),
+        )
         y = height - 38 * mm
-        _row(c, y, [*HEADERS[:4], "金额（元）", "领取人签字"], amount_col=-1)
+        _row(c, y, [*HEADERS[:4], gettext("金额（元）"), gettext("领取人签字")], amount_col=-1)
         c.line(15 * mm, y - 2 * mm, width - 15 * mm, y - 2 * mm)
         y -= 7 * mm
         for line in page:
@@ -158,10 +195,12 @@ def sheet_pdf(sheet: Sheet, verify_url: str = "") -> bytes:
             )
             y -= 7 * mm
         c.line(15 * mm, y + 4 * mm, width - 15 * mm, y + 4 * mm)
-        _row(c, y, ["", "本页小计", "", "", f"{total(line.amount for line in page):.2f}"], bold=True)
+        _row(c, y, ["", gettext("本页小计"), "", "", f"{total(line.amount for line in page):.2f}"], bold=True)
         y -= 7 * mm
         if n == len(pages):
-            _row(c, y, ["", "合计", "", "", f"{total(line.amount for line in lines):.2f}"], bold=True)
+            _row(
+                c, y, ["", gettext("合计"), "", "", f"{total(line.amount for line in lines):.2f}"], bold=True
+            )
             y -= 10 * mm
             c.setFont(FONT, 8)
             for text in rate_lines(sheet):
@@ -196,7 +235,7 @@ def proof_pdf(proof: Any, verify_url: str) -> bytes:
     buf = io.BytesIO()
     width, height = A4
     c = canvas.Canvas(buf, pagesize=A4)
-    c.setTitle(f"履职证明 {proof.number}")
+    c.setTitle(gettext("履职证明 {number}").format(number=proof.number))
     c.setAuthor(org.name)
     red = HexColor("#a3161a")
     c.setFillColor(red)
@@ -207,13 +246,17 @@ def proof_pdf(proof: Any, verify_url: str) -> bytes:
     c.line(20 * mm, height - 30 * mm, width - 20 * mm, height - 30 * mm)
     c.setFillColor(INK)
     c.setFont(FONT, 18)
-    c.drawCentredString(width / 2, height - 45 * mm, "履 职 证 明")
+    c.drawCentredString(width / 2, height - 45 * mm, gettext("履 职 证 明"))
     c.setFont(FONT, 11)
     c.drawString(20 * mm, height - 58 * mm, f"{proof.addressee}：")
-    body = (
-        f"　　兹证明 {s.full_name} 同志系{s.programme.name}，"
-        f"{proof.period_start:%Y年%m月%d日}至{proof.period_end:%Y年%m月%d日}期间"
-        f"参加下列监督活动、培训和会议共 {len(proof.entries)} 次，特此证明。"
+    body = gettext(
+        "　　兹证明 {full_name} 同志系{name}，{period_start:%Y年%m月%d日}至{period_end:%Y年%m月%d日}期间参加下列监督活动、培训和会议共 {count} 次，特此证明。"
+    ).format(
+        full_name=s.full_name,
+        name=s.programme.name,
+        period_start=proof.period_start,
+        period_end=proof.period_end,
+        count=len(proof.entries),
     )
     y = height - 68 * mm
     for i in range(0, len(body), 38):
@@ -225,13 +268,15 @@ def proof_pdf(proof: Any, verify_url: str) -> bytes:
         c.drawString(25 * mm, y, f"{e['date']}　{e['kind']}　{e['title']}"[:60])
         y -= 6 * mm
         if y < 60 * mm:
-            c.drawString(25 * mm, y, "（其余见查验页面）")
+            c.drawString(25 * mm, y, gettext("（其余见查验页面）"))
             break
     c.setFont(FONT, 11)
     c.drawRightString(width - 25 * mm, 45 * mm, org.name)
-    c.drawRightString(width - 25 * mm, 38 * mm, f"{proof.issued_on:%Y年%m月%d日}")
+    c.drawRightString(width - 25 * mm, 38 * mm, proof.issued_on.strftime(gettext("%Y年%m月%d日")))
     c.setFont(FONT, 8)
-    c.drawString(20 * mm, 18 * mm, f"编号：{proof.number}　扫描二维码查验本证明是否有效")
+    c.drawString(
+        20 * mm, 18 * mm, gettext("编号：{number}　扫描二维码查验本证明是否有效").format(number=proof.number)
+    )
     c.drawImage(qr_image(verify_url), 20 * mm, 22 * mm, 28 * mm, 28 * mm)
     c.showPage()
     c.save()

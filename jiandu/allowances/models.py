@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from jiandu.core.fields import EncryptedTextField
 
@@ -38,25 +38,29 @@ class Rate(models.Model):
     """One dated bracket: an amount for an item, from a finance document, valid from–to."""
 
     programme = models.ForeignKey("roster.Programme", on_delete=models.PROTECT, related_name="rates")
-    item = models.CharField("项目", max_length=12, choices=Item.choices)
-    unit = models.CharField("计发单位", max_length=16, choices=Unit.choices)
-    amount = models.DecimalField("金额（元）", max_digits=10, decimal_places=2)
-    valid_from = models.DateField("执行起始日")
-    valid_to = models.DateField("执行截止日", null=True, blank=True)
-    source_name = models.CharField("依据文件名称", max_length=200)
-    source_number = models.CharField("文号", max_length=80)
-    source_effective_from = models.DateField("文件施行日期")
-    decision = models.JSONField("规则审查", default=dict)
+    item = models.CharField(gettext_lazy("项目"), max_length=12, choices=Item.choices)
+    unit = models.CharField(gettext_lazy("计发单位"), max_length=16, choices=Unit.choices)
+    amount = models.DecimalField(gettext_lazy("金额（元）"), max_digits=10, decimal_places=2)
+    valid_from = models.DateField(gettext_lazy("执行起始日"))
+    valid_to = models.DateField(gettext_lazy("执行截止日"), null=True, blank=True)
+    source_name = models.CharField(gettext_lazy("依据文件名称"), max_length=200)
+    source_number = models.CharField(gettext_lazy("文号"), max_length=80)
+    source_effective_from = models.DateField(gettext_lazy("文件施行日期"))
+    decision = models.JSONField(gettext_lazy("规则审查"), default=dict)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "补助与报销标准"
-        verbose_name_plural = "补助与报销标准"
+        verbose_name = gettext_lazy("补助与报销标准")
+        verbose_name_plural = gettext_lazy("补助与报销标准")
         ordering = ["programme_id", "item", "-valid_from"]
 
     def __str__(self) -> str:
-        return f"{self.get_item_display()} {self.amount}元/{self.get_unit_display()}"
+        return gettext("{get_item_display} {amount}元/{get_unit_display}").format(
+            get_item_display=self.get_item_display(),
+            amount=self.amount,
+            get_unit_display=self.get_unit_display(),
+        )
 
     @property
     def source(self) -> str:
@@ -85,32 +89,34 @@ class SheetFrozen(RuntimeError):
 
 class Sheet(models.Model):
     programme = models.ForeignKey("roster.Programme", on_delete=models.PROTECT, related_name="sheets")
-    kind = models.CharField("类型", max_length=16, choices=SheetKind.choices)
-    number = models.CharField("编号", max_length=40, unique=True)
-    period_start = models.DateField("期间起")
-    period_end = models.DateField("期间止")
-    status = models.CharField("状态", max_length=12, choices=SheetStatus.choices, default=SheetStatus.DRAFT)
-    total = models.DecimalField("合计（元）", max_digits=12, decimal_places=2, default=0)
+    kind = models.CharField(gettext_lazy("类型"), max_length=16, choices=SheetKind.choices)
+    number = models.CharField(gettext_lazy("编号"), max_length=40, unique=True)
+    period_start = models.DateField(gettext_lazy("期间起"))
+    period_end = models.DateField(gettext_lazy("期间止"))
+    status = models.CharField(
+        gettext_lazy("状态"), max_length=12, choices=SheetStatus.choices, default=SheetStatus.DRAFT
+    )
+    total = models.DecimalField(gettext_lazy("合计（元）"), max_digits=12, decimal_places=2, default=0)
     # Rates used (with their source documents) and duties still 待核实, as they stood when generated.
-    rates = models.JSONField("适用标准", default=list)
-    pending = models.JSONField("待核实", default=list)
-    decision = models.JSONField("规则依据", default=dict)
+    rates = models.JSONField(gettext_lazy("适用标准"), default=list)
+    pending = models.JSONField(gettext_lazy("待核实"), default=list)
+    decision = models.JSONField(gettext_lazy("规则依据"), default=dict)
     generated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    generated_at = models.DateTimeField("生成时间")
+    generated_at = models.DateTimeField(gettext_lazy("生成时间"))
     prepared_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    prepared_at = models.DateTimeField("制表时间", null=True, blank=True)
+    prepared_at = models.DateTimeField(gettext_lazy("制表时间"), null=True, blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    approved_at = models.DateTimeField("审核时间", null=True, blank=True)
-    paid_on = models.DateField("发放日期", null=True, blank=True)
-    payment_reference = models.CharField("支付凭证号", max_length=80, blank=True)
+    approved_at = models.DateTimeField(gettext_lazy("审核时间"), null=True, blank=True)
+    paid_on = models.DateField(gettext_lazy("发放日期"), null=True, blank=True)
+    payment_reference = models.CharField(gettext_lazy("支付凭证号"), max_length=80, blank=True)
 
     class Meta:
-        verbose_name = "发放表"
-        verbose_name_plural = "发放表"
+        verbose_name = gettext_lazy("发放表")
+        verbose_name_plural = gettext_lazy("发放表")
         ordering = ["-period_start", "-id"]
         constraints = [
             models.CheckConstraint(
@@ -129,24 +135,24 @@ class Sheet(models.Model):
 
 class SheetLine(models.Model):
     sheet = models.ForeignKey(Sheet, on_delete=models.PROTECT, related_name="lines")
-    position = models.PositiveIntegerField("序号")
+    position = models.PositiveIntegerField(gettext_lazy("序号"))
     supervisor = models.ForeignKey("roster.Supervisor", on_delete=models.PROTECT, related_name="+")
-    full_name = models.CharField("姓名", max_length=60)
-    units = models.DecimalField("次数/天数", max_digits=8, decimal_places=1, default=0)
-    dates = models.CharField("履职日期", max_length=500, blank=True)
-    duties = models.JSONField("履职明细", default=list)  # [{duty, date, title}]
-    amount = models.DecimalField("金额（元）", max_digits=12, decimal_places=2)
+    full_name = models.CharField(gettext_lazy("姓名"), max_length=60)
+    units = models.DecimalField(gettext_lazy("次数/天数"), max_digits=8, decimal_places=1, default=0)
+    dates = models.CharField(gettext_lazy("履职日期"), max_length=500, blank=True)
+    duties = models.JSONField(gettext_lazy("履职明细"), default=list)  # [{duty, date, title}]
+    amount = models.DecimalField(gettext_lazy("金额（元）"), max_digits=12, decimal_places=2)
     claim = models.ForeignKey(
         "ExpenseClaim", null=True, blank=True, on_delete=models.PROTECT, related_name="sheet_lines"
     )
     adjusts = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="adjustments"
     )
-    note = models.CharField("说明", max_length=255, blank=True)
+    note = models.CharField(gettext_lazy("说明"), max_length=255, blank=True)
 
     class Meta:
-        verbose_name = "发放明细"
-        verbose_name_plural = "发放明细"
+        verbose_name = gettext_lazy("发放明细")
+        verbose_name_plural = gettext_lazy("发放明细")
         ordering = ["sheet_id", "position"]
 
     def __str__(self) -> str:
@@ -163,7 +169,7 @@ class SheetLine(models.Model):
     def _check_open(self) -> None:
         status = Sheet.objects.filter(pk=self.sheet_id).values_list("status", flat=True).first()
         if status in FROZEN:
-            raise SheetFrozen("发放表已审核，不能修改；更正请另行生成调整行")
+            raise SheetFrozen(gettext("发放表已审核，不能修改；更正请另行生成调整行"))
 
 
 class SheetDuty(models.Model):
@@ -173,8 +179,8 @@ class SheetDuty(models.Model):
     assignment = models.OneToOneField("duties.Assignment", on_delete=models.PROTECT, related_name="+")
 
     class Meta:
-        verbose_name = "计发的履职"
-        verbose_name_plural = "计发的履职"
+        verbose_name = gettext_lazy("计发的履职")
+        verbose_name_plural = gettext_lazy("计发的履职")
 
     def __str__(self) -> str:
         return f"{self.line_id}:{self.assignment_id}"
@@ -206,33 +212,33 @@ class ClaimStatus(models.TextChoices):
 class ExpenseClaim(models.Model):
     programme = models.ForeignKey("roster.Programme", on_delete=models.PROTECT, related_name="claims")
     supervisor = models.ForeignKey("roster.Supervisor", on_delete=models.PROTECT, related_name="claims")
-    purpose = models.CharField("事由类型", max_length=12, choices=ClaimPurpose.choices)
+    purpose = models.CharField(gettext_lazy("事由类型"), max_length=12, choices=ClaimPurpose.choices)
     duty = models.ForeignKey("duties.Duty", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    description = models.CharField("事由", max_length=200)
-    occurred_on = models.DateField("发生日期")
+    description = models.CharField(gettext_lazy("事由"), max_length=200)
+    occurred_on = models.DateField(gettext_lazy("发生日期"))
     # Personal data: encrypted at rest, shown masked, revealed only through personal_reveal (audited).
-    bank_name = models.CharField("开户行", max_length=80)
-    bank_account = EncryptedTextField("银行账号")
+    bank_name = models.CharField(gettext_lazy("开户行"), max_length=80)
+    bank_account = EncryptedTextField(gettext_lazy("银行账号"))
     status = models.CharField(
-        "状态", max_length=12, choices=ClaimStatus.choices, default=ClaimStatus.SUBMITTED
+        gettext_lazy("状态"), max_length=12, choices=ClaimStatus.choices, default=ClaimStatus.SUBMITTED
     )
-    total = models.DecimalField("合计（元）", max_digits=12, decimal_places=2, default=0)
-    over_limit = models.BooleanField("含超标准项目", default=False)
-    decision = models.JSONField("标准审查", default=dict)
-    submitted_at = models.DateTimeField("提交时间")
+    total = models.DecimalField(gettext_lazy("合计（元）"), max_digits=12, decimal_places=2, default=0)
+    over_limit = models.BooleanField(gettext_lazy("含超标准项目"), default=False)
+    decision = models.JSONField(gettext_lazy("标准审查"), default=dict)
+    submitted_at = models.DateTimeField(gettext_lazy("提交时间"))
     checked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    checked_at = models.DateTimeField("初审时间", null=True, blank=True)
+    checked_at = models.DateTimeField(gettext_lazy("初审时间"), null=True, blank=True)
     second_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    second_at = models.DateTimeField("复审时间", null=True, blank=True)
-    return_reason = models.CharField("退回理由", max_length=255, blank=True)
+    second_at = models.DateTimeField(gettext_lazy("复审时间"), null=True, blank=True)
+    return_reason = models.CharField(gettext_lazy("退回理由"), max_length=255, blank=True)
 
     class Meta:
-        verbose_name = "费用报销申请"
-        verbose_name_plural = "费用报销申请"
+        verbose_name = gettext_lazy("费用报销申请")
+        verbose_name_plural = gettext_lazy("费用报销申请")
         ordering = ["-submitted_at", "-id"]
         constraints = [
             models.CheckConstraint(
@@ -242,21 +248,25 @@ class ExpenseClaim(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"报销 #{self.pk} {self.description}"
+        return gettext("报销 #{pk} {description}").format(pk=self.pk, description=self.description)
 
 
 class ClaimLine(models.Model):
     claim = models.ForeignKey(ExpenseClaim, on_delete=models.CASCADE, related_name="lines")
-    item = models.CharField("项目", max_length=12, choices=Item.choices)
-    quantity = models.DecimalField("数量（趟/晚/天）", max_digits=6, decimal_places=1, default=1)
-    amount = models.DecimalField("金额（元）", max_digits=10, decimal_places=2)
-    limit = models.DecimalField("标准限额（元）", max_digits=10, decimal_places=2, null=True, blank=True)
-    over_limit = models.BooleanField("超标准", default=False)
-    reason = models.CharField("超标准理由", max_length=255, blank=True)
+    item = models.CharField(gettext_lazy("项目"), max_length=12, choices=Item.choices)
+    quantity = models.DecimalField(
+        gettext_lazy("数量（趟/晚/天）"), max_digits=6, decimal_places=1, default=1
+    )
+    amount = models.DecimalField(gettext_lazy("金额（元）"), max_digits=10, decimal_places=2)
+    limit = models.DecimalField(
+        gettext_lazy("标准限额（元）"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    over_limit = models.BooleanField(gettext_lazy("超标准"), default=False)
+    reason = models.CharField(gettext_lazy("超标准理由"), max_length=255, blank=True)
 
     class Meta:
-        verbose_name = "报销明细"
-        verbose_name_plural = "报销明细"
+        verbose_name = gettext_lazy("报销明细")
+        verbose_name_plural = gettext_lazy("报销明细")
         ordering = ["claim_id", "id"]
 
     def __str__(self) -> str:
@@ -277,12 +287,12 @@ class ClaimReceipt(models.Model):
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "票据"
-        verbose_name_plural = "票据"
+        verbose_name = gettext_lazy("票据")
+        verbose_name_plural = gettext_lazy("票据")
         ordering = ["id"]
 
     def __str__(self) -> str:
-        return f"票据 {self.pk}"
+        return gettext("票据 {pk}").format(pk=self.pk)
 
 
 class ActivityPlan(models.Model):
@@ -290,22 +300,22 @@ class ActivityPlan(models.Model):
 
     programme = models.ForeignKey("roster.Programme", on_delete=models.PROTECT, related_name="activity_plans")
     agency = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+")
-    year = models.PositiveSmallIntegerField("年度")
-    items = models.JSONField("活动计划")  # [{kind, count, supervisors_each}]
-    note = models.CharField("说明", max_length=255, blank=True)
+    year = models.PositiveSmallIntegerField(gettext_lazy("年度"))
+    items = models.JSONField(gettext_lazy("活动计划"))  # [{kind, count, supervisors_each}]
+    note = models.CharField(gettext_lazy("说明"), max_length=255, blank=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    submitted_at = models.DateTimeField("提交时间")
+    submitted_at = models.DateTimeField(gettext_lazy("提交时间"))
 
     class Meta:
-        verbose_name = "年度监督活动计划"
-        verbose_name_plural = "年度监督活动计划"
+        verbose_name = gettext_lazy("年度监督活动计划")
+        verbose_name_plural = gettext_lazy("年度监督活动计划")
         ordering = ["-year", "id"]
         constraints = [
             models.UniqueConstraint(fields=["programme", "agency", "year"], name="activity_plan_once")
         ]
 
     def __str__(self) -> str:
-        return f"{self.year}年 {self.agency} 活动计划"
+        return gettext("{year}年 {agency} 活动计划").format(year=self.year, agency=self.agency)
 
 
 def _proof_token() -> str:
@@ -318,21 +328,21 @@ class ServiceProof(models.Model):
     supervisor = models.ForeignKey(
         "roster.Supervisor", on_delete=models.PROTECT, related_name="service_proofs"
     )
-    number = models.CharField("编号", max_length=40, unique=True)
+    number = models.CharField(gettext_lazy("编号"), max_length=40, unique=True)
     token = models.CharField(max_length=40, unique=True, default=_proof_token, editable=False)
-    period_start = models.DateField("期间起")
-    period_end = models.DateField("期间止")
-    addressee = models.CharField("致（所在单位）", max_length=120)
-    entries = models.JSONField("履职情况", default=list)  # [{date, kind, title}]
-    decision = models.JSONField("规则依据", default=dict)
-    issued_on = models.DateField("出具日期")
+    period_start = models.DateField(gettext_lazy("期间起"))
+    period_end = models.DateField(gettext_lazy("期间止"))
+    addressee = models.CharField(gettext_lazy("致（所在单位）"), max_length=120)
+    entries = models.JSONField(gettext_lazy("履职情况"), default=list)  # [{date, kind, title}]
+    decision = models.JSONField(gettext_lazy("规则依据"), default=dict)
+    issued_on = models.DateField(gettext_lazy("出具日期"))
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    revoked_on = models.DateField("撤销日期", null=True, blank=True)
-    revoked_reason = models.CharField("撤销原因", max_length=255, blank=True)
+    revoked_on = models.DateField(gettext_lazy("撤销日期"), null=True, blank=True)
+    revoked_reason = models.CharField(gettext_lazy("撤销原因"), max_length=255, blank=True)
 
     class Meta:
-        verbose_name = "履职证明"
-        verbose_name_plural = "履职证明"
+        verbose_name = gettext_lazy("履职证明")
+        verbose_name_plural = gettext_lazy("履职证明")
         ordering = ["-issued_on", "-id"]
 
     def __str__(self) -> str:

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
+from django.utils.translation import gettext, gettext_lazy
 
 from jiandu.accounts.roles import Capability
 from jiandu.allowances.models import (
@@ -46,7 +47,7 @@ def programmes_visible_to(user: Any) -> QuerySet[Programme]:
 def programme_get_for(user: Any, pk: int) -> Programme:
     programme = programmes_visible_to(user).filter(pk=pk).first()
     if programme is None:
-        raise Http404("没有该监督项目")
+        raise Http404(gettext("没有该监督项目"))
     return programme
 
 
@@ -57,7 +58,7 @@ def sheet_get_for(user: Any, pk: int) -> Sheet:
         .first()
     )
     if sheet is None:
-        raise Http404("没有该发放表")
+        raise Http404(gettext("没有该发放表"))
     return sheet
 
 
@@ -71,7 +72,7 @@ def claim_get_for(user: Any, pk: int) -> ExpenseClaim:
         .first()
     )
     if claim is None:
-        raise Http404("没有该报销申请")
+        raise Http404(gettext("没有该报销申请"))
     return claim
 
 
@@ -84,7 +85,7 @@ def proof_get_for(user: Any, pk: int) -> ServiceProof:
         .first()
     )
     if proof is None:
-        raise Http404("没有该履职证明")
+        raise Http404(gettext("没有该履职证明"))
     return proof
 
 
@@ -138,7 +139,11 @@ def spend_for(programme: Programme, year: int) -> Decimal:
     return law.money(value or 0)
 
 
-PLAN_LABELS: dict[str, str] = {**dict(DutyKind.choices), "training": "培训", "meeting": "会议"}
+PLAN_LABELS: dict[str, str] = {
+    **dict(DutyKind.choices),
+    "training": gettext_lazy("培训"),
+    "meeting": gettext_lazy("会议"),
+}
 
 
 def programme_page(user: Any, programme: Programme, *, today: dt.date) -> ProgrammePage:
@@ -218,7 +223,10 @@ def my_money(supervisor: Supervisor) -> MyMoney:
             "title": title,
             "missing": [
                 m
-                for m, lacking in (("未签字确认", confirmed is None), ("未收到反馈函", reported is None))
+                for m, lacking in (
+                    (gettext("未签字确认"), confirmed is None),
+                    (gettext("未收到反馈函"), reported is None),
+                )
                 if lacking
             ],
         }

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import BooleanField, ExpressionWrapper, Max, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from jiandu.accounts.roles import Capability
 from jiandu.allowances import bulk
@@ -65,14 +66,16 @@ def _require_staff(actor: Any, programme: Programme, action: str, target: Any = 
     capability_require(actor, Capability.MANAGE_PROGRAMMES, action=action, target=target or programme)
     scope = getattr(actor, "organisation", None)
     if scope is None or not programme.organisation.is_within(scope):
-        raise deny(actor, action=action, reason="不是本单位主管的监督项目", target=target or programme)
+        raise deny(
+            actor, action=action, reason=gettext("不是本单位主管的监督项目"), target=target or programme
+        )
 
 
 def _own_supervisor(actor: Any, action: str) -> Supervisor:
     capability_require(actor, Capability.ACT_AS_SUPERVISOR, action=action)
     supervisor = Supervisor.objects.select_related("programme__organisation").filter(user=actor).first()
     if supervisor is None:
-        raise deny(actor, action=action, reason="该账号未关联监督员")
+        raise deny(actor, action=action, reason=gettext("该账号未关联监督员"))
     return supervisor
 
 
@@ -101,9 +104,9 @@ def _amount(value: Any, label: str) -> Decimal:
     try:
         amount = law.money(str(value).strip())
     except (InvalidOperation, ValueError, TypeError) as exc:
-        raise ValidationError(f"{label}不是有效的金额") from exc
+        raise ValidationError(gettext("{label}不是有效的金额").format(label=label)) from exc
     if amount < 0:
-        raise ValidationError(f"{label}不能为负数")
+        raise ValidationError(gettext("{label}不能为负数").format(label=label))
     return amount
 
 
@@ -126,14 +129,14 @@ def rate_create(*, actor: Any, programme: Programme, data: RateData) -> Rate:
     """Record a dated rate from a finance document. A rulebook that says unpaid refuses a duty rate."""
     _require_staff(actor, programme, "allowances.rate_create")
     if data.item not in Item.values or data.unit not in Unit.values:
-        raise ValidationError("项目或计发单位无效")
-    amount = _amount(data.amount, "金额")
+        raise ValidationError(gettext("项目或计发单位无效"))
+    amount = _amount(data.amount, gettext("金额"))
     if amount <= 0:
-        raise ValidationError("金额须大于零")
+        raise ValidationError(gettext("金额须大于零"))
     if data.valid_to is not None and data.valid_to < data.valid_from:
-        raise ValidationError("执行截止日不能早于起始日")
+        raise ValidationError(gettext("执行截止日不能早于起始日"))
     if not data.source_name.strip() or not data.source_number.strip():
-        raise ValidationError("请填写依据文件名称和文号")
+        raise ValidationError(gettext("请填写依据文件名称和文号"))
     rb = rulebook_for(programme)
     decision = law.rate_permitted(rb, data.item, data.valid_from)
     if decision.outcome == REFUSED:
@@ -145,8 +148,9 @@ def rate_create(*, actor: Any, programme: Programme, data: RateData) -> Rate:
         clash = law.rate_overlap(rate_entries(programme), new)
         if clash is not None:
             raise ValidationError(
-                f"与已有标准（{clash.valid_from:%Y-%m-%d}起，{clash.amount}元）的执行期间重叠；"
-                "请先为原标准设定截止日"
+                gettext(
+                    "与已有标准（{valid_from:%Y-%m-%d}起，{amount}元）的执行期间重叠；请先为原标准设定截止日"
+                ).format(valid_from=clash.valid_from, amount=clash.amount)
             )
         rate = Rate(
             programme=programme,
@@ -173,12 +177,12 @@ def rate_close(*, actor: Any, rate: Rate, valid_to: dt.date) -> Rate:
     with transaction.atomic():
         rate = Rate.objects.select_for_update().get(pk=rate.pk)
         if valid_to < rate.valid_from:
-            raise ValidationError("执行截止日不能早于起始日")
+            raise ValidationError(gettext("执行截止日不能早于起始日"))
         later = Sheet.objects.filter(programme=rate.programme, period_end__gt=valid_to).exclude(
             status=SheetStatus.DRAFT
         )
         if any(r.get("id") == rate.pk for rates in later.values_list("rates", flat=True) for r in rates):
-            raise ValidationError("该标准已用于此日期之后的已制表发放表，不能提前截止")
+            raise ValidationError(gettext("该标准已用于此日期之后的已制表发放表，不能提前截止"))
         before = _rate_dict(rate)
         rate.valid_to = valid_to
         rate.save(update_fields=["valid_to"])
@@ -198,9 +202,9 @@ def month_bounds(year: int, month: int, months: int = 1) -> tuple[dt.date, dt.da
     """The first and last day of a period of `months` months starting with `month` (a quarter starts in
     January, April, July or October)."""
     if not (1 <= month <= 12 and 2000 <= year <= 2100) or months not in PERIOD_MONTHS:
-        raise ValidationError("年月无效")
+        raise ValidationError(gettext("年月无效"))
     if months == 3 and month % 3 != 1:
-        raise ValidationError("季度应从1月、4月、7月或10月开始")
+        raise ValidationError(gettext("季度应从1月、4月、7月或10月开始"))
     start = dt.date(year, month, 1)
     last = month + months - 1
     nxt = dt.date(year + (last == 12), last % 12 + 1, 1)
@@ -225,7 +229,11 @@ def _lock_sheet(sheet: Sheet) -> Sheet:
 def _require_status(sheet: Sheet, *allowed: str) -> None:
     if sheet.status not in allowed:
         labels = "、".join(SheetStatus(s).label for s in allowed)
-        raise ValidationError(f"发放表当前状态为“{sheet.get_status_display()}”，此操作仅适用于：{labels}")
+        raise ValidationError(
+            gettext("发放表当前状态为“{get_status_display}”，此操作仅适用于：{labels}").format(
+                get_status_display=sheet.get_status_display(), labels=labels
+            )
+        )
 
 
 def _sheet_state(sheet: Sheet) -> dict[str, Any]:
@@ -239,7 +247,9 @@ def _open_draft(programme: Programme, kind: str, start: dt.date, end: dt.date) -
     ).first()
     if existing is not None and existing.status != SheetStatus.DRAFT:
         raise ValidationError(
-            f"{start:%Y年%m月}的{existing.get_kind_display()}已制表（{existing.number}），不能重新生成"
+            gettext("{start:%Y年%m月}的{get_kind_display}已制表（{number}），不能重新生成").format(
+                start=start, get_kind_display=existing.get_kind_display(), number=existing.number
+            )
         )
     return existing
 
@@ -371,7 +381,7 @@ def sheet_generate(*, actor: Any, programme: Programme, year: int, month: int, m
             rate = rate_on[duty_on]
             item = {"duty": duty_id, "date": duty_on.isoformat(), "title": title}
             if rate is None and not missing_msgs:
-                missing_msgs = ["该日期没有登记的履职补助标准"]
+                missing_msgs = [gettext("该日期没有登记的履职补助标准")]
             if missing_msgs:
                 pending.append(
                     {**item, "supervisor": sup_id, "full_name": full_name, "missing": list(missing_msgs)}
@@ -421,7 +431,7 @@ def sheet_prepare(*, actor: Any, sheet: Sheet) -> Sheet:
         sheet = _lock_sheet(sheet)
         _require_status(sheet, SheetStatus.DRAFT)
         if not sheet.lines.exists():
-            raise ValidationError("发放表没有可发放的明细")
+            raise ValidationError(gettext("发放表没有可发放的明细"))
         before = _sheet_state(sheet)
         sheet.status, sheet.prepared_by, sheet.prepared_at = SheetStatus.PREPARED, actor, _now()
         sheet.save(update_fields=["status", "prepared_by", "prepared_at"])
@@ -441,7 +451,10 @@ def sheet_approve(*, actor: Any, sheet: Sheet) -> Sheet:
     # Checked before the transaction too, so the audited refusal is not rolled back with it.
     if Sheet.objects.filter(pk=sheet.pk, prepared_by=actor).exists():
         raise deny(
-            actor, action="allowances.sheet_approve", reason="制表人不能审核本人制作的发放表", target=sheet
+            actor,
+            action="allowances.sheet_approve",
+            reason=gettext("制表人不能审核本人制作的发放表"),
+            target=sheet,
         )
     with transaction.atomic():
         sheet = _lock_sheet(sheet)
@@ -450,7 +463,7 @@ def sheet_approve(*, actor: Any, sheet: Sheet) -> Sheet:
             raise deny(
                 actor,
                 action="allowances.sheet_approve",
-                reason="制表人不能审核本人制作的发放表",
+                reason=gettext("制表人不能审核本人制作的发放表"),
                 target=sheet,
             )
         before = _sheet_state(sheet)
@@ -472,14 +485,14 @@ def sheet_pay(*, actor: Any, sheet: Sheet, paid_on: dt.date, reference: str) -> 
     _require_staff(actor, sheet.programme, "allowances.sheet_pay", sheet)
     reference = (reference or "").strip()
     if not reference:
-        raise ValidationError("请填写支付凭证号")
+        raise ValidationError(gettext("请填写支付凭证号"))
     if paid_on > timezone.localdate():
-        raise ValidationError("发放日期不能晚于今天")
+        raise ValidationError(gettext("发放日期不能晚于今天"))
     with transaction.atomic():
         sheet = _lock_sheet(sheet)
         _require_status(sheet, SheetStatus.APPROVED)
         if sheet.approved_at and paid_on < timezone.localtime(sheet.approved_at).date():
-            raise ValidationError("发放日期不能早于审核日期")
+            raise ValidationError(gettext("发放日期不能早于审核日期"))
         before = _sheet_state(sheet)
         sheet.status, sheet.paid_on, sheet.payment_reference = SheetStatus.PAID, paid_on, reference[:80]
         sheet.save(update_fields=["status", "paid_on", "payment_reference"])
@@ -506,17 +519,17 @@ def sheet_adjust(*, actor: Any, line: SheetLine, amount: Any, reason: str) -> Sh
     _require_staff(actor, original.programme, "allowances.sheet_adjust", original)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError("请填写调整原因")
+        raise ValidationError(gettext("请填写调整原因"))
     try:
         value = law.money(str(amount).strip())
     except (InvalidOperation, ValueError, TypeError) as exc:
-        raise ValidationError("调整金额不是有效的金额") from exc
+        raise ValidationError(gettext("调整金额不是有效的金额")) from exc
     if value == 0:
-        raise ValidationError("调整金额不能为零")
+        raise ValidationError(gettext("调整金额不能为零"))
     if not original.frozen:
-        raise ValidationError("未审核的发放表直接重新生成即可，无需调整")
+        raise ValidationError(gettext("未审核的发放表直接重新生成即可，无需调整"))
     if line.amount + value + sum(a.amount for a in line.adjustments.all()) < 0:
-        raise ValidationError("扣回金额超过该行已发金额")
+        raise ValidationError(gettext("扣回金额超过该行已发金额"))
     with transaction.atomic():
         Programme.objects.select_for_update().filter(pk=original.programme_id).first()
         sheet = Sheet.objects.filter(
@@ -548,7 +561,9 @@ def sheet_adjust(*, actor: Any, line: SheetLine, amount: Any, reason: str) -> Sh
             duties=line.duties,
             amount=value,
             adjusts=line,
-            note=f"调整{original.number}第{line.position}行：{reason}"[:255],
+            note=gettext("调整{number}第{position}行：{reason}").format(
+                number=original.number, position=line.position, reason=reason
+            )[:255],
         )
         sheet.total = law.total(sheet.lines.values_list("amount", flat=True))
         sheet.save(update_fields=["total"])
@@ -586,7 +601,7 @@ class ClaimLineData:
 def _bank_account(value: str) -> str:
     digits = "".join(ch for ch in (value or "") if not ch.isspace())
     if not digits.isdigit() or not 12 <= len(digits) <= 30:
-        raise ValidationError("银行账号应为12至30位数字")
+        raise ValidationError(gettext("银行账号应为12至30位数字"))
     return digits
 
 
@@ -611,19 +626,19 @@ def claim_submit(
     if permitted.outcome == REFUSED:
         raise ValidationError(_refusal(permitted, rb.title))
     if purpose not in ClaimPurpose.values:
-        raise ValidationError("事由类型无效")
+        raise ValidationError(gettext("事由类型无效"))
     description = (description or "").strip()
     if not description:
-        raise ValidationError("请填写事由")
+        raise ValidationError(gettext("请填写事由"))
     if occurred_on > timezone.localdate():
-        raise ValidationError("发生日期不能晚于今天")
+        raise ValidationError(gettext("发生日期不能晚于今天"))
     if not (bank_name or "").strip():
-        raise ValidationError("请填写开户行")
+        raise ValidationError(gettext("请填写开户行"))
     account = _bank_account(bank_account)
     if not lines:
-        raise ValidationError("请至少填写一项费用")
+        raise ValidationError(gettext("请至少填写一项费用"))
     if not receipts:
-        raise ValidationError("请上传票据照片")
+        raise ValidationError(gettext("请上传票据照片"))
     duty = None
     if duty_id is not None:
         duty = (
@@ -634,24 +649,26 @@ def claim_submit(
             .first()
         )
         if duty is None:
-            raise ValidationError("只能为本人出席的监督活动报销")
+            raise ValidationError(gettext("只能为本人出席的监督活动报销"))
     entries = rate_entries(programme)
     checked: list[tuple[ClaimLineData, law.LimitCheck]] = []
     for n, ln in enumerate(lines, start=1):
         if ln.item not in law.EXPENSE_ITEMS:
-            raise ValidationError(f"第{n}项：费用项目无效")
-        amount = _amount(ln.amount, f"第{n}项金额")
+            raise ValidationError(gettext("第{n}项：费用项目无效").format(n=n))
+        amount = _amount(ln.amount, gettext("第{n}项金额").format(n=n))
         if amount <= 0:
-            raise ValidationError(f"第{n}项金额须大于零")
+            raise ValidationError(gettext("第{n}项金额须大于零").format(n=n))
         try:
             quantity = Decimal(str(ln.quantity))
         except InvalidOperation as exc:
-            raise ValidationError(f"第{n}项数量无效") from exc
+            raise ValidationError(gettext("第{n}项数量无效").format(n=n)) from exc
         if quantity <= 0 or quantity > 60:
-            raise ValidationError(f"第{n}项数量应在1至60之间")
+            raise ValidationError(gettext("第{n}项数量应在1至60之间").format(n=n))
         check = law.expense_check(entries, item=ln.item, amount=amount, quantity=quantity, on=occurred_on)
         if check.over and not ln.reason.strip():
-            raise ValidationError(f"第{n}项超过报销标准（限额{check.limit}元），请说明理由")
+            raise ValidationError(
+                gettext("第{n}项超过报销标准（限额{limit}元），请说明理由").format(n=n, limit=check.limit)
+            )
         checked.append((ln, check))
     reasons = [law.expense_reason(rb, c, occurred_on).to_dict() for _, c in checked]
     with transaction.atomic():
@@ -722,7 +739,10 @@ def claim_approve(*, actor: Any, claim: ExpenseClaim) -> ExpenseClaim:
     _require_staff(actor, claim.programme, "allowances.claim_approve", claim)
     if ExpenseClaim.objects.filter(pk=claim.pk, status=ClaimStatus.SECOND, checked_by=actor).exists():
         raise deny(
-            actor, action="allowances.claim_approve", reason="超标准的报销须由另一人复审", target=claim
+            actor,
+            action="allowances.claim_approve",
+            reason=gettext("超标准的报销须由另一人复审"),
+            target=claim,
         )
     with transaction.atomic():
         claim = _lock_claim(claim)
@@ -735,12 +755,16 @@ def claim_approve(*, actor: Any, claim: ExpenseClaim) -> ExpenseClaim:
                 raise deny(
                     actor,
                     action="allowances.claim_approve",
-                    reason="超标准的报销须由另一人复审",
+                    reason=gettext("超标准的报销须由另一人复审"),
                     target=claim,
                 )
             claim.second_by, claim.second_at, claim.status = actor, _now(), ClaimStatus.APPROVED
         else:
-            raise ValidationError(f"报销申请当前状态为“{claim.get_status_display()}”，不能审核")
+            raise ValidationError(
+                gettext("报销申请当前状态为“{get_status_display}”，不能审核").format(
+                    get_status_display=claim.get_status_display()
+                )
+            )
         claim.save(update_fields=["status", "checked_by", "checked_at", "second_by", "second_at"])
         audit_record(
             actor=actor,
@@ -756,11 +780,15 @@ def claim_return(*, actor: Any, claim: ExpenseClaim, reason: str) -> ExpenseClai
     _require_staff(actor, claim.programme, "allowances.claim_return", claim)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError("请填写退回理由")
+        raise ValidationError(gettext("请填写退回理由"))
     with transaction.atomic():
         claim = _lock_claim(claim)
         if claim.status not in (ClaimStatus.SUBMITTED, ClaimStatus.SECOND):
-            raise ValidationError(f"报销申请当前状态为“{claim.get_status_display()}”，不能退回")
+            raise ValidationError(
+                gettext("报销申请当前状态为“{get_status_display}”，不能退回").format(
+                    get_status_display=claim.get_status_display()
+                )
+            )
         before = {"status": claim.status}
         claim.status, claim.return_reason = ClaimStatus.RETURNED, reason[:255]
         claim.save(update_fields=["status", "return_reason"])
@@ -852,15 +880,15 @@ def plan_submit(
     capability_require(actor, Capability.REQUEST_DUTIES, action="allowances.plan_submit", target=programme)
     agency = actor.organisation
     if year <= timezone.localdate().year - 1:
-        raise ValidationError("只能提交本年度或以后年度的活动计划")
+        raise ValidationError(gettext("只能提交本年度或以后年度的活动计划"))
     clean = []
     for it in items:
         if it.count < 0 or it.supervisors_each < 0 or it.count > 1000 or it.supervisors_each > 50:
-            raise ValidationError("活动次数或每次人数超出范围")
+            raise ValidationError(gettext("活动次数或每次人数超出范围"))
         if it.count:
             clean.append({"kind": it.kind, "count": it.count, "supervisors_each": it.supervisors_each})
     if not clean:
-        raise ValidationError("请至少填写一类活动")
+        raise ValidationError(gettext("请至少填写一类活动"))
     with transaction.atomic():
         plan = (
             ActivityPlan.objects.select_for_update()
@@ -888,7 +916,7 @@ def plan_submit(
 def proof_entries(supervisor: Supervisor, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
     """Duties attended with a confirmed record, and approved claims for training and meetings."""
     duties = [
-        {"date": d.isoformat(), "kind": "履职", "title": t}
+        {"date": d.isoformat(), "kind": gettext("履职"), "title": t}
         for d, t in Assignment.objects.filter(
             supervisor=supervisor,
             status=AssignmentStatus.ATTENDED,
@@ -922,14 +950,14 @@ def proof_issue(
     today = timezone.localdate()
     basis = cited(rb, "allowance.performance_certificate", today)
     if basis is None or basis.value is not True:
-        raise ValidationError(f"《{rb.title}》未规定出具履职证明")
+        raise ValidationError(gettext("《{title}》未规定出具履职证明").format(title=rb.title))
     if period_end < period_start:
-        raise ValidationError("期间止不能早于期间起")
+        raise ValidationError(gettext("期间止不能早于期间起"))
     if period_end > today:
-        raise ValidationError("期间止不能晚于今天")
+        raise ValidationError(gettext("期间止不能晚于今天"))
     addressee = (addressee or supervisor.employer or "").strip()
     if not addressee:
-        raise ValidationError("请填写出具对象（所在单位）")
+        raise ValidationError(gettext("请填写出具对象（所在单位）"))
     entries = proof_entries(supervisor, period_start, period_end)
     with transaction.atomic():
         n = ServiceProof.objects.filter(issued_on__year=today.year).count() + 1
@@ -954,11 +982,11 @@ def proof_revoke(*, actor: Any, proof: ServiceProof, reason: str) -> ServiceProo
     _require_staff(actor, proof.supervisor.programme, "allowances.proof_revoke", proof)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError("请填写撤销原因")
+        raise ValidationError(gettext("请填写撤销原因"))
     with transaction.atomic():
         proof = ServiceProof.objects.select_for_update().get(pk=proof.pk)
         if proof.revoked_on is not None:
-            raise ValidationError("该证明已撤销")
+            raise ValidationError(gettext("该证明已撤销"))
         proof.revoked_on, proof.revoked_reason = timezone.localdate(), reason[:255]
         proof.save(update_fields=["revoked_on", "revoked_reason"])
         audit_record(actor=actor, action="allowances.proof_revoke", target=proof, after={"reason": reason})

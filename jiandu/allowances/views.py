@@ -44,7 +44,7 @@ def _form_errors(request: HttpRequest, form: Any) -> None:
 
 def _staff(request: HttpRequest, action: str) -> None:
     if not selectors.is_staff(request.user):
-        raise permission_denied(request, action=action, reason="仅司法行政机关工作人员可以办理")
+        raise permission_denied(request, action=action, reason=_("仅司法行政机关工作人员可以办理"))
 
 
 # --- index and programme ------------------------------------------------------------------------------
@@ -113,7 +113,7 @@ def rate_close(request: HttpRequest, pk: int, rate_id: int) -> HttpResponse:
     programme = selectors.programme_get_for(request.user, pk)
     rate = Rate.objects.filter(programme=programme, pk=rate_id).first()
     if rate is None:
-        raise Http404("没有该标准")
+        raise Http404(_("没有该标准"))
     form = forms.RateCloseForm(request.POST)
     if not form.is_valid():
         _form_errors(request, form)
@@ -230,7 +230,7 @@ def sheet_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     _staff(request, "allowances_sheet_action")
     handler = SHEET_ACTIONS.get(action)
     if handler is None:
-        raise Http404("没有该操作")
+        raise Http404(_("没有该操作"))
     sheet = selectors.sheet_get_for(request.user, pk)
     try:
         result = handler(request, sheet)
@@ -251,7 +251,7 @@ def sheet_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     elif fmt == "pdf":
         data, ctype = sheet_pdf(sheet), "application/pdf"
     else:
-        raise Http404("不支持的格式")
+        raise Http404(_("不支持的格式"))
     services.sheet_export_record(actor=request.user, sheet=sheet, fmt=fmt, total=sheet_total(sheet))
     response = HttpResponse(data, content_type=ctype)
     response["Content-Disposition"] = f'attachment; filename="{sheet.number}.{fmt}"'
@@ -264,7 +264,7 @@ def sheet_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 def _own(request: HttpRequest, action: str) -> Supervisor:
     supervisor = selectors.own_supervisor(request.user)
     if supervisor is None:
-        raise permission_denied(request, action=action, reason="该账号未关联监督员")
+        raise permission_denied(request, action=action, reason=_("该账号未关联监督员"))
     return supervisor
 
 
@@ -346,7 +346,7 @@ def claim_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             value = personal_reveal(actor=request.user, obj=claim, field="bank_account")
             return render(request, "allowances/reveal.html", {"claim": claim, "value": value})
         else:
-            raise Http404("没有该操作")
+            raise Http404(_("没有该操作"))
     except ValidationError as exc:
         _errors(request, exc)
     return redirect("allowances:claim", claim.pk)
@@ -357,7 +357,7 @@ def receipt_download(request: HttpRequest, pk: int, receipt_id: int) -> FileResp
     claim = selectors.claim_get_for(request.user, pk)
     receipt = ClaimReceipt.objects.filter(claim=claim, pk=receipt_id).first()
     if receipt is None:
-        raise Http404("没有该票据")
+        raise Http404(_("没有该票据"))
     return FileResponse(receipt.file.open("rb"), content_type=receipt.content_type)
 
 
@@ -367,7 +367,7 @@ def receipt_download(request: HttpRequest, pk: int, receipt_id: int) -> FileResp
 def plan_new(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if not user.can(Capability.REQUEST_DUTIES):
-        raise permission_denied(request, action="allowances_plan_new", reason="由用人机关提交活动计划")
+        raise permission_denied(request, action="allowances_plan_new", reason=_("由用人机关提交活动计划"))
     from jiandu.duties.services import programmes_for_agency
 
     programmes = programmes_for_agency(user.organisation)
@@ -413,7 +413,7 @@ def proof_new(request: HttpRequest) -> HttpResponse:
             pk=form.cleaned_data["supervisor"], programme__in=selectors.programmes_visible_to(user)
         ).first()
         if supervisor is None:
-            raise Http404("没有该监督员")
+            raise Http404(_("没有该监督员"))
     else:
         supervisor = _own(request, "allowances_proof_new")
     try:
