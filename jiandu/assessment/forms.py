@@ -34,8 +34,8 @@ class TextForm(forms.Form):
 class OpinionForm(forms.Form):
     source = forms.ChoiceField(
         choices=(
-            ("procuratorate", "人民检察院（被监督机关）意见"),
-            ("community", "所在单位或居住地基层组织意见"),
+            ("procuratorate", _("人民检察院（被监督机关）意见")),
+            ("community", _("所在单位或居住地基层组织意见")),
         ),
         label=_("意见来源"),
     )
@@ -85,7 +85,9 @@ class NoticeForm(forms.Form):
 
 
 class DeadlineForm(forms.Form):
-    code = forms.ChoiceField(choices=(("entry", "录入考核结果"), ("filing", "上报备案")), label=_("事项"))
+    code = forms.ChoiceField(
+        choices=(("entry", _("录入考核结果")), ("filing", _("上报备案"))), label=_("事项")
+    )
     on = forms.DateField(widget=DATE, initial=dt.date.today, label=_("完成日期"))
 
 

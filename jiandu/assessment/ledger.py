@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy
 
 from jiandu.assessment.models import LedgerEntry
 from jiandu.duties.models import Adoption, Assignment, AssignmentStatus, DutyOpinion, DutyRecord
@@ -24,25 +25,25 @@ from jiandu.training.models import Participation, ParticipationStatus
 
 # The figures of one supervisor's year, in the order of the export's columns.
 FIGURES: tuple[tuple[str, str], ...] = (
-    ("duties_invited", "受邀监督活动"),
-    ("duties_attended", "参加监督活动"),
-    ("duties_declined", "谢绝"),
-    ("duties_recused", "回避"),
-    ("duties_absent_excused", "缺席（有正当理由）"),
-    ("duties_absent_unexcused", "缺席（无正当理由）"),
-    ("unanswered_invitations", "联络后未答复"),
-    ("records", "履职情况反馈表"),
-    ("opinions", "提出监督意见"),
-    ("opinions_adopted", "意见被采纳（含部分）"),
-    ("findings", "提交违法线索"),
-    ("training_invited", "培训通知"),
-    ("training_attended", "参加培训"),
-    ("training_absent_unexcused", "培训缺席（无正当理由）"),
-    ("exams_passed", "考核合格"),
-    ("exams_failed", "考核不合格"),
-    ("complaints_proven", "被举报查证属实"),
-    ("entries", "其他记录"),
-    ("unexcused_absences", "无正当理由缺席合计"),
+    ("duties_invited", gettext_lazy("受邀监督活动")),
+    ("duties_attended", gettext_lazy("参加监督活动")),
+    ("duties_declined", gettext_lazy("谢绝")),
+    ("duties_recused", gettext_lazy("回避")),
+    ("duties_absent_excused", gettext_lazy("缺席（有正当理由）")),
+    ("duties_absent_unexcused", gettext_lazy("缺席（无正当理由）")),
+    ("unanswered_invitations", gettext_lazy("联络后未答复")),
+    ("records", gettext_lazy("履职情况反馈表")),
+    ("opinions", gettext_lazy("提出监督意见")),
+    ("opinions_adopted", gettext_lazy("意见被采纳（含部分）")),
+    ("findings", gettext_lazy("提交违法线索")),
+    ("training_invited", gettext_lazy("培训通知")),
+    ("training_attended", gettext_lazy("参加培训")),
+    ("training_absent_unexcused", gettext_lazy("培训缺席（无正当理由）")),
+    ("exams_passed", gettext_lazy("考核合格")),
+    ("exams_failed", gettext_lazy("考核不合格")),
+    ("complaints_proven", gettext_lazy("被举报查证属实")),
+    ("entries", gettext_lazy("其他记录")),
+    ("unexcused_absences", gettext_lazy("无正当理由缺席合计")),
 )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 
+from django.utils.translation import gettext
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
@@ -17,8 +18,10 @@ from jiandu.roster.certificates import FONT, RED, _centred, _wrapped, qr_image, 
 
 def result_text(a: Assessment) -> str:
     if a.final_grade:
-        return f"{rules.GRADE_LABELS.get(a.final_grade, a.final_grade)}等次"
-    return "综合评价：" + a.evaluation
+        return gettext("{final_grade}等次").format(
+            final_grade=rules.GRADE_LABELS.get(a.final_grade, a.final_grade)
+        )
+    return gettext("综合评价：") + a.evaluation
 
 
 def recipients(a: Assessment) -> list[str]:
@@ -49,22 +52,40 @@ def letter_pdf(a: Assessment, verify_url: str) -> bytes:
     buf = io.BytesIO()
     width, height = A4
     c = canvas.Canvas(buf, pagesize=A4)
-    c.setTitle(f"{r.year}年度考核结果通知书 {a.supervisor.full_name}")
+    c.setTitle(
+        gettext("{year}年度考核结果通知书 {full_name}").format(year=r.year, full_name=a.supervisor.full_name)
+    )
     c.setAuthor(org)
-    _centred(c, width / 2, height - 35 * mm, f"{r.year}年度{r.programme.name}考核结果通知书", 18, RED)
+    _centred(
+        c,
+        width / 2,
+        height - 35 * mm,
+        gettext("{year}年度{name}考核结果通知书").format(year=r.year, name=r.programme.name),
+        18,
+        RED,
+    )
     y = height - 55 * mm
-    y = _wrapped(c, 25 * mm, y, f"{a.supervisor.full_name}同志：", 13, width - 50 * mm)
-    body = f"　　经考核，您{r.year}年度考核结果为：{result_text(a)}。"
+    y = _wrapped(
+        c,
+        25 * mm,
+        y,
+        gettext("{full_name}同志：").format(full_name=a.supervisor.full_name),
+        13,
+        width - 50 * mm,
+    )
+    body = gettext("　　经考核，您{year}年度考核结果为：{result_text}。").format(
+        year=r.year, result_text=result_text(a)
+    )
     y = _wrapped(c, 25 * mm, y, body, 13, width - 50 * mm)
     if a.final_grade == "excellent" or a.commended:
-        y = _wrapped(c, 25 * mm, y, "　　对您予以通报表扬，望再接再厉。", 13, width - 50 * mm)
-    y = _wrapped(c, 25 * mm, y - 4 * mm, "抄送：" + "、".join(recipients(a)), 11, width - 50 * mm)
+        y = _wrapped(c, 25 * mm, y, gettext("　　对您予以通报表扬，望再接再厉。"), 13, width - 50 * mm)
+    y = _wrapped(c, 25 * mm, y - 4 * mm, gettext("抄送：") + "、".join(recipients(a)), 11, width - 50 * mm)
     _centred(c, width - 60 * mm, 70 * mm, org, 13)
     if r.completed_on:
-        _centred(c, width - 60 * mm, 62 * mm, f"{r.completed_on:%Y年%m月%d日}", 12)
+        _centred(c, width - 60 * mm, 62 * mm, r.completed_on.strftime(gettext("%Y年%m月%d日")), 12)
     c.drawImage(qr_image(verify_url), 25 * mm, 35 * mm, 30 * mm, 30 * mm)
     c.setFont(FONT, 9)
-    c.drawString(25 * mm, 30 * mm, "扫描二维码核验本通知书")
+    c.drawString(25 * mm, 30 * mm, gettext("扫描二维码核验本通知书"))
     c.showPage()
     c.save()
     return buf.getvalue()
@@ -76,17 +97,19 @@ def commendation_pdf(a: Assessment, verify_url: str) -> bytes:
     buf = io.BytesIO()
     width, height = landscape(A4)
     c = canvas.Canvas(buf, pagesize=(width, height))
-    c.setTitle(f"表扬证书 {a.supervisor.full_name}")
+    c.setTitle(gettext("表扬证书 {full_name}").format(full_name=a.supervisor.full_name))
     c.setAuthor(r.programme.organisation.name)
     c.setStrokeColor(RED)
     c.setLineWidth(4)
     c.rect(12 * mm, 12 * mm, width - 24 * mm, height - 24 * mm)
-    _centred(c, width / 2, height - 52 * mm, "荣誉证书", 36, RED)
-    body = f"{a.supervisor.full_name}同志在{r.year}年度{r.programme.name}考核中表现优秀，特予通报表扬。"
+    _centred(c, width / 2, height - 52 * mm, gettext("荣誉证书"), 36, RED)
+    body = gettext("{full_name}同志在{year}年度{name}考核中表现优秀，特予通报表扬。").format(
+        full_name=a.supervisor.full_name, year=r.year, name=r.programme.name
+    )
     _wrapped(c, 40 * mm, height - 85 * mm, "　　" + body, 18, width - 80 * mm)
     _centred(c, width - 80 * mm, 50 * mm, r.programme.organisation.name, 16)
     if r.completed_on:
-        _centred(c, width - 80 * mm, 40 * mm, f"{r.completed_on:%Y年%m月%d日}", 14)
+        _centred(c, width - 80 * mm, 40 * mm, r.completed_on.strftime(gettext("%Y年%m月%d日")), 14)
     c.drawImage(qr_image(verify_url), 30 * mm, 30 * mm, 32 * mm, 32 * mm)
     c.showPage()
     c.save()

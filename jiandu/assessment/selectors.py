@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Count, QuerySet, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404
+from django.utils.translation import gettext
 
 from jiandu.accounts.roles import Capability
 from jiandu.assessment import rules
@@ -36,7 +37,7 @@ def programmes_visible_to(user: Any) -> QuerySet[Programme]:
 def programme_get_for(user: Any, pk: int) -> Programme:
     p = programmes_visible_to(user).filter(pk=pk).first()
     if p is None:
-        raise Http404("没有这个项目，或无权查看")
+        raise Http404(gettext("没有这个项目，或无权查看"))
     return p
 
 
@@ -49,7 +50,7 @@ def rounds_visible_to(user: Any) -> QuerySet[AssessmentRound]:
 def round_get_for(user: Any, pk: int) -> AssessmentRound:
     r = rounds_visible_to(user).filter(pk=pk).first()
     if r is None:
-        raise Http404("没有这次考核，或无权查看")
+        raise Http404(gettext("没有这次考核，或无权查看"))
     return r
 
 
@@ -60,7 +61,7 @@ def assessment_get_for(user: Any, pk: int) -> Assessment:
         .first()
     )
     if a is None:
-        raise Http404("没有这条考核记录，或无权查看")
+        raise Http404(gettext("没有这条考核记录，或无权查看"))
     return a
 
 
@@ -81,7 +82,7 @@ def district_assessments(user: Any) -> QuerySet[Assessment]:
 def district_assessment_get(user: Any, pk: int) -> Assessment:
     a = district_assessments(user).filter(pk=pk).first()
     if a is None:
-        raise Http404("没有这条考核记录，或不属于本区县")
+        raise Http404(gettext("没有这条考核记录，或不属于本区县"))
     return a
 
 
@@ -92,7 +93,7 @@ def supervisor_get_for(user: Any, pk: int) -> Supervisor:
         .first()
     )
     if s is None:
-        raise Http404("没有这名监督员，或无权查看")
+        raise Http404(gettext("没有这名监督员，或无权查看"))
     return s
 
 
@@ -168,7 +169,7 @@ def my_assessments(user: Any) -> QuerySet[Assessment]:
 def my_assessment(user: Any, pk: int) -> Assessment:
     a = my_assessments(user).filter(pk=pk).first()
     if a is None:
-        raise Http404("没有这条考核记录")
+        raise Http404(gettext("没有这条考核记录"))
     return a
 
 
@@ -179,7 +180,7 @@ def letter_by_token(token: str) -> Assessment:
         .first()
     )
     if a is None:
-        raise Http404("未找到该考核结果通知书")
+        raise Http404(gettext("未找到该考核结果通知书"))
     return a
 
 
@@ -272,7 +273,9 @@ def failing_disqualifications(user: Any, *, on: dt.date) -> list[FailingProposal
                         "dismissal.annual_failing",
                         ground.rulebook,
                         ground.article,
-                        f"{ground.text}：{a.round.year}年度考核确定为不合格",
+                        gettext("{text}：{year}年度考核确定为不合格").format(
+                            text=ground.text, year=a.round.year
+                        ),
                         {"year": a.round.year, "assessment": a.pk},
                     )
                 ],

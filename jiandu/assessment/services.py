@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from jiandu.accounts.roles import Capability
 from jiandu.assessment import rules
@@ -47,15 +48,15 @@ def _require_manager(actor: Any, programme: Programme, action: str) -> None:
     capability_require(actor, Capability.MANAGE_PROGRAMMES, action=action, target=programme)
     org = getattr(actor, "organisation", None)
     if org is None or not programme.organisation.path.startswith(org.path):
-        raise deny(actor, action=action, reason="该项目不属于本单位管理", target=programme)
+        raise deny(actor, action=action, reason=gettext("该项目不属于本单位管理"), target=programme)
 
 
 def _need(text: str, label: str, limit: int = MAX_TEXT) -> str:
     text = (text or "").strip()
     if not text:
-        raise ValidationError(f"请填写{label}")
+        raise ValidationError(gettext("请填写{label}").format(label=label))
     if len(text) > limit:
-        raise ValidationError(f"{label}不超过{limit}字")
+        raise ValidationError(gettext("{label}不超过{limit}字").format(label=label, limit=limit))
     return text
 
 
@@ -77,7 +78,7 @@ def _lock_round(r: AssessmentRound) -> AssessmentRound:
 
 def _require_open(r: AssessmentRound) -> None:
     if r.status != RoundStatus.OPEN:
-        raise ValidationError("本年度考核已确定，不能再修改")
+        raise ValidationError(gettext("本年度考核已确定，不能再修改"))
 
 
 def _snap(a: Assessment) -> dict[str, Any]:
@@ -113,8 +114,8 @@ def ledger_entry_add(*, actor: Any, supervisor: Supervisor, kind: str, on: dt.da
     """第二十八条（三）（四): conduct and other activities, the only ledger lines typed by staff."""
     _require_manager(actor, supervisor.programme, "ledger_entry_add")
     if kind not in ActivityKind.values:
-        raise ValidationError("台账记录类别无效")
-    text = _need(text, "记录内容", 500)
+        raise ValidationError(gettext("台账记录类别无效"))
+    text = _need(text, gettext("记录内容"), 500)
     with transaction.atomic():
         entry = LedgerEntry.objects.create(
             supervisor=supervisor, kind=kind, on=on, text=text, recorded_by=actor
@@ -161,15 +162,17 @@ def round_open(
         None,
     )
     if basis is None:
-        raise ValidationError("本项目规则未规定年度考核、综合评价或表彰")
+        raise ValidationError(gettext("本项目规则未规定年度考核、综合评价或表彰"))
     if not 1 <= defence_working_days <= 30:
-        raise ValidationError("陈述申辩期限应为1至30个工作日")
+        raise ValidationError(gettext("陈述申辩期限应为1至30个工作日"))
     if year > today.year or year < today.year - 1:
-        raise ValidationError(f"只能考核{today.year - 1}年或{today.year}年")
+        raise ValidationError(
+            gettext("只能考核{value}年或{year}年").format(value=today.year - 1, year=today.year)
+        )
     mode = RoundMode.GRADES if rules.grade_choices(programme, today) else RoundMode.FREE_TEXT
     with transaction.atomic():
         if AssessmentRound.objects.filter(programme=programme, year=year).exists():
-            raise ValidationError(f"{year}年度考核已开始")
+            raise ValidationError(gettext("{year}年度考核已开始").format(year=year))
         r = AssessmentRound.objects.create(
             programme=programme,
             year=year,
@@ -192,7 +195,7 @@ def round_open(
         )
         _notify(
             [s.user for s in people],
-            f"{year}年度考核：请在手机上填写个人总结",
+            gettext("{year}年度考核：请在手机上填写个人总结").format(year=year),
             reverse("assessment:mine"),
             "assessment.summary",
         )
@@ -202,11 +205,11 @@ def round_open(
 def self_summary_submit(*, actor: Any, assessment: Assessment, text: str) -> Assessment:
     """第三十四条（一）: the supervisor's own summary, written on the phone."""
     capability_require(actor, Capability.ACT_AS_SUPERVISOR, action="assessment_summary")
-    text = _need(text, "个人总结")
+    text = _need(text, gettext("个人总结"))
     with transaction.atomic():
         a = _lock(assessment)
         if a.supervisor.user_id != actor.pk:
-            raise deny(actor, action="assessment_summary", reason="只能填写本人的个人总结", target=a)
+            raise deny(actor, action="assessment_summary", reason=gettext("只能填写本人的个人总结"), target=a)
         _require_open(a.round)
         first = not a.self_summary
         a.self_summary, a.self_summary_at = text, timezone.now()
@@ -220,8 +223,8 @@ def self_summary_submit(*, actor: Any, assessment: Assessment, text: str) -> Ass
 def opinion_record(*, actor: Any, assessment: Assessment, source: str, text: str) -> Assessment:
     """第三十四条（二）2–3: the procuratorate's view and the employer's or residence committee's."""
     if source not in OPINION_SOURCES:
-        raise ValidationError("意见来源无效")
-    text = _need(text, "意见")
+        raise ValidationError(gettext("意见来源无效"))
+    text = _need(text, gettext("意见"))
     with transaction.atomic():
         a = _lock(assessment)
         _require_manager(actor, a.round.programme, "assessment_opinion")
@@ -238,17 +241,23 @@ def district_suggest(*, actor: Any, assessment: Assessment, grade: str, reason: 
     """第三十四条（三): the district bureau, having asked the district procuratorate, suggests a grade for
     a supervisor of its district. The city bureau still proposes (（四))."""
     capability_require(actor, Capability.ASSIST_PROGRAMMES, action="assessment_district_suggest")
-    reason = _need(reason, "建议理由", 500)
+    reason = _need(reason, gettext("建议理由"), 500)
     with transaction.atomic():
         a = _lock(assessment)
         org = getattr(actor, "organisation", None)
         district = a.supervisor.district
         if org is None or district is None or not district.path.startswith(org.path):
-            raise deny(actor, action="assessment_district_suggest", reason="该监督员不在本区县", target=a)
+            raise deny(
+                actor, action="assessment_district_suggest", reason=gettext("该监督员不在本区县"), target=a
+            )
         _require_open(a.round)
         choices = dict(rules.grade_choices(a.round.programme, a.round.opened_on))
         if grade not in choices:
-            raise ValidationError(f"请选择考核等次：{'、'.join(choices.values()) or '本项目不分等次'}")
+            raise ValidationError(
+                gettext("请选择考核等次：{value}").format(
+                    value="、".join(choices.values()) or gettext("本项目不分等次")
+                )
+            )
         before = {"district_grade": a.district_grade}
         a.district_grade, a.district_reason = grade, reason
         a.save(update_fields=["district_grade", "district_reason"])
@@ -287,7 +296,7 @@ def grade_propose(
     “一般”); 不合格 rests on 第三十二条 grounds and, where 第三十五条 applies, the supervisor is told the
     reasons and basis and may state and defend within the round's period."""
     today = _today(today)
-    reason = _need(reason, "拟定理由")
+    reason = _need(reason, gettext("拟定理由"))
     with transaction.atomic():
         a = _lock(assessment)
         r = _lock_round(a.round)
@@ -295,24 +304,28 @@ def grade_propose(
         _require_manager(actor, programme, "assessment_propose")
         _require_open(r)
         if r.mode != RoundMode.GRADES:
-            raise ValidationError("本项目规则未规定考核等次，请填写综合评价")
+            raise ValidationError(gettext("本项目规则未规定考核等次，请填写综合评价"))
         rb = rules.rulebook_for(programme)
         choices = dict(rules.grade_choices(programme, today))
         if grade not in choices:
-            raise ValidationError(f"请选择考核等次：{'、'.join(choices.values())}")
+            raise ValidationError(
+                gettext("请选择考核等次：{value}").format(value="、".join(choices.values()))
+            )
         before = _snap(a)
         confirmed: list[str] = []
         if grade == "excellent":
             d = rules.core.excellent_confirmed_decide(rb, set(conditions), today)
             if d.outcome != ALLOWED:
                 missing = "；".join(f"{x.message}（{x.article}）" for x in d.reasons)
-                raise ValidationError(f"评定为优秀须确认具备全部条件，尚未确认：{missing}")
+                raise ValidationError(
+                    gettext("评定为优秀须确认具备全部条件，尚未确认：{missing}").format(missing=missing)
+                )
             confirmed = [x.code.rsplit(".", 1)[1] for x in d.reasons]
         chosen: list[dict[str, Any]] = []
         if grade == "failing":
             known = {g.code: g for g in rules.core.failing_grounds(rb, today)}
             if not grounds or any(g not in known for g in grounds):
-                raise ValidationError("拟定为不合格须从本项目规则列明的情形中选择至少一项")
+                raise ValidationError(gettext("拟定为不合格须从本项目规则列明的情形中选择至少一项"))
             figures = ledger_figures([a.supervisor_id], r.year, today=today)[a.supervisor_id]
             for code in grounds:
                 g = known[code]
@@ -328,7 +341,7 @@ def grade_propose(
         exception = (cap_exception or "").strip()
         if cap.outcome == REFUSED or (cap.outcome != ALLOWED and grade == "excellent" and not exception):
             message = cap.reasons[0].message
-            hint = "" if cap.outcome == REFUSED else "；如确需超出，请填写超出比例的理由"
+            hint = "" if cap.outcome == REFUSED else gettext("；如确需超出，请填写超出比例的理由")
             raise ValidationError(f"{message}（{cap.reasons[0].article}）{hint}")
         if cap.outcome != ALLOWED and exception:
             r.cap_exception = exception[:500]
@@ -357,8 +370,13 @@ def grade_propose(
         if hearing is not None and a.supervisor.user_id:
             _notify(
                 [a.supervisor.user],
-                f"{r.year}年度考核拟定为不合格：请在{a.defence_due:%Y年%m月%d日}"
-                f"{_provisional_words(a.defence_due, a.defence_due_provisional)}前陈述和申辩",
+                gettext(
+                    "{year}年度考核拟定为不合格：请在{defence_due:%Y年%m月%d日}{provisional_words}前陈述和申辩"
+                ).format(
+                    year=r.year,
+                    defence_due=a.defence_due,
+                    provisional_words=_provisional_words(a.defence_due, a.defence_due_provisional),
+                ),
                 reverse("assessment:mine"),
                 "assessment.hearing",
             )
@@ -380,19 +398,21 @@ def grades_propose_many(
     with one reason recorded for each. 优秀 and 不合格 stay one by one: they need the conditions
     confirmed or the grounds chosen and the supervisor heard. One audit event for the batch."""
     today = _today(today)
-    reason = _need(reason, "拟定理由")
+    reason = _need(reason, gettext("拟定理由"))
     bad = sorted({g for g in grades.values() if g not in BULK_GRADES})
     if bad:
-        raise ValidationError("批量拟定只适用于合格、基本合格；优秀、不合格须逐人拟定")
+        raise ValidationError(gettext("批量拟定只适用于合格、基本合格；优秀、不合格须逐人拟定"))
     with transaction.atomic():
         r = _lock_round(round)
         _require_manager(actor, r.programme, "assessment_propose_many")
         _require_open(r)
         if r.mode != RoundMode.GRADES:
-            raise ValidationError("本项目规则未规定考核等次，请填写综合评价")
+            raise ValidationError(gettext("本项目规则未规定考核等次，请填写综合评价"))
         choices = dict(rules.grade_choices(r.programme, today))
         if any(g not in choices for g in grades.values()):
-            raise ValidationError(f"请选择考核等次：{'、'.join(choices.values())}")
+            raise ValidationError(
+                gettext("请选择考核等次：{value}").format(value="、".join(choices.values()))
+            )
         rows = list(
             Assessment.objects.filter(round=r, pk__in=list(grades))
             .exclude(proposed_grade__in=("excellent", "failing"))
@@ -422,13 +442,13 @@ def evaluation_record(
 ) -> Assessment:
     """Programmes whose text names no grades (山西 第十四条, 万州 第十三条（五)): a written evaluation,
     and commendation for those who stood out where the rulebook provides it."""
-    text = _need(text, "综合评价")
+    text = _need(text, gettext("综合评价"))
     with transaction.atomic():
         a = _lock(assessment)
         _require_manager(actor, a.round.programme, "assessment_evaluation")
         _require_open(a.round)
         if a.round.mode != RoundMode.FREE_TEXT:
-            raise ValidationError("本项目按等次考核，请拟定等次")
+            raise ValidationError(gettext("本项目按等次考核，请拟定等次"))
         if (
             commended
             and rules.cited(
@@ -436,7 +456,7 @@ def evaluation_record(
             )
             is None
         ):
-            raise ValidationError("本项目规则未规定表彰")
+            raise ValidationError(gettext("本项目规则未规定表彰"))
         before = _snap(a)
         a.evaluation, a.commended = text, bool(commended)
         a.save(update_fields=["evaluation", "commended"])
@@ -456,22 +476,28 @@ def defence_submit(
     """第三十五条: the supervisor states and defends, on the phone, within the stated period."""
     today = _today(today)
     capability_require(actor, Capability.ACT_AS_SUPERVISOR, action="assessment_defence")
-    text = _need(text, "陈述和申辩")
+    text = _need(text, gettext("陈述和申辩"))
     with transaction.atomic():
         a = _lock(assessment)
         if a.supervisor.user_id != actor.pk:
-            raise deny(actor, action="assessment_defence", reason="只能就本人的考核陈述申辩", target=a)
+            raise deny(
+                actor, action="assessment_defence", reason=gettext("只能就本人的考核陈述申辩"), target=a
+            )
         _require_open(a.round)
         if a.proposed_grade != "failing" or a.defence_due is None:
-            raise ValidationError("没有需要陈述申辩的事项")
+            raise ValidationError(gettext("没有需要陈述申辩的事项"))
         if today > a.defence_due:
-            raise ValidationError(f"陈述申辩期限已于{a.defence_due:%Y年%m月%d日}届满")
+            raise ValidationError(
+                gettext("陈述申辩期限已于{defence_due:%Y年%m月%d日}届满").format(defence_due=a.defence_due)
+            )
         a.defence_text, a.defence_at = text, timezone.now()
         a.save(update_fields=["defence_text", "defence_at"])
         audit_record(actor=actor, action="assessment.defence", target=a, after={"length": len(text)})
         _notify(
             list(bureau_staff_for(a.round.programme)),
-            f"{a.supervisor.full_name}已就{a.round.year}年度考核陈述和申辩",
+            gettext("{full_name}已就{year}年度考核陈述和申辩").format(
+                full_name=a.supervisor.full_name, year=a.round.year
+            ),
             reverse("assessment:detail", args=[a.pk]),
             "assessment.defence",
         )
@@ -483,19 +509,19 @@ def defence_answer(
 ) -> Assessment:
     """The bureau's answer to the defence (kept with it, shown to the supervisor)."""
     today = _today(today)
-    text = _need(text, "答复")
+    text = _need(text, gettext("答复"))
     with transaction.atomic():
         a = _lock(assessment)
         _require_manager(actor, a.round.programme, "assessment_defence_answer")
         _require_open(a.round)
         if not a.defence_text:
-            raise ValidationError("监督员尚未陈述申辩")
+            raise ValidationError(gettext("监督员尚未陈述申辩"))
         a.defence_answer, a.defence_answered_on = text, today
         a.save(update_fields=["defence_answer", "defence_answered_on"])
         audit_record(actor=actor, action="assessment.defence_answer", target=a, after={"length": len(text)})
         _notify(
             [a.supervisor.user],
-            f"{a.round.year}年度考核：对您陈述申辩的答复",
+            gettext("{year}年度考核：对您陈述申辩的答复").format(year=a.round.year),
             reverse("assessment:mine"),
             "assessment.answer",
         )
@@ -513,24 +539,33 @@ def excellent_notice_publish(
         rb = rules.rulebook_for(r.programme)
         c = rules.cited(rb, "assessment.excellent_public_notice", starts_on)
         if c is None or not c.value:
-            raise ValidationError("本项目规则未规定优秀名单公示")
+            raise ValidationError(gettext("本项目规则未规定优秀名单公示"))
         if ends_on < starts_on:
-            raise ValidationError("公示结束日期不能早于开始日期")
+            raise ValidationError(gettext("公示结束日期不能早于开始日期"))
         names = list(
             Assessment.objects.filter(round=r, proposed_grade="excellent")
             .order_by("supervisor__full_name")
             .values_list("supervisor__full_name", flat=True)
         )
         if not names:
-            raise ValidationError("尚无拟确定为优秀等次的人员")
+            raise ValidationError(gettext("尚无拟确定为优秀等次的人员"))
         ann = Announcement.objects.create(
             programme=r.programme,
             kind=AnnouncementKind.OTHER,
-            title=f"{r.year}年度{r.programme.name}考核拟确定优秀等次人员名单公示",
+            title=gettext("{year}年度{name}考核拟确定优秀等次人员名单公示").format(
+                year=r.year, name=r.programme.name
+            ),
             body=(
-                f"根据{c.article}，现将{r.year}年度考核拟确定为优秀等次的人员名单予以公示：\n"
-                f"{'、'.join(names)}\n"
-                f"公示期：{starts_on:%Y年%m月%d日}至{ends_on:%Y年%m月%d日}。如有异议，请在公示期内向{r.programme.organisation.name}反映。"
+                gettext(
+                    "根据{article}，现将{year}年度考核拟确定为优秀等次的人员名单予以公示：\n{value}\n公示期：{starts_on:%Y年%m月%d日}至{ends_on:%Y年%m月%d日}。如有异议，请在公示期内向{name}反映。"
+                ).format(
+                    article=c.article,
+                    year=r.year,
+                    value="、".join(names),
+                    starts_on=starts_on,
+                    ends_on=ends_on,
+                    name=r.programme.organisation.name,
+                )
             ),
             article=c.article,
             published_on=starts_on,
@@ -556,21 +591,33 @@ def round_blockers(r: AssessmentRound, *, today: dt.date) -> list[str]:
         pending = [a.supervisor.full_name for a in rows if not a.evaluation]
     if pending:
         out.append(
-            f"尚未拟定（评价）：{'、'.join(pending[:10])}{'等' if len(pending) > 10 else ''}{len(pending)}人"
+            gettext("尚未拟定（评价）：{value}{value2}{count}人").format(
+                value="、".join(pending[:10]),
+                value2=gettext("等") if len(pending) > 10 else "",
+                count=len(pending),
+            )
         )
     for a in rows:
         if a.proposed_grade == "failing" and a.defence_due is not None:
             if a.defence_text and not a.defence_answer:
-                out.append(f"{a.supervisor.full_name}的陈述申辩尚未答复")
+                out.append(gettext("{full_name}的陈述申辩尚未答复").format(full_name=a.supervisor.full_name))
             elif not a.defence_text and today <= a.defence_due:
-                out.append(f"{a.supervisor.full_name}的陈述申辩期限至{a.defence_due:%Y-%m-%d}，尚未届满")
+                out.append(
+                    gettext("{full_name}的陈述申辩期限至{defence_due:%Y-%m-%d}，尚未届满").format(
+                        full_name=a.supervisor.full_name, defence_due=a.defence_due
+                    )
+                )
     if any(a.proposed_grade == "excellent" for a in rows):
         c = rules.cited(rules.rulebook_for(r.programme), "assessment.excellent_public_notice", today)
         if c is not None and c.value:
             if r.notice_ends_on is None:
-                out.append(f"优秀名单尚未公示（{c.article}）")
+                out.append(gettext("优秀名单尚未公示（{article}）").format(article=c.article))
             elif today <= r.notice_ends_on:
-                out.append(f"优秀名单公示期至{r.notice_ends_on:%Y-%m-%d}，尚未届满")
+                out.append(
+                    gettext("优秀名单公示期至{notice_ends_on:%Y-%m-%d}，尚未届满").format(
+                        notice_ends_on=r.notice_ends_on
+                    )
+                )
     return out
 
 
@@ -605,10 +652,18 @@ def round_finalise(*, actor: Any, round: AssessmentRound, today: dt.date | None 
             Announcement.objects.create(
                 programme=r.programme,
                 kind=AnnouncementKind.OTHER,
-                title=f"关于对{r.year}年度考核优秀的{r.programme.name}予以通报表扬的决定",
+                title=gettext("关于对{year}年度考核优秀的{name}予以通报表扬的决定").format(
+                    year=r.year, name=r.programme.name
+                ),
                 body=(
-                    f"根据{c.article}，对{r.year}年度考核中表现优秀的以下人员予以通报表扬：\n"
-                    f"{'、'.join(a.supervisor.full_name for a in praised)}\n{r.programme.organisation.name}"
+                    gettext(
+                        "根据{article}，对{year}年度考核中表现优秀的以下人员予以通报表扬：\n{value}\n{name}"
+                    ).format(
+                        article=c.article,
+                        year=r.year,
+                        value="、".join(a.supervisor.full_name for a in praised),
+                        name=r.programme.organisation.name,
+                    )
                 ),
                 article=c.article,
                 published_on=today,
@@ -625,7 +680,7 @@ def round_finalise(*, actor: Any, round: AssessmentRound, today: dt.date | None 
         )
         _notify(
             [a.supervisor.user for a in rows],
-            f"{r.year}年度考核结果已确定，可查看结果通知书",
+            gettext("{year}年度考核结果已确定，可查看结果通知书").format(year=r.year),
             reverse("assessment:mine"),
             "assessment.result",
         )
@@ -648,9 +703,16 @@ def _notify_procuratorate(r: AssessmentRound, counts: dict[str, int], on: dt.dat
         organisation__kind=OrgKind.PROCURATORATE,
         organisation__region_code=r.programme.organisation.region_code,
     )
-    summary = "，".join(f"{GRADE_LABELS.get(k, '综合评价')}{n}人" for k, n in counts.items())
+    summary = "，".join(
+        gettext("{k}{n}人").format(k=GRADE_LABELS.get(k, gettext("综合评价")), n=n) for k, n in counts.items()
+    )
     _notify(
-        list(staff), f"{r.programme.name}{r.year}年度考核结果通报：{summary}", "", "assessment.procuratorate"
+        list(staff),
+        gettext("{name}{year}年度考核结果通报：{summary}").format(
+            name=r.programme.name, year=r.year, summary=summary
+        ),
+        "",
+        "assessment.procuratorate",
     )
 
 
@@ -662,7 +724,7 @@ def deadline_done(*, actor: Any, round: AssessmentRound, code: str, on: dt.date)
         items = [dict(d) for d in r.deadlines]
         hit = [d for d in items if d["code"] == code]
         if not hit:
-            raise ValidationError("没有这项期限")
+            raise ValidationError(gettext("没有这项期限"))
         hit[0]["done_on"] = on.isoformat()
         r.deadlines = items
         r.save(update_fields=["deadlines"])
@@ -692,7 +754,11 @@ def deadline_scan(*, today: dt.date | None = None) -> int:
                 what = d["reason"]["message"]
                 _notify(
                     list(bureau_staff_for(r.programme)),
-                    f"{'已逾期' if stage == 'overdue' else '今日到期'}：{r.year}年度考核 {what}",
+                    gettext("{value}：{year}年度考核 {what}").format(
+                        value=gettext("已逾期") if stage == "overdue" else gettext("今日到期"),
+                        year=r.year,
+                        what=what,
+                    ),
                     reverse("assessment:round", args=[r.pk]),
                     "assessment.deadline",
                 )

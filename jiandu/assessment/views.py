@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
@@ -26,7 +27,7 @@ from jiandu.rules.calendar import provisional_text
 
 def _staff(request: HttpRequest, action: str) -> None:
     if not selectors.is_staff(request.user):
-        raise permission_denied(request, action=action, reason="该账号不办理考核")
+        raise permission_denied(request, action=action, reason=gettext("该账号不办理考核"))
 
 
 def _errors(request: HttpRequest, exc: ValidationError) -> None:
@@ -95,7 +96,9 @@ def round_new(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 _errors(request, exc)
             else:
-                messages.success(request, f"{r.year}年度考核已开始，已通知监督员填写个人总结")
+                messages.success(
+                    request, gettext("{year}年度考核已开始，已通知监督员填写个人总结").format(year=r.year)
+                )
                 return redirect("assessment:round", r.pk)
         else:
             _form_errors(request, form)
@@ -132,12 +135,12 @@ def _round_notice(request: HttpRequest, r: AssessmentRound) -> str:
     services.excellent_notice_publish(
         actor=request.user, round=r, starts_on=d["starts_on"], ends_on=d["ends_on"]
     )
-    return "优秀名单已在门户网站公示"
+    return gettext("优秀名单已在门户网站公示")
 
 
 def _round_finalise(request: HttpRequest, r: AssessmentRound) -> str:
     services.round_finalise(actor=request.user, round=r)
-    return "考核结果已确定，已通知监督员"
+    return gettext("考核结果已确定，已通知监督员")
 
 
 def _round_deadline(request: HttpRequest, r: AssessmentRound) -> str:
@@ -148,7 +151,7 @@ def _round_deadline(request: HttpRequest, r: AssessmentRound) -> str:
     services.deadline_done(
         actor=request.user, round=r, code=form.cleaned_data["code"], on=form.cleaned_data["on"]
     )
-    return "已记录"
+    return gettext("已记录")
 
 
 def _round_propose_rest(request: HttpRequest, r: AssessmentRound) -> str:
@@ -163,7 +166,7 @@ def _round_propose_rest(request: HttpRequest, r: AssessmentRound) -> str:
         grades=dict.fromkeys(pending, "competent"),
         reason=form.cleaned_data["text"],
     )
-    return f"已将{n}人拟定为合格"
+    return gettext("已将{n}人拟定为合格").format(n=n)
 
 
 ROUND_ACTIONS: dict[str, Callable[[HttpRequest, AssessmentRound], str]] = {
@@ -180,7 +183,7 @@ def round_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     r = selectors.round_get_for(request.user, pk)
     handler = ROUND_ACTIONS.get(action)
     if handler is None:
-        raise Http404("没有这项操作")
+        raise Http404(gettext("没有这项操作"))
     try:
         done = handler(request, r)
     except ValidationError as exc:
@@ -248,7 +251,7 @@ def _a_opinion(request: HttpRequest, a: Assessment) -> str:
         _form_errors(request, form)
         return ""
     services.opinion_record(actor=request.user, assessment=a, **form.cleaned_data)
-    return "意见已记录"
+    return gettext("意见已记录")
 
 
 def _a_propose(request: HttpRequest, a: Assessment) -> str:
@@ -268,11 +271,15 @@ def _a_propose(request: HttpRequest, a: Assessment) -> str:
     )
     note = provisional_text(a.defence_due, a.defence_due_provisional)
     extra = (
-        f"；已告知陈述和申辩权利，期限至{a.defence_due:%Y-%m-%d}{f'（{note}）' if note else ''}"
+        gettext("；已告知陈述和申辩权利，期限至{defence_due:%Y-%m-%d}{value}").format(
+            defence_due=a.defence_due, value=f"（{note}）" if note else ""
+        )
         if a.defence_due
         else ""
     )
-    return f"已拟定为{rules.GRADE_LABELS[a.proposed_grade]}{extra}"
+    return gettext("已拟定为{GRADE_LABELS}{extra}").format(
+        GRADE_LABELS=rules.GRADE_LABELS[a.proposed_grade], extra=extra
+    )
 
 
 def _a_evaluation(request: HttpRequest, a: Assessment) -> str:
@@ -281,7 +288,7 @@ def _a_evaluation(request: HttpRequest, a: Assessment) -> str:
         _form_errors(request, form)
         return ""
     services.evaluation_record(actor=request.user, assessment=a, **form.cleaned_data)
-    return "综合评价已记录"
+    return gettext("综合评价已记录")
 
 
 def _a_answer(request: HttpRequest, a: Assessment) -> str:
@@ -290,7 +297,7 @@ def _a_answer(request: HttpRequest, a: Assessment) -> str:
         _form_errors(request, form)
         return ""
     services.defence_answer(actor=request.user, assessment=a, text=form.cleaned_data["text"])
-    return "答复已送达监督员"
+    return gettext("答复已送达监督员")
 
 
 ACTIONS: dict[str, Callable[[HttpRequest, Assessment], str]] = {
@@ -307,7 +314,7 @@ def assessment_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
     a = selectors.assessment_get_for(request.user, pk)
     handler = ACTIONS.get(action)
     if handler is None:
-        raise Http404("没有这项操作")
+        raise Http404(gettext("没有这项操作"))
     try:
         done = handler(request, a)
     except ValidationError as exc:
@@ -330,16 +337,22 @@ def letter(request: HttpRequest, pk: int) -> FileResponse:
     _staff(request, "assessment_letter")
     a = selectors.assessment_get_for(request.user, pk)
     if a.round.status != RoundStatus.FINAL:
-        raise Http404("考核结果尚未确定")
-    return _pdf(letters.letter_pdf(a, _verify_url(request, a)), f"考核结果通知书-{a.round.year}-{a.pk}.pdf")
+        raise Http404(gettext("考核结果尚未确定"))
+    return _pdf(
+        letters.letter_pdf(a, _verify_url(request, a)),
+        gettext("考核结果通知书-{year}-{pk}.pdf").format(year=a.round.year, pk=a.pk),
+    )
 
 
 def commendation(request: HttpRequest, pk: int) -> FileResponse:
     _staff(request, "assessment_commendation")
     a = selectors.assessment_get_for(request.user, pk)
     if a.round.status != RoundStatus.FINAL or not (a.final_grade == "excellent" or a.commended):
-        raise Http404("没有表扬证书")
-    return _pdf(letters.commendation_pdf(a, _verify_url(request, a)), f"表扬证书-{a.round.year}-{a.pk}.pdf")
+        raise Http404(gettext("没有表扬证书"))
+    return _pdf(
+        letters.commendation_pdf(a, _verify_url(request, a)),
+        gettext("表扬证书-{year}-{pk}.pdf").format(year=a.round.year, pk=a.pk),
+    )
 
 
 def letter_check(request: HttpRequest, token: str) -> HttpResponse:
@@ -380,7 +393,7 @@ def assessment_mine_action(request: HttpRequest, pk: int, action: str) -> HttpRe
     a = selectors.my_assessment(request.user, pk)
     service = {"summary": services.self_summary_submit, "defence": services.defence_submit}.get(action)
     if service is None:
-        raise Http404("没有这项操作")
+        raise Http404(gettext("没有这项操作"))
     form = forms.TextForm(request.POST)
     if form.is_valid():
         try:
@@ -388,7 +401,7 @@ def assessment_mine_action(request: HttpRequest, pk: int, action: str) -> HttpRe
         except ValidationError as exc:
             _errors(request, exc)
         else:
-            messages.success(request, "已提交")
+            messages.success(request, gettext("已提交"))
     else:
         _form_errors(request, form)
     return redirect("assessment:mine")
@@ -398,8 +411,11 @@ def assessment_mine_action(request: HttpRequest, pk: int, action: str) -> HttpRe
 def my_letter(request: HttpRequest, pk: int) -> FileResponse:
     a = selectors.my_assessment(request.user, pk)
     if a.round.status != RoundStatus.FINAL:
-        raise Http404("考核结果尚未确定")
-    return _pdf(letters.letter_pdf(a, _verify_url(request, a)), f"考核结果通知书-{a.round.year}.pdf")
+        raise Http404(gettext("考核结果尚未确定"))
+    return _pdf(
+        letters.letter_pdf(a, _verify_url(request, a)),
+        gettext("考核结果通知书-{year}.pdf").format(year=a.round.year),
+    )
 
 
 # --- ledger -------------------------------------------------------------------------------------------
@@ -434,7 +450,7 @@ def ledger_entry(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             _errors(request, exc)
         else:
-            messages.success(request, "台账记录已添加")
+            messages.success(request, gettext("台账记录已添加"))
     else:
         _form_errors(request, form)
     return redirect(f"{reverse('assessment:ledger', args=[s.pk])}?year={form.data.get('on', '')[:4]}")
@@ -446,8 +462,8 @@ def ledger_export(request: HttpRequest, programme: int, year: int) -> FileRespon
     p = selectors.programme_get_for(request.user, programme)
     people, figures = selectors.ledger_export_rows(p, year, today=timezone.localdate())
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(f"{year}年度台账")
-    ws.append(["姓名", "工作单位", "状态", *(label for _, label in FIGURES)])
+    ws = wb.create_sheet(gettext("{year}年度台账").format(year=year))
+    ws.append([gettext("姓名"), gettext("工作单位"), gettext("状态"), *(label for _, label in FIGURES)])
     for s in people:
         f = figures[s.pk]
         # Names and employers are typed by people: never a live formula on the bureau's desktop.
@@ -459,7 +475,7 @@ def ledger_export(request: HttpRequest, programme: int, year: int) -> FileRespon
     return FileResponse(
         io.BytesIO(buf.getvalue()),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        filename=f"{p.name}-{year}年度履职台账.xlsx",
+        filename=gettext("{name}-{year}年度履职台账.xlsx").format(name=p.name, year=year),
     )
 
 
@@ -498,7 +514,9 @@ def district_suggest(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             _errors(request, exc)
         else:
-            messages.success(request, f"已提出{a.supervisor.full_name}的考核等次建议")
+            messages.success(
+                request, gettext("已提出{full_name}的考核等次建议").format(full_name=a.supervisor.full_name)
+            )
     else:
         _form_errors(request, form)
     return redirect("assessment:district")
