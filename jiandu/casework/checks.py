@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from jiandu.audit.services import audit_record
 from jiandu.casework import rules
@@ -99,8 +100,8 @@ class _Items:
 
 
 def _numbers(numbers: list[str], total: int) -> str:
-    more = f" 等{total}人" if total > len(numbers) else ""
-    return "罪犯编号：" + "、".join(numbers) + more
+    more = gettext(" 等{total}人").format(total=total) if total > len(numbers) else ""
+    return gettext("罪犯编号：") + "、".join(numbers) + more
 
 
 def check_points(items: _Items, prisons: dict[int, Rulebook], today: dt.date) -> None:
@@ -126,14 +127,16 @@ def check_points(items: _Items, prisons: dict[int, Rulebook], today: dt.date) ->
                 items.add(
                     pid,
                     f"points:{year}-{month:02d}:missing",
-                    f"{year}年{month}月计分考核结果逾期未公布",
+                    gettext("{year}年{month}月计分考核结果逾期未公布").format(year=year, month=month),
                     reason,
                 )
             elif row["published_on"] > due:
                 items.add(
                     pid,
                     f"points:{year}-{month:02d}:late",
-                    f"{year}年{month}月计分考核结果逾期公布（{row['published_on'].isoformat()}）",
+                    gettext("{year}年{month}月计分考核结果逾期公布（{isoformat}）").format(
+                        year=year, month=month, isoformat=row["published_on"].isoformat()
+                    ),
                     reason,
                 )
 
@@ -158,9 +161,11 @@ def check_isolation(items: _Items, prisons: dict[int, Rulebook], today: dt.date)
             items.add(
                 r["prison_id"],
                 f"isolation:{r['pk']}:{end.isoformat()}",
-                f"隔离审查超过期限（罪犯编号{r['prisoner__number']}，至{end.isoformat()}）",
+                gettext("隔离审查超过期限（罪犯编号{prisoner__number}，至{isoformat}）").format(
+                    prisoner__number=r["prisoner__number"], isoformat=end.isoformat()
+                ),
                 reason,
-                "届满仍不能终结的，应采取其他措施；延长须经监狱管理局批准",
+                gettext("届满仍不能终结的，应采取其他措施；延长须经监狱管理局批准"),
             )
         elif r["alerted_on"] is None:
             to_alert.append(r["pk"])
@@ -189,12 +194,12 @@ def check_trusties(items: _Items, prisons: dict[int, Rulebook], today: dt.date) 
             key = (e[0], "evaluation")
             found[key].append(e[1])
             reasons.setdefault(key, cc.trusty_evaluation_due(book, e[3] or e[2])[1])
-    titles = {"reapproval": "事务犯逾期未重新审批", "evaluation": "事务犯逾期未测评"}
+    titles = {"reapproval": gettext("事务犯逾期未重新审批"), "evaluation": gettext("事务犯逾期未测评")}
     for (pid, what), numbers in found.items():
         items.add(
             pid,
             f"trusty:{what}:{period}",
-            f"{titles[what]}（{len(numbers)}人）",
+            gettext("{titles}（{count}人）").format(titles=titles[what], count=len(numbers)),
             reasons[(pid, what)],
             _numbers(sorted(numbers)[:SAMPLE], len(numbers)),
         )
@@ -223,7 +228,7 @@ def check_grading(items: _Items, prisons: dict[int, Rulebook], today: dt.date) -
             items.add(
                 pid,
                 f"grading:{quarter}",
-                f"处遇等级逾期未评定（{len(numbers)}人）",
+                gettext("处遇等级逾期未评定（{count}人）").format(count=len(numbers)),
                 reason,
                 _numbers(sorted(numbers)[:SAMPLE], len(numbers)),
             )
@@ -238,7 +243,7 @@ def check_penalty_reviews(items: _Items, prisons: dict[int, Rulebook], today: dt
             items.add(
                 r["prison_id"],
                 f"penalty:{r['pk']}",
-                f"行政处罚异议仅经{r['levels_done']}级复议即终结",
+                gettext("行政处罚异议仅经{levels_done}级复议即终结").format(levels_done=r["levels_done"]),
                 reason,
             )
 
@@ -261,7 +266,10 @@ def check_quarterly_reports(items: _Items, prisons: dict[int, Rulebook], today: 
         for pid in pids:
             if pid not in done:
                 items.add(
-                    pid, f"report:{year}Q{quarter}", f"{year}年第{quarter}季度工作报告未按期报送", reason
+                    pid,
+                    f"report:{year}Q{quarter}",
+                    gettext("{year}年第{quarter}季度工作报告未按期报送").format(year=year, quarter=quarter),
+                    reason,
                 )
 
 
@@ -274,7 +282,9 @@ def check_medical_records(items: _Items, prisons: dict[int, Rulebook], today: dt
         items.add(
             r["prison_id"],
             f"medical:{r['pk']}",
-            f"暂予监外执行案件 #{r['pk']} 逾期未补充病历（截止{r['records_due']}）",
+            gettext("暂予监外执行案件 #{pk} 逾期未补充病历（截止{records_due}）").format(
+                pk=r["pk"], records_due=r["records_due"]
+            ),
             Reason(
                 "casework.medical_records_due",
                 reason.get("rulebook", ""),
@@ -341,7 +351,9 @@ def _notify(iso_alerts: list[int], med_reminders: list[int]) -> None:
     for iso in Isolation.objects.filter(pk__in=iso_alerts).select_related("prison", "prisoner"):
         notification_send(
             recipients=list(agency_staff_for(iso.prison)),
-            subject=f"隔离审查将于{iso.limit_on.isoformat()}届满（罪犯编号{iso.prisoner.number}）",
+            subject=gettext("隔离审查将于{isoformat}届满（罪犯编号{number}）").format(
+                isoformat=iso.limit_on.isoformat(), number=iso.prisoner.number
+            ),
             channels=(INBOX, EMAIL),
             kind="casework.isolation_alert",
             audit=False,
@@ -350,8 +362,11 @@ def _notify(iso_alerts: list[int], med_reminders: list[int]) -> None:
         notification_send(
             recipients=[case.officer],
             subject=(
-                f"暂予监外执行案件 #{case.pk} 须于{case.records_due.isoformat() if case.records_due else ''}"
-                f"{_provisional_words(case.records_due, case.records_due_provisional)}前补充病历"
+                gettext("暂予监外执行案件 #{pk} 须于{value}{provisional_words}前补充病历").format(
+                    pk=case.pk,
+                    value=case.records_due.isoformat() if case.records_due else "",
+                    provisional_words=_provisional_words(case.records_due, case.records_due_provisional),
+                )
             ),
             channels=(INBOX, EMAIL),
             kind="casework.medical_reminder",

@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from jiandu.core.fields import EncryptedTextField
 from jiandu.core.immutable import ImmutableModel
@@ -21,15 +21,18 @@ from jiandu.core.immutable import ImmutableModel
 
 class Prisoner(models.Model):
     prison = models.ForeignKey(
-        "orgs.Organisation", verbose_name="监狱", on_delete=models.PROTECT, related_name="prisoners"
+        "orgs.Organisation",
+        verbose_name=gettext_lazy("监狱"),
+        on_delete=models.PROTECT,
+        related_name="prisoners",
     )
-    number = models.CharField("罪犯编号", max_length=32)
-    name = EncryptedTextField("姓名")
+    number = models.CharField(gettext_lazy("罪犯编号"), max_length=32)
+    name = EncryptedTextField(gettext_lazy("姓名"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "罪犯"
-        verbose_name_plural = "罪犯"
+        verbose_name = gettext_lazy("罪犯")
+        verbose_name_plural = gettext_lazy("罪犯")
         ordering = ["prison_id", "number"]
         constraints = [
             models.UniqueConstraint(fields=["prison", "number"], name="prisoner_number_per_prison")
@@ -56,53 +59,64 @@ class CaseStatus(models.TextChoices):
 
 class CaseFile(models.Model):
     programme = models.ForeignKey(
-        "roster.Programme", verbose_name="监督项目", on_delete=models.PROTECT, related_name="case_files"
+        "roster.Programme",
+        verbose_name=gettext_lazy("监督项目"),
+        on_delete=models.PROTECT,
+        related_name="case_files",
     )
     prison = models.ForeignKey(
-        "orgs.Organisation", verbose_name="监狱", on_delete=models.PROTECT, related_name="case_files"
+        "orgs.Organisation",
+        verbose_name=gettext_lazy("监狱"),
+        on_delete=models.PROTECT,
+        related_name="case_files",
     )
     prisoner = models.ForeignKey(
-        Prisoner, verbose_name="罪犯", on_delete=models.PROTECT, related_name="cases"
+        Prisoner, verbose_name=gettext_lazy("罪犯"), on_delete=models.PROTECT, related_name="cases"
     )
-    kind = models.CharField("案件类型", max_length=16, choices=CaseKind.choices)
-    status = models.CharField("状态", max_length=16, choices=CaseStatus.choices, default=CaseStatus.PREPARING)
+    kind = models.CharField(gettext_lazy("案件类型"), max_length=16, choices=CaseKind.choices)
+    status = models.CharField(
+        gettext_lazy("状态"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.PREPARING
+    )
     # 谁承办谁负责 (三（一）1 二是): the officer carries direct responsibility.
     officer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="承办警察", on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=gettext_lazy("承办警察"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    proposal = models.TextField("提请建议")
-    points_result = models.CharField("计分考核结果", max_length=255, blank=True)
-    significant = models.BooleanField("有重大影响或社会关注度较高", default=False)
-    opened_on = models.DateField("立案日期")
+    proposal = models.TextField(gettext_lazy("提请建议"))
+    points_result = models.CharField(gettext_lazy("计分考核结果"), max_length=255, blank=True)
+    significant = models.BooleanField(gettext_lazy("有重大影响或社会关注度较高"), default=False)
+    opened_on = models.DateField(gettext_lazy("立案日期"))
     # The review order in force when the file was opened (the rulebook's steps, frozen with the file).
-    steps = models.JSONField("审查步骤", default=list)
+    steps = models.JSONField(gettext_lazy("审查步骤"), default=list)
     rulebook_version = models.CharField(max_length=64, blank=True)
-    next_step = models.PositiveSmallIntegerField("下一步骤序号", default=0)
+    next_step = models.PositiveSmallIntegerField(gettext_lazy("下一步骤序号"), default=0)
     # 暂予监外执行 (三（一）3).
-    records_complete = models.BooleanField("病历资料完整", default=False)
-    records_explanation = models.TextField("病历不完整的书面说明", blank=True)
-    tumour_without_pathology = models.BooleanField("无法病理确诊的恶性肿瘤", default=False)
-    disease_category = models.CharField("疾病类别", max_length=60, blank=True)
+    records_complete = models.BooleanField(gettext_lazy("病历资料完整"), default=False)
+    records_explanation = models.TextField(gettext_lazy("病历不完整的书面说明"), blank=True)
+    tumour_without_pathology = models.BooleanField(gettext_lazy("无法病理确诊的恶性肿瘤"), default=False)
+    disease_category = models.CharField(gettext_lazy("疾病类别"), max_length=60, blank=True)
     specialty_confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    specialty_confirmed_at = models.DateTimeField("专业对口确认时间", null=True, blank=True)
-    medical_decision = models.JSONField("医学材料审查", default=dict, blank=True)
-    approved_on = models.DateField("审批完备日期", null=True, blank=True)
-    records_due = models.DateField("补充病历截止日", null=True, blank=True)
-    records_due_provisional = models.BooleanField("补充病历截止日为暂定", default=False)
-    records_reason = models.JSONField("期限依据", default=dict, blank=True)
+    specialty_confirmed_at = models.DateTimeField(gettext_lazy("专业对口确认时间"), null=True, blank=True)
+    medical_decision = models.JSONField(gettext_lazy("医学材料审查"), default=dict, blank=True)
+    approved_on = models.DateField(gettext_lazy("审批完备日期"), null=True, blank=True)
+    records_due = models.DateField(gettext_lazy("补充病历截止日"), null=True, blank=True)
+    records_due_provisional = models.BooleanField(gettext_lazy("补充病历截止日为暂定"), default=False)
+    records_reason = models.JSONField(gettext_lazy("期限依据"), default=dict, blank=True)
     records_reminded_on = models.DateField(null=True, blank=True, editable=False)
-    records_supplemented_on = models.DateField("病历补充完成日期", null=True, blank=True)
+    records_supplemented_on = models.DateField(gettext_lazy("病历补充完成日期"), null=True, blank=True)
     # Review meetings and hearings supervisors are invited to (山西 第八条（三）), through jiandu.duties.
     duties = models.ManyToManyField(
-        "duties.Duty", verbose_name="邀请监督员列席", blank=True, related_name="case_files"
+        "duties.Duty", verbose_name=gettext_lazy("邀请监督员列席"), blank=True, related_name="case_files"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "减刑假释暂予监外执行案件"
-        verbose_name_plural = "减刑假释暂予监外执行案件"
+        verbose_name = gettext_lazy("减刑假释暂予监外执行案件")
+        verbose_name_plural = gettext_lazy("减刑假释暂予监外执行案件")
         ordering = ["-opened_on", "-id"]
         indexes = [
             models.Index(fields=["prison", "status"], name="case_prison_status"),
@@ -114,7 +128,9 @@ class CaseFile(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}案件 #{self.pk}"
+        return gettext("{get_kind_display}案件 #{pk}").format(
+            get_kind_display=self.get_kind_display(), pk=self.pk
+        )
 
 
 class GroundKind(models.TextChoices):
@@ -129,28 +145,30 @@ class Ground(models.Model):
     """A fact the proposal rests on, with its evidence and who provided it (谁提供谁负责, 三（一）1)."""
 
     case = models.ForeignKey(CaseFile, on_delete=models.CASCADE, related_name="grounds")
-    kind = models.CharField("类别", max_length=16, choices=GroundKind.choices)
-    facts = models.TextField("具体事实")
-    evidence = models.TextField("证据材料")
-    provided_by = models.CharField("证据提供人（单位）", max_length=120)
+    kind = models.CharField(gettext_lazy("类别"), max_length=16, choices=GroundKind.choices)
+    facts = models.TextField(gettext_lazy("具体事实"))
+    evidence = models.TextField(gettext_lazy("证据材料"))
+    provided_by = models.CharField(gettext_lazy("证据提供人（单位）"), max_length=120)
     # 暂予监外执行: the diagnosing hospital, and whether it is government-designated.
-    hospital = models.CharField("诊断医院", max_length=120, blank=True)
-    designated_hospital = models.BooleanField("政府指定医院", default=False)
+    hospital = models.CharField(gettext_lazy("诊断医院"), max_length=120, blank=True)
+    designated_hospital = models.BooleanField(gettext_lazy("政府指定医院"), default=False)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "事实与证据"
-        verbose_name_plural = "事实与证据"
+        verbose_name = gettext_lazy("事实与证据")
+        verbose_name_plural = gettext_lazy("事实与证据")
         ordering = ["id"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}（案件 #{self.case_id}）"
+        return gettext("{get_kind_display}（案件 #{case_id}）").format(
+            get_kind_display=self.get_kind_display(), case_id=self.case_id
+        )
 
 
 class CaseDocument(models.Model):
     case = models.ForeignKey(CaseFile, on_delete=models.CASCADE, related_name="documents")
-    title = models.CharField("材料名称", max_length=120)
+    title = models.CharField(gettext_lazy("材料名称"), max_length=120)
     file = models.FileField(upload_to="casework/%Y/%m/")
     content_type = models.CharField(max_length=80)
     size = models.PositiveIntegerField()
@@ -159,8 +177,8 @@ class CaseDocument(models.Model):
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "案件材料"
-        verbose_name_plural = "案件材料"
+        verbose_name = gettext_lazy("案件材料")
+        verbose_name_plural = gettext_lazy("案件材料")
         ordering = ["id"]
 
     def __str__(self) -> str:
@@ -178,37 +196,42 @@ class ReviewStep(models.Model):
     """One sitting of one review step. A deferred or undecided collective step sits again (sitting + 1)."""
 
     case = models.ForeignKey(CaseFile, on_delete=models.CASCADE, related_name="reviews")
-    order = models.PositiveSmallIntegerField("步骤序号")  # index into case.steps
-    sitting = models.PositiveSmallIntegerField("第几次", default=1)
+    order = models.PositiveSmallIntegerField(gettext_lazy("步骤序号"))  # index into case.steps
+    sitting = models.PositiveSmallIntegerField(gettext_lazy("第几次"), default=1)
     code = models.CharField(max_length=32)
-    name = models.CharField("审查步骤", max_length=60)
+    name = models.CharField(gettext_lazy("审查步骤"), max_length=60)
     collective = models.BooleanField(default=False)
-    held_on = models.DateField("日期")
+    held_on = models.DateField(gettext_lazy("日期"))
     # 谁签字谁负责: who signed this step (the officer, the deputy, the head, or the chair of the meeting).
     signed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="签字人", on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=gettext_lazy("签字人"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    responsibility = models.CharField("责任", max_length=40, blank=True)
-    should_attend = models.PositiveSmallIntegerField("应参会人数", null=True, blank=True)
-    outcome = models.CharField("结果", max_length=16, choices=StepOutcome.choices)
-    opinion = models.TextField("意见")
-    decision = models.JSONField("决定依据", default=dict)
-    changes_earlier = models.BooleanField("变更前一级决定", default=False)
-    overrides_refusal = models.BooleanField("前一级不同意仍提交", default=False)
-    legal_basis = models.TextField("法律依据", blank=True)
-    statutory_reason = models.TextField("法定理由", blank=True)
+    responsibility = models.CharField(gettext_lazy("责任"), max_length=40, blank=True)
+    should_attend = models.PositiveSmallIntegerField(gettext_lazy("应参会人数"), null=True, blank=True)
+    outcome = models.CharField(gettext_lazy("结果"), max_length=16, choices=StepOutcome.choices)
+    opinion = models.TextField(gettext_lazy("意见"))
+    decision = models.JSONField(gettext_lazy("决定依据"), default=dict)
+    changes_earlier = models.BooleanField(gettext_lazy("变更前一级决定"), default=False)
+    overrides_refusal = models.BooleanField(gettext_lazy("前一级不同意仍提交"), default=False)
+    legal_basis = models.TextField(gettext_lazy("法律依据"), blank=True)
+    statutory_reason = models.TextField(gettext_lazy("法定理由"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "审查记录"
-        verbose_name_plural = "审查记录"
+        verbose_name = gettext_lazy("审查记录")
+        verbose_name_plural = gettext_lazy("审查记录")
         ordering = ["case_id", "order", "sitting"]
         constraints = [
             models.UniqueConstraint(fields=["case", "order", "sitting"], name="review_step_sitting_once")
         ]
 
     def __str__(self) -> str:
-        return f"{self.name}（案件 #{self.case_id}，第{self.sitting}次）"
+        return gettext("{name}（案件 #{case_id}，第{sitting}次）").format(
+            name=self.name, case_id=self.case_id, sitting=self.sitting
+        )
 
 
 class Vote(models.TextChoices):
@@ -222,13 +245,13 @@ class ReviewVote(models.Model):
     """Attendance and each member's vote at a collective step; dissent is kept in full (三（一）2 四是)."""
 
     step = models.ForeignKey(ReviewStep, on_delete=models.CASCADE, related_name="votes")
-    member = models.CharField("参会人员", max_length=60)
-    vote = models.CharField("表决", max_length=8, choices=Vote.choices)
-    opinion = models.TextField("发表意见", blank=True)
+    member = models.CharField(gettext_lazy("参会人员"), max_length=60)
+    vote = models.CharField(gettext_lazy("表决"), max_length=8, choices=Vote.choices)
+    opinion = models.TextField(gettext_lazy("发表意见"), blank=True)
 
     class Meta:
-        verbose_name = "表决"
-        verbose_name_plural = "表决"
+        verbose_name = gettext_lazy("表决")
+        verbose_name_plural = gettext_lazy("表决")
         ordering = ["id"]
 
     def __str__(self) -> str:
@@ -240,21 +263,21 @@ class Publicity(ImmutableModel):
     (or, where the rulebook leaves it to another document, the administration's recorded setting)."""
 
     case = models.ForeignKey(CaseFile, on_delete=models.PROTECT, related_name="publicities")
-    text = models.TextField("公示内容")
-    sha256 = models.CharField("内容哈希", max_length=64)
-    starts_on = models.DateField("公示开始")
-    ends_on = models.DateField("公示截止")
-    reason = models.JSONField("期间依据")
+    text = models.TextField(gettext_lazy("公示内容"))
+    sha256 = models.CharField(gettext_lazy("内容哈希"), max_length=64)
+    starts_on = models.DateField(gettext_lazy("公示开始"))
+    ends_on = models.DateField(gettext_lazy("公示截止"))
+    reason = models.JSONField(gettext_lazy("期间依据"))
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     published_at = models.DateTimeField()
 
     class Meta:
-        verbose_name = "狱内公示"
-        verbose_name_plural = "狱内公示"
+        verbose_name = gettext_lazy("狱内公示")
+        verbose_name_plural = gettext_lazy("狱内公示")
         ordering = ["id"]
 
     def __str__(self) -> str:
-        return f"公示（案件 #{self.case_id}）"
+        return gettext("公示（案件 #{case_id}）").format(case_id=self.case_id)
 
 
 class PublicityPolicy(models.Model):
@@ -262,17 +285,17 @@ class PublicityPolicy(models.Model):
     the period and the document once for the programme; prisons cannot shorten it."""
 
     programme = models.OneToOneField("roster.Programme", on_delete=models.PROTECT, related_name="+")
-    working_days = models.PositiveSmallIntegerField("公示期间（工作日）")
-    basis = models.CharField("依据", max_length=200)
+    working_days = models.PositiveSmallIntegerField(gettext_lazy("公示期间（工作日）"))
+    basis = models.CharField(gettext_lazy("依据"), max_length=200)
     set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     set_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = "公示期间设定"
-        verbose_name_plural = "公示期间设定"
+        verbose_name = gettext_lazy("公示期间设定")
+        verbose_name_plural = gettext_lazy("公示期间设定")
 
     def __str__(self) -> str:
-        return f"公示{self.working_days}个工作日"
+        return gettext("公示{working_days}个工作日").format(working_days=self.working_days)
 
 
 class Observation(models.Model):
@@ -281,20 +304,20 @@ class Observation(models.Model):
     case = models.ForeignKey(CaseFile, on_delete=models.PROTECT, related_name="observations")
     step = models.ForeignKey(ReviewStep, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     supervisor = models.ForeignKey("roster.Supervisor", on_delete=models.PROTECT, related_name="+")
-    text = models.TextField("观察意见")
-    date = models.DateField("日期")
+    text = models.TextField(gettext_lazy("观察意见"))
+    date = models.DateField(gettext_lazy("日期"))
     finding = models.ForeignKey(
         "findings.Finding", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "监督员列席意见"
-        verbose_name_plural = "监督员列席意见"
+        verbose_name = gettext_lazy("监督员列席意见")
+        verbose_name_plural = gettext_lazy("监督员列席意见")
         ordering = ["id"]
 
     def __str__(self) -> str:
-        return f"列席意见（案件 #{self.case_id}）"
+        return gettext("列席意见（案件 #{case_id}）").format(case_id=self.case_id)
 
     @property
     def duty_on(self) -> object:  # read by jiandu.findings as the date the opinion arose
@@ -310,22 +333,22 @@ class PointsPublication(models.Model):
     prison = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField()
     month = models.PositiveSmallIntegerField()
-    due_on = models.DateField("截止日期")
-    published_on = models.DateField("公布日期", null=True, blank=True)
-    awards_copied_on = models.DateField("奖励决定抄送检察日期", null=True, blank=True)
+    due_on = models.DateField(gettext_lazy("截止日期"))
+    published_on = models.DateField(gettext_lazy("公布日期"), null=True, blank=True)
+    awards_copied_on = models.DateField(gettext_lazy("奖励决定抄送检察日期"), null=True, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
     class Meta:
-        verbose_name = "计分考核月度公布"
-        verbose_name_plural = "计分考核月度公布"
+        verbose_name = gettext_lazy("计分考核月度公布")
+        verbose_name_plural = gettext_lazy("计分考核月度公布")
         constraints = [
             models.UniqueConstraint(fields=["prison", "year", "month"], name="points_publication_once")
         ]
 
     def __str__(self) -> str:
-        return f"{self.year}年{self.month}月计分考核公布"
+        return gettext("{year}年{month}月计分考核公布").format(year=self.year, month=self.month)
 
 
 class Isolation(models.Model):
@@ -333,24 +356,24 @@ class Isolation(models.Model):
 
     prison = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+")
     prisoner = models.ForeignKey(Prisoner, on_delete=models.PROTECT, related_name="isolations")
-    starts_on = models.DateField("开始日期")
-    limit_on = models.DateField("期限届满")
-    extended = models.BooleanField("经批准延长", default=False)
+    starts_on = models.DateField(gettext_lazy("开始日期"))
+    limit_on = models.DateField(gettext_lazy("期限届满"))
+    extended = models.BooleanField(gettext_lazy("经批准延长"), default=False)
     extension_approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    ended_on = models.DateField("结束日期", null=True, blank=True)
+    ended_on = models.DateField(gettext_lazy("结束日期"), null=True, blank=True)
     alerted_on = models.DateField(null=True, blank=True, editable=False)
 
     class Meta:
-        verbose_name = "隔离审查"
-        verbose_name_plural = "隔离审查"
+        verbose_name = gettext_lazy("隔离审查")
+        verbose_name_plural = gettext_lazy("隔离审查")
         indexes = [
             models.Index(fields=["limit_on"], name="isolation_open", condition=Q(ended_on__isnull=True))
         ]
 
     def __str__(self) -> str:
-        return f"隔离审查 #{self.pk}"
+        return gettext("隔离审查 #{pk}").format(pk=self.pk)
 
 
 class Trusty(models.Model):
@@ -358,20 +381,20 @@ class Trusty(models.Model):
 
     prison = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+")
     prisoner = models.ForeignKey(Prisoner, on_delete=models.PROTECT, related_name="trusty_posts")
-    post = models.CharField("岗位", max_length=60)
-    approved_on = models.DateField("审批日期")
-    evaluated_on = models.DateField("最近测评", null=True, blank=True)
-    ended_on = models.DateField("撤换日期", null=True, blank=True)
+    post = models.CharField(gettext_lazy("岗位"), max_length=60)
+    approved_on = models.DateField(gettext_lazy("审批日期"))
+    evaluated_on = models.DateField(gettext_lazy("最近测评"), null=True, blank=True)
+    ended_on = models.DateField(gettext_lazy("撤换日期"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "事务犯"
-        verbose_name_plural = "事务犯"
+        verbose_name = gettext_lazy("事务犯")
+        verbose_name_plural = gettext_lazy("事务犯")
         indexes = [
             models.Index(fields=["approved_on"], name="trusty_open", condition=Q(ended_on__isnull=True))
         ]
 
     def __str__(self) -> str:
-        return f"事务犯 #{self.pk}（{self.post}）"
+        return gettext("事务犯 #{pk}（{post}）").format(pk=self.pk, post=self.post)
 
 
 class Grading(models.Model):
@@ -379,16 +402,16 @@ class Grading(models.Model):
 
     prison = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+")
     prisoner = models.OneToOneField(Prisoner, on_delete=models.PROTECT, related_name="grading")
-    level = models.CharField("处遇级别", max_length=16)
-    assessed_on = models.DateField("评定日期")
+    level = models.CharField(gettext_lazy("处遇级别"), max_length=16)
+    assessed_on = models.DateField(gettext_lazy("评定日期"))
 
     class Meta:
-        verbose_name = "分级处遇评定"
-        verbose_name_plural = "分级处遇评定"
+        verbose_name = gettext_lazy("分级处遇评定")
+        verbose_name_plural = gettext_lazy("分级处遇评定")
         indexes = [models.Index(fields=["prison", "assessed_on"], name="grading_prison_assessed")]
 
     def __str__(self) -> str:
-        return f"处遇评定 #{self.pk}"
+        return gettext("处遇评定 #{pk}").format(pk=self.pk)
 
 
 class PenaltyObjection(models.Model):
@@ -396,16 +419,16 @@ class PenaltyObjection(models.Model):
 
     prison = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+")
     prisoner = models.ForeignKey(Prisoner, on_delete=models.PROTECT, related_name="+")
-    filed_on = models.DateField("提出异议日期")
-    levels_done = models.PositiveSmallIntegerField("已复议级数", default=0)
-    concluded_on = models.DateField("复议终结日期", null=True, blank=True)
+    filed_on = models.DateField(gettext_lazy("提出异议日期"))
+    levels_done = models.PositiveSmallIntegerField(gettext_lazy("已复议级数"), default=0)
+    concluded_on = models.DateField(gettext_lazy("复议终结日期"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "行政处罚复议"
-        verbose_name_plural = "行政处罚复议"
+        verbose_name = gettext_lazy("行政处罚复议")
+        verbose_name_plural = gettext_lazy("行政处罚复议")
 
     def __str__(self) -> str:
-        return f"行政处罚复议 #{self.pk}"
+        return gettext("行政处罚复议 #{pk}").format(pk=self.pk)
 
 
 # --- problem list (四（二）（三）) and quarterly report (五（五）) ------------------------------------------
@@ -426,32 +449,32 @@ class ProblemStatus(models.TextChoices):
 
 class Problem(models.Model):
     prison = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+")
-    source = models.CharField("来源", max_length=16, choices=ProblemSource.choices)
+    source = models.CharField(gettext_lazy("来源"), max_length=16, choices=ProblemSource.choices)
     # A check's item carries what it found ("isolation:12:overdue"), so the daily pass adds it once.
     source_ref = models.CharField(max_length=80, blank=True)
-    title = models.CharField("问题", max_length=160)
-    description = models.TextField("具体情况", blank=True)
-    reason = models.JSONField("依据", default=dict, blank=True)
-    found_on = models.DateField("发现日期")
-    responsible = models.CharField("责任人", max_length=60, blank=True)
-    due_on = models.DateField("整改期限", null=True, blank=True)
+    title = models.CharField(gettext_lazy("问题"), max_length=160)
+    description = models.TextField(gettext_lazy("具体情况"), blank=True)
+    reason = models.JSONField(gettext_lazy("依据"), default=dict, blank=True)
+    found_on = models.DateField(gettext_lazy("发现日期"))
+    responsible = models.CharField(gettext_lazy("责任人"), max_length=60, blank=True)
+    due_on = models.DateField(gettext_lazy("整改期限"), null=True, blank=True)
     status = models.CharField(
-        "状态", max_length=12, choices=ProblemStatus.choices, default=ProblemStatus.OPEN
+        gettext_lazy("状态"), max_length=12, choices=ProblemStatus.choices, default=ProblemStatus.OPEN
     )
-    evidence = models.TextField("整改情况及佐证", blank=True)
-    rectified_on = models.DateField("整改完成日期", null=True, blank=True)
+    evidence = models.TextField(gettext_lazy("整改情况及佐证"), blank=True)
+    rectified_on = models.DateField(gettext_lazy("整改完成日期"), null=True, blank=True)
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    verification = models.TextField("核验意见", blank=True)
-    closed_on = models.DateField("销号日期", null=True, blank=True)
+    verification = models.TextField(gettext_lazy("核验意见"), blank=True)
+    closed_on = models.DateField(gettext_lazy("销号日期"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
     class Meta:
-        verbose_name = "问题清单"
-        verbose_name_plural = "问题清单"
+        verbose_name = gettext_lazy("问题清单")
+        verbose_name_plural = gettext_lazy("问题清单")
         ordering = ["due_on", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -468,20 +491,20 @@ class QuarterlyReport(models.Model):
     prison = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField()
     quarter = models.PositiveSmallIntegerField()
-    due_on = models.DateField("报送期限", null=True, blank=True)
-    figures = models.JSONField("数据", default=dict)
-    text = models.TextField("报告正文")
-    submitted_on = models.DateField("报送日期", null=True, blank=True)
+    due_on = models.DateField(gettext_lazy("报送期限"), null=True, blank=True)
+    figures = models.JSONField(gettext_lazy("数据"), default=dict)
+    text = models.TextField(gettext_lazy("报告正文"))
+    submitted_on = models.DateField(gettext_lazy("报送日期"), null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
     class Meta:
-        verbose_name = "季度工作报告"
-        verbose_name_plural = "季度工作报告"
+        verbose_name = gettext_lazy("季度工作报告")
+        verbose_name_plural = gettext_lazy("季度工作报告")
         constraints = [
             models.UniqueConstraint(fields=["prison", "year", "quarter"], name="quarterly_report_once")
         ]
 
     def __str__(self) -> str:
-        return f"{self.year}年第{self.quarter}季度工作报告"
+        return gettext("{year}年第{quarter}季度工作报告").format(year=self.year, quarter=self.quarter)

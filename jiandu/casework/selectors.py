@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext
 
 from jiandu.accounts.roles import Capability
 from jiandu.audit.services import audit_record
@@ -152,13 +153,13 @@ def case_get_for(user: Any, pk: int, *, audit: bool = True) -> CaseView:
     if case is None:
         from django.http import Http404
 
-        raise Http404("案件不存在")
+        raise Http404(gettext("案件不存在"))
     role = case_role(user, case)
     if role is None:
         raise deny(
             user,
             action="casework.case_view",
-            reason="只有本监狱、监狱管理局和受邀监督员可以查看该案件",
+            reason=gettext("只有本监狱、监狱管理局和受邀监督员可以查看该案件"),
             target=case,
         )
     if audit:
@@ -208,9 +209,9 @@ def problem_get_for(user: Any, pk: int) -> Problem:
     if p is None:
         from django.http import Http404
 
-        raise Http404("问题不存在")
+        raise Http404(gettext("问题不存在"))
     if not (is_handler_of(user, p.prison) or is_administration_of(user, p.prison)):
-        raise deny(user, action="casework.problem_view", reason="该问题不属于本单位", target=p)
+        raise deny(user, action="casework.problem_view", reason=gettext("该问题不属于本单位"), target=p)
     return p
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from jiandu.accounts.roles import Capability
 from jiandu.audit.services import audit_record
@@ -68,18 +69,18 @@ def _today(today: dt.date | None) -> dt.date:
 def _need(text: str, label: str) -> str:
     text = (text or "").strip()
     if not text:
-        raise ValidationError(f"请填写{label}")
+        raise ValidationError(gettext("请填写{label}").format(label=label))
     return text
 
 
 def _require_handler(actor: Any, prison: Organisation, action: str, target: Any = None) -> None:
     if not is_handler_of(actor, prison):
-        raise deny(actor, action=action, reason="只有本监狱的办案人员可以办理", target=target)
+        raise deny(actor, action=action, reason=gettext("只有本监狱的办案人员可以办理"), target=target)
 
 
 def _require_administration(actor: Any, prison: Organisation, action: str, target: Any = None) -> None:
     if not is_administration_of(actor, prison):
-        raise deny(actor, action=action, reason="只有监狱管理局可以办理", target=target)
+        raise deny(actor, action=action, reason=gettext("只有监狱管理局可以办理"), target=target)
 
 
 def _lock(case: CaseFile) -> CaseFile:
@@ -119,10 +120,10 @@ def _calendar_date(fn: Any) -> Any:
 
 def prisoner_register(*, actor: Any, prison: Organisation, number: str, name: str) -> Prisoner:
     """The minimal record: 罪犯编号 and name (encrypted). A number already registered is returned."""
-    number = _need(number, "罪犯编号")[:32]
-    name = _need(name, "罪犯姓名")[:40]
+    number = _need(number, gettext("罪犯编号"))[:32]
+    name = _need(name, gettext("罪犯姓名"))[:40]
     if prison.kind != OrgKind.PRISON:
-        raise ValidationError("请选择监狱")
+        raise ValidationError(gettext("请选择监狱"))
     _require_handler(actor, prison, "casework.prisoner_register")
     with transaction.atomic():
         existing = Prisoner.objects.filter(prison=prison, number=number).first()
@@ -148,11 +149,11 @@ def case_open(
     frozen with it, so the file keeps the order it was reviewed under."""
     today = _today(today)
     if kind not in CaseKind.values:
-        raise ValidationError("请选择案件类型")
-    proposal = _need(proposal, "提请建议")
+        raise ValidationError(gettext("请选择案件类型"))
+    proposal = _need(proposal, gettext("提请建议"))
     _require_handler(actor, prisoner.prison, "casework.case_open")
     if not prisoner.prison.is_within(programme.organisation):
-        raise ValidationError("该监狱不在此监督项目的范围内")
+        raise ValidationError(gettext("该监狱不在此监督项目的范围内"))
     book = rules.rulebook_for(programme)
     try:
         steps = review.review_steps(book, today)
@@ -194,17 +195,17 @@ def ground_add(
 ) -> Ground:
     """A fact with its evidence and who provided it (谁提供谁负责): all three are required."""
     if kind not in GroundKind.values:
-        raise ValidationError("请选择事实类别")
-    facts = _need(facts, "具体事实")
-    evidence = _need(evidence, "证据材料")
-    provided_by = _need(provided_by, "证据提供人（单位）")
+        raise ValidationError(gettext("请选择事实类别"))
+    facts = _need(facts, gettext("具体事实"))
+    evidence = _need(evidence, gettext("证据材料"))
+    provided_by = _need(provided_by, gettext("证据提供人（单位）"))
     if kind == GroundKind.MEDICAL and not hospital.strip():
-        raise ValidationError("病情诊断须写明诊断医院")
+        raise ValidationError(gettext("病情诊断须写明诊断医院"))
     _require_handler(actor, case.prison, "casework.ground_add", case)
     with transaction.atomic():
         case = _lock(case)
         if case.status in (CaseStatus.PUBLICITY, CaseStatus.PROPOSED):
-            raise ValidationError("已公示或已提请的案件不能再补充事实")
+            raise ValidationError(gettext("已公示或已提请的案件不能再补充事实"))
         g = Ground.objects.create(
             case=case,
             kind=kind,
@@ -227,22 +228,22 @@ def ground_add(
 def _document_check(upload: Any) -> tuple[bytes, str]:
     data = upload.read()
     if not data:
-        raise ValidationError("请选择文件")
+        raise ValidationError(gettext("请选择文件"))
     if len(data) > MAX_DOCUMENT_BYTES:
-        raise ValidationError("文件超过 20 MB")
+        raise ValidationError(gettext("文件超过 20 MB"))
     if data.startswith(b"%PDF-"):
         return data, "application/pdf"
     if data.startswith(b"\x89PNG"):
         return data, "image/png"
     if data.startswith(b"\xff\xd8"):
         return data, "image/jpeg"
-    raise ValidationError("只接受 PDF、PNG 或 JPG 文件")
+    raise ValidationError(gettext("只接受 PDF、PNG 或 JPG 文件"))
 
 
 def document_attach(*, actor: Any, case: CaseFile, title: str, upload: Any) -> CaseDocument:
     from django.core.files.base import ContentFile
 
-    title = _need(title, "材料名称")[:120]
+    title = _need(title, gettext("材料名称"))[:120]
     data, content_type = _document_check(upload)
     digest = hashlib.sha256(data).hexdigest()
     _require_handler(actor, case.prison, "casework.document_attach", case)
@@ -304,7 +305,7 @@ def review_record(
     A case refused at an earlier level goes on, and a level changes an earlier decision, only with the
     legal basis and statutory reason recorded (refused otherwise, nothing written)."""
     held_on = _today(held_on)
-    opinion = _need(opinion, "审查意见")
+    opinion = _need(opinion, gettext("审查意见"))
     _require_handler(actor, case.prison, "casework.review_record", case)
     with transaction.atomic():
         case = _lock(case)
@@ -314,11 +315,15 @@ def review_record(
             CaseStatus.DEFERRED,
             CaseStatus.STOPPED,
         ):
-            raise ValidationError(f"案件状态为“{case.get_status_display()}”，不能再审查")
+            raise ValidationError(
+                gettext("案件状态为“{get_status_display}”，不能再审查").format(
+                    get_status_display=case.get_status_display()
+                )
+            )
         if case.next_step >= len(case.steps):
-            raise ValidationError("各级审查已完成")
+            raise ValidationError(gettext("各级审查已完成"))
         if not case.grounds.exists():
-            raise ValidationError("请先登记提请所依据的事实及证据")
+            raise ValidationError(gettext("请先登记提请所依据的事实及证据"))
         step = case.steps[case.next_step]
         if case.status == CaseStatus.DEFERRED:
             # 待重新调查核实后再次提请研究: the same step sits again only after the re-investigation
@@ -330,7 +335,7 @@ def review_record(
             )
             if deferred is not None and not case.grounds.filter(recorded_at__gt=deferred.created_at).exists():
                 raise ValidationError(
-                    "该案件因较大分歧暂缓决定，须先登记重新调查核实的事实及证据，再次提请研究"
+                    gettext("该案件因较大分歧暂缓决定，须先登记重新调查核实的事实及证据，再次提请研究")
                 )
         book = rules.rulebook_for(case.programme)
         earlier = _last_decided(case, case.next_step)
@@ -339,16 +344,24 @@ def review_record(
         if step["collective"]:
             rows = list(votes or [])
             if should_attend is None or should_attend < 1:
-                raise ValidationError("请填写应参会人数")
+                raise ValidationError(gettext("请填写应参会人数"))
             if len(rows) != should_attend:
-                raise ValidationError(f"应参会{should_attend}人，请逐一登记出席及表决（现登记{len(rows)}人）")
+                raise ValidationError(
+                    gettext("应参会{should_attend}人，请逐一登记出席及表决（现登记{count}人）").format(
+                        should_attend=should_attend, count=len(rows)
+                    )
+                )
             for r in rows:
                 if not r.member.strip():
-                    raise ValidationError("请填写参会人员姓名")
+                    raise ValidationError(gettext("请填写参会人员姓名"))
                 if r.vote not in Vote.values:
-                    raise ValidationError("表决应为同意、不同意、弃权或缺席")
+                    raise ValidationError(gettext("表决应为同意、不同意、弃权或缺席"))
                 if r.vote in (Vote.AGAINST, Vote.ABSTAIN) and not r.opinion.strip():
-                    raise ValidationError(f"{r.member}的不同意见须记录在案（对不同意见应当重点记录）")
+                    raise ValidationError(
+                        gettext("{member}的不同意见须记录在案（对不同意见应当重点记录）").format(
+                            member=r.member
+                        )
+                    )
             count = {v: sum(1 for r in rows if r.vote == v) for v in Vote.values}
             vote = review.review_vote_decide(
                 book,
@@ -362,7 +375,7 @@ def review_record(
             result = vote.outcome
         else:
             if outcome not in (ALLOWED, REFUSED):
-                raise ValidationError("请选择同意或不同意")
+                raise ValidationError(gettext("请选择同意或不同意"))
             result = outcome
             rows = []
         overrides = case.status == CaseStatus.STOPPED
@@ -459,20 +472,23 @@ def publicity_policy_set(
     *, actor: Any, programme: Programme, working_days: int, basis: str
 ) -> PublicityPolicy:
     """Where the rulebook leaves the period to another document: the administration records it once."""
-    basis = _need(basis, "公示期间的依据（文件名称及条款）")[:200]
+    basis = _need(basis, gettext("公示期间的依据（文件名称及条款）"))[:200]
     if not 1 <= working_days <= 30:
-        raise ValidationError("公示期间应为 1 至 30 个工作日")
+        raise ValidationError(gettext("公示期间应为 1 至 30 个工作日"))
     if not (
         actor.can(Capability.MANAGE_PROGRAMMES)
         and actor.organisation is not None
         and programme.organisation.is_within(actor.organisation)
     ):
         raise deny(
-            actor, action="casework.publicity_policy_set", reason="只有项目主管单位可以设定", target=programme
+            actor,
+            action="casework.publicity_policy_set",
+            reason=gettext("只有项目主管单位可以设定"),
+            target=programme,
         )
     book = rules.rulebook_for(programme)
     if book.has_param("casework.publicity_working_days", timezone.localdate()):
-        raise ValidationError("本项目规则已规定公示期间，不能另行设定")
+        raise ValidationError(gettext("本项目规则已规定公示期间，不能另行设定"))
     with transaction.atomic():
         policy = PublicityPolicy.objects.select_for_update().filter(programme=programme).first()
         before = {"working_days": policy.working_days, "basis": policy.basis} if policy else None
@@ -494,13 +510,20 @@ def publicity_text(case: CaseFile) -> str:
     """What is published: the case, the proposal and every ground with its evidence source — the
     content is composed from the file, so it cannot be trimmed by hand (杜绝简化公示内容)."""
     lines = [
-        f"{case.get_kind_display()}提请公示",
-        f"罪犯编号：{case.prisoner.number}",
-        f"计分考核：{case.points_result or '—'}",
-        f"提请建议：{case.proposal}",
+        gettext("{get_kind_display}提请公示").format(get_kind_display=case.get_kind_display()),
+        gettext("罪犯编号：{number}").format(number=case.prisoner.number),
+        gettext("计分考核：{value}").format(value=case.points_result or "—"),
+        gettext("提请建议：{proposal}").format(proposal=case.proposal),
     ]
     for g in case.grounds.order_by("id"):
-        lines.append(f"{g.get_kind_display()}：{g.facts}（证据：{g.evidence}；提供：{g.provided_by}）")
+        lines.append(
+            gettext("{get_kind_display}：{facts}（证据：{evidence}；提供：{provided_by}）").format(
+                get_kind_display=g.get_kind_display(),
+                facts=g.facts,
+                evidence=g.evidence,
+                provided_by=g.provided_by,
+            )
+        )
     for r in case.reviews.order_by("order", "sitting"):
         lines.append(f"{r.name}（{r.held_on.isoformat()}）：{r.get_outcome_display()}")
     return "\n".join(lines)
@@ -512,7 +535,7 @@ def publicity_publish(*, actor: Any, case: CaseFile, today: dt.date | None = Non
     with transaction.atomic():
         case = _lock(case)
         if not review_complete(case):
-            raise ValidationError("各级审查同意后方可公示")
+            raise ValidationError(gettext("各级审查同意后方可公示"))
         book = rules.rulebook_for(case.programme)
         cal = rules.calendar_for(case.programme)
         try:
@@ -520,7 +543,9 @@ def publicity_publish(*, actor: Any, case: CaseFile, today: dt.date | None = Non
         except ParameterNotStated as exc:
             policy = PublicityPolicy.objects.filter(programme=case.programme).first()
             if policy is None:
-                raise ValidationError(f"{exc}；请监狱管理局先设定公示期间及其依据") from exc
+                raise ValidationError(
+                    gettext("{exc}；请监狱管理局先设定公示期间及其依据").format(exc=exc)
+                ) from exc
             end, reason = _calendar_date(
                 lambda: review.publicity_end(book, cal, today, days=policy.working_days, basis=policy.basis)
             )
@@ -556,11 +581,15 @@ def case_propose(*, actor: Any, case: CaseFile, today: dt.date | None = None) ->
         case = _lock(case)
         pub = case.publicities.order_by("-id").first()
         if case.status != CaseStatus.PUBLICITY or pub is None:
-            raise ValidationError("案件尚未公示")
+            raise ValidationError(gettext("案件尚未公示"))
         if today <= pub.ends_on:
-            raise ValidationError(f"公示期至{pub.ends_on.isoformat()}，期满后方可提请（不得缩短公示期间）")
+            raise ValidationError(
+                gettext("公示期至{isoformat}，期满后方可提请（不得缩短公示期间）").format(
+                    isoformat=pub.ends_on.isoformat()
+                )
+            )
         if hashlib.sha256(pub.text.encode()).hexdigest() != pub.sha256:
-            raise ValidationError("公示内容与其哈希不符，须重新公示")
+            raise ValidationError(gettext("公示内容与其哈希不符，须重新公示"))
         before = _case_state(case)
         case.status = CaseStatus.PROPOSED
         case.save(update_fields=["status"])
@@ -591,7 +620,7 @@ def medical_check(
     with transaction.atomic():
         case = _lock(case)
         if case.kind != CaseKind.MEDICAL_PAROLE:
-            raise ValidationError("只有暂予监外执行案件需要医学材料审查")
+            raise ValidationError(gettext("只有暂予监外执行案件需要医学材料审查"))
         diagnoses = [
             review.Diagnosis(g.hospital, g.designated_hospital)
             for g in case.grounds.filter(kind=GroundKind.MEDICAL)
@@ -628,9 +657,9 @@ def medical_approve(*, actor: Any, case: CaseFile, approved_on: dt.date) -> Case
     with transaction.atomic():
         case = _lock(case)
         if case.kind != CaseKind.MEDICAL_PAROLE:
-            raise ValidationError("只有暂予监外执行案件")
+            raise ValidationError(gettext("只有暂予监外执行案件"))
         if case.medical_decision.get("outcome") != ALLOWED:
-            raise ValidationError("医学材料审查未通过，不能登记审批完备")
+            raise ValidationError(gettext("医学材料审查未通过，不能登记审批完备"))
         case.approved_on = approved_on
         if not case.records_complete:
             cal = rules.calendar_for(case.programme)
@@ -659,7 +688,7 @@ def medical_records_supplement(*, actor: Any, case: CaseFile, on: dt.date | None
     with transaction.atomic():
         case = _lock(case)
         if case.records_due is None or case.records_supplemented_on is not None:
-            raise ValidationError("该案件没有待补充的病历")
+            raise ValidationError(gettext("该案件没有待补充的病历"))
         case.records_supplemented_on, case.records_complete = on, True
         case.save(update_fields=["records_supplemented_on", "records_complete"])
         audit_record(
@@ -693,9 +722,13 @@ def case_invite_supervisors(
     if not case.significant:
         # 山西 第八条（三）: supervisors attend the review meetings and hearings of cases of significant
         # impact or public concern; the prison marks that when it opens the file.
-        raise ValidationError("只有有重大影响或社会关注度较高的案件邀请监督员列席评审会议、旁听庭审")
+        raise ValidationError(gettext("只有有重大影响或社会关注度较高的案件邀请监督员列席评审会议、旁听庭审"))
     kind = DutyKind.HEARING if hearing else DutyKind.REVIEW_MEETING
-    title = f"{case.get_kind_display()}案件{'开庭审理' if hearing else '评审会议'}（案件 #{case.pk}）"
+    title = gettext("{get_kind_display}案件{value}（案件 #{pk}）").format(
+        get_kind_display=case.get_kind_display(),
+        value=gettext("开庭审理") if hearing else gettext("评审会议"),
+        pk=case.pk,
+    )
     with transaction.atomic():
         try:
             duty = duty_request(
@@ -707,7 +740,7 @@ def case_invite_supervisors(
                     duty_on=duty_on,
                     place=place,
                     supervisors_needed=supervisors_needed,
-                    description="应邀列席减刑、假释、暂予监外执行案件评审会议或旁听庭审",
+                    description=gettext("应邀列席减刑、假释、暂予监外执行案件评审会议或旁听庭审"),
                 ),
                 today=today,
             )
@@ -725,14 +758,14 @@ def observation_submit(*, actor: Any, case: CaseFile, text: str, today: dt.date 
     from jiandu.findings.services import finding_create_from_duty
 
     today = _today(today)
-    text = _need(text, "观察意见")
+    text = _need(text, gettext("观察意见"))
     with transaction.atomic():
         case = _lock(case)
         if case_role(actor, case) != SUPERVISOR:
             raise deny(
                 actor,
                 action="casework.observation_submit",
-                reason="只有受邀列席的监督员可以提出",
+                reason=gettext("只有受邀列席的监督员可以提出"),
                 target=case,
             )
         supervisor = actor.supervisor
@@ -744,7 +777,9 @@ def observation_submit(*, actor: Any, case: CaseFile, text: str, today: dt.date 
             supervisor=supervisor,
             agency=case.prison,
             text=text,
-            title=f"{case.get_kind_display()}案件 #{case.pk} 列席意见",
+            title=gettext("{get_kind_display}案件 #{pk} 列席意见").format(
+                get_kind_display=case.get_kind_display(), pk=case.pk
+            ),
             today=today,
         )
         obs.finding = finding
@@ -755,7 +790,7 @@ def observation_submit(*, actor: Any, case: CaseFile, text: str, today: dt.date 
             prison=case.prison,
             source=ProblemSource.SUPERVISOR,
             source_ref=f"finding:{finding.pk}",
-            title=f"监督员列席意见：{text[:60]}",
+            title=gettext("监督员列席意见：{text}").format(text=text[:60]),
             description=text,
             found_on=today,
         )
@@ -788,7 +823,9 @@ def points_publication_record(
             prison=prison, year=year, month=month, defaults={"due_on": due}
         )
         if row.published_on is not None:
-            raise ValidationError(f"{year}年{month}月的考核结果已登记公布")
+            raise ValidationError(
+                gettext("{year}年{month}月的考核结果已登记公布").format(year=year, month=month)
+            )
         row.published_on, row.awards_copied_on, row.recorded_by = published_on, awards_copied_on, actor
         row.save()
         audit_record(
@@ -818,7 +855,7 @@ def programme_for_prison(prison: Organisation) -> Programme:
     for p in candidates:
         if rules.rulebook_for(p).has_param("casework.review_steps", timezone.localdate()):
             return p
-    raise ValidationError("该监狱没有适用狱务办案规则的监督项目")
+    raise ValidationError(gettext("该监狱没有适用狱务办案规则的监督项目"))
 
 
 def isolation_start(*, actor: Any, prisoner: Prisoner, starts_on: dt.date) -> Isolation:
@@ -827,7 +864,7 @@ def isolation_start(*, actor: Any, prisoner: Prisoner, starts_on: dt.date) -> Is
     end, reason = core.isolation_end(book, starts_on, False)
     with transaction.atomic():
         if Isolation.objects.filter(prisoner=prisoner, ended_on__isnull=True).exists():
-            raise ValidationError("该罪犯已在隔离审查中")
+            raise ValidationError(gettext("该罪犯已在隔离审查中"))
         iso = Isolation.objects.create(
             prison=prisoner.prison, prisoner=prisoner, starts_on=starts_on, limit_on=end
         )
@@ -846,7 +883,7 @@ def isolation_extend(*, actor: Any, isolation: Isolation) -> Isolation:
     with transaction.atomic():
         iso = Isolation.objects.select_for_update(of=("self",)).select_related("prison").get(pk=isolation.pk)
         if iso.extended or iso.ended_on:
-            raise ValidationError("只能延长一次，且须在隔离期间")
+            raise ValidationError(gettext("只能延长一次，且须在隔离期间"))
         book = rules.rulebook_for(programme_for_prison(iso.prison))
         end, reason = core.isolation_end(book, iso.starts_on, True)
         before = {"limit_on": iso.limit_on}
@@ -867,7 +904,7 @@ def isolation_end_record(*, actor: Any, isolation: Isolation, ended_on: dt.date)
     with transaction.atomic():
         iso = Isolation.objects.select_for_update(of=("self",)).select_related("prison").get(pk=isolation.pk)
         if iso.ended_on:
-            raise ValidationError("隔离审查已结束")
+            raise ValidationError(gettext("隔离审查已结束"))
         iso.ended_on = ended_on
         iso.save(update_fields=["ended_on"])
         audit_record(
@@ -881,7 +918,7 @@ def isolation_end_record(*, actor: Any, isolation: Isolation, ended_on: dt.date)
 
 def trusty_approve(*, actor: Any, prisoner: Prisoner, post: str, approved_on: dt.date) -> Trusty:
     _require_handler(actor, prisoner.prison, "casework.trusty_approve")
-    post = _need(post, "岗位")
+    post = _need(post, gettext("岗位"))
     with transaction.atomic():
         Trusty.objects.filter(prisoner=prisoner, ended_on__isnull=True).update(ended_on=approved_on)
         t = Trusty.objects.create(
@@ -915,7 +952,7 @@ def trusty_evaluate(*, actor: Any, trusty: Trusty, on: dt.date) -> Trusty:
 
 def grading_record(*, actor: Any, prisoner: Prisoner, level: str, assessed_on: dt.date) -> Grading:
     _require_handler(actor, prisoner.prison, "casework.grading_record")
-    level = _need(level, "处遇级别")[:16]
+    level = _need(level, gettext("处遇级别"))[:16]
     with transaction.atomic():
         g, _ = Grading.objects.update_or_create(
             prisoner=prisoner,
@@ -970,16 +1007,18 @@ def problem_create(
     """A problem recorded by the prison or the administration: responsible person and deadline required
     (责任到人、限定时间)."""
     today = _today(today)
-    title = _need(title, "问题")[:160]
-    responsible = _need(responsible, "责任人")[:60]
+    title = _need(title, gettext("问题"))[:160]
+    responsible = _need(responsible, gettext("责任人"))[:60]
     if due_on < today:
-        raise ValidationError("整改期限不能早于今天")
+        raise ValidationError(gettext("整改期限不能早于今天"))
     if is_handler_of(actor, prison):
         source = ProblemSource.PRISON
     elif is_administration_of(actor, prison):
         source = ProblemSource.ADMINISTRATION
     else:
-        raise deny(actor, action="casework.problem_create", reason="只有本监狱或监狱管理局可以登记问题")
+        raise deny(
+            actor, action="casework.problem_create", reason=gettext("只有本监狱或监狱管理局可以登记问题")
+        )
     with transaction.atomic():
         p = Problem.objects.create(
             prison=prison,
@@ -1006,12 +1045,12 @@ def _lock_problem(problem: Problem) -> Problem:
 
 def problem_assign(*, actor: Any, problem: Problem, responsible: str, due_on: dt.date) -> Problem:
     """A check's item gets its responsible person and deadline from the prison."""
-    responsible = _need(responsible, "责任人")[:60]
+    responsible = _need(responsible, gettext("责任人"))[:60]
     _require_handler(actor, problem.prison, "casework.problem_assign", problem)
     with transaction.atomic():
         p = _lock_problem(problem)
         if p.status == ProblemStatus.CLOSED:
-            raise ValidationError("已销号")
+            raise ValidationError(gettext("已销号"))
         before = {"responsible": p.responsible, "due_on": p.due_on}
         p.responsible, p.due_on = responsible, due_on
         p.save(update_fields=["responsible", "due_on"])
@@ -1027,14 +1066,14 @@ def problem_assign(*, actor: Any, problem: Problem, responsible: str, due_on: dt
 
 def problem_rectify(*, actor: Any, problem: Problem, evidence: str, today: dt.date | None = None) -> Problem:
     today = _today(today)
-    evidence = _need(evidence, "整改情况及佐证")
+    evidence = _need(evidence, gettext("整改情况及佐证"))
     _require_handler(actor, problem.prison, "casework.problem_rectify", problem)
     with transaction.atomic():
         p = _lock_problem(problem)
         if p.status != ProblemStatus.OPEN:
-            raise ValidationError("只有整改中的问题可以报告整改")
+            raise ValidationError(gettext("只有整改中的问题可以报告整改"))
         if not p.responsible or p.due_on is None:
-            raise ValidationError("请先明确责任人和整改期限")
+            raise ValidationError(gettext("请先明确责任人和整改期限"))
         p.status, p.evidence, p.rectified_on = ProblemStatus.RECTIFIED, evidence, today
         p.save(update_fields=["status", "evidence", "rectified_on"])
         audit_record(
@@ -1051,12 +1090,12 @@ def problem_verify(
 ) -> Problem:
     """对账销号: the administration checks the evidence and ticks the item off, or sends it back."""
     today = _today(today)
-    note = _need(note, "核验意见")
+    note = _need(note, gettext("核验意见"))
     _require_administration(actor, problem.prison, "casework.problem_verify", problem)
     with transaction.atomic():
         p = _lock_problem(problem)
         if p.status != ProblemStatus.RECTIFIED:
-            raise ValidationError("只有已报告整改的问题可以核验")
+            raise ValidationError(gettext("只有已报告整改的问题可以核验"))
         p.verified_by, p.verification = actor, note
         if accept:
             p.status, p.closed_on = ProblemStatus.CLOSED, today
@@ -1098,7 +1137,7 @@ def quarterly_report_generate(
 ) -> QuarterlyReport:
     """A draft generated from the data; the prison edits the text, then submits it."""
     if quarter not in (1, 2, 3, 4):
-        raise ValidationError("季度应为 1 至 4")
+        raise ValidationError(gettext("季度应为 1 至 4"))
     _require_handler(actor, prison, "casework.report_generate")
     book = rules.rulebook_for(programme_for_prison(prison))
     quarter_end = checks_quarter_end(year, quarter)
@@ -1107,11 +1146,19 @@ def quarterly_report_generate(
     except ParameterNotStated:
         due = None
     figures = quarterly_figures(prison, year, quarter)
-    text = (
-        f"{prison.name}{year}年第{quarter}季度执法规范化工作开展情况：新办减刑假释暂予监外执行案件"
-        f"{figures['cases_opened']}件（已提请{figures['cases_proposed']}件，暂缓{figures['cases_deferred']}件）；"
-        f"计分考核月度公布{figures['publications']}次，逾期{figures['publications_late']}次；"
-        f"查找问题{figures['problems_found']}个，已销号{figures['problems_closed']}个。"
+    text = gettext(
+        "{name}{year}年第{quarter}季度执法规范化工作开展情况：新办减刑假释暂予监外执行案件{cases_opened}件（已提请{cases_proposed}件，暂缓{cases_deferred}件）；计分考核月度公布{publications}次，逾期{publications_late}次；查找问题{problems_found}个，已销号{problems_closed}个。"
+    ).format(
+        name=prison.name,
+        year=year,
+        quarter=quarter,
+        cases_opened=figures["cases_opened"],
+        cases_proposed=figures["cases_proposed"],
+        cases_deferred=figures["cases_deferred"],
+        publications=figures["publications"],
+        publications_late=figures["publications_late"],
+        problems_found=figures["problems_found"],
+        problems_closed=figures["problems_closed"],
     )
     with transaction.atomic():
         r = (
@@ -1120,7 +1167,7 @@ def quarterly_report_generate(
             .first()
         )
         if r is not None and r.submitted_on:
-            raise ValidationError("该季度报告已报送")
+            raise ValidationError(gettext("该季度报告已报送"))
         if r is None:
             r = QuarterlyReport(prison=prison, year=year, quarter=quarter)
         r.due_on, r.figures, r.text = due, figures, text
@@ -1139,12 +1186,12 @@ def checks_quarter_end(year: int, quarter: int) -> dt.date:
 
 
 def quarterly_report_edit(*, actor: Any, report: QuarterlyReport, text: str) -> QuarterlyReport:
-    text = _need(text, "报告正文")
+    text = _need(text, gettext("报告正文"))
     _require_handler(actor, report.prison, "casework.report_edit", report)
     with transaction.atomic():
         r = QuarterlyReport.objects.select_for_update(of=("self",)).select_related("prison").get(pk=report.pk)
         if r.submitted_on:
-            raise ValidationError("已报送的报告不能修改")
+            raise ValidationError(gettext("已报送的报告不能修改"))
         before = {"text_sha256": hashlib.sha256(r.text.encode()).hexdigest()}
         r.text = text
         r.save(update_fields=["text"])
@@ -1166,7 +1213,7 @@ def quarterly_report_submit(
     with transaction.atomic():
         r = QuarterlyReport.objects.select_for_update(of=("self",)).select_related("prison").get(pk=report.pk)
         if r.submitted_on:
-            raise ValidationError("已报送")
+            raise ValidationError(gettext("已报送"))
         r.submitted_on, r.submitted_by = today, actor
         r.save(update_fields=["submitted_on", "submitted_by"])
         audit_record(

@@ -57,7 +57,7 @@ def _gate(request: HttpRequest, action: str) -> None:
             Capability.ACT_AS_SUPERVISOR,
         )
     ):
-        raise permission_denied(request, action=action, reason="该账号不办理狱务案件")
+        raise permission_denied(request, action=action, reason=_("该账号不办理狱务案件"))
 
 
 def own_prison(user: Any) -> Organisation | None:
@@ -87,7 +87,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 def case_new(request: HttpRequest) -> HttpResponse:
     prison = own_prison(request.user)
     if prison is None:
-        raise permission_denied(request, action="casework.case_open", reason="只有监狱办案人员可以立案")
+        raise permission_denied(request, action="casework.case_open", reason=_("只有监狱办案人员可以立案"))
     form = forms.CaseNewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -254,7 +254,7 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     needed, handler = ACTIONS[action]
     view = case_get_for(request.user, pk, audit=False)
     if view.role != needed:
-        raise permission_denied(request, action=f"casework.{action}", reason="该角色不能执行此操作")
+        raise permission_denied(request, action=f"casework.{action}", reason=_("该角色不能执行此操作"))
     try:
         result = handler(request, view.case)
     except (ValidationError, CalendarUnknownYear) as exc:
@@ -271,7 +271,7 @@ def document_download(request: HttpRequest, pk: int, document_id: int) -> FileRe
     _gate(request, "casework.document")
     view = case_get_for(request.user, pk, audit=False)
     if view.role not in (HANDLER, ADMINISTRATION):
-        raise permission_denied(request, action="casework.document", reason="监督员不查阅案件材料原件")
+        raise permission_denied(request, action="casework.document", reason=_("监督员不查阅案件材料原件"))
     doc = get_object_or_404(CaseDocument, pk=document_id, case=view.case)
     from jiandu.audit.services import audit_record
 
@@ -302,7 +302,7 @@ def problem_list(request: HttpRequest) -> HttpResponse:
     prisons = _prisons_managed(request.user)
     if not prisons.exists():
         raise permission_denied(
-            request, action="casework.problem_list", reason="只有监狱和监狱管理局查看问题清单"
+            request, action="casework.problem_list", reason=_("只有监狱和监狱管理局查看问题清单")
         )
     form = forms.ProblemForm(request.POST or None, prisons=prisons)
     if request.method == "POST":
@@ -375,7 +375,9 @@ def reports(request: HttpRequest) -> HttpResponse:
     prison = own_prison(request.user)
     prisons = _prisons_managed(request.user)
     if not prisons.exists():
-        raise permission_denied(request, action="casework.reports", reason="只有监狱和监狱管理局查看季度报告")
+        raise permission_denied(
+            request, action="casework.reports", reason=_("只有监狱和监狱管理局查看季度报告")
+        )
     form = forms.ReportForm(request.POST or None)
     if request.method == "POST" and prison is not None:
         if form.is_valid():
@@ -401,7 +403,7 @@ def reports(request: HttpRequest) -> HttpResponse:
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(QuarterlyReport.objects.select_related("prison"), pk=pk)
     if not _prisons_managed(request.user).filter(pk=report.prison_id).exists():
-        raise permission_denied(request, action="casework.report", reason="该报告不属于本单位")
+        raise permission_denied(request, action="casework.report", reason=_("该报告不属于本单位"))
     editable = own_prison(request.user) is not None and not report.submitted_on
     if request.method == "POST" and editable:
         try:
@@ -422,12 +424,12 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def policy(request: HttpRequest) -> HttpResponse:
     """The administration records the publicity period where the rulebook leaves it elsewhere."""
     if not request.user.can(Capability.MANAGE_PROGRAMMES):  # type: ignore[union-attr]
-        raise permission_denied(request, action="casework.policy", reason="只有项目主管单位可以设定")
+        raise permission_denied(request, action="casework.policy", reason=_("只有项目主管单位可以设定"))
     from jiandu.roster.models import Programme
 
     org = request.user.organisation  # type: ignore[union-attr]
     if org is None:
-        raise permission_denied(request, action="casework.policy", reason="账号未关联单位")
+        raise permission_denied(request, action="casework.policy", reason=_("账号未关联单位"))
     programmes = [
         p
         for p in Programme.objects.filter(organisation__path__startswith=org.path).select_related(
@@ -489,7 +491,7 @@ def records(request: HttpRequest) -> HttpResponse:
 
     prisons = _prisons_managed(request.user)
     if not prisons.exists():
-        raise permission_denied(request, action="casework.records", reason="只有监狱和监狱管理局查看")
+        raise permission_denied(request, action="casework.records", reason=_("只有监狱和监狱管理局查看"))
     prison = own_prison(request.user)
     if request.method == "POST" and prison is not None:
         kind = request.POST.get("kind", "")
