@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from jiandu.audit.services import audit_record
 from jiandu.duties import services
@@ -50,7 +51,7 @@ class ReportDueDates:
                 )
                 computed = computed or old
                 if duty.reported_on is not None or duty.status == DutyStatus.CANCELLED:
-                    new, outcome, note = old, UNCHANGED, "已通报或已取消"
+                    new, outcome, note = old, UNCHANGED, gettext("已通报或已取消")
                 else:
                     new, outcome, note = date_settle(old=old, computed=computed, today=today)
                 duty.report_due_on = new
@@ -58,8 +59,10 @@ class ReportDueDates:
                 duty.save(update_fields=["report_due_on", "report_due_provisional"])
                 change = DateChange(
                     source=self.name,
-                    item=f"监督活动 {duty.duty_on:%Y-%m-%d}《{duty.title}》",
-                    what="履职情况通报期限",
+                    item=gettext("监督活动 {duty_on:%Y-%m-%d}《{title}》").format(
+                        duty_on=duty.duty_on, title=duty.title
+                    ),
+                    what=gettext("履职情况通报期限"),
                     target=duty,
                     old=old,
                     computed=computed,
@@ -109,14 +112,18 @@ class LeadChecks:
                 outcome = UNCHANGED if new_latest == old_latest else MOVED
                 change = DateChange(
                     source=self.name,
-                    item=f"监督活动 {duty.duty_on:%Y-%m-%d}《{duty.title}》",
-                    what="最晚通知日",
+                    item=gettext("监督活动 {duty_on:%Y-%m-%d}《{title}》").format(
+                        duty_on=duty.duty_on, title=duty.title
+                    ),
+                    what=gettext("最晚通知日"),
                     target=duty,
                     old=old_latest,
                     computed=new_latest,
                     new=new_latest,
                     outcome=outcome,
-                    note=f"按正式安排重新审查：{decision.outcome}；已受理的需求不撤销",
+                    note=gettext("按正式安排重新审查：{outcome}；已受理的需求不撤销").format(
+                        outcome=decision.outcome
+                    ),
                 )
             yield change
 

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from jiandu.accounts.roles import Capability, Role
 from jiandu.audit.services import audit_record
@@ -30,7 +31,7 @@ from jiandu.notifications.sms import sms_send
 
 INVITATION_KIND = "duty.invitation"
 MAX_ANSWER_HOURS = 24 * 30
-SYSTEM = "定时任务（联络）"
+SYSTEM = "定时任务（联络）"  # i18n: zh-only (the audit trail's actor name, kept in the source language)
 
 
 def invite_link(a: Assignment) -> str:
@@ -47,10 +48,21 @@ def _local(moment: dt.datetime) -> str:
 
 def _invitation_text(duty: Duty, a: Assignment) -> str:
     when = f"{duty.duty_on:%Y-%m-%d}" + (f" {duty.starts_at:%H:%M}" if duty.starts_at else "")
-    due = f"，请于{_local(a.answer_due_at)}前答复" if a.answer_due_at else "，请尽快答复"
-    return (
-        f"{duty.programme.name}：您被抽选参加“{duty.title}”（{when}，{duty.place}）{due}。"
-        f"接受、谢绝或申报回避：{_site()}{invite_link(a)}"
+    due = (
+        gettext("，请于{local}前答复").format(local=_local(a.answer_due_at))
+        if a.answer_due_at
+        else gettext("，请尽快答复")
+    )
+    return gettext(
+        "{name}：您被抽选参加“{title}”（{when}，{place}）{due}。接受、谢绝或申报回避：{site}{invite_link}"
+    ).format(
+        name=duty.programme.name,
+        title=duty.title,
+        when=when,
+        place=duty.place,
+        due=due,
+        site=_site(),
+        invite_link=invite_link(a),
     )
 
 
@@ -70,7 +82,7 @@ def _send(duty: Duty, rows: list[Assignment], now: dt.datetime) -> list[int]:
         if supervisor.user_id:
             notification_send(
                 recipients=[supervisor.user],
-                subject=f"监督活动邀请：{duty.title}",
+                subject=gettext("监督活动邀请：{title}").format(title=duty.title),
                 body=text,
                 link=invite_link(a),
                 channels=(INBOX,),
@@ -88,7 +100,9 @@ def duty_set_answer_window(*, actor: Any, duty: Duty, hours: int) -> Duty:
     """The bureau's answer deadline for this duty's invitations; invitations already out get theirs."""
     capability_require(actor, Capability.MANAGE_PROGRAMMES, action="duty.answer_window", target=duty)
     if not 1 <= hours <= MAX_ANSWER_HOURS:
-        raise DutyError(f"答复期限应在1至{MAX_ANSWER_HOURS}小时之间")
+        raise DutyError(
+            gettext("答复期限应在1至{MAX_ANSWER_HOURS}小时之间").format(MAX_ANSWER_HOURS=MAX_ANSWER_HOURS)
+        )
     with transaction.atomic():
         duty = _lock_duty(duty)
         before = duty.answer_hours
@@ -123,7 +137,7 @@ def invitations_send(*, actor: Any, duty: Duty) -> list[int]:
             .order_by("draw_id", "position")
         )
         if not rows:
-            raise DutyError("没有待发送的邀请")
+            raise DutyError(gettext("没有待发送的邀请"))
         sent = _send(duty, rows, now)
         audit_record(
             actor=actor,
@@ -165,7 +179,7 @@ def invitations_scan(*, now: dt.datetime | None = None) -> dict[str, int]:
             )
             for a in overdue:
                 a.status = AssignmentStatus.TIMED_OUT
-                a.reason = f"逾期未答复（答复截止 {_local(a.answer_due_at)}）"  # type: ignore[arg-type]
+                a.reason = gettext("逾期未答复（答复截止 {local}）").format(local=_local(a.answer_due_at))  # type: ignore[arg-type]
                 a.responded_at = now
                 a.save(update_fields=["status", "reason", "responded_at"])
                 nxt = _contact_next(duty, at=now)
@@ -207,7 +221,12 @@ def participants_reveal(*, actor: Any, duty: Duty) -> list[Assignment]:
         actor.can(c)
         for c in (Capability.MANAGE_PROGRAMMES, Capability.ASSIST_PROGRAMMES, Capability.REQUEST_DUTIES)
     ):
-        raise deny(actor, action="duty.participants_view", reason="仅工作人员可查看参加人员名单", target=duty)
+        raise deny(
+            actor,
+            action="duty.participants_view",
+            reason=gettext("仅工作人员可查看参加人员名单"),
+            target=duty,
+        )
     rows = participants(duty)
     audit_record(
         actor=actor,
@@ -228,11 +247,11 @@ def participants_send(*, actor: Any, duty: Duty) -> int:
         duty = _lock_duty(duty)
         rows = participants(duty)
         if duty.status != DutyStatus.STAFFED or not rows:
-            raise DutyError("人员确定后（已接受人数达到所需人数）才能送交名单")
+            raise DutyError(gettext("人员确定后（已接受人数达到所需人数）才能送交名单"))
         staff = list(User.objects.filter(organisation=duty.agency, role=Role.AGENCY_STAFF, is_active=True))
         notification_send(
             recipients=staff,
-            subject=f"参加“{duty.title}”的监督员名单",
+            subject=gettext("参加“{title}”的监督员名单").format(title=duty.title),
             body="、".join(a.supervisor.full_name for a in rows),
             link=reverse("duties:participants", args=[duty.pk]),
             channels=(INBOX,),

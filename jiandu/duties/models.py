@@ -12,7 +12,7 @@ import secrets
 from typing import Any
 
 from django.db import models
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from jiandu.core.fields import EncryptedTextField
 
@@ -41,60 +41,70 @@ class DutyStatus(models.TextChoices):
 
 class Duty(models.Model):
     programme = models.ForeignKey(
-        "roster.Programme", verbose_name="监督项目", on_delete=models.PROTECT, related_name="duties"
+        "roster.Programme",
+        verbose_name=gettext_lazy("监督项目"),
+        on_delete=models.PROTECT,
+        related_name="duties",
     )
     agency = models.ForeignKey(
-        "orgs.Organisation", verbose_name="申请单位", on_delete=models.PROTECT, related_name="duties"
+        "orgs.Organisation",
+        verbose_name=gettext_lazy("申请单位"),
+        on_delete=models.PROTECT,
+        related_name="duties",
     )
     requested_by = models.ForeignKey(
-        "accounts.User", verbose_name="申请人", on_delete=models.PROTECT, related_name="+"
+        "accounts.User", verbose_name=gettext_lazy("申请人"), on_delete=models.PROTECT, related_name="+"
     )
-    kind = models.CharField("活动类型", max_length=24, choices=DutyKind.choices)
-    title = models.CharField("活动名称", max_length=160)
-    description = models.TextField("活动简要情况", blank=True)
-    duty_on = models.DateField("活动日期")
-    starts_at = models.TimeField("开始时间", null=True, blank=True)
-    place = models.CharField("地点", max_length=160)
+    kind = models.CharField(gettext_lazy("活动类型"), max_length=24, choices=DutyKind.choices)
+    title = models.CharField(gettext_lazy("活动名称"), max_length=160)
+    description = models.TextField(gettext_lazy("活动简要情况"), blank=True)
+    duty_on = models.DateField(gettext_lazy("活动日期"))
+    starts_at = models.TimeField(gettext_lazy("开始时间"), null=True, blank=True)
+    place = models.CharField(gettext_lazy("地点"), max_length=160)
     # The duty's district: supervisors living there are "local" (就近), others cross-district (跨区).
     district = models.ForeignKey(
         "orgs.Organisation",
-        verbose_name="活动所在区县",
+        verbose_name=gettext_lazy("活动所在区县"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
-    supervisors_needed = models.PositiveSmallIntegerField("所需人数")
-    specialty_minimums = models.JSONField("专业要求", default=dict, blank=True)  # {Specialty: minimum}
-    local_min = models.PositiveSmallIntegerField("本区县至少", default=0)
-    cross_min = models.PositiveSmallIntegerField("跨区县至少", default=0)
+    supervisors_needed = models.PositiveSmallIntegerField(gettext_lazy("所需人数"))
+    specialty_minimums = models.JSONField(
+        gettext_lazy("专业要求"), default=dict, blank=True
+    )  # {Specialty: minimum}
+    local_min = models.PositiveSmallIntegerField(gettext_lazy("本区县至少"), default=0)
+    cross_min = models.PositiveSmallIntegerField(gettext_lazy("跨区县至少"), default=0)
     # Further quotas for the draw (docs/draw.md part II): [{category, value, min, max}], max null = none;
     # category one of district / local / specialty / gender / ethnicity (jiandu.rules.draw_v2).
-    quotas = models.JSONField("名额要求", default=list, blank=True)
+    quotas = models.JSONField(gettext_lazy("名额要求"), default=list, blank=True)
     # For recusal (第十三条): the case's parties by name, and organisations in the system involved in it.
-    parties = models.JSONField("案件当事人及相关单位", default=list, blank=True)
+    parties = models.JSONField(gettext_lazy("案件当事人及相关单位"), default=list, blank=True)
     related_orgs = models.ManyToManyField(
-        "orgs.Organisation", verbose_name="相关单位（系统内）", blank=True, related_name="+"
+        "orgs.Organisation", verbose_name=gettext_lazy("相关单位（系统内）"), blank=True, related_name="+"
     )
-    consent = models.BooleanField("已经司法局同意按特殊情况办理", default=False)
-    consent_note = models.CharField("同意情况说明", max_length=255, blank=True)
-    requested_on = models.DateField("通知日期")
-    lead_decision = models.JSONField("提前通知审查", default=dict)
+    consent = models.BooleanField(gettext_lazy("已经司法局同意按特殊情况办理"), default=False)
+    consent_note = models.CharField(gettext_lazy("同意情况说明"), max_length=255, blank=True)
+    requested_on = models.DateField(gettext_lazy("通知日期"))
+    lead_decision = models.JSONField(gettext_lazy("提前通知审查"), default=dict)
     # The lead-time check passed on a provisional calendar (a year whose notice was not loaded).
-    lead_provisional = models.BooleanField("提前通知审查为暂定", default=False)
-    status = models.CharField("状态", max_length=16, choices=DutyStatus.choices, default=DutyStatus.REQUESTED)
+    lead_provisional = models.BooleanField(gettext_lazy("提前通知审查为暂定"), default=False)
+    status = models.CharField(
+        gettext_lazy("状态"), max_length=16, choices=DutyStatus.choices, default=DutyStatus.REQUESTED
+    )
     # 第二十条: the agency reports on the duty within N working days after it.
-    report_due_on = models.DateField("履职情况通报期限", null=True, blank=True)
-    report_due_provisional = models.BooleanField("通报期限为暂定", default=False)
-    reported_on = models.DateField("通报日期", null=True, blank=True)
+    report_due_on = models.DateField(gettext_lazy("履职情况通报期限"), null=True, blank=True)
+    report_due_provisional = models.BooleanField(gettext_lazy("通报期限为暂定"), default=False)
+    reported_on = models.DateField(gettext_lazy("通报日期"), null=True, blank=True)
     # How long a drawn supervisor has to answer before the next in order is asked (set by the bureau;
     # the rulebooks name no period). None: no automatic move on.
-    answer_hours = models.PositiveSmallIntegerField("答复期限（小时）", null=True, blank=True)
+    answer_hours = models.PositiveSmallIntegerField(gettext_lazy("答复期限（小时）"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "监督活动"
-        verbose_name_plural = "监督活动"
+        verbose_name = gettext_lazy("监督活动")
+        verbose_name_plural = gettext_lazy("监督活动")
         ordering = ["-duty_on", "-id"]
         # The duty list reads this index backwards and stops at its page (docs/performance.md).
         indexes = [models.Index(fields=["duty_on", "id"], name="duty_list_order")]
@@ -108,26 +118,26 @@ class DrawCommitment(ImmutableModel):
     their hash). The seed stays encrypted here until the draw reveals it in the DrawRecord."""
 
     duty = models.ForeignKey(Duty, on_delete=models.PROTECT, related_name="commitments")
-    number = models.PositiveSmallIntegerField("第几次抽选")
+    number = models.PositiveSmallIntegerField(gettext_lazy("第几次抽选"))
     redraw_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     # The published algorithm this draw follows (docs/draw.md): v1 records keep verifying as v1.
-    algorithm = models.CharField("抽选算法", max_length=24, default="jiandu-draw-v1")
-    commitment = models.CharField("承诺值 SHA-256(种子)", max_length=64)
-    pool = models.JSONField("候选池")
-    requirements = models.JSONField("抽选要求")
-    pool_hash = models.CharField("候选池哈希", max_length=64)
-    seed = EncryptedTextField("种子（抽选前保密）")
+    algorithm = models.CharField(gettext_lazy("抽选算法"), max_length=24, default="jiandu-draw-v1")
+    commitment = models.CharField(gettext_lazy("承诺值 SHA-256(种子)"), max_length=64)
+    pool = models.JSONField(gettext_lazy("候选池"))
+    requirements = models.JSONField(gettext_lazy("抽选要求"))
+    pool_hash = models.CharField(gettext_lazy("候选池哈希"), max_length=64)
+    seed = EncryptedTextField(gettext_lazy("种子（抽选前保密）"))
     opened_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
-    opened_at = models.DateTimeField("公布时间")
+    opened_at = models.DateTimeField(gettext_lazy("公布时间"))
 
     class Meta:
-        verbose_name = "抽选承诺"
-        verbose_name_plural = "抽选承诺"
+        verbose_name = gettext_lazy("抽选承诺")
+        verbose_name_plural = gettext_lazy("抽选承诺")
         ordering = ["duty_id", "number"]
         constraints = [models.UniqueConstraint(fields=["duty", "number"], name="draw_commitment_number")]
 
     def __str__(self) -> str:
-        return f"{self.duty} 第{self.number}次抽选"
+        return gettext("{duty} 第{number}次抽选").format(duty=self.duty, number=self.number)
 
 
 class DrawRecord(ImmutableModel):
@@ -135,18 +145,18 @@ class DrawRecord(ImmutableModel):
 
     commitment = models.OneToOneField(DrawCommitment, on_delete=models.PROTECT, related_name="record")
     duty = models.ForeignKey(Duty, on_delete=models.PROTECT, related_name="draws")
-    record = models.JSONField("公开记录")
-    record_hash = models.CharField("记录哈希", max_length=64)
+    record = models.JSONField(gettext_lazy("公开记录"))
+    record_hash = models.CharField(gettext_lazy("记录哈希"), max_length=64)
     drawn_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
-    drawn_at = models.DateTimeField("抽选时间")
+    drawn_at = models.DateTimeField(gettext_lazy("抽选时间"))
 
     class Meta:
-        verbose_name = "抽选记录"
-        verbose_name_plural = "抽选记录"
+        verbose_name = gettext_lazy("抽选记录")
+        verbose_name_plural = gettext_lazy("抽选记录")
         ordering = ["id"]
 
     def __str__(self) -> str:
-        return f"抽选记录 #{self.pk}"
+        return gettext("抽选记录 #{pk}").format(pk=self.pk)
 
     @property
     def order(self) -> list[str]:
@@ -186,26 +196,29 @@ class Assignment(models.Model):
     duty = models.ForeignKey(Duty, on_delete=models.CASCADE, related_name="assignments")
     supervisor = models.ForeignKey("roster.Supervisor", on_delete=models.PROTECT, related_name="assignments")
     draw = models.ForeignKey(DrawRecord, on_delete=models.PROTECT, related_name="assignments")
-    position = models.PositiveIntegerField("抽选顺位")  # 1-based, in that draw's order
+    position = models.PositiveIntegerField(gettext_lazy("抽选顺位"))  # 1-based, in that draw's order
     status = models.CharField(
-        "状态", max_length=12, choices=AssignmentStatus.choices, default=AssignmentStatus.INVITED
+        gettext_lazy("状态"),
+        max_length=12,
+        choices=AssignmentStatus.choices,
+        default=AssignmentStatus.INVITED,
     )
-    reason = models.CharField("理由", max_length=255, blank=True)
-    excused = models.BooleanField("缺席有正当理由", default=False)
-    invited_at = models.DateTimeField("联络时间")
-    responded_at = models.DateTimeField("答复时间", null=True, blank=True)
+    reason = models.CharField(gettext_lazy("理由"), max_length=255, blank=True)
+    excused = models.BooleanField(gettext_lazy("缺席有正当理由"), default=False)
+    invited_at = models.DateTimeField(gettext_lazy("联络时间"))
+    responded_at = models.DateTimeField(gettext_lazy("答复时间"), null=True, blank=True)
     # The invitation by SMS and in-app (第十二条 联络), and the answer deadline it carried.
-    notified_at = models.DateTimeField("邀请发送时间", null=True, blank=True)
-    answer_due_at = models.DateTimeField("答复截止时间", null=True, blank=True)
+    notified_at = models.DateTimeField(gettext_lazy("邀请发送时间"), null=True, blank=True)
+    answer_due_at = models.DateTimeField(gettext_lazy("答复截止时间"), null=True, blank=True)
     # Confirmation of the duty record (第十七条 现场签字确认): on the phone, or a signed printed form.
     confirm_token = models.CharField(max_length=32, default=_token, unique=True, editable=False)
-    confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
-    confirmed_via = models.CharField("确认方式", max_length=12, blank=True)  # phone | paper
-    confirmed_hash = models.CharField("确认时记录哈希", max_length=64, blank=True)
+    confirmed_at = models.DateTimeField(gettext_lazy("确认时间"), null=True, blank=True)
+    confirmed_via = models.CharField(gettext_lazy("确认方式"), max_length=12, blank=True)  # phone | paper
+    confirmed_hash = models.CharField(gettext_lazy("确认时记录哈希"), max_length=64, blank=True)
 
     class Meta:
-        verbose_name = "人员联络"
-        verbose_name_plural = "人员联络"
+        verbose_name = gettext_lazy("人员联络")
+        verbose_name_plural = gettext_lazy("人员联络")
         ordering = ["duty_id", "invited_at", "id"]
         constraints = [
             models.UniqueConstraint(fields=["duty", "supervisor"], name="assignment_once_per_duty")
@@ -220,21 +233,23 @@ class AttendanceCorrection(ImmutableModel):
     recorded; a change is this new row, audited, and the supervisor is told."""
 
     assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="corrections")
-    before_status = models.CharField("更正前", max_length=12, choices=AssignmentStatus.choices)
-    before_excused = models.BooleanField("更正前有正当理由")
-    after_status = models.CharField("更正后", max_length=12, choices=AssignmentStatus.choices)
-    after_excused = models.BooleanField("更正后有正当理由")
-    reason = models.CharField("更正理由", max_length=500)
+    before_status = models.CharField(gettext_lazy("更正前"), max_length=12, choices=AssignmentStatus.choices)
+    before_excused = models.BooleanField(gettext_lazy("更正前有正当理由"))
+    after_status = models.CharField(gettext_lazy("更正后"), max_length=12, choices=AssignmentStatus.choices)
+    after_excused = models.BooleanField(gettext_lazy("更正后有正当理由"))
+    reason = models.CharField(gettext_lazy("更正理由"), max_length=500)
     corrected_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
-    corrected_at = models.DateTimeField("更正时间")
+    corrected_at = models.DateTimeField(gettext_lazy("更正时间"))
 
     class Meta:
-        verbose_name = "出席情况更正"
-        verbose_name_plural = "出席情况更正"
+        verbose_name = gettext_lazy("出席情况更正")
+        verbose_name_plural = gettext_lazy("出席情况更正")
         ordering = ["id"]
 
     def __str__(self) -> str:
-        return f"更正 {self.assignment}：{self.before_status} → {self.after_status}"
+        return gettext("更正 {assignment}：{before_status} → {after_status}").format(
+            assignment=self.assignment, before_status=self.before_status, after_status=self.after_status
+        )
 
 
 class DutyRecord(models.Model):
@@ -242,16 +257,16 @@ class DutyRecord(models.Model):
     Editable until the first supervisor confirms it; a confirmation stores the record's hash."""
 
     duty = models.OneToOneField(Duty, on_delete=models.CASCADE, related_name="record")
-    summary = models.TextField("办案活动简要情况")
+    summary = models.TextField(gettext_lazy("办案活动简要情况"))
     filled_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
-    filled_at = models.DateTimeField("填写时间")
+    filled_at = models.DateTimeField(gettext_lazy("填写时间"))
 
     class Meta:
-        verbose_name = "履职情况反馈表"
-        verbose_name_plural = "履职情况反馈表"
+        verbose_name = gettext_lazy("履职情况反馈表")
+        verbose_name_plural = gettext_lazy("履职情况反馈表")
 
     def __str__(self) -> str:
-        return f"反馈表：{self.duty}"
+        return gettext("反馈表：{duty}").format(duty=self.duty)
 
     @property
     def duty_on(self) -> Any:  # read by jiandu.findings as the date the opinion arose
@@ -268,19 +283,21 @@ class Adoption(models.TextChoices):
 class DutyOpinion(models.Model):
     record = models.ForeignKey(DutyRecord, on_delete=models.CASCADE, related_name="opinions")
     supervisor = models.ForeignKey("roster.Supervisor", on_delete=models.PROTECT, related_name="+")
-    text = models.TextField("监督意见")
-    adoption = models.CharField("采纳情况", max_length=12, choices=Adoption.choices, default=Adoption.PENDING)
-    adoption_reason = models.CharField("采纳或不采纳的理由", max_length=500, blank=True)
+    text = models.TextField(gettext_lazy("监督意见"))
+    adoption = models.CharField(
+        gettext_lazy("采纳情况"), max_length=12, choices=Adoption.choices, default=Adoption.PENDING
+    )
+    adoption_reason = models.CharField(gettext_lazy("采纳或不采纳的理由"), max_length=500, blank=True)
     # Set when the opinion is sent on to the findings workflow (jiandu.findings).
-    finding_ref = models.CharField("转办编号", max_length=40, blank=True)
-    sent_at = models.DateTimeField("转办时间", null=True, blank=True)
+    finding_ref = models.CharField(gettext_lazy("转办编号"), max_length=40, blank=True)
+    sent_at = models.DateTimeField(gettext_lazy("转办时间"), null=True, blank=True)
     # Sent on as confidential (威海 2022 第十四条): the agency's pages never show that this opinion
     # became a finding, nor which one (jiandu.duties.selectors.record_opinions_for).
-    sent_confidential = models.BooleanField("保密转办", default=False)
+    sent_confidential = models.BooleanField(gettext_lazy("保密转办"), default=False)
 
     class Meta:
-        verbose_name = "监督意见"
-        verbose_name_plural = "监督意见"
+        verbose_name = gettext_lazy("监督意见")
+        verbose_name_plural = gettext_lazy("监督意见")
         ordering = ["id"]
 
     def __str__(self) -> str:
@@ -292,16 +309,16 @@ class MonthlySummary(models.Model):
 
     programme = models.ForeignKey("roster.Programme", on_delete=models.PROTECT, related_name="+")
     agency = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+")
-    year = models.PositiveSmallIntegerField("年")
-    month = models.PositiveSmallIntegerField("月")
-    due_on = models.DateField("截止日期")
-    sent_on = models.DateField("转送日期")
+    year = models.PositiveSmallIntegerField(gettext_lazy("年"))
+    month = models.PositiveSmallIntegerField(gettext_lazy("月"))
+    due_on = models.DateField(gettext_lazy("截止日期"))
+    sent_on = models.DateField(gettext_lazy("转送日期"))
     sent_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
-    duty_ids = models.JSONField("所含活动", default=list)
+    duty_ids = models.JSONField(gettext_lazy("所含活动"), default=list)
 
     class Meta:
-        verbose_name = "月度汇总"
-        verbose_name_plural = "月度汇总"
+        verbose_name = gettext_lazy("月度汇总")
+        verbose_name_plural = gettext_lazy("月度汇总")
         ordering = ["-year", "-month"]
         constraints = [
             models.UniqueConstraint(
@@ -310,4 +327,4 @@ class MonthlySummary(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.year}年{self.month}月 履职情况汇总"
+        return gettext("{year}年{month}月 履职情况汇总").format(year=self.year, month=self.month)

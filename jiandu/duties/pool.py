@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from django.utils.translation import gettext
+
 from jiandu.duties.models import OPPORTUNITY, Assignment, AssignmentStatus, Duty
 from jiandu.roster.models import Relationship, RelationshipKind, Supervisor, SupervisorStatus
 from jiandu.roster.rules import programme_cite
@@ -104,13 +106,23 @@ def pool_build(duty: Duty, *, exclude_contacted: bool = False) -> dict[str, Any]
     for s in supervisors:
         reasons = []
         if s.status != SupervisorStatus.ACTIVE:
-            reasons.append(_reason("not_active", "", f"状态为“{s.get_status_display()}”，不在任"))
+            reasons.append(
+                _reason(
+                    "not_active",
+                    "",
+                    gettext("状态为“{get_status_display}”，不在任").format(
+                        get_status_display=s.get_status_display()
+                    ),
+                )
+            )
         # Passed (jiandu.training sets the date when the exam is passed) on or before the duty's day.
         if training_gate is not None and (
             s.initial_training_on is None or s.initial_training_on > duty.duty_on
         ):
             reasons.append(
-                _reason("no_initial_training", training_gate.article, "未经初任培训，不得参与监督活动")
+                _reason(
+                    "no_initial_training", training_gate.article, gettext("未经初任培训，不得参与监督活动")
+                )
             )
         if recusal is None:
             pass  # the text sets no recusal: ties to the case are not a ground here
@@ -118,7 +130,9 @@ def pool_build(duty: Duty, *, exclude_contacted: bool = False) -> dict[str, Any]
             s.employer and _norm(s.employer) in names
         ):
             reasons.append(
-                _reason("conflict_own_employer", recusal_article, "本人工作单位为案件当事人或相关单位")
+                _reason(
+                    "conflict_own_employer", recusal_article, gettext("本人工作单位为案件当事人或相关单位")
+                )
             )
         for rel in ties.get(s.pk, []) if recusal is not None else []:
             hit = (rel.organisation_id and rel.organisation_id in org_ids) or (
@@ -129,19 +143,27 @@ def pool_build(duty: Duty, *, exclude_contacted: bool = False) -> dict[str, Any]
             if rel.kind == RelationshipKind.RELATIVE_EMPLOYER:
                 reasons.append(
                     _reason(
-                        "conflict_relative_employer", recusal_article, "近亲属工作单位为案件当事人或相关单位"
+                        "conflict_relative_employer",
+                        recusal_article,
+                        gettext("近亲属工作单位为案件当事人或相关单位"),
                     )
                 )
             elif rel.kind == RelationshipKind.OWN_EMPLOYER:
                 reasons.append(
-                    _reason("conflict_own_employer", recusal_article, "本人工作单位为案件当事人或相关单位")
+                    _reason(
+                        "conflict_own_employer",
+                        recusal_article,
+                        gettext("本人工作单位为案件当事人或相关单位"),
+                    )
                 )
             else:
-                reasons.append(_reason("conflict_interest", recusal_article, "申报了与案件的利害关系"))
+                reasons.append(
+                    _reason("conflict_interest", recusal_article, gettext("申报了与案件的利害关系"))
+                )
         if s.pk in busy:
-            reasons.append(_reason("busy_same_day", "", "同日已有其他监督活动"))
+            reasons.append(_reason("busy_same_day", "", gettext("同日已有其他监督活动")))
         if s.pk in contacted:
-            reasons.append(_reason("already_contacted", redraw_article, "本次活动已联络过"))
+            reasons.append(_reason("already_contacted", redraw_article, gettext("本次活动已联络过")))
         if reasons:
             # One reason per code (a supervisor may be tied to the case twice over).
             unique = list({r["code"]: r for r in reasons}.values())

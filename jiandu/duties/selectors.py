@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext
 
 from jiandu.accounts.roles import Capability
 from jiandu.duties.models import (
@@ -115,7 +116,7 @@ def report_overdue(duty: Duty, today: dt.date) -> bool:
 def duty_get(user: Any, pk: int) -> Duty:
     duty = duties_visible_to(user).filter(pk=pk).first()
     if duty is None:
-        raise Http404("没有这项监督活动，或无权查看")
+        raise Http404(gettext("没有这项监督活动，或无权查看"))
     return duty
 
 
@@ -146,7 +147,7 @@ def assignments_for_supervisor(user: Any) -> QuerySet[Assignment]:
 def assignment_for_supervisor(user: Any, pk: int) -> Assignment:
     a = assignments_for_supervisor(user).filter(pk=pk).first()
     if a is None:
-        raise Http404("没有这项邀请")
+        raise Http404(gettext("没有这项邀请"))
     return a
 
 
@@ -159,7 +160,7 @@ def opinion_get(user: Any, pk: int) -> DutyOpinion:
         qs = qs.filter(record__duty__in=duties_visible_to(user))
     opinion = qs.filter(pk=pk).first()
     if opinion is None:
-        raise Http404("没有这条意见")
+        raise Http404(gettext("没有这条意见"))
     return opinion
 
 

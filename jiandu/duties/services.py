@@ -16,6 +16,7 @@ from typing import Any
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from jiandu.accounts.roles import Capability
 from jiandu.audit.services import audit_record
@@ -87,7 +88,7 @@ def lead_time_decide(
     if not book.has_param(LEAD_PARAM, requested_on):
         return Decision(
             ALLOWED,
-            [Reason("request.no_lead_rule", book.id, "", "本项目适用的规则未规定提前通知期限", {})],
+            [Reason("request.no_lead_rule", book.id, "", gettext("本项目适用的规则未规定提前通知期限"), {})],
             book.id,
             book.version,
         )
@@ -132,28 +133,32 @@ class DutyRequestData:
 def _check_request(actor: Any, data: DutyRequestData, today: dt.date) -> None:
     agency = actor.organisation
     if agency is None or not agency.path.startswith(data.programme.organisation.path):
-        raise DutyError("只能向本单位上级主管的监督项目提出需求")
+        raise DutyError(gettext("只能向本单位上级主管的监督项目提出需求"))
     if data.kind not in DutyKind.values:
-        raise DutyError("请选择活动类型")
+        raise DutyError(gettext("请选择活动类型"))
     if not data.title.strip() or not data.place.strip():
-        raise DutyError("请填写活动名称和地点")
+        raise DutyError(gettext("请填写活动名称和地点"))
     if data.duty_on <= today:
-        raise DutyError("活动日期须晚于今天")
+        raise DutyError(gettext("活动日期须晚于今天"))
     if not 1 <= data.supervisors_needed <= 50:
-        raise DutyError("所需人数须在 1 至 50 人之间")
+        raise DutyError(gettext("所需人数须在 1 至 50 人之间"))
     minimums = data.specialty_minimums or {}
     for code, n in minimums.items():
         if code not in Specialty.values:
-            raise DutyError(f"未知的专业领域：{code}")
+            raise DutyError(gettext("未知的专业领域：{code}").format(code=code))
         if n < 0 or n > data.supervisors_needed:
-            raise DutyError("专业要求人数不能为负，也不能超过所需人数")
+            raise DutyError(gettext("专业要求人数不能为负，也不能超过所需人数"))
     if data.local_min + data.cross_min > data.supervisors_needed:
-        raise DutyError("本区县与跨区县的最低人数之和不能超过所需人数")
+        raise DutyError(gettext("本区县与跨区县的最低人数之和不能超过所需人数"))
     if (data.local_min or data.cross_min) and data.district is None:
-        raise DutyError("要求就近或跨区履职时，须注明活动所在区县")
+        raise DutyError(gettext("要求就近或跨区履职时，须注明活动所在区县"))
     if data.consent and not data.consent_note.strip():
         shortened = programme_cite(data.programme, "duty.request_lead_working_days_with_consent", today)
-        raise DutyError(f"按特殊情况缩短通知期限的，须注明同意的情况{cite_suffix(shortened)}")
+        raise DutyError(
+            gettext("按特殊情况缩短通知期限的，须注明同意的情况{cite_suffix}").format(
+                cite_suffix=cite_suffix(shortened)
+            )
+        )
 
 
 def duty_request(*, actor: Any, data: DutyRequestData, today: dt.date | None = None) -> Duty:
@@ -251,14 +256,17 @@ def duty_cancel(*, actor: Any, duty: Duty, reason: str) -> Duty:
     # reads the status under the lock (STYLE.md drift 6).
     if not _may_cancel(actor, duty):
         raise deny(
-            actor, action="duty.cancel", reason="只有提出需求的单位或项目主管机关可以取消", target=duty
+            actor,
+            action="duty.cancel",
+            reason=gettext("只有提出需求的单位或项目主管机关可以取消"),
+            target=duty,
         )
     if not reason.strip():
-        raise DutyError("请填写取消理由")
+        raise DutyError(gettext("请填写取消理由"))
     with transaction.atomic():
         duty = _lock_duty(duty)
         if duty.status in (DutyStatus.HELD, DutyStatus.CANCELLED):
-            raise DutyError("该活动已结束或已取消")
+            raise DutyError(gettext("该活动已结束或已取消"))
         before = duty.status
         duty.status = DutyStatus.CANCELLED
         duty.save(update_fields=["status"])
@@ -408,10 +416,10 @@ def draw_open(*, actor: Any, duty: Duty, at: dt.datetime | None = None) -> DrawC
         # commitment number's unique constraint).
         given, duty = duty, _lock_duty(duty)
         if duty.status not in (DutyStatus.REQUESTED, DutyStatus.REDRAW_NEEDED):
-            raise DutyError("当前状态不能发起抽选")
+            raise DutyError(gettext("当前状态不能发起抽选"))
         previous = duty.commitments.order_by("-number").first()
         if previous is not None and not DrawRecord.objects.filter(commitment=previous).exists():
-            raise DutyError("已有公布承诺、尚未抽选的抽选")
+            raise DutyError(gettext("已有公布承诺、尚未抽选的抽选"))
         redraw = duty.status == DutyStatus.REDRAW_NEEDED
         engaged = _engaged(duty) if redraw else []
         open_places = duty.supervisors_needed - len(engaged) if redraw else duty.supervisors_needed
@@ -470,12 +478,14 @@ def _clean_witnesses(witnesses: list[dict[str, str]]) -> list[dict[str, str]]:
         if not value and not name:
             continue
         if not value or not name:
-            raise DutyError("每位见证人须填写姓名和自选的值")
+            raise DutyError(gettext("每位见证人须填写姓名和自选的值"))
         if len(value) > MAX_WITNESS_VALUE:
-            raise DutyError(f"见证值不超过 {MAX_WITNESS_VALUE} 个字符")
+            raise DutyError(
+                gettext("见证值不超过 {MAX_WITNESS_VALUE} 个字符").format(MAX_WITNESS_VALUE=MAX_WITNESS_VALUE)
+            )
         out.append({"name": name[:60], "role": role[:60], "value": value})
     if not out:
-        raise DutyError("至少需要一名在场人员输入见证值")
+        raise DutyError(gettext("至少需要一名在场人员输入见证值"))
     return out
 
 
@@ -505,21 +515,25 @@ def draw_perform(
     with transaction.atomic():
         duty = _lock_duty(commitment.duty)  # simultaneous performs: the second sees the record
         if DrawRecord.objects.filter(commitment=commitment).exists():
-            raise DutyError("该次抽选已完成")
+            raise DutyError(gettext("该次抽选已完成"))
         if duty.status != DutyStatus.DRAW_OPEN:
-            raise DutyError("当前状态不能抽选")
+            raise DutyError(gettext("当前状态不能抽选"))
         drawn_at = at or _now()
         if drawn_at < commitment.opened_at:
             # The commitment must be public before the draw, or it proves nothing (docs/draw.md §1).
             raise DutyError(
-                f"抽选时间（{timezone.localtime(drawn_at):%Y-%m-%d %H:%M}）须晚于承诺公布时间"
-                f"（{timezone.localtime(commitment.opened_at):%Y-%m-%d %H:%M}）"
+                gettext(
+                    "抽选时间（{localtime:%Y-%m-%d %H:%M}）须晚于承诺公布时间（{localtime2:%Y-%m-%d %H:%M}）"
+                ).format(
+                    localtime=timezone.localtime(drawn_at),
+                    localtime2=timezone.localtime(commitment.opened_at),
+                )
             )
         meta = draw_public_meta(commitment)
         meta["drawn_at"] = drawn_at.isoformat()
         record = draw_record_build(commitment, clean, meta)
         if record["pool_hash"] != commitment.pool_hash:  # the stored pool changed after publication
-            raise DutyError("候选池与公布时不一致，拒绝抽选")
+            raise DutyError(gettext("候选池与公布时不一致，拒绝抽选"))
         drawn = DrawRecord.objects.create(
             commitment=commitment,
             duty=duty,
@@ -661,14 +675,14 @@ def assignment_respond(*, actor: Any, assignment: Assignment, accept: bool, reas
     from jiandu.accounts.roles import Capability
 
     if not accept and not reason.strip():
-        raise DutyError("谢绝时请说明理由")
+        raise DutyError(gettext("谢绝时请说明理由"))
     with transaction.atomic():
         duty, a = _lock_assignment(assignment)
         own = getattr(getattr(actor, "supervisor", None), "pk", None) == a.supervisor_id
         if not own and not actor.can(Capability.MANAGE_PROGRAMMES):
-            raise DutyError("只能答复本人的监督活动邀请")
+            raise DutyError(gettext("只能答复本人的监督活动邀请"))
         if a.status != AssignmentStatus.INVITED:
-            raise DutyError("该邀请已答复")
+            raise DutyError(gettext("该邀请已答复"))
         status = AssignmentStatus.ACCEPTED if accept else AssignmentStatus.DECLINED
         a = _respond(actor, duty, a, status, reason)
     assignment.status, assignment.reason, assignment.responded_at = a.status, a.reason, a.responded_at
@@ -682,14 +696,14 @@ def assignment_recuse(*, actor: Any, assignment: Assignment, reason: str) -> Ass
 
     if not reason.strip():
         recusal = programme_cite(assignment.duty.programme, "duty.recusal_grounds", assignment.duty.duty_on)
-        raise DutyError(f"请说明回避理由{cite_suffix(recusal)}")
+        raise DutyError(gettext("请说明回避理由{cite_suffix}").format(cite_suffix=cite_suffix(recusal)))
     with transaction.atomic():
         duty, a = _lock_assignment(assignment)
         own = getattr(getattr(actor, "supervisor", None), "pk", None) == a.supervisor_id
         if not own and not actor.can(Capability.MANAGE_PROGRAMMES):
-            raise DutyError("回避由监督员本人申报，或由项目主管机关决定")
+            raise DutyError(gettext("回避由监督员本人申报，或由项目主管机关决定"))
         if a.status not in (AssignmentStatus.INVITED, AssignmentStatus.ACCEPTED):
-            raise DutyError("当前状态不能申报回避")
+            raise DutyError(gettext("当前状态不能申报回避"))
         a = _respond(actor, duty, a, AssignmentStatus.RECUSED, reason)
     assignment.status, assignment.reason, assignment.responded_at = a.status, a.reason, a.responded_at
     return a
@@ -768,24 +782,24 @@ def attendance_record(
     with transaction.atomic():
         given, duty = duty, _lock_duty(duty)
         if not _may_record_attendance(actor, duty):
-            raise DutyError("出席情况由申请活动的单位或项目主管机关登记")
+            raise DutyError(gettext("出席情况由申请活动的单位或项目主管机关登记"))
         if duty.status == DutyStatus.CANCELLED:
-            raise DutyError("该活动已取消")
+            raise DutyError(gettext("该活动已取消"))
         if duty.status == DutyStatus.HELD:
-            raise DutyError("出席情况已登记，不能重新登记；如有错误，由项目主管机关更正并通知监督员")
+            raise DutyError(gettext("出席情况已登记，不能重新登记；如有错误，由项目主管机关更正并通知监督员"))
         if duty.status not in (DutyStatus.STAFFED, DutyStatus.CONTACTING, DutyStatus.REDRAW_NEEDED):
             # The day may come before every place is filled: those who accepted are recorded.
-            raise DutyError("尚无已接受邀请的监督员，不能登记出席情况")
+            raise DutyError(gettext("尚无已接受邀请的监督员，不能登记出席情况"))
         if duty.duty_on > _today():
-            raise DutyError("活动当天或之后才能登记出席情况")
+            raise DutyError(gettext("活动当天或之后才能登记出席情况"))
         rows = list(duty.assignments.select_for_update(of=("self",)).filter(status=AssignmentStatus.ACCEPTED))
         if not rows:
-            raise DutyError("没有已接受邀请的监督员")
+            raise DutyError(gettext("没有已接受邀请的监督员"))
         ids = {a.pk for a in rows}
         if (present - ids) or ((absent or set()) - ids) or (present & (absent or set())):
-            raise DutyError("出席登记与本活动的人员不符")
+            raise DutyError(gettext("出席登记与本活动的人员不符"))
         if absent is not None and present | absent != ids:
-            raise DutyError("请为每位监督员选择“出席”或“缺席”")
+            raise DutyError(gettext("请为每位监督员选择“出席”或“缺席”"))
         marks = {}
         for a in rows:
             a.status = AssignmentStatus.ATTENDED if a.pk in present else AssignmentStatus.ABSENT
@@ -811,20 +825,20 @@ def attendance_correct(
     from jiandu.notifications.services import EMAIL, INBOX, notification_send
 
     if not reason.strip():
-        raise DutyError("请填写更正理由")
+        raise DutyError(gettext("请填写更正理由"))
     with transaction.atomic():
         duty, a = _lock_assignment(assignment)
         if not (actor.can(Capability.MANAGE_PROGRAMMES) and _may_record_attendance(actor, duty)):
-            raise DutyError("出席情况的更正由项目主管机关办理")
+            raise DutyError(gettext("出席情况的更正由项目主管机关办理"))
         if duty.status != DutyStatus.HELD or a.status not in (
             AssignmentStatus.ATTENDED,
             AssignmentStatus.ABSENT,
         ):
-            raise DutyError("只能更正已登记的出席情况")
+            raise DutyError(gettext("只能更正已登记的出席情况"))
         new_status = AssignmentStatus.ATTENDED if attended else AssignmentStatus.ABSENT
         new_excused = not attended and bool(excuse.strip())
         if (a.status, a.excused) == (new_status, new_excused):
-            raise DutyError("更正后的情况与现有记录相同")
+            raise DutyError(gettext("更正后的情况与现有记录相同"))
         correction = AttendanceCorrection.objects.create(
             assignment=a,
             before_status=a.status,
@@ -848,11 +862,13 @@ def attendance_correct(
         )
         user = a.supervisor.user
         if user is not None:
-            label = AssignmentStatus(new_status).label + ("（有正当理由）" if new_excused else "")
+            label = AssignmentStatus(new_status).label + (gettext("（有正当理由）") if new_excused else "")
             notification_send(
                 recipients=[user],
-                subject=f"您在“{duty.title}”的出席记录已更正为：{label}",
-                body=f"更正理由：{correction.reason}",
+                subject=gettext("您在“{title}”的出席记录已更正为：{label}").format(
+                    title=duty.title, label=label
+                ),
+                body=gettext("更正理由：{reason}").format(reason=correction.reason),
                 link=reverse("duties:mine_detail", args=[a.pk]),
                 channels=(INBOX, EMAIL),
                 kind="duty.attendance_correct",
@@ -893,31 +909,35 @@ def record_locked_reason(duty: Duty, record: DutyRecord | None) -> str | None:
     if record is None:
         return None
     if duty.assignments.filter(confirmed_at__isnull=False).exists():
-        return "监督员已签字确认，反馈表不能再修改"
+        return gettext("监督员已签字确认，反馈表不能再修改")
     if record.opinions.filter(sent_at__isnull=False).exists():
-        return "反馈表已定稿，不能再修改"  # never says an opinion went on (第十四条)
+        return gettext("反馈表已定稿，不能再修改")  # never says an opinion went on (第十四条)
     return None
 
 
 def record_save(*, actor: Any, duty: Duty, summary: str, opinions: list[OpinionData]) -> DutyRecord:
     """The agency fills in the 履职情况反馈表 (第十七条). Once a supervisor has confirmed it, it is fixed."""
     if duty.status != DutyStatus.HELD:
-        raise DutyError("请先登记出席情况")
+        raise DutyError(gettext("请先登记出席情况"))
     if not summary.strip():
-        raise DutyError("请填写办案活动简要情况")
+        raise DutyError(gettext("请填写办案活动简要情况"))
     attended = set(
         duty.assignments.filter(status=AssignmentStatus.ATTENDED).values_list("supervisor_id", flat=True)
     )
     for o in opinions:
         if o.supervisor_id not in attended:
-            raise DutyError("只能登记出席监督员的意见")
+            raise DutyError(gettext("只能登记出席监督员的意见"))
         if o.adoption not in Adoption.values:
-            raise DutyError("采纳情况无效")
+            raise DutyError(gettext("采纳情况无效"))
         if o.adoption in (Adoption.NOT_ADOPTED, Adoption.PARTLY) and not o.adoption_reason.strip():
             # Only where the programme's text asks that the supervisor be told how the opinion was used.
             told = programme_cite(duty.programme, "duty.adoption_told", duty.duty_on)
             if told is not None and told.value:
-                raise DutyError(f"未采纳或部分采纳的，须说明理由，以便告知监督员{cite_suffix(told)}")
+                raise DutyError(
+                    gettext("未采纳或部分采纳的，须说明理由，以便告知监督员{cite_suffix}").format(
+                        cite_suffix=cite_suffix(told)
+                    )
+                )
     existing = DutyRecord.objects.filter(duty=duty).first()
     if (locked := record_locked_reason(duty, existing)) is not None:
         raise DutyError(locked)
@@ -954,19 +974,19 @@ def record_confirm(*, actor: Any, assignment: Assignment, via: str = "phone") ->
 
     if via == "phone":
         if getattr(getattr(actor, "supervisor", None), "pk", None) != a.supervisor_id:
-            raise DutyError("只能确认本人的履职记录")
+            raise DutyError(gettext("只能确认本人的履职记录"))
     elif via == "paper":
         if not (actor.can(Capability.REQUEST_DUTIES) or actor.can(Capability.MANAGE_PROGRAMMES)):
-            raise DutyError("纸质签字由工作人员登记")
+            raise DutyError(gettext("纸质签字由工作人员登记"))
     else:
-        raise DutyError("确认方式无效")
+        raise DutyError(gettext("确认方式无效"))
     if a.status != AssignmentStatus.ATTENDED:
-        raise DutyError("只有出席的监督员确认反馈表")
+        raise DutyError(gettext("只有出席的监督员确认反馈表"))
     record = DutyRecord.objects.filter(duty_id=a.duty_id).first()
     if record is None:
-        raise DutyError("反馈表尚未填写")
+        raise DutyError(gettext("反馈表尚未填写"))
     if a.confirmed_at is not None:
-        raise DutyError("已确认")
+        raise DutyError(gettext("已确认"))
     with transaction.atomic():
         a.confirmed_at = _now()
         a.confirmed_via = via
@@ -995,9 +1015,9 @@ def opinion_send_to_findings(*, actor: Any, opinion: DutyOpinion, confidential: 
 
     own = getattr(getattr(actor, "supervisor", None), "pk", None) == opinion.supervisor_id
     if not own and not actor.can(Capability.MANAGE_PROGRAMMES):
-        raise DutyError("由提出意见的监督员本人或项目主管机关转办")
+        raise DutyError(gettext("由提出意见的监督员本人或项目主管机关转办"))
     if opinion.sent_at is not None:
-        raise DutyError("该意见已转办")
+        raise DutyError(gettext("该意见已转办"))
     record = opinion.record
     with transaction.atomic():
         try:
@@ -1010,7 +1030,7 @@ def opinion_send_to_findings(*, actor: Any, opinion: DutyOpinion, confidential: 
                 confidential=confidential,
                 # A confidential finding must not point back at the duty (whose attendees the agency
                 # knows): no duty title, no duty date; staff follow its source_ref.
-                title="" if confidential else f"{record.duty.title}：监督意见",
+                title="" if confidential else gettext("{title}：监督意见").format(title=record.duty.title),
                 occurred_on_known=not confidential,
             )
         except ValidationError as exc:
@@ -1037,9 +1057,9 @@ def duty_report(*, actor: Any, duty: Duty, on: dt.date | None = None) -> Duty:
     """The agency reports on the duty to the bureau (within N working days after it)."""
     on = on or _today()
     if duty.status != DutyStatus.HELD or not DutyRecord.objects.filter(duty=duty).exists():
-        raise DutyError("请先登记出席情况并填写反馈表")
+        raise DutyError(gettext("请先登记出席情况并填写反馈表"))
     if duty.reported_on is not None:
-        raise DutyError("已通报")
+        raise DutyError(gettext("已通报"))
     with transaction.atomic():
         duty.reported_on = on
         duty.save(update_fields=["reported_on"])
@@ -1072,11 +1092,11 @@ def monthly_summary_send(
     on = on or _today()
     agency = actor.organisation
     if not 1 <= month <= 12:
-        raise DutyError("月份无效")
+        raise DutyError(gettext("月份无效"))
     if dt.date(year, month, 1) > on.replace(day=1):
-        raise DutyError("只能汇总已开始的月份")
+        raise DutyError(gettext("只能汇总已开始的月份"))
     if MonthlySummary.objects.filter(programme=programme, agency=agency, year=year, month=month).exists():
-        raise DutyError("该月已汇总转送")
+        raise DutyError(gettext("该月已汇总转送"))
     due, _reason = monthly_summary_due_on(programme, year, month)
     duties = Duty.objects.filter(
         programme=programme, agency=agency, duty_on__year=year, duty_on__month=month, record__isnull=False

@@ -8,12 +8,14 @@ import statistics
 import time
 from typing import Any
 
+from django.utils.translation import gettext
+
 from jiandu.rules import draw as d
 
 
 def simulate_year(*, supervisors: int, duties: int, per_duty: int, seed: str) -> dict[str, Any]:
     if supervisors < 1 or duties < 0 or per_duty < 1:
-        raise ValueError("监督员人数、活动数和每次人数须为正数")
+        raise ValueError(gettext("监督员人数、活动数和每次人数须为正数"))
     ids = [f"S{i}" for i in range(1, supervisors + 1)]
     balanced = dict.fromkeys(ids, 0)
     uniform = dict.fromkeys(ids, 0)

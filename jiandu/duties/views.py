@@ -48,7 +48,7 @@ def _staff(request: HttpRequest) -> bool:
 
 def _require_staff(request: HttpRequest, action: str) -> None:
     if not _staff(request):
-        raise permission_denied(request, action=action, reason="仅工作人员可用")
+        raise permission_denied(request, action=action, reason=_("仅工作人员可用"))
 
 
 def _error(request: HttpRequest, exc: Exception) -> None:
@@ -202,7 +202,9 @@ def draw_perform(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            f"抽选完成（记录 #{drawn.pk}），已按顺序联络前 {len(drawn.record['result']['selected'])} 人",
+            _("抽选完成（记录 #{pk}），已按顺序联络前 {count} 人").format(
+                pk=drawn.pk, count=len(drawn.record["result"]["selected"])
+            ),
         )
     return redirect("duties:detail", pk)
 
@@ -291,7 +293,7 @@ def attendance_correct(request: HttpRequest, pk: int, aid: int) -> HttpResponse:
 def record_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """《履职情况反馈表》 (第十七条), filled by the agency."""
     if not request.user.can(Capability.REQUEST_DUTIES):  # type: ignore[union-attr]
-        raise permission_denied(request, action="record_edit", reason="反馈表由提出需求的单位填写")
+        raise permission_denied(request, action="record_edit", reason=_("反馈表由提出需求的单位填写"))
     duty = selectors.duty_get(request.user, pk)
     attended = list(duty.assignments.filter(status=AssignmentStatus.ATTENDED).select_related("supervisor"))
     record = DutyRecord.objects.filter(duty=duty).first()
@@ -347,7 +349,7 @@ def record_print(request: HttpRequest, pk: int) -> HttpResponse:
     duty = selectors.duty_get(request.user, pk)
     record = DutyRecord.objects.filter(duty=duty).first()
     if record is None:
-        raise Http404("反馈表尚未填写")
+        raise Http404(_("反馈表尚未填写"))
     rows = []
     for a in duty.assignments.filter(status=AssignmentStatus.ATTENDED).select_related("supervisor"):
         url = request.build_absolute_uri(reverse("duties:confirm_token", args=[a.confirm_token]))
@@ -396,7 +398,7 @@ def summaries(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     if request.method == "POST":
         if not user.can(Capability.REQUEST_DUTIES):
-            raise permission_denied(request, action="summary_send", reason="由提出需求的单位汇总转送")
+            raise permission_denied(request, action="summary_send", reason=_("由提出需求的单位汇总转送"))
         programme = get_object_or_404(Programme, pk=request.POST.get("programme", "0"))
         try:
             services.monthly_summary_send(
@@ -499,9 +501,9 @@ def mine_respond(request: HttpRequest, aid: int) -> HttpResponse:
         elif action == "recuse":
             services.assignment_recuse(actor=request.user, assignment=a, reason=reason)
             recusal = programme_cite(a.duty.programme, "duty.recusal_grounds", a.duty.duty_on)
-            messages.success(request, f"已申报回避{cite_suffix(recusal)}")
+            messages.success(request, _("已申报回避{cite_suffix}").format(cite_suffix=cite_suffix(recusal)))
         else:
-            raise services.DutyError("操作无效")
+            raise services.DutyError(_("操作无效"))
     except services.DutyError as exc:
         _error(request, exc)
     return redirect("duties:mine_detail", a.pk)
@@ -584,7 +586,7 @@ def answer_window(request: HttpRequest, pk: int) -> HttpResponse:
     form = AnswerWindowForm(request.POST)
     try:
         if not form.is_valid():
-            raise services.DutyError("请填写答复期限（小时）")
+            raise services.DutyError(_("请填写答复期限（小时）"))
         contact.duty_set_answer_window(actor=request.user, duty=duty, hours=form.cleaned_data["hours"])
     except services.DutyError as exc:
         _error(request, exc)
