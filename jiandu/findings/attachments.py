@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext
 
 from jiandu.core.untrusted import CleanUpload, image_reencode
 
@@ -25,5 +26,5 @@ def clean_upload(upload: UploadedFile) -> CleanFile:
 
 def clean_uploads(uploads: list[UploadedFile]) -> list[CleanFile]:
     if len(uploads) > MAX_FILES:
-        raise ValidationError(f"附件最多 {MAX_FILES} 个")
+        raise ValidationError(gettext("附件最多 {MAX_FILES} 个").format(MAX_FILES=MAX_FILES))
     return [clean_upload(u) for u in uploads]

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from jiandu.findings import deadlines
 from jiandu.findings.models import Finding, Status
@@ -44,7 +45,7 @@ class ReplyDueDates:
         computed = clock.due if clock is not None else old
         if f.status != Status.FORWARDED:
             # Answered (or closed) already: the date is history; only the 暂定 mark goes.
-            new, outcome, note = old, UNCHANGED, "已答复"
+            new, outcome, note = old, UNCHANGED, gettext("已答复")
         else:
             new, outcome, note = date_settle(old=old, computed=computed, today=today)
         still = clock.provisional_years if (clock is not None and new == computed) else ()
@@ -58,8 +59,8 @@ class ReplyDueDates:
             recipients.append(f.reporter.user)  # the reporter's own finding: nothing to hide from them
         change = DateChange(
             source=self.name,
-            item=f"监督意见 {f.number}",
-            what="答复截止日",
+            item=gettext("监督意见 {number}").format(number=f.number),
+            what=gettext("答复截止日"),
             target=f,
             old=old,
             computed=computed,

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext
 
 REPLY_DAYS_PARAM = "findings.reply_days"
 DEFAULT_REMIND_DAYS = 5
@@ -77,7 +78,7 @@ def manual_reply_clock(*, due: dt.date, forwarded_on: dt.date, rulebook_id: str)
             "code": "findings.reply_due.set_by_bureau",
             "rulebook": rulebook_id,
             "article": "",
-            "message": "本规则未规定答复期限，由司法行政机关转送时指定",
+            "message": gettext("本规则未规定答复期限，由司法行政机关转送时指定"),
             "facts": {"forwarded_on": forwarded_on.isoformat(), "due": due.isoformat()},
         },
     )

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from jiandu.core.untrusted import csv_row
 from jiandu.findings.models import Finding, Status
@@ -51,28 +52,28 @@ COMMON = (
 STAFF_EXTRA = ("programme", "source", "confidential", "reporter", "submitted_on")
 HEADERS = {
     "id": "ID",
-    "number": "编号",
-    "agency": "被监督单位",
-    "status": "状态代码",
-    "status_label": "状态",
-    "title": "标题",
-    "forwarded_on": "转送日期",
-    "reply_days": "答复期限（日）",
-    "reply_due": "答复截止日",
-    "reply_due_provisional": "答复截止日为暂定",
-    "reply_due_note": "暂定说明",
-    "reply_article": "期限依据",
-    "replied_on": "答复日期",
-    "adopted": "是否采纳",
-    "correction": "整改方式",
-    "rectify_due": "整改期限",
-    "closed_on": "销号日期",
-    "overdue": "是否逾期",
-    "programme": "监督项目",
-    "source": "来源",
-    "confidential": "要求保密",
-    "reporter": "提出人",
-    "submitted_on": "提出日期",
+    "number": gettext_lazy("编号"),
+    "agency": gettext_lazy("被监督单位"),
+    "status": gettext_lazy("状态代码"),
+    "status_label": gettext_lazy("状态"),
+    "title": gettext_lazy("标题"),
+    "forwarded_on": gettext_lazy("转送日期"),
+    "reply_days": gettext_lazy("答复期限（日）"),
+    "reply_due": gettext_lazy("答复截止日"),
+    "reply_due_provisional": gettext_lazy("答复截止日为暂定"),
+    "reply_due_note": gettext_lazy("暂定说明"),
+    "reply_article": gettext_lazy("期限依据"),
+    "replied_on": gettext_lazy("答复日期"),
+    "adopted": gettext_lazy("是否采纳"),
+    "correction": gettext_lazy("整改方式"),
+    "rectify_due": gettext_lazy("整改期限"),
+    "closed_on": gettext_lazy("销号日期"),
+    "overdue": gettext_lazy("是否逾期"),
+    "programme": gettext_lazy("监督项目"),
+    "source": gettext_lazy("来源"),
+    "confidential": gettext_lazy("要求保密"),
+    "reporter": gettext_lazy("提出人"),
+    "submitted_on": gettext_lazy("提出日期"),
 }
 
 

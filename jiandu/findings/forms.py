@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from jiandu.findings.models import Correction, Source
@@ -60,9 +61,11 @@ class SubmitForm(forms.Form):
         # still keeps the reporter from the agency on request: withholding it would harm no one).
         kept = programme_cite(programme, "findings.reporter_confidentiality")
         self.fields["confidential"].label = (
-            f"请求对我的身份保密（{kept.article}）：被监督单位看不到提出人"
+            gettext("请求对我的身份保密（{article}）：被监督单位看不到提出人").format(article=kept.article)
             if kept is not None
-            else f"请求对我的身份保密：被监督单位看不到提出人（{SILENT}，按请求保密）"
+            else gettext("请求对我的身份保密：被监督单位看不到提出人（{SILENT}，按请求保密）").format(
+                SILENT=SILENT
+            )
         )
 
 
@@ -103,7 +106,9 @@ class MergeForm(forms.Form):
 
 class ReplyForm(forms.Form):
     adopted = forms.TypedChoiceField(
-        label=_("意见建议采纳情况"), choices=[("1", "采纳"), ("0", "不予采纳")], coerce=lambda v: v == "1"
+        label=_("意见建议采纳情况"),
+        choices=[("1", _("采纳")), ("0", _("不予采纳"))],
+        coerce=lambda v: v == "1",
     )
     correction = forms.ChoiceField(label=_("整改方式"), choices=Correction.choices)
     reply_text = forms.CharField(label=_("答复内容"), widget=forms.Textarea(attrs={"rows": 4}))
@@ -153,7 +158,7 @@ class TrackForm(forms.Form):
 
 class ConcludeForm(forms.Form):
     substantiated = forms.TypedChoiceField(
-        label=_("调查结论"), choices=[("1", "查证属实"), ("0", "查无实据")], coerce=lambda v: v == "1"
+        label=_("调查结论"), choices=[("1", _("查证属实")), ("0", _("查无实据"))], coerce=lambda v: v == "1"
     )
     outcome = forms.CharField(label=_("调查结果（将反馈给举报人）"), widget=forms.Textarea(attrs={"rows": 3}))
     supervisor = forms.IntegerField(label=_("对应监督员（名册编号）"), required=False)

@@ -13,7 +13,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from jiandu.core.fields import EncryptedTextField
 
@@ -51,16 +51,22 @@ class Correction(models.TextChoices):
 
 class Finding(models.Model):
     programme = models.ForeignKey(
-        "roster.Programme", verbose_name="监督项目", on_delete=models.PROTECT, related_name="findings"
+        "roster.Programme",
+        verbose_name=gettext_lazy("监督项目"),
+        on_delete=models.PROTECT,
+        related_name="findings",
     )
     agency = models.ForeignKey(
-        "orgs.Organisation", verbose_name="被监督单位", on_delete=models.PROTECT, related_name="findings"
+        "orgs.Organisation",
+        verbose_name=gettext_lazy("被监督单位"),
+        on_delete=models.PROTECT,
+        related_name="findings",
     )
-    source = models.CharField("来源", max_length=16, choices=Source.choices)
+    source = models.CharField(gettext_lazy("来源"), max_length=16, choices=Source.choices)
     # Reporter identity: never projected to the agency (see selectors.AgencyFinding).
     reporter = models.ForeignKey(
         "roster.Supervisor",
-        verbose_name="提出人",
+        verbose_name=gettext_lazy("提出人"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -68,65 +74,74 @@ class Finding(models.Model):
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="登记人",
+        verbose_name=gettext_lazy("登记人"),
         null=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    confidential = models.BooleanField("要求保密", default=False)  # 威海 2022 第十四条
+    confidential = models.BooleanField(gettext_lazy("要求保密"), default=False)  # 威海 2022 第十四条
     # A reference to where it came from (e.g. "duties.dutyrecord:12"); hidden from the agency.
-    source_ref = models.CharField("来源记录", max_length=80, blank=True)
-    title = models.CharField("标题", max_length=120)
-    text = models.TextField("意见内容")
-    occurred_on = models.DateField("发现日期", null=True, blank=True)
-    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.SUBMITTED)
-    submitted_on = models.DateField("提出日期")
+    source_ref = models.CharField(gettext_lazy("来源记录"), max_length=80, blank=True)
+    title = models.CharField(gettext_lazy("标题"), max_length=120)
+    text = models.TextField(gettext_lazy("意见内容"))
+    occurred_on = models.DateField(gettext_lazy("发现日期"), null=True, blank=True)
+    status = models.CharField(
+        gettext_lazy("状态"), max_length=16, choices=Status.choices, default=Status.SUBMITTED
+    )
+    submitted_on = models.DateField(gettext_lazy("提出日期"))
 
     # Triage (万州 第十六条第二款).
     triaged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    decline_reason = models.TextField("不予处理理由", blank=True)
+    decline_reason = models.TextField(gettext_lazy("不予处理理由"), blank=True)
     merged_into = models.ForeignKey(
-        "self", verbose_name="合并至", null=True, blank=True, on_delete=models.PROTECT, related_name="merged"
+        "self",
+        verbose_name=gettext_lazy("合并至"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged",
     )
-    forwarded_on = models.DateField("转送日期", null=True, blank=True)
-    forward_note = models.TextField("转送说明", blank=True)
+    forwarded_on = models.DateField(gettext_lazy("转送日期"), null=True, blank=True)
+    forward_note = models.TextField(gettext_lazy("转送说明"), blank=True)
 
     # The reply clock (威海 2022 第十二条: 30 days). reply_reason is the Reason (rulebook, article, facts).
-    reply_days = models.PositiveSmallIntegerField("答复期限（日）", null=True, blank=True)
-    reply_due = models.DateField("答复截止日", null=True, blank=True)
+    reply_days = models.PositiveSmallIntegerField(gettext_lazy("答复期限（日）"), null=True, blank=True)
+    reply_due = models.DateField(gettext_lazy("答复截止日"), null=True, blank=True)
     # Computed in a year whose holiday notice was not loaded (暂定); recomputed when it is.
-    reply_due_provisional = models.BooleanField("答复截止日为暂定", default=False)
-    reply_reason = models.JSONField("期限依据", null=True, blank=True)
+    reply_due_provisional = models.BooleanField(gettext_lazy("答复截止日为暂定"), default=False)
+    reply_reason = models.JSONField(gettext_lazy("期限依据"), null=True, blank=True)
     reply_remind_on = models.DateField(null=True, blank=True, editable=False)
     reply_reminded_on = models.DateField(null=True, blank=True, editable=False)
     reply_escalated_on = models.DateField(null=True, blank=True, editable=False)
 
     # The agency's reply (万州 第十六条第三款).
-    replied_on = models.DateField("答复日期", null=True, blank=True)
-    reply_text = models.TextField("答复内容", blank=True)
-    adopted = models.BooleanField("是否采纳", null=True, blank=True)
-    correction = models.CharField("整改方式", max_length=16, choices=Correction.choices, blank=True)
-    rectification_plan = models.TextField("整改计划", blank=True)
-    rectify_due = models.DateField("整改期限", null=True, blank=True)
+    replied_on = models.DateField(gettext_lazy("答复日期"), null=True, blank=True)
+    reply_text = models.TextField(gettext_lazy("答复内容"), blank=True)
+    adopted = models.BooleanField(gettext_lazy("是否采纳"), null=True, blank=True)
+    correction = models.CharField(
+        gettext_lazy("整改方式"), max_length=16, choices=Correction.choices, blank=True
+    )
+    rectification_plan = models.TextField(gettext_lazy("整改计划"), blank=True)
+    rectify_due = models.DateField(gettext_lazy("整改期限"), null=True, blank=True)
     rectify_remind_on = models.DateField(null=True, blank=True, editable=False)
     rectify_reminded_on = models.DateField(null=True, blank=True, editable=False)
     rectify_escalated_on = models.DateField(null=True, blank=True, editable=False)
-    rectified_on = models.DateField("整改完成日期", null=True, blank=True)
-    rectification_report = models.TextField("整改情况", blank=True)
+    rectified_on = models.DateField(gettext_lazy("整改完成日期"), null=True, blank=True)
+    rectification_report = models.TextField(gettext_lazy("整改情况"), blank=True)
 
     # Verification and the result fed back to the reporter (威海 2022 第十五条, 山西 第九条（三）).
-    closed_on = models.DateField("销号日期", null=True, blank=True)
-    result_text = models.TextField("处理结果", blank=True)
-    rating = models.PositiveSmallIntegerField("满意度评价", null=True, blank=True)
-    rating_comment = models.CharField("评价说明", max_length=255, blank=True)
+    closed_on = models.DateField(gettext_lazy("销号日期"), null=True, blank=True)
+    result_text = models.TextField(gettext_lazy("处理结果"), blank=True)
+    rating = models.PositiveSmallIntegerField(gettext_lazy("满意度评价"), null=True, blank=True)
+    rating_comment = models.CharField(gettext_lazy("评价说明"), max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = "监督意见"
-        verbose_name_plural = "监督意见"
+        verbose_name = gettext_lazy("监督意见")
+        verbose_name_plural = gettext_lazy("监督意见")
         ordering = ["-submitted_on", "-id"]
         indexes = [
             models.Index(fields=["agency", "status"], name="finding_agency_status"),
@@ -161,7 +176,7 @@ class Finding(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"第{self.pk}号 {self.title}"
+        return gettext("第{pk}号 {title}").format(pk=self.pk, title=self.title)
 
     @property
     def number(self) -> str:
@@ -227,19 +242,19 @@ class FindingAttachment(models.Model):
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
     # Uploader identity: staff only, never projected to the agency.
-    original_name = models.CharField("原文件名", max_length=200, blank=True)
+    original_name = models.CharField(gettext_lazy("原文件名"), max_length=200, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "附件"
-        verbose_name_plural = "附件"
+        verbose_name = gettext_lazy("附件")
+        verbose_name_plural = gettext_lazy("附件")
         ordering = ["id"]
 
     def __str__(self) -> str:
-        return f"附件 {self.pk}"
+        return gettext("附件 {pk}").format(pk=self.pk)
 
 
 class ComplaintStatus(models.TextChoices):
@@ -258,41 +273,43 @@ class Complaint(models.Model):
     """举报 against a supervisor (万州 第十七条; 威海 2022 第十三条), investigated by the bureau,
     whose result goes back to the complainant; a proven one can ground a dismissal."""
 
-    tracking_code = models.CharField("查询码", max_length=12, unique=True)
-    complainant_kind = models.CharField("举报人类型", max_length=16, choices=ComplainantKind.choices)
+    tracking_code = models.CharField(gettext_lazy("查询码"), max_length=12, unique=True)
+    complainant_kind = models.CharField(
+        gettext_lazy("举报人类型"), max_length=16, choices=ComplainantKind.choices
+    )
     complainant_org = models.ForeignKey(
         "orgs.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     complainant_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    complainant_name = models.CharField("举报人姓名", max_length=60, blank=True)
-    complainant_phone = EncryptedTextField("联系电话", blank=True)
+    complainant_name = models.CharField(gettext_lazy("举报人姓名"), max_length=60, blank=True)
+    complainant_phone = EncryptedTextField(gettext_lazy("联系电话"), blank=True)
     programme = models.ForeignKey(
         "roster.Programme", null=True, blank=True, on_delete=models.PROTECT, related_name="complaints"
     )
     supervisor = models.ForeignKey(
         "roster.Supervisor", null=True, blank=True, on_delete=models.PROTECT, related_name="complaints"
     )
-    supervisor_name_given = models.CharField("被举报监督员", max_length=60)
-    certificate_no_given = models.CharField("证件编号", max_length=40, blank=True)
-    text = models.TextField("举报内容")
+    supervisor_name_given = models.CharField(gettext_lazy("被举报监督员"), max_length=60)
+    certificate_no_given = models.CharField(gettext_lazy("证件编号"), max_length=40, blank=True)
+    text = models.TextField(gettext_lazy("举报内容"))
     status = models.CharField(
-        "状态", max_length=16, choices=ComplaintStatus.choices, default=ComplaintStatus.RECEIVED
+        gettext_lazy("状态"), max_length=16, choices=ComplaintStatus.choices, default=ComplaintStatus.RECEIVED
     )
-    received_on = models.DateField("受理日期")
-    outcome = models.TextField("调查结果", blank=True)
-    concluded_on = models.DateField("办结日期", null=True, blank=True)
+    received_on = models.DateField(gettext_lazy("受理日期"))
+    outcome = models.TextField(gettext_lazy("调查结果"), blank=True)
+    concluded_on = models.DateField(gettext_lazy("办结日期"), null=True, blank=True)
     # When proven: the dismissal ground it supports (jiandu.rules.dismissal Ground code and article).
-    dismissal_ground = models.CharField("对应解聘情形", max_length=60, blank=True)
-    dismissal_article = models.CharField("条款", max_length=40, blank=True)
-    referred_to = models.CharField("移送单位", max_length=120, blank=True)
+    dismissal_ground = models.CharField(gettext_lazy("对应解聘情形"), max_length=60, blank=True)
+    dismissal_article = models.CharField(gettext_lazy("条款"), max_length=40, blank=True)
+    referred_to = models.CharField(gettext_lazy("移送单位"), max_length=120, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "举报"
-        verbose_name_plural = "举报"
+        verbose_name = gettext_lazy("举报")
+        verbose_name_plural = gettext_lazy("举报")
         ordering = ["-received_on", "-id"]
 
     def __str__(self) -> str:
-        return f"举报 {self.tracking_code}"
+        return gettext("举报 {tracking_code}").format(tracking_code=self.tracking_code)

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from jiandu.accounts.models import User
 from jiandu.accounts.roles import Role
@@ -46,9 +47,23 @@ class Stage:
 
 STAGES = (
     Stage(
-        "reply_reminder", Status.FORWARDED, "reply_due", "reply_remind_on", "reply_reminded_on", False, "答复"
+        "reply_reminder",
+        Status.FORWARDED,
+        "reply_due",
+        "reply_remind_on",
+        "reply_reminded_on",
+        False,
+        gettext_lazy("答复"),
     ),
-    Stage("reply_escalation", Status.FORWARDED, "reply_due", "reply_due", "reply_escalated_on", True, "答复"),
+    Stage(
+        "reply_escalation",
+        Status.FORWARDED,
+        "reply_due",
+        "reply_due",
+        "reply_escalated_on",
+        True,
+        gettext_lazy("答复"),
+    ),
     Stage(
         "rectify_reminder",
         Status.RECTIFYING,
@@ -56,7 +71,7 @@ STAGES = (
         "rectify_remind_on",
         "rectify_reminded_on",
         False,
-        "整改",
+        gettext_lazy("整改"),
     ),
     Stage(
         "rectify_escalation",
@@ -65,7 +80,7 @@ STAGES = (
         "rectify_due",
         "rectify_escalated_on",
         True,
-        "整改",
+        gettext_lazy("整改"),
     ),
 )
 
@@ -114,12 +129,19 @@ def _digest(
 ) -> tuple[str, str, str]:
     earliest = min(r[3] for r in rows)
     if stage.overdue:
-        subject = f"【逾期督办】{agency_name} {len(rows)} 件监督意见{stage.label}已逾期（最早应于 {earliest:%Y-%m-%d}）"
+        subject = gettext(
+            "【逾期督办】{agency_name} {count} 件监督意见{label}已逾期（最早应于 {earliest:%Y-%m-%d}）"
+        ).format(agency_name=agency_name, count=len(rows), label=stage.label, earliest=earliest)
     else:
-        subject = f"【到期提醒】{agency_name} {len(rows)} 件监督意见{stage.label}期限将至（最早 {earliest:%Y-%m-%d}）"
-    lines = [f"JD-{r[0]:06d}  {stage.label}截止 {r[3]:%Y-%m-%d}" for r in rows[:LISTED]]
+        subject = gettext(
+            "【到期提醒】{agency_name} {count} 件监督意见{label}期限将至（最早 {earliest:%Y-%m-%d}）"
+        ).format(agency_name=agency_name, count=len(rows), label=stage.label, earliest=earliest)
+    lines = [
+        gettext("JD-{r:06d}  {label}截止 {r2:%Y-%m-%d}").format(r=r[0], label=stage.label, r2=r[3])
+        for r in rows[:LISTED]
+    ]
     if len(rows) > LISTED:
-        lines.append(f"…… 另有 {len(rows) - LISTED} 件")
+        lines.append(gettext("…… 另有 {value} 件").format(value=len(rows) - LISTED))
     if len(rows) == 1:
         link = reverse("findings:detail", args=[rows[0][0]])
     else:

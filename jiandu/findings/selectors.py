@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db.models import Case, CharField, Count, F, Min, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from jiandu.accounts.models import User
 from jiandu.accounts.roles import Capability, Role
@@ -234,7 +235,11 @@ def _project(rows: list[dict[str, Any]], today: dt.date) -> list[AgencyFinding]:
         "id", "finding_id", "content_type", "size"
     ):
         items = attachments.setdefault(a["finding_id"], [])
-        items.append(AgencyAttachment(a["id"], f"附件{len(items) + 1}", a["content_type"], a["size"]))
+        items.append(
+            AgencyAttachment(
+                a["id"], gettext("附件{value}").format(value=len(items) + 1), a["content_type"], a["size"]
+            )
+        )
     statuses, sources, corrections = dict(Status.choices), dict(Source.choices), dict(Correction.choices)
     out = []
     for r in rows:
@@ -250,10 +255,10 @@ def _project(rows: list[dict[str, Any]], today: dt.date) -> list[AgencyFinding]:
                 title=r["title"],
                 text=r["text"],
                 # A duty-record source would hint at who was there; a confidential one says less.
-                source_label="监督意见" if r["confidential"] else sources.get(r["source"], ""),
-                reporter_label="提出人要求保密"
+                source_label=gettext("监督意见") if r["confidential"] else sources.get(r["source"], ""),
+                reporter_label=gettext("提出人要求保密")
                 if r["confidential"]
-                else (f"监督员 {name}" if name else "司法行政机关"),
+                else (gettext("监督员 {name}").format(name=name) if name else gettext("司法行政机关")),
                 confidential=r["confidential"],
                 agency_id=r["agency_id"],
                 agency_name=r["agency_name"],

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from jiandu.accounts.roles import Capability
 from jiandu.audit.services import audit_record
@@ -54,7 +55,7 @@ def _link(finding: Finding) -> str:
 def _need(text: str, label: str) -> str:
     text = (text or "").strip()
     if not text:
-        raise ValidationError(f"请填写{label}")
+        raise ValidationError(gettext("请填写{label}").format(label=label))
     return text
 
 
@@ -71,7 +72,7 @@ def _require_staff(actor: Any, finding: Finding) -> None:
         and (finding.programme.organisation.path.startswith(path) or finding.agency.path.startswith(path))
     )
     if not allowed:
-        raise PermissionError("无权办理该监督意见")
+        raise PermissionError(gettext("无权办理该监督意见"))
 
 
 def _require_agency(actor: Any, finding: Finding) -> None:
@@ -79,13 +80,17 @@ def _require_agency(actor: Any, finding: Finding) -> None:
     if not (
         actor.can(Capability.ANSWER_FINDINGS) and org is not None and finding.agency.path.startswith(org.path)
     ):
-        raise PermissionError("该监督意见不是转送本单位的")
+        raise PermissionError(gettext("该监督意见不是转送本单位的"))
 
 
 def _require_status(finding: Finding, *allowed: str) -> None:
     if finding.status not in allowed:
         labels = "、".join(Status(s).label for s in allowed)
-        raise ValidationError(f"当前状态为“{finding.get_status_display()}”，此操作仅适用于：{labels}")
+        raise ValidationError(
+            gettext("当前状态为“{get_status_display}”，此操作仅适用于：{labels}").format(
+                get_status_display=finding.get_status_display(), labels=labels
+            )
+        )
 
 
 def _lock(finding: Finding) -> Finding:
@@ -170,11 +175,11 @@ def _create(
     uploads: Sequence[Any],
     today: dt.date,
 ) -> Finding:
-    text = _need(text_capped(text, label="意见内容", limit=20000), "意见内容")
+    text = _need(text_capped(text, label=gettext("意见内容"), limit=20000), gettext("意见内容"))
     if agency is None:
-        raise ValidationError("请选择被监督单位")
+        raise ValidationError(gettext("请选择被监督单位"))
     if occurred_on and occurred_on > today:
-        raise ValidationError("发现日期不能晚于今天")
+        raise ValidationError(gettext("发现日期不能晚于今天"))
     files = clean_uploads(list(uploads))  # validate before writing anything
     with transaction.atomic():
         finding = Finding.objects.create(
@@ -204,7 +209,11 @@ def _create(
             },
         )
         _notify_bureau(
-            finding, f"新的{finding.get_source_display()}待分办：{finding.title}", kind="finding.new"
+            finding,
+            gettext("新的{get_source_display}待分办：{title}").format(
+                get_source_display=finding.get_source_display(), title=finding.title
+            ),
+            kind="finding.new",
         )
     return finding
 
@@ -224,11 +233,11 @@ def finding_submit(
 ) -> Finding:
     """A supervisor's written opinion or lead (威海 2022 第十一条; 万州 第十六条第二款), from the phone."""
     if source not in (Source.OPINION, Source.LEAD):
-        raise ValidationError("来源应为监督意见建议或违法线索")
+        raise ValidationError(gettext("来源应为监督意见建议或违法线索"))
     if supervisor.status != SupervisorStatus.ACTIVE:
-        raise ValidationError("监督员不在任，不能提交监督意见")
+        raise ValidationError(gettext("监督员不在任，不能提交监督意见"))
     if getattr(actor, "is_authenticated", False) and supervisor.user_id not in (None, actor.pk):
-        raise PermissionError("只能以本人名义提交")
+        raise PermissionError(gettext("只能以本人名义提交"))
     return _create(
         actor=actor,
         programme=supervisor.programme,
@@ -290,7 +299,7 @@ def finding_record_inspection(
 ) -> Finding:
     """A problem found by bureau staff in an inspection: no supervisor reporter."""
     if not (actor.can(Capability.MANAGE_PROGRAMMES) or actor.can(Capability.ASSIST_PROGRAMMES)):
-        raise PermissionError("无权登记工作检查发现")
+        raise PermissionError(gettext("无权登记工作检查发现"))
     return _create(
         actor=actor,
         programme=programme,
@@ -328,9 +337,9 @@ def finding_forward(
         clock = deadlines.rulebook_reply_clock(finding.programme.rulebook_id, forwarded_on=today)
         if clock is None:
             if reply_due is None:
-                raise ValidationError("本项目规则未规定答复期限，请指定答复截止日")
+                raise ValidationError(gettext("本项目规则未规定答复期限，请指定答复截止日"))
             if reply_due <= today:
-                raise ValidationError("答复截止日应晚于转送日期")
+                raise ValidationError(gettext("答复截止日应晚于转送日期"))
             clock = deadlines.manual_reply_clock(
                 due=reply_due, forwarded_on=today, rulebook_id=finding.programme.rulebook_id
             )
@@ -355,11 +364,22 @@ def finding_forward(
         )
         _notify_agency(
             finding,
-            f"转送监督意见 {finding.number}：请于 {clock.due:%Y-%m-%d}{clock.note_suffix} 前答复",
-            f"{finding.title}\n答复期限依据：{clock.reason.get('article', '')} {clock.reason.get('message', '')}",
+            gettext("转送监督意见 {number}：请于 {due:%Y-%m-%d}{note_suffix} 前答复").format(
+                number=finding.number, due=clock.due, note_suffix=clock.note_suffix
+            ),
+            gettext("{title}\n答复期限依据：{value} {value2}").format(
+                title=finding.title,
+                value=clock.reason.get("article", ""),
+                value2=clock.reason.get("message", ""),
+            ),
             kind="finding.forwarded",
         )
-        _notify_reporter(finding, f"您的监督意见 {finding.number} 已转送{finding.agency}办理")
+        _notify_reporter(
+            finding,
+            gettext("您的监督意见 {number} 已转送{agency}办理").format(
+                number=finding.number, agency=finding.agency
+            ),
+        )
         webhooks.opinion_forwarded_emit(finding=finding)
     return finding
 
@@ -380,7 +400,9 @@ def finding_investigate(*, actor: Any, finding: Finding, note: str = "") -> Find
         audit_record(
             actor=actor, action="finding.investigate", target=finding, before=before, after=_snapshot(finding)
         )
-        _notify_reporter(finding, f"您的监督意见 {finding.number} 由司法行政机关调查核实")
+        _notify_reporter(
+            finding, gettext("您的监督意见 {number} 由司法行政机关调查核实").format(number=finding.number)
+        )
     return finding
 
 
@@ -392,9 +414,9 @@ def finding_merge(*, actor: Any, finding: Finding, into: Finding) -> Finding:
         into = Finding.objects.select_related("agency", "programme__organisation").get(pk=into.pk)
         _require_staff(actor, into)
         if into.pk == finding.pk or into.status in (Status.MERGED, Status.DECLINED):
-            raise ValidationError("只能合并到另一件未合并、未被驳回的监督意见")
+            raise ValidationError(gettext("只能合并到另一件未合并、未被驳回的监督意见"))
         if into.agency_id != finding.agency_id:
-            raise ValidationError("只能合并反映同一被监督单位的重复意见")
+            raise ValidationError(gettext("只能合并反映同一被监督单位的重复意见"))
         before = _snapshot(finding)
         finding.status, finding.merged_into, finding.triaged_by = Status.MERGED, into, actor
         finding.save()
@@ -405,12 +427,17 @@ def finding_merge(*, actor: Any, finding: Finding, into: Finding) -> Finding:
             before=before,
             after={**_snapshot(finding), "merged_into": into.pk},
         )
-        _notify_reporter(finding, f"您的监督意见 {finding.number} 与 {into.number} 合并办理")
+        _notify_reporter(
+            finding,
+            gettext("您的监督意见 {number} 与 {number2} 合并办理").format(
+                number=finding.number, number2=into.number
+            ),
+        )
     return finding
 
 
 def finding_decline(*, actor: Any, finding: Finding, reason: str) -> Finding:
-    reason = _need(reason, "不予处理的理由")
+    reason = _need(reason, gettext("不予处理的理由"))
     with transaction.atomic():
         finding = _lock(finding)
         _require_staff(actor, finding)
@@ -426,7 +453,12 @@ def finding_decline(*, actor: Any, finding: Finding, reason: str) -> Finding:
             before=before,
             after={**_snapshot(finding), "reason": reason},
         )
-        _notify_reporter(finding, f"您的监督意见 {finding.number} 不予处理", f"理由：{reason}", sms=True)
+        _notify_reporter(
+            finding,
+            gettext("您的监督意见 {number} 不予处理").format(number=finding.number),
+            gettext("理由：{reason}").format(reason=reason),
+            sms=True,
+        )
     return finding
 
 
@@ -445,16 +477,18 @@ def finding_reply(
     today: dt.date | None = None,
 ) -> Finding:
     today = _today(today)
-    reply_text = _need(reply_text, "答复内容")
+    reply_text = _need(reply_text, gettext("答复内容"))
     if correction not in Correction.values:
-        raise ValidationError("请选择整改方式")
+        raise ValidationError(gettext("请选择整改方式"))
     if correction == Correction.PLAN:
-        rectification_plan = _need(rectification_plan, "整改计划")
+        rectification_plan = _need(rectification_plan, gettext("整改计划"))
         if rectify_due is None:
             rule = programme_cite(finding.programme, "findings.rectification_required", today)
-            raise ValidationError(f"不能立即纠正的，应明确整改期限{cite_suffix(rule)}")
+            raise ValidationError(
+                gettext("不能立即纠正的，应明确整改期限{cite_suffix}").format(cite_suffix=cite_suffix(rule))
+            )
         if rectify_due <= today:
-            raise ValidationError("整改期限应晚于今天")
+            raise ValidationError(gettext("整改期限应晚于今天"))
     else:
         rectification_plan, rectify_due = "", None
     with transaction.atomic():
@@ -479,12 +513,21 @@ def finding_reply(
             before=before,
             after=_snapshot(finding, "replied_on", "adopted", "correction", "rectify_due"),
         )
-        late = " （逾期答复）" if finding.reply_due and today > finding.reply_due else ""
+        late = gettext(" （逾期答复）") if finding.reply_due and today > finding.reply_due else ""
         _notify_bureau(
             finding,
-            f"{finding.agency} 已答复监督意见 {finding.number}{late}",
-            f"采纳情况：{'采纳' if finding.adopted else '未采纳'}；{finding.get_correction_display()}"
-            + (f"，整改期限 {rectify_due:%Y-%m-%d}" if rectify_due else ""),
+            gettext("{agency} 已答复监督意见 {number}{late}").format(
+                agency=finding.agency, number=finding.number, late=late
+            ),
+            gettext("采纳情况：{value}；{get_correction_display}").format(
+                value=gettext("采纳") if finding.adopted else gettext("未采纳"),
+                get_correction_display=finding.get_correction_display(),
+            )
+            + (
+                gettext("，整改期限 {rectify_due:%Y-%m-%d}").format(rectify_due=rectify_due)
+                if rectify_due
+                else ""
+            ),
             kind="finding.replied",
         )
     return finding
@@ -494,7 +537,7 @@ def finding_report_rectified(
     *, actor: Any, finding: Finding, report: str, today: dt.date | None = None
 ) -> Finding:
     """The agency reports its rectification done (万州 第十六条第三款: 问题整改情况报送)."""
-    report = _need(report, "整改情况")
+    report = _need(report, gettext("整改情况"))
     with transaction.atomic():
         finding = _lock(finding)
         _require_agency(actor, finding)
@@ -514,7 +557,11 @@ def finding_report_rectified(
             after=_snapshot(finding, "rectified_on"),
         )
         _notify_bureau(
-            finding, f"{finding.agency} 报送监督意见 {finding.number} 整改情况", kind="finding.rectified"
+            finding,
+            gettext("{agency} 报送监督意见 {number} 整改情况").format(
+                agency=finding.agency, number=finding.number
+            ),
+            kind="finding.rectified",
         )
     return finding
 
@@ -525,7 +572,7 @@ def finding_report_rectified(
 def finding_verify(
     *, actor: Any, finding: Finding, result_text: str, today: dt.date | None = None
 ) -> Finding:
-    result_text = _need(result_text, "处理结果")
+    result_text = _need(result_text, gettext("处理结果"))
     with transaction.atomic():
         finding = _lock(finding)
         _require_staff(actor, finding)
@@ -541,17 +588,24 @@ def finding_verify(
             after=_snapshot(finding, "closed_on"),
         )
         _notify_reporter(
-            finding, f"您的监督意见 {finding.number} 已办结", f"处理结果：{result_text}", sms=True
+            finding,
+            gettext("您的监督意见 {number} 已办结").format(number=finding.number),
+            gettext("处理结果：{result_text}").format(result_text=result_text),
+            sms=True,
         )
         if finding.forwarded_on:
-            _notify_agency(finding, f"监督意见 {finding.number} 已核验销号", kind="finding.closed")
+            _notify_agency(
+                finding,
+                gettext("监督意见 {number} 已核验销号").format(number=finding.number),
+                kind="finding.closed",
+            )
             webhooks.rectification_verified_emit(finding=finding)
     return finding
 
 
 def finding_return(*, actor: Any, finding: Finding, note: str) -> Finding:
     """The bureau sends a reply back (答复不符合要求): the same clock keeps running."""
-    note = _need(note, "退回理由")
+    note = _need(note, gettext("退回理由"))
     with transaction.atomic():
         finding = _lock(finding)
         _require_staff(actor, finding)
@@ -567,20 +621,23 @@ def finding_return(*, actor: Any, finding: Finding, note: str) -> Finding:
             after={**_snapshot(finding), "note": note},
         )
         _notify_agency(
-            finding, f"监督意见 {finding.number} 的答复被退回", f"退回理由：{note}", kind="finding.returned"
+            finding,
+            gettext("监督意见 {number} 的答复被退回").format(number=finding.number),
+            gettext("退回理由：{note}").format(note=note),
+            kind="finding.returned",
         )
     return finding
 
 
 def finding_rate(*, actor: Any, finding: Finding, rating: int, comment: str = "") -> Finding:
     if not 1 <= int(rating) <= 5:
-        raise ValidationError("评价应为 1 至 5 星")
+        raise ValidationError(gettext("评价应为 1 至 5 星"))
     with transaction.atomic():
         finding = (
             Finding.objects.select_for_update(of=("self",)).select_related("reporter").get(pk=finding.pk)
         )
         if finding.reporter is None or finding.reporter.user_id != actor.pk:
-            raise PermissionError("只有提出人可以评价")
+            raise PermissionError(gettext("只有提出人可以评价"))
         _require_status(finding, Status.CLOSED, Status.DECLINED)
         before = {"rating": finding.rating}
         finding.rating, finding.rating_comment = int(rating), (comment or "").strip()[:255]
@@ -627,20 +684,20 @@ def complaint_submit(
     """From agency staff (signed in: 威海 2022 第十三条, 万州 第十七条) or the public (万州 第十七条).
     A member of the public leaves a phone number for the result; the tracking code shows it too."""
     supervisor_name = _need(
-        text_capped(supervisor_name, label="被举报监督员姓名", limit=60), "被举报监督员姓名"
+        text_capped(supervisor_name, label=gettext("被举报监督员姓名"), limit=60), gettext("被举报监督员姓名")
     )
-    text = _need(text_capped(text, label="举报内容"), "举报内容")
-    text_capped(complainant_name, label="举报人姓名", limit=60)
-    text_capped(certificate_no, label="证件编号", limit=40)
+    text = _need(text_capped(text, label=gettext("举报内容")), gettext("举报内容"))
+    text_capped(complainant_name, label=gettext("举报人姓名"), limit=60)
+    text_capped(certificate_no, label=gettext("证件编号"), limit=40)
     signed_in = getattr(actor, "is_authenticated", False)
     if signed_in and not actor.can(Capability.ANSWER_FINDINGS):
-        raise PermissionError("请以被监督单位账号举报，或使用公开举报入口")
+        raise PermissionError(gettext("请以被监督单位账号举报，或使用公开举报入口"))
     phone = (complainant_phone or "").strip()
     if not signed_in:
         if programme is None:
-            raise ValidationError("请选择监督员所属项目")
+            raise ValidationError(gettext("请选择监督员所属项目"))
         if not phone:
-            raise ValidationError("请留下联系电话，以便反馈调查结果")
+            raise ValidationError(gettext("请留下联系电话，以便反馈调查结果"))
     if phone and (error := mobile_error(phone)):
         raise ValidationError(error)
     with transaction.atomic():
@@ -673,7 +730,9 @@ def complaint_submit(
         )
         notification_send(
             recipients=recipients,
-            subject=f"收到对监督员的举报 {complaint.tracking_code}",
+            subject=gettext("收到对监督员的举报 {tracking_code}").format(
+                tracking_code=complaint.tracking_code
+            ),
             link=reverse("findings:complaint_detail", args=[complaint.pk]),
             channels=(INBOX, EMAIL),
             kind="complaint.new",
@@ -686,7 +745,7 @@ def complaint_start(*, actor: Any, complaint: Complaint) -> Complaint:
     with transaction.atomic():
         complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
         if complaint.status != ComplaintStatus.RECEIVED:
-            raise ValidationError("该举报已在调查或已办结")
+            raise ValidationError(gettext("该举报已在调查或已办结"))
         complaint.status = ComplaintStatus.INVESTIGATING
         complaint.save(update_fields=["status"])
         audit_record(
@@ -709,7 +768,7 @@ def complaint_conclude(
 ) -> Complaint:
     """The result goes back to the complainant (万州 第十七条); a proven complaint names the dismissal
     ground it supports, for the roster's dismissal procedure; 违法违纪 is referred (移送) on."""
-    outcome = _need(outcome, "调查结果")
+    outcome = _need(outcome, gettext("调查结果"))
     with transaction.atomic():
         complaint = (
             Complaint.objects.select_for_update(of=("self",))
@@ -717,11 +776,11 @@ def complaint_conclude(
             .get(pk=complaint.pk)
         )
         if complaint.status in (ComplaintStatus.SUBSTANTIATED, ComplaintStatus.UNSUBSTANTIATED):
-            raise ValidationError("该举报已办结")
+            raise ValidationError(gettext("该举报已办结"))
         if supervisor is not None:
             complaint.supervisor = supervisor
         if substantiated and complaint.supervisor is None:
-            raise ValidationError("查证属实的举报应关联到具体监督员")
+            raise ValidationError(gettext("查证属实的举报应关联到具体监督员"))
         before = {"status": complaint.status}
         complaint.status = ComplaintStatus.SUBSTANTIATED if substantiated else ComplaintStatus.UNSUBSTANTIATED
         complaint.outcome, complaint.concluded_on = outcome, _today(today)
@@ -742,7 +801,9 @@ def complaint_conclude(
                 "referred_to": complaint.referred_to,
             },
         )
-        subject = f"您的举报 {complaint.tracking_code} 已办结：{complaint.get_status_display()}"
+        subject = gettext("您的举报 {tracking_code} 已办结：{get_status_display}").format(
+            tracking_code=complaint.tracking_code, get_status_display=complaint.get_status_display()
+        )
         if complaint.complainant_user is not None:
             notification_send(
                 recipients=[complaint.complainant_user],

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from jiandu.accounts.roles import Capability
@@ -46,7 +47,7 @@ from jiandu.rules.dismissal import RESIGNED
 def _who(request: HttpRequest, action: str) -> str:
     who = audience(request.user)
     if who is None:
-        raise permission_denied(request, action=action, reason="该账号不办理监督意见")
+        raise permission_denied(request, action=action, reason=gettext("该账号不办理监督意见"))
     return who
 
 
@@ -108,7 +109,7 @@ def finding_overdue(request: HttpRequest) -> HttpResponse:
     """逾期清单: per agency for the bureau; the agency's own for the agency."""
     who = _who(request, "finding_overdue")
     if who == REPORTER:
-        raise permission_denied(request, action="finding_overdue", reason="监督员不查看督办清单")
+        raise permission_denied(request, action="finding_overdue", reason=gettext("监督员不查看督办清单"))
     today = timezone.localdate()
     if who == AGENCY:
         rows = agency_findings(
@@ -155,7 +156,7 @@ def finding_new(request: HttpRequest) -> HttpResponse:
             Supervisor.objects.select_related("programme__organisation").filter(user_id=user_id).first()
         )
         if supervisor is None:
-            raise permission_denied(request, action="finding_new", reason="该账号未关联监督员")
+            raise permission_denied(request, action="finding_new", reason=gettext("该账号未关联监督员"))
         form = forms.SubmitForm(request.POST or None, request.FILES or None, programme=supervisor.programme)
         if request.method == "POST" and form.is_valid():
             d = form.cleaned_data
@@ -174,7 +175,7 @@ def finding_new(request: HttpRequest) -> HttpResponse:
             except (ValidationError, PermissionError) as exc:
                 _errors(request, exc)
             else:
-                messages.success(request, f"已提交，编号 {finding.number}")
+                messages.success(request, gettext("已提交，编号 {number}").format(number=finding.number))
                 return redirect("findings:detail", finding.pk)
         elif request.method == "POST":
             _form_errors(request, form)
@@ -197,12 +198,12 @@ def finding_new(request: HttpRequest) -> HttpResponse:
             except (ValidationError, PermissionError) as exc:
                 _errors(request, exc)
             else:
-                messages.success(request, f"已登记，编号 {finding.number}")
+                messages.success(request, gettext("已登记，编号 {number}").format(number=finding.number))
                 return redirect("findings:detail", finding.pk)
         elif request.method == "POST":
             _form_errors(request, staff_form)
         return render(request, "findings/new.html", {"form": staff_form, "who": who})
-    raise permission_denied(request, action="finding_new", reason="被监督单位不提交监督意见")
+    raise permission_denied(request, action="finding_new", reason=gettext("被监督单位不提交监督意见"))
 
 
 # --- detail and actions --------------------------------------------------------------------------
@@ -252,7 +253,7 @@ def _act_forward(request: HttpRequest, finding: Finding) -> Any:
         note=form.cleaned_data["note"],
         reply_due=form.cleaned_data["reply_due"],
     )
-    return "已转送被监督单位"
+    return gettext("已转送被监督单位")
 
 
 def _act_investigate(request: HttpRequest, finding: Finding) -> Any:
@@ -260,7 +261,7 @@ def _act_investigate(request: HttpRequest, finding: Finding) -> Any:
     if not form.is_valid():
         return form
     services.finding_investigate(actor=request.user, finding=finding, note=form.cleaned_data["note"])
-    return "已转为本局调查"
+    return gettext("已转为本局调查")
 
 
 def _act_decline(request: HttpRequest, finding: Finding) -> Any:
@@ -268,7 +269,7 @@ def _act_decline(request: HttpRequest, finding: Finding) -> Any:
     if not form.is_valid():
         return form
     services.finding_decline(actor=request.user, finding=finding, reason=form.cleaned_data["reason"])
-    return "已决定不予处理"
+    return gettext("已决定不予处理")
 
 
 def _act_merge(request: HttpRequest, finding: Finding) -> Any:
@@ -277,9 +278,9 @@ def _act_merge(request: HttpRequest, finding: Finding) -> Any:
         return form
     into = findings_for_staff(request.user).filter(pk=form.cleaned_data["into"]).first()
     if into is None:
-        raise ValidationError("找不到要合并到的监督意见")
+        raise ValidationError(gettext("找不到要合并到的监督意见"))
     services.finding_merge(actor=request.user, finding=finding, into=into)
-    return f"已合并至 {into.number}"
+    return gettext("已合并至 {number}").format(number=into.number)
 
 
 def _act_verify(request: HttpRequest, finding: Finding) -> Any:
@@ -287,7 +288,7 @@ def _act_verify(request: HttpRequest, finding: Finding) -> Any:
     if not form.is_valid():
         return form
     services.finding_verify(actor=request.user, finding=finding, result_text=form.cleaned_data["result_text"])
-    return "已核验销号，处理结果已反馈提出人"
+    return gettext("已核验销号，处理结果已反馈提出人")
 
 
 def _act_return(request: HttpRequest, finding: Finding) -> Any:
@@ -295,7 +296,7 @@ def _act_return(request: HttpRequest, finding: Finding) -> Any:
     if not form.is_valid():
         return form
     services.finding_return(actor=request.user, finding=finding, note=form.cleaned_data["note"])
-    return "已退回被监督单位"
+    return gettext("已退回被监督单位")
 
 
 def _act_reply(request: HttpRequest, finding: Finding) -> Any:
@@ -312,7 +313,7 @@ def _act_reply(request: HttpRequest, finding: Finding) -> Any:
         rectification_plan=d["rectification_plan"],
         rectify_due=d["rectify_due"],
     )
-    return "答复已报送司法行政机关"
+    return gettext("答复已报送司法行政机关")
 
 
 def _act_rectified(request: HttpRequest, finding: Finding) -> Any:
@@ -320,7 +321,7 @@ def _act_rectified(request: HttpRequest, finding: Finding) -> Any:
     if not form.is_valid():
         return form
     services.finding_report_rectified(actor=request.user, finding=finding, report=form.cleaned_data["report"])
-    return "整改情况已报送"
+    return gettext("整改情况已报送")
 
 
 def _act_rate(request: HttpRequest, finding: Finding) -> Any:
@@ -333,7 +334,7 @@ def _act_rate(request: HttpRequest, finding: Finding) -> Any:
         rating=form.cleaned_data["rating"],
         comment=form.cleaned_data["comment"],
     )
-    return "感谢您的评价"
+    return gettext("感谢您的评价")
 
 
 ACTIONS: dict[str, tuple[str, Callable[[HttpRequest, Finding], Any]]] = {
@@ -356,7 +357,7 @@ def finding_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         raise Http404
     needed, handler = ACTIONS[action]
     if who != needed:
-        raise permission_denied(request, action=f"finding_{action}", reason="该角色不能执行此操作")
+        raise permission_denied(request, action=f"finding_{action}", reason=gettext("该角色不能执行此操作"))
     if who == AGENCY:
         # The agency handles the row only through services; it reads the projection elsewhere.
         finding = get_object_or_404(agency_findings_queryset(request.user), pk=pk)
@@ -387,12 +388,14 @@ def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> Ht
         if attachment_id not in ids:
             raise Http404
         att = FindingAttachment.objects.only("file", "content_type", "extension").get(pk=attachment_id)
-        filename = f"附件{ids.index(attachment_id) + 1}{att.extension}"  # never the uploader's file name
+        filename = gettext("附件{value}{extension}").format(
+            value=ids.index(attachment_id) + 1, extension=att.extension
+        )  # never the uploader's file name
     else:
         qs = findings_for_staff(request.user) if who == STAFF else findings_for_reporter(request.user)
         finding = get_object_or_404(qs, pk=pk)
         att = get_object_or_404(FindingAttachment, pk=attachment_id, finding=finding)
-        filename = att.original_name or f"附件{att.extension}"
+        filename = att.original_name or gettext("附件{extension}").format(extension=att.extension)
     return FileResponse(
         att.file.open("rb"), as_attachment=False, filename=filename, content_type=att.content_type
     )
@@ -417,13 +420,13 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
     elif request.user.can(Capability.ANSWER_FINDINGS):  # type: ignore[union-attr]
         rows = complaints_by_user(request.user)
     else:
-        raise permission_denied(request, action="complaint_list", reason="无权查看举报")
+        raise permission_denied(request, action="complaint_list", reason=gettext("无权查看举报"))
     return render(request, "findings/complaint_list.html", {"rows": rows[:200]})
 
 
 def complaint_new(request: HttpRequest) -> HttpResponse:
     if not request.user.can(Capability.ANSWER_FINDINGS):  # type: ignore[union-attr]
-        raise permission_denied(request, action="complaint_new", reason="请使用公开举报入口")
+        raise permission_denied(request, action="complaint_new", reason=gettext("请使用公开举报入口"))
     form = forms.ComplaintForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -438,7 +441,10 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
         except (ValidationError, PermissionError) as exc:
             _errors(request, exc)
         else:
-            messages.success(request, f"举报已受理，查询码 {complaint.tracking_code}")
+            messages.success(
+                request,
+                gettext("举报已受理，查询码 {tracking_code}").format(tracking_code=complaint.tracking_code),
+            )
             return redirect("findings:complaint_detail", complaint.pk)
     ctx = {"form": form, "public": False, "programmes": list(form.fields["programme"].queryset)}  # type: ignore[attr-defined]
     return render(request, "findings/complaint_new.html", ctx)
@@ -460,7 +466,7 @@ def complaint_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
     try:
         if action == "start":
             services.complaint_start(actor=request.user, complaint=complaint)
-            messages.success(request, "已开始调查")
+            messages.success(request, gettext("已开始调查"))
         elif action == "conclude":
             form = forms.ConcludeForm(request.POST, grounds=_grounds(complaint))
             if not form.is_valid():
@@ -474,7 +480,7 @@ def complaint_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
                     programme__organisation__path__startswith=request.user.organisation.path,  # type: ignore[union-attr]
                 ).first()
                 if supervisor is None:
-                    raise ValidationError("找不到该监督员")
+                    raise ValidationError(gettext("找不到该监督员"))
             code, _, article = (d["dismissal_ground"] or "").partition("|")
             services.complaint_conclude(
                 actor=request.user,
@@ -486,7 +492,7 @@ def complaint_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
                 dismissal_article=article,
                 referred_to=d["referred_to"],
             )
-            messages.success(request, "已办结，结果已反馈举报人")
+            messages.success(request, gettext("已办结，结果已反馈举报人"))
         else:
             raise Http404
     except (ValidationError, PermissionError) as exc:
@@ -536,7 +542,7 @@ def complaint_track(request: HttpRequest) -> HttpResponse:
         if candidate is not None and candidate.complainant_phone == phone:
             found = candidate
         else:
-            messages.error(request, "查询码或手机号码不正确")
+            messages.error(request, gettext("查询码或手机号码不正确"))
     return render(
         request,
         "findings/complaint_track.html",
