@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from jiandu.recruitment.models import PublicNotice, RoundStatus
 from jiandu.recruitment.services import notice_period
@@ -39,7 +40,7 @@ class NoticeEnds:
                 computed, reason = notice_period(notice.round.programme, notice.starts_on)
                 computed = computed or old
                 if notice.round.status != RoundStatus.NOTICE:
-                    new, outcome, note = old, UNCHANGED, "公示已结束"
+                    new, outcome, note = old, UNCHANGED, gettext("公示已结束")
                 else:
                     new, outcome, note = date_settle(old=old, computed=computed, today=today, shorten=False)
                 notice.ends_on = new
@@ -49,8 +50,8 @@ class NoticeEnds:
                 notice.save(update_fields=["ends_on", "ends_provisional", "period_reason"])
                 change = DateChange(
                     source=self.name,
-                    item=f"{notice.round.programme.name} 公示",
-                    what="公示截止日",
+                    item=gettext("{name} 公示").format(name=notice.round.programme.name),
+                    what=gettext("公示截止日"),
                     target=notice,
                     old=old,
                     computed=computed,

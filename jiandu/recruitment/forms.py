@@ -4,6 +4,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from jiandu.orgs.models import Level, Organisation
@@ -50,7 +51,7 @@ class ApplicationForm(forms.Form):
     phone = forms.CharField(label=_("手机号码"), max_length=11)
     email = forms.EmailField(label=_("电子邮箱"), required=False)
     education = forms.ChoiceField(
-        label=_("文化程度"), choices=[("", "请选择"), *list(EDUCATION_LABELS.items())]
+        label=_("文化程度"), choices=[("", _("请选择")), *list(EDUCATION_LABELS.items())]
     )
     political_status = forms.CharField(label=_("政治面貌"), max_length=32, required=False)
     employer = forms.CharField(label=_("工作单位"), max_length=120, required=False)
@@ -106,7 +107,7 @@ class ApplicationForm(forms.Form):
             self.fields["recommending_unit"] = forms.CharField(
                 label=_("推荐单位"), max_length=120, required=False
             )
-            self.fields["truthful"].label = "已核对报名材料"
+            self.fields["truthful"].label = gettext("已核对报名材料")
             self.order_fields(["channel", "recommending_unit"])
 
     def person_data(self) -> dict[str, Any]:
@@ -134,7 +135,7 @@ class ApplicationForm(forms.Form):
 class ReviewForm(forms.Form):
     approve = forms.TypedChoiceField(
         label=_("审查结论"),
-        choices=[("1", "审查通过，列为拟聘人选"), ("0", "不予通过")],
+        choices=[("1", _("审查通过，列为拟聘人选")), ("0", _("不予通过"))],
         coerce=lambda v: v == "1",
         widget=forms.RadioSelect,
     )
@@ -156,9 +157,11 @@ class NoticeForm(forms.Form):
         field = self.fields["ends_on"]
         if min_end is None:
             field.required = True
-            field.label = "公示截止（本项目规则未规定公示期，请填写）"
+            field.label = gettext("公示截止（本项目规则未规定公示期，请填写）")
         else:
-            field.label = f"公示截止（留空则按规则最短期限（{min_end.isoformat()}，{article}））"
+            field.label = gettext("公示截止（留空则按规则最短期限（{isoformat}，{article}））").format(
+                isoformat=min_end.isoformat(), article=article
+            )
 
 
 class ObjectionForm(forms.Form):
@@ -182,9 +185,9 @@ class ObjectionHandleForm(forms.Form):
     step = forms.ChoiceField(
         label=_("处理"),
         choices=[
-            ("investigate", "记录核查情况"),
-            ("dismiss", "异议不成立（予以聘任）"),
-            ("uphold", "异议成立（不予聘任）"),
+            ("investigate", _("记录核查情况")),
+            ("dismiss", _("异议不成立（予以聘任）")),
+            ("uphold", _("异议成立（不予聘任）")),
         ],
     )
     investigation = forms.CharField(

@@ -6,7 +6,7 @@ version so it still explains itself later."""
 from __future__ import annotations
 
 from django.db import models
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from jiandu.core.fields import EncryptedTextField
 
@@ -23,23 +23,25 @@ class Round(models.Model):
     """One recruitment round; its announcement (聘任公告) is what the public portal shows."""
 
     programme = models.ForeignKey("roster.Programme", on_delete=models.PROTECT, related_name="rounds")
-    title = models.CharField("公告标题", max_length=200)
-    quota = models.PositiveSmallIntegerField("拟聘名额")
+    title = models.CharField(gettext_lazy("公告标题"), max_length=200)
+    quota = models.PositiveSmallIntegerField(gettext_lazy("拟聘名额"))
     # [{"text": ..., "article": "第五条第（一）项", "rulebook": ...}] generated from the rulebook.
-    conditions = models.JSONField("聘任条件", default=list, blank=True)
-    procedure = models.TextField("程序及其他事项", blank=True)
-    applications_open = models.DateField("报名开始")
-    applications_close = models.DateField("报名截止")
-    recruitment_starts_on = models.DateField("聘任工作开始日期")
-    term_start = models.DateField("任期开始")
-    term_end = models.DateField("任期结束")
+    conditions = models.JSONField(gettext_lazy("聘任条件"), default=list, blank=True)
+    procedure = models.TextField(gettext_lazy("程序及其他事项"), blank=True)
+    applications_open = models.DateField(gettext_lazy("报名开始"))
+    applications_close = models.DateField(gettext_lazy("报名截止"))
+    recruitment_starts_on = models.DateField(gettext_lazy("聘任工作开始日期"))
+    term_start = models.DateField(gettext_lazy("任期开始"))
+    term_end = models.DateField(gettext_lazy("任期结束"))
     term_reason = models.JSONField(default=dict, blank=True)
     # 补聘: appointees join the current cohort and leave with it (山西 第六条（三）).
-    is_replenishment = models.BooleanField("补聘", default=False)
-    timing_reason = models.JSONField("发布时间依据", default=dict, blank=True)
-    status = models.CharField("状态", max_length=12, choices=RoundStatus.choices, default=RoundStatus.DRAFT)
-    published_on = models.DateField("发布日期", null=True, blank=True)
-    appointed_on = models.DateField("聘任日期", null=True, blank=True)
+    is_replenishment = models.BooleanField(gettext_lazy("补聘"), default=False)
+    timing_reason = models.JSONField(gettext_lazy("发布时间依据"), default=dict, blank=True)
+    status = models.CharField(
+        gettext_lazy("状态"), max_length=12, choices=RoundStatus.choices, default=RoundStatus.DRAFT
+    )
+    published_on = models.DateField(gettext_lazy("发布日期"), null=True, blank=True)
+    appointed_on = models.DateField(gettext_lazy("聘任日期"), null=True, blank=True)
     appointment_announcement = models.ForeignKey(
         "roster.Announcement", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -49,8 +51,8 @@ class Round(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "选聘批次"
-        verbose_name_plural = "选聘批次"
+        verbose_name = gettext_lazy("选聘批次")
+        verbose_name_plural = gettext_lazy("选聘批次")
         ordering = ["-id"]
 
     def __str__(self) -> str:
@@ -79,41 +81,48 @@ class ApplicationStatus(models.TextChoices):
 
 class Application(models.Model):
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="applications")
-    receipt_no = models.CharField("受理编号", max_length=24, unique=True)
-    channel = models.CharField("报名方式", max_length=12, choices=Channel.choices)
-    full_name = models.CharField("姓名", max_length=60)
-    gender = models.CharField("性别", max_length=8, blank=True)
-    id_number = EncryptedTextField("身份证号")
+    receipt_no = models.CharField(gettext_lazy("受理编号"), max_length=24, unique=True)
+    channel = models.CharField(gettext_lazy("报名方式"), max_length=12, choices=Channel.choices)
+    full_name = models.CharField(gettext_lazy("姓名"), max_length=60)
+    gender = models.CharField(gettext_lazy("性别"), max_length=8, blank=True)
+    id_number = EncryptedTextField(gettext_lazy("身份证号"))
     id_number_lookup = models.CharField(max_length=64, db_index=True, editable=False)
-    birth_date = models.DateField("出生日期")
-    phone = EncryptedTextField("手机号码")
+    birth_date = models.DateField(gettext_lazy("出生日期"))
+    phone = EncryptedTextField(gettext_lazy("手机号码"))
     phone_lookup = models.CharField(max_length=64, blank=True, editable=False)
-    email = models.EmailField("电子邮箱", blank=True)
-    education = models.CharField("文化程度", max_length=32)
-    political_status = models.CharField("政治面貌", max_length=32, blank=True)
-    employer = models.CharField("工作单位", max_length=120, blank=True)
-    position = models.CharField("职务", max_length=60, blank=True)
-    specialties = models.JSONField("专业领域", default=list, blank=True)
+    email = models.EmailField(gettext_lazy("电子邮箱"), blank=True)
+    education = models.CharField(gettext_lazy("文化程度"), max_length=32)
+    political_status = models.CharField(gettext_lazy("政治面貌"), max_length=32, blank=True)
+    employer = models.CharField(gettext_lazy("工作单位"), max_length=120, blank=True)
+    position = models.CharField(gettext_lazy("职务"), max_length=60, blank=True)
+    specialties = models.JSONField(gettext_lazy("专业领域"), default=list, blank=True)
     district = models.ForeignKey(
-        "orgs.Organisation", verbose_name="所在区县", null=True, blank=True, on_delete=models.PROTECT
+        "orgs.Organisation",
+        verbose_name=gettext_lazy("所在区县"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
     )
     # Declarations the rules core checks (criminal record, enforcement post …): {fact: bool}.
-    declarations = models.JSONField("本人声明", default=dict, blank=True)
-    statement = models.TextField("个人简介及报名理由", blank=True)
-    recommending_unit = models.CharField("推荐单位", max_length=120, blank=True)
+    declarations = models.JSONField(gettext_lazy("本人声明"), default=dict, blank=True)
+    statement = models.TextField(gettext_lazy("个人简介及报名理由"), blank=True)
+    recommending_unit = models.CharField(gettext_lazy("推荐单位"), max_length=120, blank=True)
     entered_by = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     status = models.CharField(
-        "状态", max_length=16, choices=ApplicationStatus.choices, default=ApplicationStatus.SUBMITTED
+        gettext_lazy("状态"),
+        max_length=16,
+        choices=ApplicationStatus.choices,
+        default=ApplicationStatus.SUBMITTED,
     )
     # The rules core's Decision.to_dict() and the rulebook it was made under.
-    decision = models.JSONField("规则审查结果", default=dict, blank=True)
+    decision = models.JSONField(gettext_lazy("规则审查结果"), default=dict, blank=True)
     rulebook_id = models.CharField(max_length=80, blank=True)
     rulebook_version = models.CharField(max_length=80, blank=True)
     evaluated_at = models.DateTimeField(null=True, blank=True)
-    review_criteria = models.TextField("审查标准及意见", blank=True)
-    rejection_reason = models.TextField("不予通过理由（报名人可见）", blank=True)
+    review_criteria = models.TextField(gettext_lazy("审查标准及意见"), blank=True)
+    rejection_reason = models.TextField(gettext_lazy("不予通过理由（报名人可见）"), blank=True)
     reviewed_by = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -124,8 +133,8 @@ class Application(models.Model):
     submitted_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "报名"
-        verbose_name_plural = "报名"
+        verbose_name = gettext_lazy("报名")
+        verbose_name_plural = gettext_lazy("报名")
         ordering = ["round_id", "id"]
         constraints = [
             models.UniqueConstraint(fields=["round", "id_number_lookup"], name="one_application_per_person")
@@ -142,12 +151,12 @@ class Application(models.Model):
 class Attachment(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(upload_to="applications/")
-    name = models.CharField("文件名", max_length=200)
+    name = models.CharField(gettext_lazy("文件名"), max_length=200)
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "附件"
-        verbose_name_plural = "附件"
+        verbose_name = gettext_lazy("附件")
+        verbose_name_plural = gettext_lazy("附件")
 
     def __str__(self) -> str:
         return self.name
@@ -157,20 +166,20 @@ class PublicNotice(models.Model):
     """公示 of a round's shortlist; the period comes from the rulebook (万州 第六条（二）: ≥ 5 working days)."""
 
     round = models.OneToOneField(Round, on_delete=models.CASCADE, related_name="notice")
-    starts_on = models.DateField("公示开始")
-    ends_on = models.DateField("公示截止")
+    starts_on = models.DateField(gettext_lazy("公示开始"))
+    ends_on = models.DateField(gettext_lazy("公示截止"))
     # The minimum period's end was computed in a year whose holiday notice was not loaded (暂定).
-    ends_provisional = models.BooleanField("公示截止为暂定", default=False)
+    ends_provisional = models.BooleanField(gettext_lazy("公示截止为暂定"), default=False)
     period_reason = models.JSONField(default=dict, blank=True)
-    body = models.TextField("公示内容", blank=True)
+    body = models.TextField(gettext_lazy("公示内容"), blank=True)
     published_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "公示"
-        verbose_name_plural = "公示"
+        verbose_name = gettext_lazy("公示")
+        verbose_name_plural = gettext_lazy("公示")
 
     def __str__(self) -> str:
-        return f"{self.round} 公示"
+        return gettext("{round} 公示").format(round=self.round)
 
 
 class ObjectionStatus(models.TextChoices):
@@ -186,13 +195,13 @@ UNRESOLVED_OBJECTIONS = (ObjectionStatus.OPEN, ObjectionStatus.INVESTIGATING)
 class Objection(models.Model):
     notice = models.ForeignKey(PublicNotice, on_delete=models.CASCADE, related_name="objections")
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="objections")
-    receipt_no = models.CharField("受理编号", max_length=24, unique=True)
-    text = models.TextField("异议内容")
-    submitter_name = models.CharField("异议人", max_length=60, blank=True)
-    submitter_contact = EncryptedTextField("联系方式", blank=True)
+    receipt_no = models.CharField(gettext_lazy("受理编号"), max_length=24, unique=True)
+    text = models.TextField(gettext_lazy("异议内容"))
+    submitter_name = models.CharField(gettext_lazy("异议人"), max_length=60, blank=True)
+    submitter_contact = EncryptedTextField(gettext_lazy("联系方式"), blank=True)
     status = models.CharField(max_length=16, choices=ObjectionStatus.choices, default=ObjectionStatus.OPEN)
-    investigation = models.TextField("核查情况", blank=True)
-    resolution = models.TextField("处理结果", blank=True)
+    investigation = models.TextField(gettext_lazy("核查情况"), blank=True)
+    resolution = models.TextField(gettext_lazy("处理结果"), blank=True)
     resolved_by = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -200,12 +209,12 @@ class Objection(models.Model):
     submitted_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "公示异议"
-        verbose_name_plural = "公示异议"
+        verbose_name = gettext_lazy("公示异议")
+        verbose_name_plural = gettext_lazy("公示异议")
         ordering = ["id"]
 
     def __str__(self) -> str:
-        return f"异议 {self.receipt_no}"
+        return gettext("异议 {receipt_no}").format(receipt_no=self.receipt_no)
 
     @property
     def is_unresolved(self) -> bool:

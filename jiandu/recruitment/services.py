@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from jiandu.audit.services import audit_record
 from jiandu.core.crypto import lookup_hash
@@ -85,7 +86,7 @@ def round_terms(
     rb = rules.rulebook_for(programme)
     if replenishment:
         if programme.cohort_end is None:
-            raise RecruitmentError("本项目尚无本届任期，不能补聘；请发布聘任公告")
+            raise RecruitmentError(gettext("本项目尚无本届任期，不能补聘；请发布聘任公告"))
         end, reason = replenishment_term(rb, start=term_start, cohort_end=programme.cohort_end, on=on)
     else:
         end, reason = term_end(rb, start=term_start, on=on)
@@ -117,11 +118,11 @@ def round_create(
     """A draft announcement: conditions generated from the rulebook with their articles, and the
     term from the rulebook (or the cohort's end for a 补聘)."""
     if quota < 1:
-        raise RecruitmentError("拟聘名额至少为1人")
+        raise RecruitmentError(gettext("拟聘名额至少为1人"))
     if applications_close < applications_open:
-        raise RecruitmentError("报名截止日期不能早于报名开始日期")
+        raise RecruitmentError(gettext("报名截止日期不能早于报名开始日期"))
     if term_start < applications_close:
-        raise RecruitmentError("任期开始日期应在报名截止之后")
+        raise RecruitmentError(gettext("任期开始日期应在报名截止之后"))
     rb = rules.rulebook_for(programme)
     bounds = size_bounds(programme, on)
     active = programme.supervisors.filter(status=SupervisorStatus.ACTIVE).count()
@@ -129,21 +130,28 @@ def round_create(
         keep = active if replenishment else 0
         if keep + quota > bounds["max"].value:
             raise RecruitmentError(
-                f"拟聘名额{quota}人{'加现有' + str(active) + '人' if replenishment else ''}超过名额上限"
-                f"{bounds['max'].value}人（{bounds['max'].article}）"
+                gettext("拟聘名额{quota}人{value}超过名额上限{value2}人（{article}）").format(
+                    quota=quota,
+                    value=gettext("加现有") + str(active) + gettext("人") if replenishment else "",
+                    value2=bounds["max"].value,
+                    article=bounds["max"].article,
+                )
             )
     term_end, term_reason = round_terms(
         programme=programme, term_start=term_start, replenishment=replenishment, on=on
     )
     conditions = rules.announcement_conditions(rb, on)
-    procedure = (
+    procedure = gettext(
         "报名方式：个人自荐（在本网站在线填写报名表，提交后获得受理编号，可凭编号查询审查结果）、"
         "单位推荐、定向邀请。\n程序：资格审查 → 拟聘人选向社会公示 → 公示无异议后聘任，颁发聘书和证件，并向社会公告。"
     )
     with transaction.atomic():
         r = Round.objects.create(
             programme=programme,
-            title=title.strip() or f"{programme.name}{'补聘' if replenishment else '聘任'}公告",
+            title=title.strip()
+            or gettext("{name}{value}公告").format(
+                name=programme.name, value=gettext("补聘") if replenishment else gettext("聘任")
+            ),
             quota=quota,
             conditions=conditions,
             procedure=procedure,
@@ -172,8 +180,11 @@ def publish_timing(r: Round, on: dt.date) -> dict[str, Any]:
         "ok": on <= latest,
         "article": ahead.article,
         "rulebook": ahead.rulebook,
-        "message": f"应在聘任工作开始（{r.recruitment_starts_on.isoformat()}）前{ahead.value}个月，"
-        f"即{latest.isoformat()}前发布聘任公告",
+        "message": gettext(
+            "应在聘任工作开始（{isoformat}）前{value}个月，即{isoformat2}前发布聘任公告"
+        ).format(
+            isoformat=r.recruitment_starts_on.isoformat(), value=ahead.value, isoformat2=latest.isoformat()
+        ),
     }
 
 
@@ -192,25 +203,33 @@ def announcement_period(r: Round, on: dt.date) -> dict[str, Any]:
         "ok": r.applications_close >= result.date,
         "article": rules.article_label(days, rb.id),
         "rulebook": days.rulebook,
-        "message": f"公告期不少于{days.value}个工作日：{on.isoformat()}发布的，报名截止不得早于"
-        f"{result.date.isoformat()}{note}",
+        "message": gettext(
+            "公告期不少于{value}个工作日：{isoformat}发布的，报名截止不得早于{isoformat2}{note}"
+        ).format(value=days.value, isoformat=on.isoformat(), isoformat2=result.date.isoformat(), note=note),
     }
 
 
 def round_publish(*, actor: Any, round: Round, on: dt.date) -> Round:
     r = round
     if r.status != RoundStatus.DRAFT:
-        raise RecruitmentError("该公告已发布")
+        raise RecruitmentError(gettext("该公告已发布"))
     timing = publish_timing(r, on)
     if timing and not timing["ok"]:
         raise RecruitmentError(
-            f"发布过晚：{timing['message']}（{timing['article']}）。请推迟聘任工作开始日期。"
+            gettext("发布过晚：{message}（{article}）。请推迟聘任工作开始日期。").format(
+                message=timing["message"], article=timing["article"]
+            )
         )
     period = announcement_period(r, on)
     if period and not period["ok"]:
         raise RecruitmentError(
-            f"公告期不足：{period['message']}（{period['article']}），而报名截止为"
-            f"{r.applications_close.isoformat()}。请推迟报名截止日期。"
+            gettext(
+                "公告期不足：{message}（{article}），而报名截止为{isoformat}。请推迟报名截止日期。"
+            ).format(
+                message=period["message"],
+                article=period["article"],
+                isoformat=r.applications_close.isoformat(),
+            )
         )
     with transaction.atomic():
         r.status, r.published_on, r.timing_reason = RoundStatus.PUBLISHED, on, timing
@@ -228,11 +247,13 @@ def _clean_person(data: dict[str, Any], *, today: dt.date) -> dict[str, Any]:
     errors: dict[str, str] = {}
     name = str(data.get("full_name", "")).strip()
     if not name:
-        errors["full_name"] = "请填写姓名"
+        errors["full_name"] = gettext("请填写姓名")
     elif len(name) > 60:
-        errors["full_name"] = "姓名不超过 60 字"
+        errors["full_name"] = gettext("姓名不超过 60 字")
     if len(str(data.get("statement", ""))) > MAX_PUBLIC_TEXT:
-        errors["statement"] = f"个人简介及报名理由不超过 {MAX_PUBLIC_TEXT} 字"
+        errors["statement"] = gettext("个人简介及报名理由不超过 {MAX_PUBLIC_TEXT} 字").format(
+            MAX_PUBLIC_TEXT=MAX_PUBLIC_TEXT
+        )
     idn = normalise_id_number(str(data.get("id_number", "")))
     if err := id_number_error(idn, today=today):
         errors["id_number"] = err
@@ -241,7 +262,7 @@ def _clean_person(data: dict[str, Any], *, today: dt.date) -> dict[str, Any]:
         errors["phone"] = err
     education = str(data.get("education", ""))
     if education not in EDUCATION_LEVELS:
-        errors["education"] = "请选择文化程度"
+        errors["education"] = gettext("请选择文化程度")
     if errors:
         raise ApplicationInvalid(errors)
     return {**data, "full_name": name, "id_number": idn, "phone": phone}
@@ -266,25 +287,27 @@ def application_submit(
     invitation entered by staff. The rules core evaluates it at once; the applicant gets a receipt."""
     r = round
     if channel not in Channel.values:
-        raise RecruitmentError("报名方式无效")
+        raise RecruitmentError(gettext("报名方式无效"))
     staff = getattr(actor, "is_authenticated", False)
     if channel == Channel.SELF:
         if r.status != RoundStatus.PUBLISHED:
-            raise RecruitmentError("该批次当前不接受报名")
+            raise RecruitmentError(gettext("该批次当前不接受报名"))
         if not (r.applications_open <= on <= r.applications_close):
             raise RecruitmentError(
-                f"报名时间为{r.applications_open.isoformat()}至{r.applications_close.isoformat()}，当前不在报名期内"
+                gettext("报名时间为{isoformat}至{isoformat2}，当前不在报名期内").format(
+                    isoformat=r.applications_open.isoformat(), isoformat2=r.applications_close.isoformat()
+                )
             )
     elif not staff:
-        raise RecruitmentError("单位推荐和定向邀请由工作人员录入")
+        raise RecruitmentError(gettext("单位推荐和定向邀请由工作人员录入"))
     elif r.status not in (RoundStatus.PUBLISHED, RoundStatus.DRAFT):
-        raise RecruitmentError("该批次已进入公示或聘任阶段，不能再录入报名")
+        raise RecruitmentError(gettext("该批次已进入公示或聘任阶段，不能再录入报名"))
     clean = _clean_person(data, today=on)
     if channel == Channel.UNIT and not str(clean.get("recommending_unit", "")).strip():
-        raise ApplicationInvalid({"recommending_unit": "单位推荐须填写推荐单位"})
+        raise ApplicationInvalid({"recommending_unit": gettext("单位推荐须填写推荐单位")})
     lookup = lookup_hash("id_number", clean["id_number"])
     if Application.objects.filter(round=r, id_number_lookup=lookup).exists():
-        raise ApplicationInvalid({"id_number": "该身份证号已在本批次报名，请凭受理编号查询"})
+        raise ApplicationInvalid({"id_number": gettext("该身份证号已在本批次报名，请凭受理编号查询")})
     # The type is sniffed from the bytes (a name says nothing); pictures are re-encoded with a pixel
     # limit; everything is stored under a random name (jiandu.core.untrusted).
     cleaned = []
@@ -299,7 +322,8 @@ def application_submit(
             receipt_no=new_receipt("BM"),
             channel=channel,
             full_name=clean["full_name"],
-            gender=clean.get("gender", "") or ("男" if int(clean["id_number"][16]) % 2 else "女"),
+            gender=clean.get("gender", "")
+            or (gettext("男") if int(clean["id_number"][16]) % 2 else gettext("女")),
             id_number=clean["id_number"],
             id_number_lookup=lookup,
             birth_date=id_number_birth_date(clean["id_number"]),
@@ -365,7 +389,7 @@ def _evaluate(app: Application, *, on: dt.date) -> None:
 def application_evaluate(*, actor: Any, application: Application, on: dt.date) -> Application:
     """Evaluate again (e.g. after the rulebook changed); the previous decision goes to the audit trail."""
     if application.status not in (ApplicationStatus.SUBMITTED, ApplicationStatus.SCREENED):
-        raise RecruitmentError("已复核的报名不能重新初审")
+        raise RecruitmentError(gettext("已复核的报名不能重新初审"))
     with transaction.atomic():
         before = {"decision": application.decision}
         _evaluate(application, on=on)
@@ -393,16 +417,16 @@ def application_review(
 
     app = application
     if app.status != ApplicationStatus.SCREENED:
-        raise RecruitmentError("该报名不在待复核状态")
+        raise RecruitmentError(gettext("该报名不在待复核状态"))
     if not criteria.strip():
-        raise RecruitmentError("请填写审查标准及意见")
+        raise RecruitmentError(gettext("请填写审查标准及意见"))
     if approve and app.outcome == INELIGIBLE:
-        raise RecruitmentError("规则审查结果为不符合条件，不能审查通过")
+        raise RecruitmentError(gettext("规则审查结果为不符合条件，不能审查通过"))
     if not approve and not rejection_reason.strip():
         if app.outcome == INELIGIBLE:
             rejection_reason = "；".join(f"{r['message']}（{r['article']}）" for r in failed_reasons(app))
         if not rejection_reason.strip():
-            raise RecruitmentError("不予通过须填写理由（报名人可凭受理编号查看）")
+            raise RecruitmentError(gettext("不予通过须填写理由（报名人可凭受理编号查看）"))
     with transaction.atomic():
         app.status = ApplicationStatus.SHORTLISTED if approve else ApplicationStatus.REJECTED
         app.review_criteria = criteria.strip()
@@ -449,7 +473,9 @@ def notice_period(programme: Programme, starts_on: dt.date) -> tuple[dt.date | N
     note = f"（{result.note}）" if result.provisional else ""
     return end, {
         **days.to_dict(),
-        "message": f"公示期不少于{days.value}个工作日：{starts_on.isoformat()}发布，{end.isoformat()}期满{note}",
+        "message": gettext("公示期不少于{value}个工作日：{isoformat}发布，{isoformat2}期满{note}").format(
+            value=days.value, isoformat=starts_on.isoformat(), isoformat2=end.isoformat(), note=note
+        ),
         "min_end": end.isoformat(),
         "provisional": result.provisional,
         "provisional_years": list(result.provisional_years),
@@ -463,29 +489,38 @@ def notice_publish(
     order = recruitment_order(r.programme, on)
     if order is not None and order.value == APPOINT_THEN_PUBLICISE:
         raise RecruitmentError(
-            f"本项目规则先聘任、后公示（{order.article}）：审查合格后直接聘任，聘任名单即向社会公示"
+            gettext("本项目规则先聘任、后公示（{article}）：审查合格后直接聘任，聘任名单即向社会公示").format(
+                article=order.article
+            )
         )
     if r.status != RoundStatus.PUBLISHED:
-        raise RecruitmentError("只有已发布、尚未公示的批次可以发布公示")
+        raise RecruitmentError(gettext("只有已发布、尚未公示的批次可以发布公示"))
     if on <= r.applications_close:
         # A notice closes the round to applicants; publishing it while people may still apply would
         # turn them away unannounced.
         raise RecruitmentError(
-            f"报名截止日期为{r.applications_close.isoformat()}，报名期内不能发布拟聘人选公示；"
-            "请在报名截止后发布"
+            gettext("报名截止日期为{isoformat}，报名期内不能发布拟聘人选公示；请在报名截止后发布").format(
+                isoformat=r.applications_close.isoformat()
+            )
         )
     shortlist = list(r.applications.filter(status=ApplicationStatus.SHORTLISTED))
     if not shortlist:
-        raise RecruitmentError("没有审查通过的拟聘人选")
+        raise RecruitmentError(gettext("没有审查通过的拟聘人选"))
     if len(shortlist) > r.quota:
-        raise RecruitmentError(f"拟聘人选{len(shortlist)}人，超过拟聘名额{r.quota}人")
+        raise RecruitmentError(
+            gettext("拟聘人选{count}人，超过拟聘名额{quota}人").format(count=len(shortlist), quota=r.quota)
+        )
     min_end, reason = notice_period(r.programme, on)
     if min_end is not None:
         if ends_on is not None and ends_on < min_end:
-            raise RecruitmentError(f"公示期过短：{reason['message']}（{reason['article']}）")
+            raise RecruitmentError(
+                gettext("公示期过短：{message}（{article}）").format(
+                    message=reason["message"], article=reason["article"]
+                )
+            )
         ends_on = ends_on or min_end
     elif ends_on is None or ends_on <= on:
-        raise RecruitmentError("本项目规则未规定公示期，请填写公示截止日期")
+        raise RecruitmentError(gettext("本项目规则未规定公示期，请填写公示截止日期"))
     with transaction.atomic():
         notice = PublicNotice.objects.create(
             round=r,
@@ -495,8 +530,9 @@ def notice_publish(
             ends_provisional=bool(reason.get("provisional")) and ends_on == min_end,
             period_reason=reason,
             body=body
-            or f"经资格审查，拟聘任以下{len(shortlist)}名同志为{r.programme.name}，现予公示。"
-            f"公示期间，任何单位和个人对拟聘人选有异议的，可在本页提出。",
+            or gettext(
+                "经资格审查，拟聘任以下{count}名同志为{name}，现予公示。公示期间，任何单位和个人对拟聘人选有异议的，可在本页提出。"
+            ).format(count=len(shortlist), name=r.programme.name),
         )
         r.applications.filter(status=ApplicationStatus.SHORTLISTED).update(status=ApplicationStatus.IN_NOTICE)
         r.status = RoundStatus.NOTICE
@@ -527,15 +563,21 @@ def objection_submit(
     """An objection from the public, during the notice period, against one shortlisted person."""
     if not (notice.starts_on <= on <= notice.ends_on):
         raise RecruitmentError(
-            f"公示期为{notice.starts_on.isoformat()}至{notice.ends_on.isoformat()}，当前不在公示期内"
+            gettext("公示期为{isoformat}至{isoformat2}，当前不在公示期内").format(
+                isoformat=notice.starts_on.isoformat(), isoformat2=notice.ends_on.isoformat()
+            )
         )
     application.refresh_from_db(fields=["status"])
     if application.round_id != notice.round_id or application.status != ApplicationStatus.IN_NOTICE:
-        raise RecruitmentError("请选择本公示中的拟聘人选")
+        raise RecruitmentError(gettext("请选择本公示中的拟聘人选"))
     if len(text.strip()) < 5:
-        raise RecruitmentError("请写明异议的事实和理由")
+        raise RecruitmentError(gettext("请写明异议的事实和理由"))
     if len(text) > MAX_PUBLIC_TEXT or len(name) > 60 or len(contact) > 60:
-        raise RecruitmentError(f"异议的事实和理由不超过 {MAX_PUBLIC_TEXT} 字，姓名和联系方式各不超过 60 字")
+        raise RecruitmentError(
+            gettext("异议的事实和理由不超过 {MAX_PUBLIC_TEXT} 字，姓名和联系方式各不超过 60 字").format(
+                MAX_PUBLIC_TEXT=MAX_PUBLIC_TEXT
+            )
+        )
     with transaction.atomic():
         obj = Objection.objects.create(
             notice=notice,
@@ -557,9 +599,9 @@ def objection_submit(
 
 def objection_investigate(*, actor: Any, objection: Objection, investigation: str) -> Objection:
     if objection.status not in UNRESOLVED_OBJECTIONS:
-        raise RecruitmentError("该异议已处理完毕")
+        raise RecruitmentError(gettext("该异议已处理完毕"))
     if not investigation.strip():
-        raise RecruitmentError("请填写核查情况")
+        raise RecruitmentError(gettext("请填写核查情况"))
     with transaction.atomic():
         objection.status, objection.investigation = ObjectionStatus.INVESTIGATING, investigation.strip()
         objection.save(update_fields=["status", "investigation"])
@@ -577,14 +619,14 @@ def objection_resolve(
 ) -> Objection:
     """An upheld objection blocks that appointment; a dismissed one releases it."""
     if objection.status not in UNRESOLVED_OBJECTIONS:
-        raise RecruitmentError("该异议已处理完毕")
+        raise RecruitmentError(gettext("该异议已处理完毕"))
     if not resolution.strip():
-        raise RecruitmentError("请填写处理结果")
+        raise RecruitmentError(gettext("请填写处理结果"))
     with transaction.atomic():
         if investigation.strip():
             objection.investigation = investigation.strip()
         if not objection.investigation:
-            raise RecruitmentError("请先填写核查情况")
+            raise RecruitmentError(gettext("请先填写核查情况"))
         objection.status = ObjectionStatus.UPHELD if upheld else ObjectionStatus.DISMISSED
         objection.resolution = resolution.strip()
         objection.resolved_by = actor
@@ -593,7 +635,9 @@ def objection_resolve(
         app = objection.application
         if upheld and app.status == ApplicationStatus.IN_NOTICE:
             app.status = ApplicationStatus.BLOCKED
-            app.rejection_reason = f"公示期间收到异议，经核查异议成立：{objection.resolution}"
+            app.rejection_reason = gettext("公示期间收到异议，经核查异议成立：{resolution}").format(
+                resolution=objection.resolution
+            )
             app.save(update_fields=["status", "rejection_reason"])
         audit_record(
             actor=actor,
@@ -614,10 +658,12 @@ def objection_resolve(
 def appointment_blockers(app: Application) -> list[str]:
     out = []
     if app.status != ApplicationStatus.IN_NOTICE:
-        out.append(f"状态为“{app.get_status_display()}”")
+        out.append(
+            gettext("状态为“{get_status_display}”").format(get_status_display=app.get_status_display())
+        )
     unresolved = [o.receipt_no for o in app.objections.all() if o.is_unresolved]
     if unresolved:
-        out.append(f"公示异议未处理完毕（{'、'.join(unresolved)}）")
+        out.append(gettext("公示异议未处理完毕（{value}）").format(value="、".join(unresolved)))
     return out
 
 
@@ -631,7 +677,9 @@ def recruitment_order(programme: Programme, on: dt.date) -> Any:
     order = rules.cited(rules.rulebook_for(programme), "recruitment.order", on)
     if order is not None and order.value not in ORDERS:
         raise RecruitmentError(
-            f"规则中的 recruitment.order “{order.value}” 无效（应为 {' / '.join(ORDERS)}）"
+            gettext("规则中的 recruitment.order “{value}” 无效（应为 {value2}）").format(
+                value=order.value, value2=" / ".join(ORDERS)
+            )
         )
     return order
 
@@ -649,18 +697,28 @@ def round_appoint(*, actor: Any, round: Round, on: dt.date) -> dict[str, list[Ap
     after = order is not None and order.value == APPOINT_THEN_PUBLICISE
     if after:
         if r.status not in (RoundStatus.PUBLISHED, RoundStatus.APPOINTED):
-            raise RecruitmentError("只有已发布的批次可以聘任")
+            raise RecruitmentError(gettext("只有已发布的批次可以聘任"))
         if on <= r.applications_close:
-            raise RecruitmentError(f"报名截止日期为{r.applications_close.isoformat()}，截止后方可聘任")
+            raise RecruitmentError(
+                gettext("报名截止日期为{isoformat}，截止后方可聘任").format(
+                    isoformat=r.applications_close.isoformat()
+                )
+            )
         candidates = list(r.applications.filter(status=ApplicationStatus.SHORTLISTED))
         if len(candidates) > r.quota:
-            raise RecruitmentError(f"审查合格{len(candidates)}人，超过拟聘名额{r.quota}人")
+            raise RecruitmentError(
+                gettext("审查合格{count}人，超过拟聘名额{quota}人").format(
+                    count=len(candidates), quota=r.quota
+                )
+            )
     else:
         notice = getattr(r, "notice", None)
         if r.status not in (RoundStatus.NOTICE, RoundStatus.APPOINTED) or notice is None:
-            raise RecruitmentError("请先发布拟聘人选公示")
+            raise RecruitmentError(gettext("请先发布拟聘人选公示"))
         if on <= notice.ends_on:
-            raise RecruitmentError(f"公示期至{notice.ends_on.isoformat()}，期满后方可聘任")
+            raise RecruitmentError(
+                gettext("公示期至{isoformat}，期满后方可聘任").format(isoformat=notice.ends_on.isoformat())
+            )
         candidates = list(
             r.applications.filter(status=ApplicationStatus.IN_NOTICE).prefetch_related("objections")
         )
@@ -702,19 +760,32 @@ def round_appoint(*, actor: Any, round: Round, on: dt.date) -> dict[str, list[Ap
             appointed.append(app)
         if appointed:
             lines = "\n".join(
-                f"{a.full_name}（聘书编号 {a.supervisor.certificate_no}）" for a in appointed if a.supervisor
+                gettext("{full_name}（聘书编号 {certificate_no}）").format(
+                    full_name=a.full_name, certificate_no=a.supervisor.certificate_no
+                )
+                for a in appointed
+                if a.supervisor
             )
             if after:
-                title = f"{r.programme.name}聘任名单公示（{r.title}）"
-                lead = f"经审查合格，已聘任以下{len(appointed)}名同志为{r.programme.name}并颁发聘书和证件，现向社会公示"
+                title = gettext("{name}聘任名单公示（{title}）").format(name=r.programme.name, title=r.title)
+                lead = gettext(
+                    "经审查合格，已聘任以下{count}名同志为{name}并颁发聘书和证件，现向社会公示"
+                ).format(count=len(appointed), name=r.programme.name)
             else:
-                title = f"{r.programme.name}聘任公告（{r.title}）"
-                lead = f"经公示无异议，决定聘任以下{len(appointed)}名同志为{r.programme.name}"
+                title = gettext("{name}聘任公告（{title}）").format(name=r.programme.name, title=r.title)
+                lead = gettext("经公示无异议，决定聘任以下{count}名同志为{name}").format(
+                    count=len(appointed), name=r.programme.name
+                )
             ann = Announcement.objects.create(
                 programme=r.programme,
                 kind=AnnouncementKind.APPOINTMENT,
                 title=title,
-                body=f"{lead}，任期自{r.term_start.isoformat()}至{r.term_end.isoformat()}：\n{lines}",
+                body=gettext("{lead}，任期自{isoformat}至{isoformat2}：\n{lines}").format(
+                    lead=lead,
+                    isoformat=r.term_start.isoformat(),
+                    isoformat2=r.term_end.isoformat(),
+                    lines=lines,
+                ),
                 article=order.article if order is not None else "",
                 published_on=on,
             )

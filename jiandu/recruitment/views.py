@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from jiandu.accounts.roles import Capability
@@ -30,7 +31,9 @@ def _round(request: HttpRequest, pk: int, *, manage: bool = False) -> Round:
         pk=pk,
     )
     if manage and not programme_manageable_by(request.user, r.programme):
-        raise permission_denied(request, action="recruitment.manage", reason="只有本项目的管理员可以办理")
+        raise permission_denied(
+            request, action="recruitment.manage", reason=gettext("只有本项目的管理员可以办理")
+        )
     return r
 
 
@@ -44,9 +47,11 @@ def _application(request: HttpRequest, pk: int, *, manage: bool = False) -> Appl
 def round_new(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_object_or_404(programmes_visible_to(request.user), pk=pk)
     if not programme_manageable_by(request.user, programme):
-        raise permission_denied(request, action="round.create", reason="只有本项目的管理员可以办理")
+        raise permission_denied(request, action="round.create", reason=gettext("只有本项目的管理员可以办理"))
     today = timezone.localdate()
-    form = RoundForm(request.POST or None, initial={"title": f"{programme.name}聘任公告"})
+    form = RoundForm(
+        request.POST or None, initial={"title": gettext("{name}聘任公告").format(name=programme.name)}
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -126,7 +131,9 @@ def _act(request: HttpRequest, r: Round, fn: Any, success: str, **kwargs: Any) -
 @require_POST
 @require_capability(Capability.MANAGE_PROGRAMMES)
 def round_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, _round(request, pk, manage=True), services.round_publish, "公告已在门户网站发布")
+    return _act(
+        request, _round(request, pk, manage=True), services.round_publish, gettext("公告已在门户网站发布")
+    )
 
 
 @require_POST
@@ -139,7 +146,7 @@ def notice_publish(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, "；".join(str(e) for e in errors))
         return redirect("recruitment:round", pk=r.pk)
     ends_on = form.cleaned_data.get("ends_on")
-    return _act(request, r, services.notice_publish, "拟聘人选公示已发布", ends_on=ends_on)
+    return _act(request, r, services.notice_publish, gettext("拟聘人选公示已发布"), ends_on=ends_on)
 
 
 def _appoint_first(r: Round, today: Any) -> Any:
@@ -161,9 +168,14 @@ def round_appoint(request: HttpRequest, pk: int) -> HttpResponse:
     except services.RecruitmentError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"已聘任{len(result['appointed'])}人")
+        messages.success(request, gettext("已聘任{count}人").format(count=len(result["appointed"])))
         for a in result["blocked"]:
-            messages.error(request, f"{a.full_name}未聘任：{'；'.join(services.appointment_blockers(a))}")
+            messages.error(
+                request,
+                gettext("{full_name}未聘任：{value}").format(
+                    full_name=a.full_name, value="；".join(services.appointment_blockers(a))
+                ),
+            )
     return redirect("recruitment:round", pk=r.pk)
 
 
@@ -207,7 +219,9 @@ def application_new(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         app = submit_application(request, r, form, channel=form.cleaned_data["channel"])
         if app is not None:
-            messages.success(request, f"已录入，受理编号 {app.receipt_no}")
+            messages.success(
+                request, gettext("已录入，受理编号 {receipt_no}").format(receipt_no=app.receipt_no)
+            )
             return redirect("recruitment:application", pk=app.pk)
     return render(request, "recruitment/application_new.html", {"r": r, "form": form})
 
@@ -220,7 +234,9 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReviewForm(request.POST or None)
     if request.method == "POST":
         if not can_manage:
-            raise permission_denied(request, action="application.review", reason="只有本项目的管理员可以审查")
+            raise permission_denied(
+                request, action="application.review", reason=gettext("只有本项目的管理员可以审查")
+            )
         if form.is_valid():
             try:
                 services.application_review(
@@ -233,7 +249,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             except services.RecruitmentError as exc:
                 form.add_error(None, str(exc))
             else:
-                messages.success(request, "已记录审查结论")
+                messages.success(request, gettext("已记录审查结论"))
                 return redirect("recruitment:round", pk=r.pk)
     return render(
         request,
@@ -281,6 +297,6 @@ def objection_handle(request: HttpRequest, pk: int) -> HttpResponse:
         except services.RecruitmentError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "已记录")
+            messages.success(request, gettext("已记录"))
             return redirect("recruitment:round", pk=r.pk)
     return render(request, "recruitment/objection.html", {"obj": obj, "r": r, "form": form})
