@@ -14,6 +14,7 @@ from functools import cache
 from pathlib import Path
 
 import segno
+from django.utils.translation import gettext
 from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
@@ -59,7 +60,7 @@ def font_path() -> Path:
         if path.exists():
             return path
     raise FontMissing(
-        "找不到中文 TrueType 字体：请安装 paperang-p2-fonts-cjk（pip）或 fonts-wqy-microhei（apt）"
+        gettext("找不到中文 TrueType 字体：请安装 paperang-p2-fonts-cjk（pip）或 fonts-wqy-microhei（apt）")
     )
 
 
@@ -107,30 +108,30 @@ def certificate_pdf(cert: Certificate, verify_url: str) -> bytes:
     buf = io.BytesIO()
     width, height = landscape(A4)
     c = canvas.Canvas(buf, pagesize=(width, height))
-    c.setTitle(f"聘书 {cert.number}")
+    c.setTitle(gettext("聘书 {number}").format(number=cert.number))
     c.setAuthor(programme.organisation.name)
     c.setStrokeColor(RED)
     c.setLineWidth(4)
     c.rect(12 * mm, 12 * mm, width - 24 * mm, height - 24 * mm)
     c.setLineWidth(1)
     c.rect(16 * mm, 16 * mm, width - 32 * mm, height - 32 * mm)
-    _centred(c, width / 2, height - 52 * mm, "聘　书", 40, RED)
-    body = (
-        f"兹聘请 {s.full_name} 同志为{programme.name}，"
-        f"聘期自{cert.issued_on:%Y年%m月%d日}起至{cert.valid_until:%Y年%m月%d日}止。"
+    _centred(c, width / 2, height - 52 * mm, gettext("聘　书"), 40, RED)
+    body = gettext(
+        "兹聘请 {full_name} 同志为{name}，聘期自{issued_on:%Y年%m月%d日}起至{valid_until:%Y年%m月%d日}止。"
+    ).format(
+        full_name=s.full_name, name=programme.name, issued_on=cert.issued_on, valid_until=cert.valid_until
     )
     if cert.appointment and cert.appointment.starts_on:
         a = cert.appointment
-        body = (
-            f"兹聘请 {s.full_name} 同志为{programme.name}，"
-            f"聘期自{a.starts_on:%Y年%m月%d日}起至{a.ends_on:%Y年%m月%d日}止。"
-        )
+        body = gettext(
+            "兹聘请 {full_name} 同志为{name}，聘期自{starts_on:%Y年%m月%d日}起至{ends_on:%Y年%m月%d日}止。"
+        ).format(full_name=s.full_name, name=programme.name, starts_on=a.starts_on, ends_on=a.ends_on)
     _wrapped(c, 40 * mm, height - 85 * mm, "　　" + body, 18, width - 80 * mm)
     _centred(c, width - 80 * mm, 50 * mm, programme.organisation.name, 16)
-    _centred(c, width - 80 * mm, 40 * mm, f"{cert.issued_on:%Y年%m月%d日}", 14)
+    _centred(c, width - 80 * mm, 40 * mm, cert.issued_on.strftime(gettext("%Y年%m月%d日")), 14)
     c.setFont(FONT, 10)
-    c.drawString(30 * mm, 30 * mm, f"证书编号：{cert.number}")
-    c.drawString(30 * mm, 24 * mm, "扫描二维码查验证书")
+    c.drawString(30 * mm, 30 * mm, gettext("证书编号：{number}").format(number=cert.number))
+    c.drawString(30 * mm, 24 * mm, gettext("扫描二维码查验证书"))
     c.drawImage(qr_image(verify_url), 30 * mm, 36 * mm, 32 * mm, 32 * mm)
     c.showPage()
     c.save()
@@ -147,18 +148,22 @@ def card_pdf(cert: Certificate, verify_url: str) -> bytes:
     buf = io.BytesIO()
     w, h = CARD
     c = canvas.Canvas(buf, pagesize=CARD)
-    c.setTitle(f"监督员证 {cert.number}")
+    c.setTitle(gettext("监督员证 {number}").format(number=cert.number))
     c.setFillColor(RED)
     c.rect(0, h - 11 * mm, w, 11 * mm, stroke=0, fill=1)
-    _centred(c, w / 2, h - 7.5 * mm, programme.name + "证", 9, HexColor("#ffffff"))
+    _centred(c, w / 2, h - 7.5 * mm, programme.name + gettext("证"), 9, HexColor("#ffffff"))
     c.setFillColor(INK)
     c.setFont(FONT, 12)
     c.drawString(5 * mm, h - 20 * mm, s.full_name)
     c.setFont(FONT, 7)
-    c.drawString(5 * mm, h - 27 * mm, f"编号：{cert.number}")
-    c.drawString(5 * mm, h - 32 * mm, f"有效期至：{cert.valid_until:%Y年%m月%d日}")
+    c.drawString(5 * mm, h - 27 * mm, gettext("编号：{number}").format(number=cert.number))
+    c.drawString(
+        5 * mm,
+        h - 32 * mm,
+        gettext("有效期至：{valid_until:%Y年%m月%d日}").format(valid_until=cert.valid_until),
+    )
     c.drawString(5 * mm, h - 37 * mm, programme.organisation.name)
-    c.drawString(5 * mm, 4 * mm, "扫码查验")
+    c.drawString(5 * mm, 4 * mm, gettext("扫码查验"))
     c.drawImage(qr_image(verify_url), w - 29 * mm, 3 * mm, 26 * mm, 26 * mm)
     c.showPage()
     c.save()

@@ -19,6 +19,7 @@ from typing import IO, Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils.translation import gettext, gettext_lazy
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -49,29 +50,29 @@ from jiandu.rules.identifiers import (
 )
 
 COLUMNS = (
-    ("id", "编号"),
-    ("full_name", "姓名"),
-    ("gender", "性别"),
-    ("id_number", "身份证号"),
-    ("phone", "手机号码"),
-    ("email", "电子邮箱"),
-    ("education", "文化程度"),
-    ("political_status", "政治面貌"),
-    ("employer", "工作单位"),
-    ("position", "职务"),
-    ("specialties", "专业领域"),
-    ("district", "所在区县"),
-    ("recommending_unit", "推荐单位"),
-    ("initial_training_on", "初任培训日期"),
-    ("certificate_no", "证书编号"),
-    ("term_start", "本届任期开始"),
-    ("term_end", "本届任期结束"),
-    ("consecutive_terms", "连续任职届数"),
-    ("status", "状态"),
+    ("id", gettext_lazy("编号")),
+    ("full_name", gettext_lazy("姓名")),
+    ("gender", gettext_lazy("性别")),
+    ("id_number", gettext_lazy("身份证号")),
+    ("phone", gettext_lazy("手机号码")),
+    ("email", gettext_lazy("电子邮箱")),
+    ("education", gettext_lazy("文化程度")),
+    ("political_status", gettext_lazy("政治面貌")),
+    ("employer", gettext_lazy("工作单位")),
+    ("position", gettext_lazy("职务")),
+    ("specialties", gettext_lazy("专业领域")),
+    ("district", gettext_lazy("所在区县")),
+    ("recommending_unit", gettext_lazy("推荐单位")),
+    ("initial_training_on", gettext_lazy("初任培训日期")),
+    ("certificate_no", gettext_lazy("证书编号")),
+    ("term_start", gettext_lazy("本届任期开始")),
+    ("term_end", gettext_lazy("本届任期结束")),
+    ("consecutive_terms", gettext_lazy("连续任职届数")),
+    ("status", gettext_lazy("状态")),
 )
 HEADERS = tuple(label for _, label in COLUMNS)
 KEYS = tuple(key for key, _ in COLUMNS)
-SHEET = "监督员名册"
+SHEET = gettext_lazy("监督员名册")
 SEPARATORS = ("、", "，", ",", ";", "；", "/")
 EDUCATION_BY_LABEL = {label: code for code, label in EDUCATION_LABELS.items()}
 SPECIALTY_BY_LABEL = {label: value for value, label in Specialty.choices}
@@ -92,12 +93,12 @@ UPDATABLE = (
 )
 # Fields that change only through their own service (with their own audit event and rule check).
 GUARDED = {
-    "employer": "工作单位变动请在监督员页面登记（须记录变动日期）",
-    "certificate_no": "证书编号不能通过导入修改",
-    "term_start": "任期须通过聘任、续聘办理，不能通过导入修改",
-    "term_end": "任期须通过聘任、续聘办理，不能通过导入修改",
-    "consecutive_terms": "连续任职届数须通过续聘办理，不能通过导入修改",
-    "status": "状态须通过辞聘、解聘、免除资格或期满办理，不能通过导入修改",
+    "employer": gettext_lazy("工作单位变动请在监督员页面登记（须记录变动日期）"),
+    "certificate_no": gettext_lazy("证书编号不能通过导入修改"),
+    "term_start": gettext_lazy("任期须通过聘任、续聘办理，不能通过导入修改"),
+    "term_end": gettext_lazy("任期须通过聘任、续聘办理，不能通过导入修改"),
+    "consecutive_terms": gettext_lazy("连续任职届数须通过续聘办理，不能通过导入修改"),
+    "status": gettext_lazy("状态须通过辞聘、解聘、免除资格或期满办理，不能通过导入修改"),
 }
 
 
@@ -144,17 +145,24 @@ def _header_cells(ws: Any) -> list[Any]:
 
 
 def _write_help(wb: Workbook, programme: Programme) -> None:
-    ws = wb.create_sheet("填写说明")
-    ws.append(["列", "说明"])
-    ws.append(["编号", "系统生成；新增人员留空，修改已有人员时保留原编号"])
-    ws.append(["身份证号", "18位，校验码须正确（GB 11643-1999）；导出文件中的打码值表示“不修改”"])
-    ws.append(["手机号码", "11位手机号码"])
-    ws.append(["文化程度", "、".join(EDUCATION_LABELS.values())])
-    ws.append(["专业领域", "可填多个，用“、”分隔：" + "、".join(label for _, label in Specialty.choices)])
-    ws.append(["所在区县", "、".join(_district_choices(programme))])
-    ws.append(["日期", "格式 YYYY-MM-DD，如 2025-03-01"])
-    ws.append(["本届任期结束", "新增人员可留空，按本项目规则的聘期计算"])
-    ws.append(["状态", "新增人员填“在任”或留空；状态变化须通过辞聘、解聘等办理"])
+    ws = wb.create_sheet(gettext("填写说明"))
+    ws.append([gettext("列"), gettext("说明")])
+    ws.append([gettext("编号"), gettext("系统生成；新增人员留空，修改已有人员时保留原编号")])
+    ws.append(
+        [gettext("身份证号"), gettext("18位，校验码须正确（GB 11643-1999）；导出文件中的打码值表示“不修改”")]
+    )
+    ws.append([gettext("手机号码"), gettext("11位手机号码")])
+    ws.append([gettext("文化程度"), "、".join(EDUCATION_LABELS.values())])
+    ws.append(
+        [
+            gettext("专业领域"),
+            gettext("可填多个，用“、”分隔：") + "、".join(label for _, label in Specialty.choices),
+        ]
+    )
+    ws.append([gettext("所在区县"), "、".join(_district_choices(programme))])
+    ws.append([gettext("日期"), gettext("格式 YYYY-MM-DD，如 2025-03-01")])
+    ws.append([gettext("本届任期结束"), gettext("新增人员可留空，按本项目规则的聘期计算")])
+    ws.append([gettext("状态"), gettext("新增人员填“在任”或留空；状态变化须通过辞聘、解聘等办理")])
 
 
 def roster_export(
@@ -210,7 +218,7 @@ class RowError:
     message: str
 
     def __str__(self) -> str:
-        return f"第{self.row}行：{self.message}"
+        return gettext("第{row}行：{message}").format(row=self.row, message=self.message)
 
 
 @dataclass
@@ -256,7 +264,9 @@ def _date(value: Any, label: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"{label}“{_text(value)}”不是有效日期（应为 YYYY-MM-DD）") from None
+        raise ValueError(
+            gettext("{label}“{text}”不是有效日期（应为 YYYY-MM-DD）").format(label=label, text=_text(value))
+        ) from None
 
 
 def _split(value: str) -> list[str]:
@@ -284,13 +294,17 @@ def _rows(file: IO[bytes] | str) -> Iterator[tuple[int, tuple[Any, ...]]]:
         if header[: len(HEADERS)] != HEADERS:
             missing = [h for h in HEADERS if h not in header]
             raise HeaderError(
-                "表头与模板不一致"
-                + (f"，缺少列：{'、'.join(missing)}" if missing else "，列的顺序不同")
-                + "。请下载模板后填写。"
+                gettext("表头与模板不一致")
+                + (
+                    gettext("，缺少列：{value}").format(value="、".join(missing))
+                    if missing
+                    else gettext("，列的顺序不同")
+                )
+                + gettext("。请下载模板后填写。")
             )
         for number, row in enumerate(it, start=2):
             if number > MAX_ROWS + 1:
-                raise ValidationError(f"名册超过 {MAX_ROWS} 行，请分批导入")
+                raise ValidationError(gettext("名册超过 {MAX_ROWS} 行，请分批导入").format(MAX_ROWS=MAX_ROWS))
             if row is None or all(v is None or _text(v) == "" for v in row):
                 continue
             yield number, tuple(row[: len(HEADERS)]) + (None,) * (len(HEADERS) - len(row))
@@ -331,7 +345,11 @@ def roster_import(
         result.errors.append(RowError(0, "；".join(exc.messages)))
         return result
     except Exception as exc:  # not a spreadsheet openpyxl can read
-        result.errors.append(RowError(0, f"无法读取文件：请上传 .xlsx 格式的名册（{type(exc).__name__}）"))
+        result.errors.append(
+            RowError(
+                0, gettext("无法读取文件：请上传 .xlsx 格式的名册（{name}）").format(name=type(exc).__name__)
+            )
+        )
         return result
     result.total = len(raw)
     districts = _district_choices(programme)
@@ -366,18 +384,28 @@ def roster_import(
             lookup = item.values.get("id_number_lookup", "")
             if item.existing is not None:
                 if item.existing.pk in seen_ids:
-                    problems.append(f"编号{item.existing.pk}与第{seen_ids[item.existing.pk]}行重复")
+                    problems.append(
+                        gettext("编号{pk}与第{seen_ids}行重复").format(
+                            pk=item.existing.pk, seen_ids=seen_ids[item.existing.pk]
+                        )
+                    )
                 seen_ids[item.existing.pk] = number
             if lookup:
                 if lookup in seen_lookup:
-                    problems.append(f"身份证号与第{seen_lookup[lookup]}行重复")
+                    problems.append(
+                        gettext("身份证号与第{seen_lookup}行重复").format(seen_lookup=seen_lookup[lookup])
+                    )
                 seen_lookup[lookup] = number
             cert = item.values.get("certificate_no", "")
             if item.existing is None and cert:
                 if cert in taken_certs:
-                    problems.append(f"证书编号{cert}已被使用")
+                    problems.append(gettext("证书编号{cert}已被使用").format(cert=cert))
                 elif cert in seen_certs:
-                    problems.append(f"证书编号{cert}与第{seen_certs[cert]}行重复")
+                    problems.append(
+                        gettext("证书编号{cert}与第{seen_certs}行重复").format(
+                            cert=cert, seen_certs=seen_certs[cert]
+                        )
+                    )
                 seen_certs[cert] = number
         for p in problems:
             result.errors.append(RowError(number, p))
@@ -428,21 +456,21 @@ def _parse_row(
     sid = _text(cells["id"])
     if sid:
         if not sid.isdigit() or int(sid) not in existing_by_id:
-            problems.append(f"编号“{sid}”不是本项目的监督员（新增人员请留空）")
+            problems.append(gettext("编号“{sid}”不是本项目的监督员（新增人员请留空）").format(sid=sid))
             return None
         existing = existing_by_id[int(sid)]
     v: dict[str, Any] = {}
     v["full_name"] = _text(cells["full_name"])
     if not v["full_name"]:
-        problems.append("姓名不能为空")
+        problems.append(gettext("姓名不能为空"))
     v["gender"] = _text(cells["gender"])
-    if v["gender"] not in ("", "男", "女"):
-        problems.append(f"性别“{v['gender']}”应为“男”或“女”")
+    if v["gender"] not in ("", gettext("男"), gettext("女")):
+        problems.append(gettext("性别“{gender}”应为“男”或“女”").format(gender=v["gender"]))
     idn = normalise_id_number(_text(cells["id_number"]))
     if existing is not None and existing.id_number and idn == id_number_mask(existing.id_number):
         idn = existing.id_number  # the masked export value: unchanged
     if not idn:
-        problems.append("身份证号不能为空")
+        problems.append(gettext("身份证号不能为空"))
     elif err := id_number_error(idn, today=today):
         problems.append(err)
     else:
@@ -451,11 +479,15 @@ def _parse_row(
         v["birth_date"] = id_number_birth_date(idn)
         other = existing_by_lookup.get(v["id_number_lookup"])
         if other is not None and other is not existing:
-            problems.append(f"该身份证号已在名册中（编号{other.pk}，{other.full_name}），请在该行填写编号")
+            problems.append(
+                gettext("该身份证号已在名册中（编号{pk}，{full_name}），请在该行填写编号").format(
+                    pk=other.pk, full_name=other.full_name
+                )
+            )
         if existing is not None and existing.id_number and idn != existing.id_number:
-            problems.append("身份证号与该编号的监督员不一致，不能通过导入修改")
+            problems.append(gettext("身份证号与该编号的监督员不一致，不能通过导入修改"))
         if not v["gender"]:
-            v["gender"] = "男" if int(idn[16]) % 2 else "女"
+            v["gender"] = gettext("男") if int(idn[16]) % 2 else gettext("女")
     phone = _text(cells["phone"])
     if existing is not None and existing.phone and phone == mobile_mask(existing.phone):
         phone = existing.phone
@@ -465,10 +497,14 @@ def _parse_row(
     v["phone_lookup"] = lookup_hash("phone", phone) if phone else ""
     v["email"] = _text(cells["email"])
     if v["email"] and "@" not in v["email"]:
-        problems.append(f"电子邮箱“{v['email']}”格式不正确")
+        problems.append(gettext("电子邮箱“{email}”格式不正确").format(email=v["email"]))
     edu = _text(cells["education"])
     if edu and edu not in EDUCATION_BY_LABEL and edu not in EDUCATION_LABELS:
-        problems.append(f"文化程度“{edu}”不在可选范围内（{'、'.join(EDUCATION_LABELS.values())}）")
+        problems.append(
+            gettext("文化程度“{edu}”不在可选范围内（{value}）").format(
+                edu=edu, value="、".join(EDUCATION_LABELS.values())
+            )
+        )
     v["education"] = EDUCATION_BY_LABEL.get(edu, edu)
     v["political_status"] = _text(cells["political_status"])
     v["employer"] = _text(cells["employer"])
@@ -477,19 +513,21 @@ def _parse_row(
     for label in _split(_text(cells["specialties"])):
         value = SPECIALTY_BY_LABEL.get(label) or (label if label in Specialty.values else None)
         if value is None:
-            problems.append(f"专业领域“{label}”不在可选范围内")
+            problems.append(gettext("专业领域“{label}”不在可选范围内").format(label=label))
         else:
             specialties.append(value)
     v["specialties"] = list(dict.fromkeys(specialties))
     district = _text(cells["district"])
     if district and district not in districts:
-        problems.append(f"所在区县“{district}”不是本项目所属单位辖区内的单位")
+        problems.append(
+            gettext("所在区县“{district}”不是本项目所属单位辖区内的单位").format(district=district)
+        )
     v["district_id"] = districts[district].pk if district in districts else None
     v["recommending_unit"] = _text(cells["recommending_unit"])
     for key, label in (
-        ("initial_training_on", "初任培训日期"),
-        ("term_start", "本届任期开始"),
-        ("term_end", "本届任期结束"),
+        ("initial_training_on", gettext("初任培训日期")),
+        ("term_start", gettext("本届任期开始")),
+        ("term_end", gettext("本届任期结束")),
     ):
         try:
             v[key] = _date(cells[key], label)
@@ -499,24 +537,28 @@ def _parse_row(
     v["certificate_no"] = _text(cells["certificate_no"])
     terms = _text(cells["consecutive_terms"]) or "1"
     if not terms.isdigit() or int(terms) < 1:
-        problems.append(f"连续任职届数“{terms}”应为正整数")
+        problems.append(gettext("连续任职届数“{terms}”应为正整数").format(terms=terms))
         v["consecutive_terms"] = 1
     else:
         v["consecutive_terms"] = int(terms)
     status_label = _text(cells["status"])
     if status_label and status_label not in STATUS_BY_LABEL:
-        problems.append(f"状态“{status_label}”不在可选范围内（{'、'.join(STATUS_BY_LABEL)}）")
+        problems.append(
+            gettext("状态“{status_label}”不在可选范围内（{value}）").format(
+                status_label=status_label, value="、".join(STATUS_BY_LABEL)
+            )
+        )
     v["status"] = STATUS_BY_LABEL.get(status_label, SupervisorStatus.ACTIVE)
     item = _Parsed(number, existing, v)
     if existing is None:
         if v["status"] != SupervisorStatus.ACTIVE:
-            problems.append("新增人员的状态应为“在任”")
+            problems.append(gettext("新增人员的状态应为“在任”"))
         if v["term_start"] is None:
-            problems.append("新增人员须填写本届任期开始日期")
+            problems.append(gettext("新增人员须填写本届任期开始日期"))
         if v["term_start"] and v["term_end"] and v["term_end"] <= v["term_start"]:
-            problems.append("本届任期结束应晚于任期开始")
+            problems.append(gettext("本届任期结束应晚于任期开始"))
         if v["initial_training_on"] and v["term_start"] and v["initial_training_on"] > today:
-            problems.append("初任培训日期不能晚于今天")
+            problems.append(gettext("初任培训日期不能晚于今天"))
         return item
     current = {
         "employer": existing.employer,

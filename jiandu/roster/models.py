@@ -8,7 +8,7 @@ don't rename.
 from __future__ import annotations
 
 from django.db import models
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from jiandu.core.fields import EncryptedTextField
 
@@ -20,22 +20,25 @@ class ProgrammeKind(models.TextChoices):
 
 
 class Programme(models.Model):
-    name = models.CharField("项目名称", max_length=120)
-    kind = models.CharField("类型", max_length=40, choices=ProgrammeKind.choices)
+    name = models.CharField(gettext_lazy("项目名称"), max_length=120)
+    kind = models.CharField(gettext_lazy("类型"), max_length=40, choices=ProgrammeKind.choices)
     organisation = models.ForeignKey(
-        "orgs.Organisation", verbose_name="主管单位", on_delete=models.PROTECT, related_name="programmes"
+        "orgs.Organisation",
+        verbose_name=gettext_lazy("主管单位"),
+        on_delete=models.PROTECT,
+        related_name="programmes",
     )
     # The id of a folder under rulebooks/ (e.g. "weihai-people-2024"), resolved by jiandu.rules.
-    rulebook_id = models.CharField("适用规则", max_length=80)
-    is_active = models.BooleanField("运行中", default=True)
+    rulebook_id = models.CharField(gettext_lazy("适用规则"), max_length=80)
+    is_active = models.BooleanField(gettext_lazy("运行中"), default=True)
     # The current cohort (本届): a replenishment (补聘) ends with it (山西 第六条（三）).
-    cohort_start = models.DateField("本届开始", null=True, blank=True)
-    cohort_end = models.DateField("本届结束", null=True, blank=True)
+    cohort_start = models.DateField(gettext_lazy("本届开始"), null=True, blank=True)
+    cohort_end = models.DateField(gettext_lazy("本届结束"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "监督项目"
-        verbose_name_plural = "监督项目"
+        verbose_name = gettext_lazy("监督项目")
+        verbose_name_plural = gettext_lazy("监督项目")
         ordering = ["id"]
 
     def __str__(self) -> str:
@@ -64,71 +67,75 @@ class SupervisorStatus(models.TextChoices):
 
 class Supervisor(models.Model):
     programme = models.ForeignKey(
-        Programme, verbose_name="所属项目", on_delete=models.PROTECT, related_name="supervisors"
+        Programme, verbose_name=gettext_lazy("所属项目"), on_delete=models.PROTECT, related_name="supervisors"
     )
     user = models.OneToOneField(
         "accounts.User",
-        verbose_name="账号",
+        verbose_name=gettext_lazy("账号"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="supervisor",
     )
-    full_name = models.CharField("姓名", max_length=60)
-    gender = models.CharField("性别", max_length=8, blank=True)
-    ethnicity = models.CharField("民族", max_length=16, blank=True)  # a draw quota category (docs/draw.md)
-    birth_date = models.DateField("出生日期", null=True, blank=True)
-    id_number = EncryptedTextField("身份证号", blank=True)
+    full_name = models.CharField(gettext_lazy("姓名"), max_length=60)
+    gender = models.CharField(gettext_lazy("性别"), max_length=8, blank=True)
+    ethnicity = models.CharField(
+        gettext_lazy("民族"), max_length=16, blank=True
+    )  # a draw quota category (docs/draw.md)
+    birth_date = models.DateField(gettext_lazy("出生日期"), null=True, blank=True)
+    id_number = EncryptedTextField(gettext_lazy("身份证号"), blank=True)
     id_number_lookup = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
-    phone = EncryptedTextField("手机号码", blank=True)
-    address = EncryptedTextField("住址", blank=True)  # personal: encrypted, kept to the bureau
+    phone = EncryptedTextField(gettext_lazy("手机号码"), blank=True)
+    address = EncryptedTextField(gettext_lazy("住址"), blank=True)  # personal: encrypted, kept to the bureau
     phone_lookup = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     # Stored masks (110105********002X, 138****5678), set with the encrypted value by whatever writes it
     # (services, the import), so lists show identifiers without decrypting a row (issue 18).
     id_number_masked = models.CharField(max_length=24, blank=True, editable=False)
     phone_masked = models.CharField(max_length=16, blank=True, editable=False)
-    email = models.EmailField("电子邮箱", blank=True)
-    education = models.CharField("文化程度", max_length=32, blank=True)
-    political_status = models.CharField("政治面貌", max_length=32, blank=True)
-    employer = models.CharField("工作单位", max_length=120, blank=True)
+    email = models.EmailField(gettext_lazy("电子邮箱"), blank=True)
+    education = models.CharField(gettext_lazy("文化程度"), max_length=32, blank=True)
+    political_status = models.CharField(gettext_lazy("政治面貌"), max_length=32, blank=True)
+    employer = models.CharField(gettext_lazy("工作单位"), max_length=120, blank=True)
     employer_org = models.ForeignKey(
         "orgs.Organisation",
-        verbose_name="工作单位（系统内）",
+        verbose_name=gettext_lazy("工作单位（系统内）"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    position = models.CharField("职务", max_length=60, blank=True)
-    specialties = models.JSONField("专业领域", default=list, blank=True)  # Specialty values
+    position = models.CharField(gettext_lazy("职务"), max_length=60, blank=True)
+    specialties = models.JSONField(gettext_lazy("专业领域"), default=list, blank=True)  # Specialty values
     # The district (an Organisation at district level) the supervisor lives and mostly serves in:
     # the basis of the local / cross-district mix in draws (威海 人民监督员 第十一条).
     district = models.ForeignKey(
         "orgs.Organisation",
-        verbose_name="所在区县",
+        verbose_name=gettext_lazy("所在区县"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
     status = models.CharField(
-        "状态", max_length=16, choices=SupervisorStatus.choices, default=SupervisorStatus.ACTIVE
+        gettext_lazy("状态"), max_length=16, choices=SupervisorStatus.choices, default=SupervisorStatus.ACTIVE
     )
     # 初任培训 (威海 人民监督员 第二十二条): no duty before it is done.
-    initial_training_on = models.DateField("初任培训日期", null=True, blank=True)
-    certificate_no = models.CharField("证书编号", max_length=40, blank=True, db_index=True)
-    term_start = models.DateField("本届任期开始", null=True, blank=True)
-    term_end = models.DateField("本届任期结束", null=True, blank=True)
-    consecutive_terms = models.PositiveSmallIntegerField("连续任职届数", default=1)
+    initial_training_on = models.DateField(gettext_lazy("初任培训日期"), null=True, blank=True)
+    certificate_no = models.CharField(gettext_lazy("证书编号"), max_length=40, blank=True, db_index=True)
+    term_start = models.DateField(gettext_lazy("本届任期开始"), null=True, blank=True)
+    term_end = models.DateField(gettext_lazy("本届任期结束"), null=True, blank=True)
+    consecutive_terms = models.PositiveSmallIntegerField(gettext_lazy("连续任职届数"), default=1)
     # Who put the supervisor forward (单位推荐): told when the supervisor leaves (万州 第十八条).
-    recommending_unit = models.CharField("推荐单位", max_length=120, blank=True)
-    source = models.CharField("产生方式", max_length=16, blank=True)  # recruitment Channel value or "import"
-    ended_on = models.DateField("离任日期", null=True, blank=True)
+    recommending_unit = models.CharField(gettext_lazy("推荐单位"), max_length=120, blank=True)
+    source = models.CharField(
+        gettext_lazy("产生方式"), max_length=16, blank=True
+    )  # recruitment Channel value or "import"
+    ended_on = models.DateField(gettext_lazy("离任日期"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "监督员"
-        verbose_name_plural = "监督员"
+        verbose_name = gettext_lazy("监督员")
+        verbose_name_plural = gettext_lazy("监督员")
         ordering = ["programme_id", "id"]
         indexes = [
             models.Index(fields=["programme", "status"]),
@@ -150,17 +157,17 @@ class Relationship(models.Model):
     """A declared tie that makes a supervisor recuse (回避) from cases involving that organisation."""
 
     supervisor = models.ForeignKey(Supervisor, on_delete=models.CASCADE, related_name="relationships")
-    kind = models.CharField("关系", max_length=24, choices=RelationshipKind.choices)
+    kind = models.CharField(gettext_lazy("关系"), max_length=24, choices=RelationshipKind.choices)
     organisation = models.ForeignKey(
         "orgs.Organisation", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
-    name = models.CharField("单位或人员名称", max_length=120, blank=True)
-    note = models.CharField("说明", max_length=255, blank=True)
-    declared_on = models.DateField("申报日期")
+    name = models.CharField(gettext_lazy("单位或人员名称"), max_length=120, blank=True)
+    note = models.CharField(gettext_lazy("说明"), max_length=255, blank=True)
+    declared_on = models.DateField(gettext_lazy("申报日期"))
 
     class Meta:
-        verbose_name = "回避关系"
-        verbose_name_plural = "回避关系"
+        verbose_name = gettext_lazy("回避关系")
+        verbose_name_plural = gettext_lazy("回避关系")
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}：{self.name or self.organisation}"
@@ -192,21 +199,21 @@ class Appointment(models.Model):
     """
 
     supervisor = models.ForeignKey(Supervisor, on_delete=models.CASCADE, related_name="appointments")
-    kind = models.CharField("方式", max_length=16, choices=AppointmentKind.choices)
-    term_no = models.PositiveSmallIntegerField("连续第几届", default=1)
-    starts_on = models.DateField("任期开始")
-    ends_on = models.DateField("任期结束")
-    term_reason = models.JSONField("任期依据", default=dict, blank=True)
-    decision = models.JSONField("决定及理由", default=dict, blank=True)
-    rulebook_id = models.CharField("规则", max_length=80, blank=True)
-    rulebook_version = models.CharField("规则版本", max_length=80, blank=True)
-    ended_on = models.DateField("实际结束日期", null=True, blank=True)
-    end_kind = models.CharField("结束方式", max_length=16, choices=TermEnd.choices, blank=True)
+    kind = models.CharField(gettext_lazy("方式"), max_length=16, choices=AppointmentKind.choices)
+    term_no = models.PositiveSmallIntegerField(gettext_lazy("连续第几届"), default=1)
+    starts_on = models.DateField(gettext_lazy("任期开始"))
+    ends_on = models.DateField(gettext_lazy("任期结束"))
+    term_reason = models.JSONField(gettext_lazy("任期依据"), default=dict, blank=True)
+    decision = models.JSONField(gettext_lazy("决定及理由"), default=dict, blank=True)
+    rulebook_id = models.CharField(gettext_lazy("规则"), max_length=80, blank=True)
+    rulebook_version = models.CharField(gettext_lazy("规则版本"), max_length=80, blank=True)
+    ended_on = models.DateField(gettext_lazy("实际结束日期"), null=True, blank=True)
+    end_kind = models.CharField(gettext_lazy("结束方式"), max_length=16, choices=TermEnd.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "任期"
-        verbose_name_plural = "任期"
+        verbose_name = gettext_lazy("任期")
+        verbose_name_plural = gettext_lazy("任期")
         ordering = ["supervisor_id", "starts_on", "id"]
 
     def __str__(self) -> str:
@@ -220,17 +227,17 @@ class Certificate(models.Model):
     appointment = models.ForeignKey(
         Appointment, null=True, blank=True, on_delete=models.SET_NULL, related_name="certificates"
     )
-    number = models.CharField("证书编号", max_length=40, unique=True)
+    number = models.CharField(gettext_lazy("证书编号"), max_length=40, unique=True)
     token = models.CharField(max_length=40, unique=True, editable=False)
-    issued_on = models.DateField("颁发日期")
-    valid_until = models.DateField("有效期至")
-    revoked_on = models.DateField("收回日期", null=True, blank=True)
-    revoked_reason = models.CharField("收回原因", max_length=255, blank=True)
+    issued_on = models.DateField(gettext_lazy("颁发日期"))
+    valid_until = models.DateField(gettext_lazy("有效期至"))
+    revoked_on = models.DateField(gettext_lazy("收回日期"), null=True, blank=True)
+    revoked_reason = models.CharField(gettext_lazy("收回原因"), max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "聘书"
-        verbose_name_plural = "聘书"
+        verbose_name = gettext_lazy("聘书")
+        verbose_name_plural = gettext_lazy("聘书")
         ordering = ["-issued_on", "-id"]
 
     def __str__(self) -> str:
@@ -248,17 +255,17 @@ class Departure(models.Model):
 
     supervisor = models.ForeignKey(Supervisor, on_delete=models.CASCADE, related_name="departures")
     appointment = models.ForeignKey(Appointment, null=True, blank=True, on_delete=models.SET_NULL)
-    kind = models.CharField("方式", max_length=20, choices=DepartureKind.choices)
-    ground_code = models.CharField("情形代码", max_length=60)
-    ground_article = models.CharField("依据条款", max_length=60)
-    ground_text = models.TextField("情形")
+    kind = models.CharField(gettext_lazy("方式"), max_length=20, choices=DepartureKind.choices)
+    ground_code = models.CharField(gettext_lazy("情形代码"), max_length=60)
+    ground_article = models.CharField(gettext_lazy("依据条款"), max_length=60)
+    ground_text = models.TextField(gettext_lazy("情形"))
     rulebook_id = models.CharField(max_length=80, blank=True)
     rulebook_version = models.CharField(max_length=80, blank=True)
-    note = models.TextField("说明", blank=True)
-    decided_on = models.DateField("决定日期")
-    recommending_unit = models.CharField("推荐单位", max_length=120, blank=True)
-    unit_notice = models.TextField("告知推荐单位函", blank=True)
-    unit_notified_on = models.DateField("告知推荐单位日期", null=True, blank=True)
+    note = models.TextField(gettext_lazy("说明"), blank=True)
+    decided_on = models.DateField(gettext_lazy("决定日期"))
+    recommending_unit = models.CharField(gettext_lazy("推荐单位"), max_length=120, blank=True)
+    unit_notice = models.TextField(gettext_lazy("告知推荐单位函"), blank=True)
+    unit_notified_on = models.DateField(gettext_lazy("告知推荐单位日期"), null=True, blank=True)
     announcement = models.ForeignKey(
         "roster.Announcement", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -268,8 +275,8 @@ class Departure(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "离任"
-        verbose_name_plural = "离任"
+        verbose_name = gettext_lazy("离任")
+        verbose_name_plural = gettext_lazy("离任")
         ordering = ["-decided_on", "-id"]
 
     def __str__(self) -> str:
@@ -286,16 +293,16 @@ class Announcement(models.Model):
     """A public announcement on the portal (the recruitment announcement itself is a Round)."""
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="announcements")
-    kind = models.CharField("类型", max_length=20, choices=AnnouncementKind.choices)
-    title = models.CharField("标题", max_length=200)
-    body = models.TextField("正文")
-    article = models.CharField("依据条款", max_length=60, blank=True)
-    published_on = models.DateField("发布日期")
+    kind = models.CharField(gettext_lazy("类型"), max_length=20, choices=AnnouncementKind.choices)
+    title = models.CharField(gettext_lazy("标题"), max_length=200)
+    body = models.TextField(gettext_lazy("正文"))
+    article = models.CharField(gettext_lazy("依据条款"), max_length=60, blank=True)
+    published_on = models.DateField(gettext_lazy("发布日期"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "公告"
-        verbose_name_plural = "公告"
+        verbose_name = gettext_lazy("公告")
+        verbose_name_plural = gettext_lazy("公告")
         ordering = ["-published_on", "-id"]
 
     def __str__(self) -> str:
@@ -306,17 +313,17 @@ class EmployerChange(models.Model):
     """A change of employer (威海 人民监督员 第六条: to be reported within one month)."""
 
     supervisor = models.ForeignKey(Supervisor, on_delete=models.CASCADE, related_name="employer_changes")
-    old_employer = models.CharField("原工作单位", max_length=120, blank=True)
-    new_employer = models.CharField("新工作单位", max_length=120)
-    changed_on = models.DateField("变动日期")
-    reported_on = models.DateField("报告日期")
-    report_due = models.DateField("应报告日期", null=True, blank=True)
+    old_employer = models.CharField(gettext_lazy("原工作单位"), max_length=120, blank=True)
+    new_employer = models.CharField(gettext_lazy("新工作单位"), max_length=120)
+    changed_on = models.DateField(gettext_lazy("变动日期"))
+    reported_on = models.DateField(gettext_lazy("报告日期"))
+    report_due = models.DateField(gettext_lazy("应报告日期"), null=True, blank=True)
     due_reason = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "工作单位变动"
-        verbose_name_plural = "工作单位变动"
+        verbose_name = gettext_lazy("工作单位变动")
+        verbose_name_plural = gettext_lazy("工作单位变动")
         ordering = ["-changed_on", "-id"]
 
     def __str__(self) -> str:
@@ -343,22 +350,22 @@ class ProfileReport(models.Model):
     resign. The bureau reviews it; a resignation is then recorded through supervisor_leave."""
 
     supervisor = models.ForeignKey(Supervisor, on_delete=models.CASCADE, related_name="reports")
-    kind = models.CharField("类别", max_length=16, choices=ReportKind.choices)
+    kind = models.CharField(gettext_lazy("类别"), max_length=16, choices=ReportKind.choices)
     status = models.CharField(
-        "状态", max_length=12, choices=ReportStatus.choices, default=ReportStatus.PENDING
+        gettext_lazy("状态"), max_length=12, choices=ReportStatus.choices, default=ReportStatus.PENDING
     )
-    text = models.TextField("说明", blank=True)
-    criteria = models.JSONField("涉及的任职条件", default=list, blank=True)
-    submitted_on = models.DateField("报告日期")
+    text = models.TextField(gettext_lazy("说明"), blank=True)
+    criteria = models.JSONField(gettext_lazy("涉及的任职条件"), default=list, blank=True)
+    submitted_on = models.DateField(gettext_lazy("报告日期"))
     reviewed_by = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    reviewed_on = models.DateField("审查日期", null=True, blank=True)
-    outcome = models.TextField("审查意见", blank=True)
+    reviewed_on = models.DateField(gettext_lazy("审查日期"), null=True, blank=True)
+    outcome = models.TextField(gettext_lazy("审查意见"), blank=True)
 
     class Meta:
-        verbose_name = "监督员报告事项"
-        verbose_name_plural = "监督员报告事项"
+        verbose_name = gettext_lazy("监督员报告事项")
+        verbose_name_plural = gettext_lazy("监督员报告事项")
         ordering = ["-submitted_on", "-id"]
 
     def __str__(self) -> str:
@@ -378,7 +385,7 @@ class RosterImport(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="imports")
     file = models.FileField(upload_to="roster-imports/")
     filename = models.CharField(max_length=200, blank=True)
-    dry_run = models.BooleanField("仅校验", default=False)
+    dry_run = models.BooleanField(gettext_lazy("仅校验"), default=False)
     status = models.CharField(max_length=12, choices=ImportStatus.choices, default=ImportStatus.PENDING)
     total = models.PositiveIntegerField(default=0)
     processed = models.PositiveIntegerField(default=0)
@@ -391,8 +398,8 @@ class RosterImport(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = "名册导入"
-        verbose_name_plural = "名册导入"
+        verbose_name = gettext_lazy("名册导入")
+        verbose_name_plural = gettext_lazy("名册导入")
         ordering = ["-id"]
 
     def __str__(self) -> str:

@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.utils.translation import gettext, gettext_lazy
+
 from jiandu.rules.catalogue import EDUCATION_LABELS, POSTS, RECORDS
 from jiandu.rules.rulebook import Cited, Rulebook, UnknownParameter, load_rulebook
 
@@ -24,7 +26,7 @@ def cited(rulebook: Rulebook, name: str, on: dt.date) -> Cited | None:
 
 
 # What a page says where the programme's text is silent on a matter (never another city's article).
-SILENT = "本项目适用的规则对此未作规定"
+SILENT = gettext_lazy("本项目适用的规则对此未作规定")
 
 
 def programme_cite(programme: Any, name: str, on: dt.date | None = None) -> Cited | None:
@@ -73,20 +75,28 @@ def announcement_conditions(rulebook: Rulebook, on: dt.date) -> list[dict[str, s
 
     lo, hi = cited(rulebook, "eligibility.min_age", on), cited(rulebook, "eligibility.max_age", on)
     if lo and hi:
-        add(f"年满{lo.value}周岁且不超过{hi.value}周岁", lo)
+        add(gettext("年满{value}周岁且不超过{value2}周岁").format(value=lo.value, value2=hi.value), lo)
     elif lo:
-        add(f"年满{lo.value}周岁", lo)
+        add(gettext("年满{value}周岁").format(value=lo.value), lo)
     elif hi:
-        add(f"不超过{hi.value}周岁", hi)
+        add(gettext("不超过{value}周岁").format(value=hi.value), hi)
     nat = cited(rulebook, "eligibility.nationality", on)
     if nat:
-        add("具有中华人民共和国国籍" if nat.value == "CN" else f"国籍：{nat.value}", nat)
+        add(
+            gettext("具有中华人民共和国国籍")
+            if nat.value == "CN"
+            else gettext("国籍：{value}").format(value=nat.value),
+            nat,
+        )
     edu = cited(rulebook, "eligibility.min_education", on)
     if edu:
-        add(f"{EDUCATION_LABELS.get(edu.value, edu.value)}以上学历（文化程度）", edu)
+        add(
+            gettext("{value}以上学历（文化程度）").format(value=EDUCATION_LABELS.get(edu.value, edu.value)),
+            edu,
+        )
     for name, labels, lead in (
-        ("eligibility.disqualifying_records", RECORDS, "无"),
-        ("eligibility.excluded_posts", POSTS, "非"),
+        ("eligibility.disqualifying_records", RECORDS, gettext("无")),
+        ("eligibility.excluded_posts", POSTS, gettext("非")),
     ):
         c = cited(rulebook, name, on)
         if not c:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
+from django.utils.translation import gettext, gettext_lazy
 
 from jiandu.accounts.roles import Capability
 from jiandu.audit.models import AuditEvent
@@ -191,21 +192,21 @@ def supervisor_timeline(supervisor: Supervisor) -> list[dict[str, Any]]:
 
 
 ACTION_LABELS = {
-    "supervisor.appoint": "聘任",
-    "supervisor.replenish": "补聘",
-    "supervisor.renew": "续聘",
-    "supervisor.resignation": "辞聘",
-    "supervisor.dismissal": "解聘",
-    "supervisor.disqualification": "免除资格",
-    "supervisor.expire": "任期届满，自然解聘",
-    "supervisor.update_profile": "修改个人信息",
-    "supervisor.employer_change": "工作单位变动",
-    "supervisor.relationship_add": "申报回避关系",
-    "supervisor.relationship_remove": "撤销回避关系",
-    "supervisor.reveal_identifiers": "查看完整身份信息",
-    "supervisor.initial_training": "完成初任培训",
-    "supervisor.link_account": "关联账号",
-    "roster.import": "名册导入",
+    "supervisor.appoint": gettext_lazy("聘任"),
+    "supervisor.replenish": gettext_lazy("补聘"),
+    "supervisor.renew": gettext_lazy("续聘"),
+    "supervisor.resignation": gettext_lazy("辞聘"),
+    "supervisor.dismissal": gettext_lazy("解聘"),
+    "supervisor.disqualification": gettext_lazy("免除资格"),
+    "supervisor.expire": gettext_lazy("任期届满，自然解聘"),
+    "supervisor.update_profile": gettext_lazy("修改个人信息"),
+    "supervisor.employer_change": gettext_lazy("工作单位变动"),
+    "supervisor.relationship_add": gettext_lazy("申报回避关系"),
+    "supervisor.relationship_remove": gettext_lazy("撤销回避关系"),
+    "supervisor.reveal_identifiers": gettext_lazy("查看完整身份信息"),
+    "supervisor.initial_training": gettext_lazy("完成初任培训"),
+    "supervisor.link_account": gettext_lazy("关联账号"),
+    "roster.import": gettext_lazy("名册导入"),
 }
 
 
@@ -234,7 +235,9 @@ def county_shortfalls(programme: Programme, on: dt.date) -> list[dict[str, Any]]
         {
             "district": d.name,
             "count": counts.get(d.pk, 0),
-            "message": f"{d.name}在任{counts.get(d.pk, 0)}人，少于每个县（市、区）{minimum.value}名",
+            "message": gettext("{name}在任{pk}人，少于每个县（市、区）{value}名").format(
+                name=d.name, pk=counts.get(d.pk, 0), value=minimum.value
+            ),
             "article": article,
             "rulebook": minimum.rulebook,
         }

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext
 
 from jiandu.audit.models import Outcome
 from jiandu.audit.services import audit_record
@@ -56,7 +57,7 @@ class RenewalRefused(RosterError):
     def __init__(self, decision: Any) -> None:
         self.decision = decision
         reasons = "；".join(f"{r.message}（{r.article}）" for r in decision.reasons)
-        super().__init__(f"不予续聘：{reasons}")
+        super().__init__(gettext("不予续聘：{reasons}").format(reasons=reasons))
 
 
 PROFILE_FIELDS = (
@@ -94,7 +95,7 @@ def _check_specialties(values: list[str]) -> list[str]:
     valid = set(Specialty.values)
     bad = [v for v in values if v not in valid]
     if bad:
-        raise RosterError(f"专业领域不在可选范围内：{'、'.join(bad)}")
+        raise RosterError(gettext("专业领域不在可选范围内：{value}").format(value="、".join(bad)))
     return list(dict.fromkeys(values))
 
 
@@ -125,7 +126,7 @@ def _apply_person(s: Supervisor, p: PersonData, *, today: dt.date) -> None:
     if p.phone and (perr := mobile_error(p.phone)):
         raise RosterError(perr)
     if not p.full_name.strip():
-        raise RosterError("姓名不能为空")
+        raise RosterError(gettext("姓名不能为空"))
     s.full_name = p.full_name.strip()
     s.id_number = idn
     s.id_number_lookup = lookup_hash("id_number", idn)
@@ -134,7 +135,7 @@ def _apply_person(s: Supervisor, p: PersonData, *, today: dt.date) -> None:
     s.phone = p.phone.strip()
     s.phone_lookup = lookup_hash("phone", s.phone) if s.phone else ""
     s.phone_masked = mobile_mask(s.phone) if s.phone else ""
-    s.gender = p.gender or ("男" if int(idn[16]) % 2 else "女")
+    s.gender = p.gender or (gettext("男") if int(idn[16]) % 2 else gettext("女"))
     s.email = p.email
     s.education = p.education
     s.political_status = p.political_status
@@ -176,17 +177,21 @@ def _term(
         # The rulebook sets no term (e.g. 宁夏 2020, an activity plan): the letter of appointment's end
         # date is recorded as given, and says so — never a guessed length.
         if ends_on is None or ends_on <= start:
-            raise RosterError(f"《{rb.title}》未规定聘期，请填写聘书载明的聘期截止日")
+            raise RosterError(
+                gettext("《{title}》未规定聘期，请填写聘书载明的聘期截止日").format(title=rb.title)
+            )
         return ends_on, {
             "code": "term.from_letter",
             "rulebook": rb.id,
             "article": "",
-            "message": f"规则未规定聘期；按聘书载明至{ends_on.isoformat()}",
+            "message": gettext("规则未规定聘期；按聘书载明至{isoformat}").format(
+                isoformat=ends_on.isoformat()
+            ),
             "facts": {"start": start.isoformat(), "end": ends_on.isoformat()},
         }
     if kind == AppointmentKind.REPLENISHMENT:
         if programme.cohort_end is None:
-            raise RosterError("本项目尚无本届任期（请先完成一次聘任），无法补聘")
+            raise RosterError(gettext("本项目尚无本届任期（请先完成一次聘任），无法补聘"))
         end, reason = replenishment_term(rb, start=start, cohort_end=programme.cohort_end, on=on)
     else:
         end, reason = term_end(rb, start=start, on=on)
@@ -211,7 +216,7 @@ def supervisor_appoint(
     if Supervisor.objects.filter(
         programme=programme, id_number_lookup=lookup, status=SupervisorStatus.ACTIVE
     ).exists():
-        raise RosterError("此人已是本项目在任监督员")
+        raise RosterError(gettext("此人已是本项目在任监督员"))
     ends_on, term_reason = _term(programme, kind=kind, start=starts_on, on=on, ends_on=ends_on)
     rb = rules.rulebook_for(programme)
     with transaction.atomic():
@@ -260,7 +265,7 @@ def supervisor_renew(*, actor: Any, supervisor: Supervisor, on: dt.date) -> Supe
 
     s = supervisor
     if s.status != SupervisorStatus.ACTIVE:
-        raise RosterError("只有在任监督员可以续聘")
+        raise RosterError(gettext("只有在任监督员可以续聘"))
     decision = renewal_check(supervisor=s, on=on)
     if decision.outcome not in (ALLOWED, REVIEW):
         audit_record(
@@ -335,20 +340,20 @@ def supervisor_leave(
     第九条); the recommending unit is told (万州 第十八条)."""
     s = supervisor
     if kind not in DepartureKind.values:
-        raise RosterError("离任方式无效")
+        raise RosterError(gettext("离任方式无效"))
     if s.status == SupervisorStatus.ENDED:
-        raise RosterError("该监督员已离任")
+        raise RosterError(gettext("该监督员已离任"))
     from jiandu.rules.dismissal import RESIGNED
 
     if kind == DepartureKind.RESIGNATION:
         # 辞聘 rests on the person's own request, never on a dismissal ground.
         if ground_code and ground_code != RESIGNED:
-            raise RosterError("辞聘以本人申请为依据，不能选择解聘情形")
+            raise RosterError(gettext("辞聘以本人申请为依据，不能选择解聘情形"))
         ground_code = RESIGNED
     grounds = {g.code: g for g in grounds_for(s.programme, on=on)}
     ground = grounds.get(ground_code)
     if ground is None:
-        raise RosterError("请从本项目规则列明的情形中选择离任依据")
+        raise RosterError(gettext("请从本项目规则列明的情形中选择离任依据"))
     rb = rules.rulebook_for(s.programme)
     announce = rules.cited(rb, "dismissal.announce_publicly", on)
     kind_label = DepartureKind(kind).label
@@ -385,18 +390,36 @@ def supervisor_leave(
             departure.announcement = Announcement.objects.create(
                 programme=s.programme,
                 kind=AnnouncementKind.DEPARTURE,
-                title=f"关于{kind_label}{s.full_name}{s.programme.name}的公告",
+                title=gettext("关于{kind_label}{full_name}{name}的公告").format(
+                    kind_label=kind_label, full_name=s.full_name, name=s.programme.name
+                ),
                 body=(
-                    f"根据{ground.article or '本人申请'}（{ground.text}），经研究决定，对{s.full_name}予以{kind_label}，"
-                    f"自{on:%Y年%m月%d日}起不再担任{s.programme.name}，收回其聘书及证件（编号：{'、'.join(revoked) or '无'}）。"
+                    gettext(
+                        "根据{value}（{text}），经研究决定，对{full_name}予以{kind_label}，自{on:%Y年%m月%d日}起不再担任{name}，收回其聘书及证件（编号：{value2}）。"
+                    ).format(
+                        value=ground.article or gettext("本人申请"),
+                        text=ground.text,
+                        full_name=s.full_name,
+                        kind_label=kind_label,
+                        on=on,
+                        name=s.programme.name,
+                        value2="、".join(revoked) or gettext("无"),
+                    )
                 ),
                 article=announce.article,
                 published_on=on,
             )
         if s.recommending_unit:
-            departure.unit_notice = (
-                f"{s.recommending_unit}：\n    贵单位推荐的{s.full_name}同志，因{ground.text}{basis}，"
-                f"经研究，自{on:%Y年%m月%d日}起予以{kind_label}，特此告知。\n{s.programme.organisation.name}"
+            departure.unit_notice = gettext(
+                "{recommending_unit}：\n    贵单位推荐的{full_name}同志，因{text}{basis}，经研究，自{on:%Y年%m月%d日}起予以{kind_label}，特此告知。\n{name}"
+            ).format(
+                recommending_unit=s.recommending_unit,
+                full_name=s.full_name,
+                text=ground.text,
+                basis=basis,
+                on=on,
+                kind_label=kind_label,
+                name=s.programme.organisation.name,
             )
             departure.unit_notified_on = on
         departure.save()
@@ -453,14 +476,14 @@ def supervisor_update_profile(*, actor: Any, supervisor: Supervisor, changes: di
     s = supervisor
     unknown = set(changes) - set(PROFILE_FIELDS) - {"phone", "address"}
     if unknown:
-        raise RosterError(f"不能在此修改：{'、'.join(sorted(unknown))}")
+        raise RosterError(gettext("不能在此修改：{value}").format(value="、".join(sorted(unknown))))
     if "employer" in changes and changes["employer"] != s.employer:
-        raise RosterError("工作单位变动请通过“登记工作单位变动”办理，以记录变动日期")
+        raise RosterError(gettext("工作单位变动请通过“登记工作单位变动”办理，以记录变动日期"))
     # A supervisor's name is who was appointed (it is on the certificate and the public roster): the
     # supervisor cannot change it from the phone; staff change it after checking the ID document.
     renamed = "full_name" in changes and changes["full_name"] != s.full_name
     if renamed and s.user_id and getattr(actor, "pk", None) == s.user_id:
-        raise RosterError("姓名变更须由工作人员核对身份证件后办理")
+        raise RosterError(gettext("姓名变更须由工作人员核对身份证件后办理"))
     if "specialties" in changes:
         changes["specialties"] = _check_specialties(list(changes["specialties"]))
     if "phone" in changes and changes["phone"] and (err := mobile_error(changes["phone"])):
@@ -491,9 +514,9 @@ def employer_change_record(
     (威海 人民监督员 第六条: 一个月内), the due date is kept so staff see who reported late."""
     s = supervisor
     if not new_employer.strip():
-        raise RosterError("请填写新工作单位")
+        raise RosterError(gettext("请填写新工作单位"))
     if reported_on < changed_on:
-        raise RosterError("报告日期不能早于变动日期")
+        raise RosterError(gettext("报告日期不能早于变动日期"))
     rb = rules.rulebook_for(s.programme)
     period = rules.cited(rb, "profile.change_report_months", changed_on)
     due = _add_months(changed_on, int(period.value)) if period else None
@@ -546,7 +569,7 @@ def relationship_add(
     on: dt.date,
 ) -> Relationship:
     if not name.strip() and organisation is None:
-        raise RosterError("请填写单位或人员名称")
+        raise RosterError(gettext("请填写单位或人员名称"))
     with transaction.atomic():
         rel = Relationship.objects.create(
             supervisor=supervisor,
@@ -592,7 +615,11 @@ def initial_training_record(*, actor: Any, supervisor: Supervisor, on: dt.date) 
     does (威海 人民监督员 第二十二条第二款), the exam result is recorded in jiandu.training instead."""
     exam = rules.cited(rules.rulebook_for(supervisor.programme), "training.initial_exam_required", on)
     if exam is not None and exam.value:
-        raise RosterError(f"初任培训结束后应当进行考核（{exam.article}）：请在“培训”中登记考核成绩")
+        raise RosterError(
+            gettext("初任培训结束后应当进行考核（{article}）：请在“培训”中登记考核成绩").format(
+                article=exam.article
+            )
+        )
     with transaction.atomic():
         before = supervisor_snapshot(supervisor)
         supervisor.initial_training_on = on
@@ -651,18 +678,18 @@ def programme_create(*, actor: Any, organisation: Any, name: str, kind: str, rul
 
     capability_require(actor, Capability.MANAGE_PROGRAMMES, action="programme.create")
     if actor.organisation_id is None or not organisation.path.startswith(actor.organisation.path):
-        raise deny(actor, action="programme.create", reason="只能为本单位或下级单位设立监督项目")
+        raise deny(actor, action="programme.create", reason=gettext("只能为本单位或下级单位设立监督项目"))
     name = name.strip()
     if not name:
-        raise RosterError("请填写项目名称")
+        raise RosterError(gettext("请填写项目名称"))
     if kind not in ProgrammeKind.values:
-        raise RosterError("项目类型无效")
+        raise RosterError(gettext("项目类型无效"))
     try:
         load_rulebook(rulebook_id)
     except RulebookError as exc:
-        raise RosterError(f"适用规则无效：{exc}") from exc
+        raise RosterError(gettext("适用规则无效：{exc}").format(exc=exc)) from exc
     if Programme.objects.filter(organisation=organisation, name=name).exists():
-        raise RosterError(f"{organisation.name}已有名为“{name}”的项目")
+        raise RosterError(gettext("{name}已有名为“{name2}”的项目").format(name=organisation.name, name2=name))
     with transaction.atomic():
         programme = Programme(name=name, kind=kind, organisation=organisation, rulebook_id=rulebook_id)
         programme.full_clean()
@@ -683,7 +710,7 @@ def _own(actor: Any, supervisor: Supervisor, action: str) -> None:
     from jiandu.core.permissions import deny
 
     if getattr(getattr(actor, "supervisor", None), "pk", None) != supervisor.pk:
-        raise deny(actor, action=action, reason="只能办理本人的事项", target=supervisor)
+        raise deny(actor, action=action, reason=gettext("只能办理本人的事项"), target=supervisor)
 
 
 def _tell_bureau(supervisor: Supervisor, subject: str, body: str) -> None:
@@ -716,14 +743,16 @@ def supervisor_report_change(
     _own(actor, s, "supervisor.report_change")
     text = text.strip()
     if not (posts or records or text):
-        raise RosterError("请勾选变动情形或说明变动情况")
+        raise RosterError(gettext("请勾选变动情形或说明变动情况"))
     criteria = rules.change_criteria(rules.rulebook_for(s.programme), posts=posts, records=records, on=on)
     with transaction.atomic():
         report = ProfileReport.objects.create(
             supervisor=s, kind=ReportKind.ELIGIBILITY, text=text, criteria=criteria, submitted_on=on
         )
         _tell_bureau(
-            s, f"{s.full_name}报告了可能影响任职资格的变动", text or "；".join(c["text"] for c in criteria)
+            s,
+            gettext("{full_name}报告了可能影响任职资格的变动").format(full_name=s.full_name),
+            text or "；".join(c["text"] for c in criteria),
         )
         audit_record(
             actor=actor,
@@ -741,14 +770,14 @@ def supervisor_request_resignation(
     s = supervisor
     _own(actor, s, "supervisor.request_resignation")
     if s.status != SupervisorStatus.ACTIVE:
-        raise RosterError("只有在任的监督员可以申请辞聘")
+        raise RosterError(gettext("只有在任的监督员可以申请辞聘"))
     if s.reports.filter(kind=ReportKind.RESIGNATION, status=ReportStatus.PENDING).exists():
-        raise RosterError("已提交辞聘申请，正在等待审查")
+        raise RosterError(gettext("已提交辞聘申请，正在等待审查"))
     with transaction.atomic():
         report = ProfileReport.objects.create(
             supervisor=s, kind=ReportKind.RESIGNATION, text=text.strip(), submitted_on=on
         )
-        _tell_bureau(s, f"{s.full_name}申请辞聘", text.strip())
+        _tell_bureau(s, gettext("{full_name}申请辞聘").format(full_name=s.full_name), text.strip())
         audit_record(
             actor=actor, action="supervisor.request_resignation", target=s, after={"report": report.pk}
         )
@@ -767,11 +796,13 @@ def profile_report_review(*, actor: Any, report: ProfileReport, outcome: str, on
             .get(pk=report.pk)
         )
         if not report.supervisor.programme.organisation.path.startswith(actor.organisation.path):
-            raise deny(actor, action="supervisor.report_review", reason="不是本单位的项目", target=report)
+            raise deny(
+                actor, action="supervisor.report_review", reason=gettext("不是本单位的项目"), target=report
+            )
         if report.status != ReportStatus.PENDING:
-            raise RosterError("该事项已审查")
+            raise RosterError(gettext("该事项已审查"))
         if not outcome.strip():
-            raise RosterError("请填写审查意见")
+            raise RosterError(gettext("请填写审查意见"))
         report.status, report.reviewed_by, report.reviewed_on = ReportStatus.REVIEWED, actor, on
         report.outcome = outcome.strip()
         report.save(update_fields=["status", "reviewed_by", "reviewed_on", "outcome"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import gettext
 from django_tasks import task
 
 from jiandu.core.recurring import recurring_next
@@ -32,7 +33,7 @@ def roster_import_task(import_id: int) -> dict[str, object]:
             )
     except Exception as exc:
         job.status = ImportStatus.FAILED
-        job.errors = [{"row": 0, "message": f"导入失败：{exc}"}]
+        job.errors = [{"row": 0, "message": gettext("导入失败：{exc}").format(exc=exc)}]
         job.finished_at = timezone.now()
         job.save(update_fields=["status", "errors", "finished_at"])
         raise

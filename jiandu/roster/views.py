@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from jiandu.accounts.roles import Capability
@@ -58,7 +59,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _programme(request: HttpRequest, pk: int, *, manage: bool = False) -> Programme:
     programme = get_object_or_404(selectors.programmes_visible_to(request.user), pk=pk)
     if manage and not selectors.programme_manageable_by(request.user, programme):
-        raise permission_denied(request, action="roster.manage", reason="只有本项目的管理员可以办理")
+        raise permission_denied(request, action="roster.manage", reason=gettext("只有本项目的管理员可以办理"))
     return programme
 
 
@@ -68,7 +69,7 @@ def _supervisor(request: HttpRequest, pk: int, *, manage: bool = False) -> Super
         pk=pk,
     )
     if manage and not selectors.programme_manageable_by(request.user, s.programme):
-        raise permission_denied(request, action="roster.manage", reason="只有本项目的管理员可以办理")
+        raise permission_denied(request, action="roster.manage", reason=gettext("只有本项目的管理员可以办理"))
     return s
 
 
@@ -103,7 +104,7 @@ def programme_new(request: HttpRequest) -> HttpResponse:
         except services.RosterError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, f"已设立监督项目“{programme.name}”")
+            messages.success(request, gettext("已设立监督项目“{name}”").format(name=programme.name))
             return redirect("roster:programme", pk=programme.pk)
     return render(request, "roster/programme_new.html", {"form": form})
 
@@ -121,14 +122,18 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if bounds["min"] is not None and active_total < bounds["min"].value:
         size_notes.append(
             {
-                "message": f"在任{active_total}人，不足{bounds['min'].value}人，可以补聘",
+                "message": gettext("在任{active_total}人，不足{value}人，可以补聘").format(
+                    active_total=active_total, value=bounds["min"].value
+                ),
                 "article": bounds["min"].article,
             }
         )
     if bounds["max"] is not None and active_total > bounds["max"].value:
         size_notes.append(
             {
-                "message": f"在任{active_total}人，超过名额上限{bounds['max'].value}人",
+                "message": gettext("在任{active_total}人，超过名额上限{value}人").format(
+                    active_total=active_total, value=bounds["max"].value
+                ),
                 "article": bounds["max"].article,
             }
         )
@@ -167,7 +172,9 @@ def roster_export_view(request: HttpRequest, pk: int) -> HttpResponse:
     programme = _programme(request, pk)
     full = request.GET.get("full") == "1"
     if full and not request.user.can(Capability.VIEW_FULL_IDENTIFIERS):  # type: ignore[union-attr]
-        raise permission_denied(request, action="roster.export_full", reason="没有查看完整身份信息的权限")
+        raise permission_denied(
+            request, action="roster.export_full", reason=gettext("没有查看完整身份信息的权限")
+        )
     buf = io.BytesIO()
     roster_export(
         actor=request.user,
@@ -262,14 +269,14 @@ def report_review(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReportReviewForm(request.POST)
     try:
         if not form.is_valid():
-            raise services.RosterError("请填写审查意见")
+            raise services.RosterError(gettext("请填写审查意见"))
         services.profile_report_review(
             actor=request.user, report=report, outcome=form.cleaned_data["outcome"], on=timezone.localdate()
         )
     except services.RosterError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "已记录审查意见")
+        messages.success(request, gettext("已记录审查意见"))
         if report.kind == ReportKind.RESIGNATION:
             return redirect("roster:leave", pk=s.pk)
     return redirect("roster:supervisor", pk=s.pk)
@@ -294,7 +301,12 @@ def supervisor_renew(request: HttpRequest, pk: int) -> HttpResponse:
     except services.RosterError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"已续聘，新任期至{s.term_end:%Y-%m-%d}，证书编号{s.certificate_no}")
+        messages.success(
+            request,
+            gettext("已续聘，新任期至{term_end:%Y-%m-%d}，证书编号{certificate_no}").format(
+                term_end=s.term_end, certificate_no=s.certificate_no
+            ),
+        )
     return redirect("roster:supervisor", pk=s.pk)
 
 
@@ -317,7 +329,7 @@ def supervisor_leave(request: HttpRequest, pk: int) -> HttpResponse:
         except services.RosterError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "已办理离任，证书已收回")
+            messages.success(request, gettext("已办理离任，证书已收回"))
             return redirect("roster:supervisor", pk=s.pk)
     return render(request, "roster/leave.html", {"s": s, "form": form, "programme": s.programme})
 
@@ -333,9 +345,11 @@ def supervisor_employer(request: HttpRequest, pk: int) -> HttpResponse:
         except services.RosterError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, "已登记工作单位变动" + ("（逾期报告）" if change.is_late else ""))
+            messages.success(
+                request, gettext("已登记工作单位变动") + (gettext("（逾期报告）") if change.is_late else "")
+            )
     else:
-        messages.error(request, "请完整填写新工作单位、变动日期和报告日期")
+        messages.error(request, gettext("请完整填写新工作单位、变动日期和报告日期"))
     return redirect("roster:supervisor", pk=s.pk)
 
 
@@ -361,7 +375,7 @@ def _profile_form(request: HttpRequest, s: Supervisor, *, redirect_to: str) -> H
     form = ProfileForm(request.POST or None, initial=initial, districts=districts)
     if s.user_id is not None and s.user_id == request.user.pk:
         form.fields["full_name"].disabled = True  # renamed by staff only (services.supervisor_update_profile)
-        form.fields["full_name"].help_text = "姓名变更须由工作人员核对身份证件后办理"
+        form.fields["full_name"].help_text = gettext("姓名变更须由工作人员核对身份证件后办理")
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         district = data.pop("district")
@@ -373,7 +387,7 @@ def _profile_form(request: HttpRequest, s: Supervisor, *, redirect_to: str) -> H
         except services.RosterError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "已保存")
+            messages.success(request, gettext("已保存"))
             return redirect(redirect_to)
     return render(request, "roster/profile.html", {"s": s, "form": form, "programme": s.programme})
 
@@ -387,9 +401,9 @@ def supervisor_relationship(request: HttpRequest, pk: int) -> HttpResponse:
         services.relationship_add(
             actor=request.user, supervisor=s, on=timezone.localdate(), **form.cleaned_data
         )
-        messages.success(request, "已登记回避关系")
+        messages.success(request, gettext("已登记回避关系"))
     else:
-        messages.error(request, "请选择关系并填写单位或人员名称")
+        messages.error(request, gettext("请选择关系并填写单位或人员名称"))
     return redirect("roster:supervisor", pk=s.pk)
 
 
@@ -456,17 +470,17 @@ def card_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
 def my_profile(request: HttpRequest) -> HttpResponse:
     s = getattr(request.user, "supervisor", None)
     if s is None:
-        raise Http404("本账号未关联监督员")
+        raise Http404(gettext("本账号未关联监督员"))
     if request.method == "POST" and request.POST.get("form") == "employer":
         form = EmployerChangeForm({**request.POST.dict(), "reported_on": timezone.localdate()})
         if form.is_valid():
             try:
                 services.employer_change_record(actor=request.user, supervisor=s, **form.cleaned_data)
-                messages.success(request, "已报告工作单位变动")
+                messages.success(request, gettext("已报告工作单位变动"))
             except services.RosterError as exc:
                 messages.error(request, str(exc))
         else:
-            messages.error(request, "请填写新工作单位和变动日期")
+            messages.error(request, gettext("请填写新工作单位和变动日期"))
         return redirect("roster:me")
     rb = rules.rulebook_for(s.programme)
     today = timezone.localdate()
@@ -479,7 +493,7 @@ def my_profile(request: HttpRequest) -> HttpResponse:
         try:
             if request.POST["form"] == "change":
                 if not change_form.is_valid():
-                    raise services.RosterError("请勾选变动情形或说明变动情况")
+                    raise services.RosterError(gettext("请勾选变动情形或说明变动情况"))
                 services.supervisor_report_change(
                     actor=request.user,
                     supervisor=s,
@@ -488,12 +502,12 @@ def my_profile(request: HttpRequest) -> HttpResponse:
                     text=change_form.cleaned_data.get("text", ""),
                     on=today,
                 )
-                messages.success(request, "已报告，司法行政机关将对照任职条件审查")
+                messages.success(request, gettext("已报告，司法行政机关将对照任职条件审查"))
             else:
                 resign = ResignationForm(request.POST)
                 text = resign.cleaned_data.get("text", "") if resign.is_valid() else ""
                 services.supervisor_request_resignation(actor=request.user, supervisor=s, text=text, on=today)
-                messages.success(request, "辞聘申请已提交，等待审查")
+                messages.success(request, gettext("辞聘申请已提交，等待审查"))
         except services.RosterError as exc:
             messages.error(request, str(exc))
         return redirect("roster:me")
@@ -503,7 +517,7 @@ def my_profile(request: HttpRequest) -> HttpResponse:
             services.relationship_add(
                 actor=request.user, supervisor=s, on=timezone.localdate(), **rform.cleaned_data
             )
-            messages.success(request, "已申报回避关系")
+            messages.success(request, gettext("已申报回避关系"))
         return redirect("roster:me")
     if request.method == "POST":
         return _profile_form(request, s, redirect_to=reverse("roster:me"))
@@ -533,5 +547,5 @@ def my_profile(request: HttpRequest) -> HttpResponse:
 def my_profile_edit(request: HttpRequest) -> HttpResponse:
     s = getattr(request.user, "supervisor", None)
     if s is None:
-        raise Http404("本账号未关联监督员")
+        raise Http404(gettext("本账号未关联监督员"))
     return _profile_form(request, s, redirect_to=reverse("roster:me"))
