@@ -37,7 +37,7 @@ class SessionForm(forms.Form):
 
 class AttendanceForm(forms.Form):
     attended = forms.TypedChoiceField(
-        choices=(("1", "已参加"), ("0", "未参加")), coerce=lambda v: v == "1", label=_("参加情况")
+        choices=(("1", _("已参加")), ("0", _("未参加"))), coerce=lambda v: v == "1", label=_("参加情况")
     )
     excused = forms.BooleanField(required=False, label=_("缺席有正当理由（疾病等）"))
     reason = forms.CharField(max_length=255, required=False, label=_("缺席理由"))

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.utils.translation import gettext
+
 from jiandu.roster.rules import cited, rulebook_for
 from jiandu.rules import training as core
 from jiandu.rules.decision import Decision, Reason
@@ -19,7 +21,7 @@ def modes_for(programme: Any, on: dt.date) -> list[tuple[str, str]]:
     mode, recorded as 其他."""
     c = cited(rulebook_for(programme), "training.modes", on)
     if c is None:
-        return [("other", "其他")]
+        return [("other", gettext("其他"))]
     return [(str(i["code"]), str(i["text"])) for i in c.value]
 
 

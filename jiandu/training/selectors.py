@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext
 
 from jiandu.accounts.roles import Capability
 from jiandu.roster.models import Programme, Supervisor, SupervisorStatus
@@ -41,7 +42,7 @@ def sessions_visible_to(user: Any) -> QuerySet[TrainingSession]:
 def session_get_for(user: Any, pk: int) -> TrainingSession:
     s = sessions_visible_to(user).filter(pk=pk).first()
     if s is None:
-        raise Http404("没有这次培训，或无权查看")
+        raise Http404(gettext("没有这次培训，或无权查看"))
     return s
 
 
@@ -63,7 +64,7 @@ def session_page(session: TrainingSession) -> dict[str, Any]:
 def participation_get_for(user: Any, session: TrainingSession, pk: int) -> Participation:
     p = session.participations.select_related("supervisor", "session__programme").filter(pk=pk).first()
     if p is None:
-        raise Http404("没有这条参训记录")
+        raise Http404(gettext("没有这条参训记录"))
     return p
 
 
@@ -81,7 +82,7 @@ def participations_of_supervisor(user: Any) -> QuerySet[Participation]:
 def my_participation(user: Any, pk: int) -> Participation:
     p = participations_of_supervisor(user).filter(pk=pk).first()
     if p is None:
-        raise Http404("没有这条培训记录")
+        raise Http404(gettext("没有这条培训记录"))
     return p
 
 
@@ -171,9 +172,9 @@ def material_get_for(user: Any, pk: int) -> Material:
     """A session's file for its bureau's staff or for a supervisor invited to the session."""
     m = Material.objects.select_related("session").filter(pk=pk).first()
     if m is None:
-        raise Http404("没有这份资料")
+        raise Http404(gettext("没有这份资料"))
     if sessions_visible_to(user).filter(pk=m.session_id).exists():
         return m
     if participations_of_supervisor(user).filter(session_id=m.session_id).exists():
         return m
-    raise Http404("没有这份资料，或无权查看")
+    raise Http404(gettext("没有这份资料，或无权查看"))

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from jiandu.accounts.roles import Capability
 from jiandu.audit.services import audit_record
@@ -32,7 +33,7 @@ def _require_manager(actor: Any, programme: Programme, action: str) -> None:
     capability_require(actor, Capability.MANAGE_PROGRAMMES, action=action, target=programme)
     org = getattr(actor, "organisation", None)
     if org is None or not programme.organisation.path.startswith(org.path):
-        raise deny(actor, action=action, reason="该项目不属于本单位管理", target=programme)
+        raise deny(actor, action=action, reason=gettext("该项目不属于本单位管理"), target=programme)
 
 
 def _snapshot(p: Participation) -> dict[str, Any]:
@@ -60,10 +61,12 @@ def _clean_quiz(quiz: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
         options = [str(o).strip() for o in item.get("options", []) if str(o).strip()]
         answer = item.get("answer")
         if not q or len(options) < 2 or not isinstance(answer, int) or not 0 <= answer < len(options):
-            raise ValidationError(f"第{i}道测验题不完整：须有题目、至少两个选项和正确答案")
+            raise ValidationError(
+                gettext("第{i}道测验题不完整：须有题目、至少两个选项和正确答案").format(i=i)
+            )
         out.append({"q": q, "options": options, "answer": answer})
     if len(out) > MAX_QUIZ:
-        raise ValidationError(f"在线测验最多{MAX_QUIZ}道题")
+        raise ValidationError(gettext("在线测验最多{MAX_QUIZ}道题").format(MAX_QUIZ=MAX_QUIZ))
     return out
 
 
@@ -73,9 +76,9 @@ def _mark(value: Any, label: str) -> Decimal | None:
     try:
         d = Decimal(str(value))
     except InvalidOperation as exc:
-        raise ValidationError(f"{label}应为数字") from exc
+        raise ValidationError(gettext("{label}应为数字").format(label=label)) from exc
     if not Decimal(0) <= d <= Decimal(100):
-        raise ValidationError(f"{label}应在0到100之间")
+        raise ValidationError(gettext("{label}应在0到100之间").format(label=label))
     return d
 
 
@@ -97,23 +100,29 @@ def session_create(
     (training.initial_exam_required); a make-up session repeats an initial one (补课并考核)."""
     _require_manager(actor, programme, "training_session_create")
     if kind not in SessionKind.values:
-        raise ValidationError("培训类别无效")
+        raise ValidationError(gettext("培训类别无效"))
     modes = dict(rules.modes_for(programme, held_on))
     if mode not in modes:
-        raise ValidationError(f"请从本项目规则列明的培训方式中选择：{'、'.join(modes.values())}")
+        raise ValidationError(
+            gettext("请从本项目规则列明的培训方式中选择：{value}").format(value="、".join(modes.values()))
+        )
     title = (title or "").strip()
     if not title:
-        raise ValidationError("请填写培训名称")
-    mark = _mark(pass_mark, "考核及格分数")
+        raise ValidationError(gettext("请填写培训名称"))
+    mark = _mark(pass_mark, gettext("考核及格分数"))
     rb = rules.rulebook_for(programme)
     exam = rules.cited(rb, "training.initial_exam_required", held_on)
     if kind == SessionKind.INITIAL and exam is not None and exam.value and mark is None:
-        raise ValidationError(f"初任培训结束后应当进行考核（{exam.article}）：请设定考核及格分数")
+        raise ValidationError(
+            gettext("初任培训结束后应当进行考核（{article}）：请设定考核及格分数").format(
+                article=exam.article
+            )
+        )
     if makeup_of is not None and (makeup_of.programme_id != programme.pk or makeup_of.kind != kind):
-        raise ValidationError("补课须与原培训属于同一项目、同一类别")
+        raise ValidationError(gettext("补课须与原培训属于同一项目、同一类别"))
     cleaned_quiz = _clean_quiz(quiz)
     if cleaned_quiz and mode != "online":
-        raise ValidationError("在线测验只用于网络学习方式的培训")
+        raise ValidationError(gettext("在线测验只用于网络学习方式的培训"))
     with transaction.atomic():
         session = TrainingSession(
             programme=programme,
@@ -191,7 +200,9 @@ def session_invite(
         users = [s.user for s in new if s.user_id]
         if users:
             link = reverse("training:mine")
-            subject = f"培训通知：{session.title}（{session.held_on:%Y年%m月%d日}）"
+            subject = gettext("培训通知：{title}（{held_on:%Y年%m月%d日}）").format(
+                title=session.title, held_on=session.held_on
+            )
             transaction.on_commit(
                 lambda: notification_send(
                     recipients=users,
@@ -232,7 +243,7 @@ def attendance_record(
         _require_manager(actor, p.session.programme, "training_attendance")
         reason = (reason or "").strip()
         if not attended and excused and not reason:
-            raise ValidationError("请填写缺席的正当理由")
+            raise ValidationError(gettext("请填写缺席的正当理由"))
         before = _snapshot(p)
         p.status = ParticipationStatus.ATTENDED if attended else ParticipationStatus.ABSENT
         p.excused = bool(excused) and not attended
@@ -263,9 +274,11 @@ def checkin(*, actor: Any, token: str, today: dt.date | None = None) -> Particip
     capability_require(actor, Capability.ACT_AS_SUPERVISOR, action="training_checkin")
     session = TrainingSession.objects.filter(checkin_token=token).select_related("programme").first()
     if session is None:
-        raise ValidationError("签到码无效")
+        raise ValidationError(gettext("签到码无效"))
     if session.held_on != today:
-        raise ValidationError(f"签到只在培训当天（{session.held_on:%Y-%m-%d}）有效")
+        raise ValidationError(
+            gettext("签到只在培训当天（{held_on:%Y-%m-%d}）有效").format(held_on=session.held_on)
+        )
     with transaction.atomic():
         p = (
             Participation.objects.select_for_update(of=("self",))
@@ -274,7 +287,9 @@ def checkin(*, actor: Any, token: str, today: dt.date | None = None) -> Particip
             .first()
         )
         if p is None:
-            raise deny(actor, action="training_checkin", reason="您不在本次培训的通知名单中", target=session)
+            raise deny(
+                actor, action="training_checkin", reason=gettext("您不在本次培训的通知名单中"), target=session
+            )
         if p.status == ParticipationStatus.ATTENDED:
             return p
         before = _snapshot(p)
@@ -299,12 +314,12 @@ def exam_record(*, actor: Any, participation: Participation, score: Any) -> Part
         p = _lock_participation(participation)
         _require_manager(actor, p.session.programme, "training_exam")
         if not p.session.has_exam:
-            raise ValidationError("本次培训未设考核")
+            raise ValidationError(gettext("本次培训未设考核"))
         if p.status != ParticipationStatus.ATTENDED:
-            raise ValidationError("未参加培训的，须参加补课后再考核")
-        value = _mark(score, "考核成绩")
+            raise ValidationError(gettext("未参加培训的，须参加补课后再考核"))
+        value = _mark(score, gettext("考核成绩"))
         if value is None:
-            raise ValidationError("请填写考核成绩")
+            raise ValidationError(gettext("请填写考核成绩"))
         before = _snapshot(p)
         p.score = value
         p.passed = exam_passed(float(value), float(p.session.pass_mark))  # type: ignore[arg-type]
@@ -331,12 +346,12 @@ def quiz_submit(*, actor: Any, participation: Participation, answers: Sequence[i
     with transaction.atomic():
         p = _lock_participation(participation)
         if p.supervisor.user_id != actor.pk:
-            raise deny(actor, action="training_quiz", reason="只能作答本人的培训测验", target=p)
+            raise deny(actor, action="training_quiz", reason=gettext("只能作答本人的培训测验"), target=p)
         session = p.session
         if session.mode != "online" or not session.quiz:
-            raise ValidationError("本次培训没有在线测验")
+            raise ValidationError(gettext("本次培训没有在线测验"))
         if len(answers) != len(session.quiz):
-            raise ValidationError("请回答全部题目")
+            raise ValidationError(gettext("请回答全部题目"))
         right = sum(1 for q, a in zip(session.quiz, answers, strict=True) if a == q["answer"])
         score = (Decimal(right) * 100 / Decimal(len(session.quiz))).quantize(Decimal("0.1"))
         before = _snapshot(p)
@@ -400,7 +415,9 @@ def initial_training_remind(*, today: dt.date | None = None) -> int:
         with transaction.atomic():
             notification_send(
                 recipients=list(bureau_staff_for(programme)),
-                subject=f"{programme.name}初任培训：{late}人已逾期，{near}人将在{REMIND_DAYS_BEFORE}日内到期",
+                subject=gettext(
+                    "{name}初任培训：{late}人已逾期，{near}人将在{REMIND_DAYS_BEFORE}日内到期"
+                ).format(name=programme.name, late=late, near=near, REMIND_DAYS_BEFORE=REMIND_DAYS_BEFORE),
                 link=link,
                 channels=(INBOX,),
                 kind=kind,

@@ -12,6 +12,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from jiandu.accounts.roles import Capability
@@ -21,7 +22,7 @@ from jiandu.training import forms, rules, selectors, services
 
 def _staff(request: HttpRequest, action: str) -> None:
     if not selectors.is_staff(request.user):
-        raise permission_denied(request, action=action, reason="该账号不管理培训")
+        raise permission_denied(request, action=action, reason=gettext("该账号不管理培训"))
 
 
 def _errors(request: HttpRequest, exc: ValidationError) -> None:
@@ -49,7 +50,7 @@ def session_new(request: HttpRequest) -> HttpResponse:
     programmes = selectors.programmes_visible_to(request.user)
     first = programmes.first()
     today = timezone.localdate()
-    modes = rules.modes_for(first, today) if first else [("other", "其他")]
+    modes = rules.modes_for(first, today) if first else [("other", gettext("其他"))]
     form = forms.SessionForm(
         request.POST or None,
         programmes=programmes,
@@ -75,7 +76,7 @@ def session_new(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 _errors(request, exc)
             else:
-                messages.success(request, "培训已创建")
+                messages.success(request, gettext("培训已创建"))
                 return redirect("training:detail", s.pk)
         else:
             _form_errors(request, form)
@@ -120,7 +121,7 @@ def session_invite(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         _errors(request, exc)
     else:
-        messages.success(request, f"已通知{n}名监督员")
+        messages.success(request, gettext("已通知{n}名监督员").format(n=n))
     return redirect("training:detail", s.pk)
 
 
@@ -143,7 +144,9 @@ def participation_attendance(request: HttpRequest, pk: int, pid: int) -> HttpRes
         except ValidationError as exc:
             _errors(request, exc)
         else:
-            messages.success(request, f"已记录{p.supervisor.full_name}的参加情况")
+            messages.success(
+                request, gettext("已记录{full_name}的参加情况").format(full_name=p.supervisor.full_name)
+            )
     else:
         _form_errors(request, form)
     return redirect("training:detail", s.pk)
@@ -161,7 +164,12 @@ def participation_exam(request: HttpRequest, pk: int, pid: int) -> HttpResponse:
         except ValidationError as exc:
             _errors(request, exc)
         else:
-            messages.success(request, f"{p.supervisor.full_name}：{'合格' if p.passed else '不合格'}")
+            messages.success(
+                request,
+                gettext("{name}：{result}").format(
+                    name=p.supervisor.full_name, result=gettext("合格") if p.passed else gettext("不合格")
+                ),
+            )
     else:
         _form_errors(request, form)
     return redirect("training:detail", s.pk)
@@ -202,7 +210,7 @@ def training_checkin(request: HttpRequest, token: str) -> HttpResponse:
         except ValidationError as exc:
             _errors(request, exc)
         else:
-            messages.success(request, f"签到成功：{p.session.title}")
+            messages.success(request, gettext("签到成功：{title}").format(title=p.session.title))
             return redirect("training:mine")
     session = services.TrainingSession.objects.filter(checkin_token=token).first()
     return render(request, "training/checkin.html", {"session": session})
@@ -220,7 +228,10 @@ def training_quiz(request: HttpRequest, pk: int) -> HttpResponse:
                 _errors(request, exc)
             else:
                 messages.success(
-                    request, f"已完成在线学习{f'，得分{p.score}' if p.score is not None else ''}"
+                    request,
+                    gettext("已完成在线学习{value}").format(
+                        value=gettext("，得分{score}").format(score=p.score) if p.score is not None else ""
+                    ),
                 )
                 return redirect("training:mine")
         else:
@@ -234,14 +245,14 @@ def material_add(request: HttpRequest, pk: int) -> HttpResponse:
     s = selectors.session_get_for(request.user, pk)
     upload = request.FILES.get("file")
     if upload is None:
-        messages.error(request, "请选择文件")
+        messages.error(request, gettext("请选择文件"))
     else:
         try:
             services.material_add(actor=request.user, session=s, upload=upload)
         except ValidationError as exc:
             _errors(request, exc)
         else:
-            messages.success(request, "资料已上传")
+            messages.success(request, gettext("资料已上传"))
     return redirect("training:detail", s.pk)
 
 
