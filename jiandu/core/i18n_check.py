@@ -108,8 +108,9 @@ MARKS = {
     "npgettext",
     "npgettext_lazy",
 }
-# A literal on a line carrying this comment is data in Chinese by definition (e.g. the column headings
-# of the official Excel import template, which the import matches): `# i18n: zh-only data`.
+# A literal on a line carrying this comment (or in a statement whose first line carries it) is data in
+# Chinese by definition, e.g. the column headings of the roster's Excel template, which the import
+# matches: `# i18n: zh-only (why)`. Keep these few; each says why.
 PY_PRAGMA = "i18n: zh-only"
 
 
@@ -168,7 +169,11 @@ def python_literal_problems(
             continue
         if isinstance(parent, ast.JoinedStr):  # a piece of an f-string: the f-string is the unit
             continue
-        if PY_PRAGMA in lines[node.lineno - 1] or PY_PRAGMA in lines[(node.end_lineno or node.lineno) - 1]:  # type: ignore[attr-defined]
+        stmt: ast.AST = node
+        while not isinstance(stmt, ast.stmt) and stmt in parents:
+            stmt = parents[stmt]
+        pragma_lines = {node.lineno, node.end_lineno or node.lineno, getattr(stmt, "lineno", node.lineno)}  # type: ignore[attr-defined]
+        if any(PY_PRAGMA in lines[n - 1] for n in pragma_lines):
             continue
         marked = False
         q: ast.AST | None = node

@@ -31,6 +31,7 @@ from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.utils.functional import Promise
 from django.utils.translation import gettext
 
 # Pillow's TIFF/EXIF reader logs every tag it parses at DEBUG — the Artist and Copyright fields, i.e.
@@ -76,7 +77,10 @@ def csv_row(values: Iterable[Any]) -> list[Any]:
 
 def xlsx_cell(ws: Any, value: Any) -> Any:
     """For `ws.append(...)` (write-only or normal sheets): dangerous text becomes a quoted string
-    cell; anything else is returned unchanged."""
+    cell; a translatable label becomes its text in the current language; anything else is returned
+    unchanged."""
+    if isinstance(value, Promise):
+        value = str(value)
     if not _dangerous(value):
         return value
     from openpyxl.cell import WriteOnlyCell

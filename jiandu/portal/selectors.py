@@ -54,13 +54,22 @@ def certificate_check(cert: Certificate, *, today: dt.date) -> CertificateCheck:
     """Validity, name and programme only: what the QR page and the check by number both show."""
     s = cert.supervisor
     if cert.revoked_on is not None:
-        state, label = "revoked", _("已于%(d)s收回，证书无效") % {"d": f"{cert.revoked_on:%Y年%m月%d日}"}
+        state, label = (
+            "revoked",
+            _("已于%(d)s收回，证书无效") % {"d": cert.revoked_on.strftime(_("%Y年%m月%d日"))},
+        )
     elif today > cert.valid_until or s.status == SupervisorStatus.ENDED:
-        state, label = "expired", _("已于%(d)s期满，证书无效") % {"d": f"{cert.valid_until:%Y年%m月%d日}"}
+        state, label = (
+            "expired",
+            _("已于%(d)s期满，证书无效") % {"d": cert.valid_until.strftime(_("%Y年%m月%d日"))},
+        )
     elif today < cert.issued_on:
         state, label = "pending", _("尚未生效")
     else:
-        state, label = "valid", _("有效（有效期至%(d)s）") % {"d": f"{cert.valid_until:%Y年%m月%d日}"}
+        state, label = (
+            "valid",
+            _("有效（有效期至%(d)s）") % {"d": cert.valid_until.strftime(_("%Y年%m月%d日"))},
+        )
     return CertificateCheck(cert.number, s.full_name, s.programme.name, cert.token, state, label)
 
 
