@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI, Schema
 from ninja.security import django_auth
 
@@ -19,12 +18,12 @@ from jiandu.orgs.selectors import organisations_visible_to
 from jiandu.workdays.api import router as workdays_router
 
 # Every operation may answer these; the OpenAPI document says so (issue 11 #7: it listed only 200).
-ERROR_RESPONSES: dict[str, dict[str, Any]] = {
-    "401": {"description": gettext_lazy("未登录（会话无效或已过期）"), "schema": "ErrorOut"},
-    "403": {"description": gettext_lazy("无权访问（角色或单位范围不允许）"), "schema": "ErrorOut"},
-    "404": {"description": gettext_lazy("不存在，或不在本账号可见范围内"), "schema": "ErrorOut"},
+ERROR_RESPONSES: dict[str, dict[str, Any]] = {  # i18n: zh-only (the OpenAPI document)
+    "401": {"description": "未登录（会话无效或已过期）", "schema": "ErrorOut"},
+    "403": {"description": "无权访问（角色或单位范围不允许）", "schema": "ErrorOut"},
+    "404": {"description": "不存在，或不在本账号可见范围内", "schema": "ErrorOut"},
     "422": {
-        "description": gettext_lazy("参数不合法（类型、格式或取值范围）"),
+        "description": "参数不合法（类型、格式或取值范围）",
         "schema": "ValidationErrorOut",
     },
 }
@@ -93,7 +92,7 @@ class JianduAPI(NinjaAPI):
 api = JianduAPI(
     title="Jiandu 监督 API",
     version="1",
-    description=gettext_lazy("监督项目平台接口。所有接口需登录，数据范围与页面一致（本单位及下级单位）。"),
+    description="监督项目平台接口。所有接口需登录，数据范围与页面一致（本单位及下级单位）。",
     auth=django_auth,
     urls_namespace="api",
 )
@@ -117,7 +116,7 @@ class OrganisationOut(Schema):
     parent_id: int | None
 
 
-@api.get("/me", response=MeOut, summary=gettext_lazy("当前账号"))
+@api.get("/me", response=MeOut, summary="当前账号")
 def me(request: HttpRequest) -> MeOut:
     user = request.user
     return MeOut(
@@ -129,7 +128,7 @@ def me(request: HttpRequest) -> MeOut:
     )
 
 
-@api.get("/organisations", response=list[OrganisationOut], summary=gettext_lazy("本单位及下级单位"))
+@api.get("/organisations", response=list[OrganisationOut], summary="本单位及下级单位")
 def organisations(request: HttpRequest) -> list[OrganisationOut]:
     return list(organisations_visible_to(request.user).values(*OrganisationOut.model_fields))  # type: ignore[arg-type]
 

@@ -5,7 +5,6 @@ floats. Scoped like the pages: bureau staff their programmes, a supervisor their
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest
-from django.utils.translation import gettext_lazy
 from ninja import Router, Schema
 
 from jiandu.allowances import selectors
@@ -47,9 +46,7 @@ class MyLineOut(Schema):
     dates: str
 
 
-@router.get(
-    "/sheets/{sheet_id}", response=SheetOut, summary=gettext_lazy("发放表（含明细、适用标准、待核实）")
-)
+@router.get("/sheets/{sheet_id}", response=SheetOut, summary="发放表（含明细、适用标准、待核实）")
 def sheet_detail(request: HttpRequest, sheet_id: int) -> SheetOut:
     if not selectors.is_staff(request.user):
         raise Http404
@@ -82,7 +79,7 @@ def sheet_detail(request: HttpRequest, sheet_id: int) -> SheetOut:
     )
 
 
-@router.get("/mine", response=list[MyLineOut], summary=gettext_lazy("本人的履职补助"))
+@router.get("/mine", response=list[MyLineOut], summary="本人的履职补助")
 def mine(request: HttpRequest) -> list[MyLineOut]:
     supervisor = selectors.own_supervisor(request.user)
     if supervisor is None:

@@ -177,7 +177,12 @@ def sheet_pdf(sheet: Sheet, verify_url: str = "") -> bytes:
             gettext("第 {n} 页 / 共 {count} 页").format(n=n, count=len(pages)),
         )
         y = height - 38 * mm
-        _row(c, y, [*HEADERS[:4], gettext("金额（元）"), gettext("领取人签字")], amount_col=-1)
+        _row(
+            c,
+            y,
+            [*(str(h) for h in HEADERS[:4]), gettext("金额（元）"), gettext("领取人签字")],
+            amount_col=-1,
+        )
         c.line(15 * mm, y - 2 * mm, width - 15 * mm, y - 2 * mm)
         y -= 7 * mm
         for line in page:

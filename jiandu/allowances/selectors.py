@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
@@ -31,6 +31,9 @@ from jiandu.roster.models import Programme, Supervisor
 from jiandu.roster.rules import cited, rulebook_for
 from jiandu.rules import allowances as law
 from jiandu.rules.decision import Decision
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def is_staff(user: Any) -> bool:
@@ -139,7 +142,7 @@ def spend_for(programme: Programme, year: int) -> Decimal:
     return law.money(value or 0)
 
 
-PLAN_LABELS: dict[str, str] = {
+PLAN_LABELS: dict[str, StrOrPromise] = {
     **dict(DutyKind.choices),
     "training": gettext_lazy("培训"),
     "meeting": gettext_lazy("会议"),

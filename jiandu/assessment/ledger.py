@@ -12,7 +12,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy
@@ -23,8 +23,12 @@ from jiandu.findings.models import Complaint, ComplaintStatus, Finding
 from jiandu.roster.models import Supervisor
 from jiandu.training.models import Participation, ParticipationStatus
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+
 # The figures of one supervisor's year, in the order of the export's columns.
-FIGURES: tuple[tuple[str, str], ...] = (
+FIGURES: tuple[tuple[str, StrOrPromise], ...] = (
     ("duties_invited", gettext_lazy("受邀监督活动")),
     ("duties_attended", gettext_lazy("参加监督活动")),
     ("duties_declined", gettext_lazy("谢绝")),
@@ -156,7 +160,7 @@ class Ledger:
 
     @property
     def figure_rows(self) -> list[tuple[str, int]]:
-        return [(label, self.figures[key]) for key, label in FIGURES]
+        return [(str(label), self.figures[key]) for key, label in FIGURES]
 
 
 def ledger_for(supervisor: Supervisor, year: int, *, today: dt.date) -> Ledger:

@@ -8,7 +8,6 @@ import datetime as dt
 
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
 from ninja import Router, Schema
 
 from jiandu.casework.selectors import compliance_figures, prisons_for_figures, problems_visible_to
@@ -39,13 +38,13 @@ class ProblemOut(Schema):
     overdue: bool
 
 
-@router.get("/figures", response=list[FigureOut], summary=gettext_lazy("各监狱执法合规数据（匿名汇总）"))
+@router.get("/figures", response=list[FigureOut], summary="各监狱执法合规数据（匿名汇总）")
 def figures(request: HttpRequest) -> list[FigureOut]:
     rows = compliance_figures(prisons_for_figures(request.user), timezone.localdate())
     return [FigureOut(**{k: r[k] for k in FigureOut.model_fields}) for r in rows]
 
 
-@router.get("/problems", response=list[ProblemOut], summary=gettext_lazy("问题清单（逾期在前）"))
+@router.get("/problems", response=list[ProblemOut], summary="问题清单（逾期在前）")
 def problems(request: HttpRequest) -> list[ProblemOut]:
     return [
         ProblemOut(

@@ -96,6 +96,10 @@ PY_SKIP_PARTS = (
 # source language (event keys are ASCII; before/after hold facts), and log lines are for operators.
 PY_EXEMPT_CALLS = {"audit_record", "debug", "info", "warning", "error", "exception", "critical"}
 PY_LOGGERS = {"logger", "log", "logging"}
+# The OpenAPI document (operation summaries, schema field descriptions, the API's description) is the
+# contract agencies' developers code against; it is written once, in Chinese, like its examples.
+PY_OPENAPI_KEYWORDS = {"summary", "description"}
+PY_OPENAPI_CALLS = {"Field"}
 MARKS = {
     "_",
     "gettext",
@@ -179,7 +183,14 @@ def python_literal_problems(
         q: ast.AST | None = node
         while q is not None and q in parents:
             p = parents[q]
-            if isinstance(p, ast.Call) and (_call_name(p) in MARKS or _exempt_call(p)) and q is not p.func:
+            if (
+                isinstance(p, ast.Call)
+                and q is not p.func
+                and (_call_name(p) in MARKS or _exempt_call(p) or _call_name(p) in PY_OPENAPI_CALLS)
+            ):
+                marked = True
+                break
+            if isinstance(p, ast.keyword) and p.arg in PY_OPENAPI_KEYWORDS:
                 marked = True
                 break
             q = p

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Q
@@ -30,6 +30,10 @@ from jiandu.notifications.services import notifications_bulk_inbox
 from jiandu.orgs.models import Organisation
 from jiandu.roster.models import Programme
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+
 BATCH = 5000
 LISTED = 20  # findings named in one digest; the rest are a count and a link
 
@@ -42,7 +46,7 @@ class Stage:
     trigger_field: str  # the row enters the stage when trigger_field <= today (reminders) / < today
     stamp_field: str
     overdue: bool
-    label: str
+    label: StrOrPromise
 
 
 STAGES = (

@@ -10,7 +10,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -25,56 +25,56 @@ from jiandu.integrations.services import IdempotencyConflict
 from jiandu.portal.api import router_v1_public as public_router
 
 # Each answer the document lists, with a Chinese example (issue 16 "Contract").
-RESPONSES: dict[str, tuple[str, dict[str, Any]]] = {
+RESPONSES: dict[str, tuple[str, dict[str, Any]]] = {  # i18n: zh-only (the OpenAPI document)
     "400": (
-        gettext_lazy("请求被业务规则拒绝（不写入任何内容）"),
-        {"code": "refused", "message": gettext_lazy("活动日期须晚于今天"), "field": None, "article": None},
+        "请求被业务规则拒绝（不写入任何内容）",
+        {"code": "refused", "message": "活动日期须晚于今天", "field": None, "article": None},
     ),
     "401": (
-        gettext_lazy("未提供有效的接口令牌或登录会话"),
+        "未提供有效的接口令牌或登录会话",
         {
             "code": "unauthenticated",
-            "message": gettext_lazy("未提供有效的接口令牌或登录会话"),
+            "message": "未提供有效的接口令牌或登录会话",
             "field": None,
             "article": None,
         },
     ),
     "403": (
-        gettext_lazy("无权执行（角色、单位范围或令牌授权范围不允许）"),
-        {"code": "forbidden", "message": gettext_lazy("无权执行此操作"), "field": None, "article": None},
+        "无权执行（角色、单位范围或令牌授权范围不允许）",
+        {"code": "forbidden", "message": "无权执行此操作", "field": None, "article": None},
     ),
     "404": (
-        gettext_lazy("不存在，或不在本账号可见范围内"),
+        "不存在，或不在本账号可见范围内",
         {
             "code": "not_found",
-            "message": gettext_lazy("不存在，或不在本账号可见范围内"),
+            "message": "不存在，或不在本账号可见范围内",
             "field": None,
             "article": None,
         },
     ),
     "409": (
-        gettext_lazy("幂等键已用于内容不同的请求"),
+        "幂等键已用于内容不同的请求",
         {
             "code": "idempotency_conflict",
-            "message": gettext_lazy("该幂等键已用于另一内容不同的请求"),
+            "message": "该幂等键已用于另一内容不同的请求",
             "field": None,
             "article": None,
         },
     ),
     "422": (
-        gettext_lazy("参数不合法（类型、格式或取值范围）"),
+        "参数不合法（类型、格式或取值范围）",
         {
             "code": "invalid",
-            "message": gettext_lazy("参数不合法：应为整数"),
+            "message": "参数不合法：应为整数",
             "field": "supervisors_needed",
             "article": None,
         },
     ),
     "429": (
-        gettext_lazy("请求过于频繁"),
+        "请求过于频繁",
         {
             "code": "rate_limited",
-            "message": gettext_lazy("请求过于频繁，请稍后再试"),
+            "message": "请求过于频繁，请稍后再试",
             "field": None,
             "article": None,
         },
@@ -127,11 +127,9 @@ api_v1 = JianduV1(
     title="Jiandu 监督 API v1",
     version="1.1.0",
     description=(
-        gettext_lazy(
-            "供被监督单位业务系统对接的接口。认证：`Authorization: Bearer <令牌>`（单位工作人员在“接口令牌”页面签发），"
-            "或浏览器登录会话。所有操作与页面使用同一业务规则；创建请求须带 `Idempotency-Key` 请求头。"
-            "错误一律为 `{code, message, field, article}`。"
-        )
+        "供被监督单位业务系统对接的接口。认证：`Authorization: Bearer <令牌>`（单位工作人员在“接口令牌”页面签发），"
+        "或浏览器登录会话。所有操作与页面使用同一业务规则；创建请求须带 `Idempotency-Key` 请求头。"
+        "错误一律为 `{code, message, field, article}`。"
     ),
     auth=[TokenAuth(), PolicySessionAuth()],
     urls_namespace="api_v1",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
-from django.utils.translation import gettext_lazy
 from ninja import Router, Schema
 
 from jiandu.notifications.selectors import notifications_for, unread_count
@@ -28,7 +27,7 @@ class InboxOut(Schema):
     items: list[NotificationOut]
 
 
-@router.get("/", response=InboxOut, summary=gettext_lazy("我的消息（最近 100 条）"))
+@router.get("/", response=InboxOut, summary="我的消息（最近 100 条）")
 def inbox(request: HttpRequest) -> InboxOut:
     items = list(notifications_for(request.user).values(*NotificationOut.model_fields)[:100])
     return InboxOut(unread=unread_count(request.user), items=items)  # type: ignore[arg-type]

@@ -570,7 +570,7 @@ def _parse_row(
     }
     for key, message in GUARDED.items():
         if v[key] != current[key]:
-            problems.append(message)
+            problems.append(str(message))
     for key in UPDATABLE:
         if v[key] != getattr(existing, key):
             item.changes[key] = v[key]

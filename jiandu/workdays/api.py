@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext
 from ninja import Router
 from ninja.errors import HttpError
 
@@ -27,7 +27,7 @@ def _region(region: str) -> str | None:
     return region or None
 
 
-@router.get("/deadline", summary=gettext_lazy("期间末日（末日为休息日的顺延；含是否暂定）"))
+@router.get("/deadline", summary="期间末日（末日为休息日的顺延；含是否暂定）")
 def deadline(request: HttpRequest, start: dt.date, days: int, region: str = "") -> dict[str, Any]:
     if not 1 <= days <= 3660:
         raise HttpError(400, gettext("期间天数应为1至3660之间的整数"))
@@ -38,7 +38,7 @@ def deadline(request: HttpRequest, start: dt.date, days: int, region: str = "") 
     return _out(result, start=start.isoformat(), days=days)
 
 
-@router.get("/add-working-days", summary=gettext_lazy("D 之后（n 为负则之前）第 |n| 个工作日（含是否暂定）"))
+@router.get("/add-working-days", summary="D 之后（n 为负则之前）第 |n| 个工作日（含是否暂定）")
 def add_working_days(request: HttpRequest, start: dt.date, n: int, region: str = "") -> dict[str, Any]:
     if abs(n) > 1000:
         raise HttpError(400, gettext("工作日数过大"))

@@ -28,4 +28,4 @@ def cite(programme: Any, name: str, on: dt.date | None = None) -> Cited | None:
 
 @register.simple_tag
 def silent() -> str:
-    return SILENT
+    return str(SILENT)
