@@ -323,7 +323,7 @@ def application_submit(
             channel=channel,
             full_name=clean["full_name"],
             gender=clean.get("gender", "")
-            or (gettext("男") if int(clean["id_number"][16]) % 2 else gettext("女")),
+            or ("男" if int(clean["id_number"][16]) % 2 else "女"),  # i18n: zh-only (the stored value)
             id_number=clean["id_number"],
             id_number_lookup=lookup,
             birth_date=id_number_birth_date(clean["id_number"]),

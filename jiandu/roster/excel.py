@@ -464,7 +464,7 @@ def _parse_row(
     if not v["full_name"]:
         problems.append(gettext("姓名不能为空"))
     v["gender"] = _text(cells["gender"])
-    if v["gender"] not in ("", gettext("男"), gettext("女")):
+    if v["gender"] not in ("", "男", "女"):  # i18n: zh-only (the stored value, as on the ID card)
         problems.append(gettext("性别“{gender}”应为“男”或“女”").format(gender=v["gender"]))
     idn = normalise_id_number(_text(cells["id_number"]))
     if existing is not None and existing.id_number and idn == id_number_mask(existing.id_number):
@@ -487,7 +487,7 @@ def _parse_row(
         if existing is not None and existing.id_number and idn != existing.id_number:
             problems.append(gettext("身份证号与该编号的监督员不一致，不能通过导入修改"))
         if not v["gender"]:
-            v["gender"] = gettext("男") if int(idn[16]) % 2 else gettext("女")
+            v["gender"] = "男" if int(idn[16]) % 2 else "女"  # i18n: zh-only (the stored value)
     phone = _text(cells["phone"])
     if existing is not None and existing.phone and phone == mobile_mask(existing.phone):
         phone = existing.phone
