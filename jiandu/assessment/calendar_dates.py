@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy
 
 from jiandu.assessment import rules
 from jiandu.assessment.models import Assessment, AssessmentRound, RoundStatus
@@ -29,7 +30,10 @@ from jiandu.workdays.recompute import (
 from jiandu.workdays.recompute import provisional_dates_register as register
 
 # What each 第三十四条（六） deadline is called in the audit trail and the notification.
-DEADLINE_NAMES = {"entry": "录入考核结果期限", "filing": "上报考核工作情况备案期限"}
+DEADLINE_NAMES = {
+    "entry": gettext_lazy("录入考核结果期限"),
+    "filing": gettext_lazy("上报考核工作情况备案期限"),
+}
 
 
 class DefenceDueDates:
@@ -59,7 +63,7 @@ class DefenceDueDates:
         due = rules.defence_due(r, notified)
         if a.defence_text or r.status != RoundStatus.OPEN:
             # Defended already, or the round is final: the date is history; only the 暂定 mark goes.
-            new, outcome, note = old, UNCHANGED, "已陈述申辩或考核已确定"
+            new, outcome, note = old, UNCHANGED, gettext("已陈述申辩或考核已确定")
         else:
             new, outcome, note = date_settle(old=old, computed=due.date, today=today)
         still = due.provisional_years if new == due.date else ()
@@ -69,8 +73,10 @@ class DefenceDueDates:
             source=self.name,
             # No name: the recompute page that lists the moves is the system admin's, and a defence
             # period means a proposed 不合格. The link leads the bureau to the person.
-            item=f"{r.programme.name}{r.year}年度考核 陈述申辩 #{a.pk}",
-            what="陈述申辩截止日",
+            item=gettext("{name}{year}年度考核 陈述申辩 #{pk}").format(
+                name=r.programme.name, year=r.year, pk=a.pk
+            ),
+            what=gettext("陈述申辩截止日"),
             target=a,
             old=old,
             computed=due.date,
@@ -129,7 +135,7 @@ class ResultsDeadlines:
             f = fresh.get(d["code"])
             computed = dt.date.fromisoformat(f["due"]) if f else old
             if d.get("done_on"):
-                new, outcome, note = old, UNCHANGED, "已完成"
+                new, outcome, note = old, UNCHANGED, gettext("已完成")
             else:
                 new, outcome, note = date_settle(old=old, computed=computed, today=today)
             if f is not None and new == computed:
@@ -142,8 +148,8 @@ class ResultsDeadlines:
             pending.append(
                 DateChange(
                     source=self.name,
-                    item=f"{r.programme.name}{r.year}年度考核",
-                    what=DEADLINE_NAMES.get(str(d["code"]), str(d["code"])),
+                    item=gettext("{name}{year}年度考核").format(name=r.programme.name, year=r.year),
+                    what=str(DEADLINE_NAMES.get(str(d["code"]), str(d["code"]))),
                     target=r,
                     old=old,
                     computed=computed,

@@ -463,7 +463,7 @@ def ledger_export(request: HttpRequest, programme: int, year: int) -> FileRespon
     people, figures = selectors.ledger_export_rows(p, year, today=timezone.localdate())
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(gettext("{year}年度台账").format(year=year))
-    ws.append([gettext("姓名"), gettext("工作单位"), gettext("状态"), *(label for _, label in FIGURES)])
+    ws.append([gettext("姓名"), gettext("工作单位"), gettext("状态"), *(str(label) for _, label in FIGURES)])
     for s in people:
         f = figures[s.pk]
         # Names and employers are typed by people: never a live formula on the bureau's desktop.

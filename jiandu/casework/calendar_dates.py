@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from jiandu.casework import rules
 from jiandu.casework.models import CaseFile
@@ -49,7 +50,7 @@ class RecordsDueDates:
         computed, reason = core.medical_records_due(rules.rulebook_for(case.programme), cal, approved_on)
         if case.records_supplemented_on is not None:
             # Supplemented already: the date is history; only the 暂定 mark goes.
-            new, outcome, note = old, UNCHANGED, "病历已补充"
+            new, outcome, note = old, UNCHANGED, gettext("病历已补充")
         else:
             new, outcome, note = date_settle(old=old, computed=computed, today=today)
         if new == computed:
@@ -67,8 +68,8 @@ class RecordsDueDates:
         recipients = [case.officer, *agency_staff_for(case.prison), *bureau_staff_for(case.programme)]
         change = DateChange(
             source=self.name,
-            item=f"暂予监外执行案件 #{case.pk}",
-            what="补充病历截止日",
+            item=gettext("暂予监外执行案件 #{pk}").format(pk=case.pk),
+            what=gettext("补充病历截止日"),
             target=case,
             old=old,
             computed=computed,

@@ -16,7 +16,7 @@ from typing import Any
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from jiandu.accounts.roles import Capability
 from jiandu.audit.services import audit_record
@@ -300,11 +300,11 @@ def requirements_for(duty: Duty, *, k: int | None = None) -> dict[str, Any]:
 
 
 QUOTA_CATEGORIES = {
-    "district": "区县",
-    "local": "就近/跨区",
-    "specialty": "专业",
-    "gender": "性别",
-    "ethnicity": "民族",
+    "district": gettext_lazy("区县"),
+    "local": gettext_lazy("就近/跨区"),
+    "specialty": gettext_lazy("专业"),
+    "gender": gettext_lazy("性别"),
+    "ethnicity": gettext_lazy("民族"),
 }
 
 
@@ -313,11 +313,15 @@ def _clean_quotas(quotas: Any, needed: int) -> list[dict[str, Any]]:
     for q in quotas or ():
         category, value = str(q.get("category", "")).strip(), str(q.get("value", "")).strip()
         if category not in QUOTA_CATEGORIES or not value:
-            raise DutyError("名额要求须写明类别（区县、就近/跨区、专业、性别、民族）和取值")
+            raise DutyError(gettext("名额要求须写明类别（区县、就近/跨区、专业、性别、民族）和取值"))
         mn, mx = int(q.get("min") or 0), q.get("max")
         mx = None if mx in (None, "") else int(mx)
         if mn < 0 or (mx is not None and mx < 0) or mn > needed or (mx is not None and mn > mx):
-            raise DutyError(f"名额要求“{_quota_label(category, value)}”的人数范围无效")
+            raise DutyError(
+                gettext("名额要求“{quota_label}”的人数范围无效").format(
+                    quota_label=_quota_label(category, value)
+                )
+            )
         out.append({"category": category, "value": value, "min": mn, "max": mx})
     return out
 
@@ -357,13 +361,13 @@ def draw_algorithm_for(duty: Duty) -> str:
 
     name = getattr(settings, "JIANDU_DRAW_ALGORITHM", draw_v2.ALGORITHM)
     if name not in (draw_algo.ALGORITHM, draw_v2.ALGORITHM):
-        raise DutyError(f"未知的抽选算法：{name}")
+        raise DutyError(gettext("未知的抽选算法：{name}").format(name=name))
     return str(name)
 
 
 def _quota_label(category: str, value: str) -> str:
     if category == "local":
-        shown = {"local": "本区县", "cross": "跨区县"}.get(value, value)
+        shown = {"local": gettext("本区县"), "cross": gettext("跨区县")}.get(value, value)
     elif category == "specialty":
         shown = str(dict(Specialty.choices).get(value, value))
     elif category == "district" and value.isdigit():
@@ -377,8 +381,8 @@ def _quota_label(category: str, value: str) -> str:
 def _range(facts: dict[str, Any]) -> str:
     mn, mx = facts["min"], facts["max"]
     if mx is None:
-        return f"至少 {mn} 人"
-    return f"{mn}～{mx} 人" if mn else f"至多 {mx} 人"
+        return gettext("至少 {mn} 人").format(mn=mn)
+    return gettext("{mn}～{mx} 人").format(mn=mn, mx=mx) if mn else gettext("至多 {mx} 人").format(mx=mx)
 
 
 def infeasibility_message(duty: Duty, reasons: list[dict[str, Any]]) -> str:
@@ -390,18 +394,30 @@ def infeasibility_message(duty: Duty, reasons: list[dict[str, Any]]) -> str:
         f = r["facts"]
         if r["code"] == "quotas_conflict":
             names = "、".join(f"{_quota_label(q['category'], q['value'])}{_range(q)}" for q in f["quotas"])
-            parts.append(f"{names}不能在 {f['places']} 人中同时满足")
+            parts.append(
+                gettext("{names}不能在 {places} 人中同时满足").format(names=names, places=f["places"])
+            )
             continue
         label = f"{_quota_label(f['category'], f['value'])}{_range(f)}"
         if r["code"] == "quota_min_above_max":
-            parts.append(f"{label}：最少人数大于最多人数")
+            parts.append(gettext("{label}：最少人数大于最多人数").format(label=label))
         elif r["code"] == "quota_min_above_places":
-            parts.append(f"{label}：超过本次抽选的 {f['places']} 人")
+            parts.append(
+                gettext("{label}：超过本次抽选的 {places} 人").format(label=label, places=f["places"])
+            )
         elif r["code"] == "quota_short":
-            parts.append(f"{label}：候选池中符合条件的只有 {f['available']} 人")
+            parts.append(
+                gettext("{label}：候选池中符合条件的只有 {available} 人").format(
+                    label=label, available=f["available"]
+                )
+            )
         elif r["code"] == "quota_max_too_low":
-            parts.append(f"{label}：其余候选人只有 {f['others_available']} 人，凑不足 {f['places']} 人")
-    return f"名额要求无法满足，未发起抽选{cite}：" + "；".join(parts)
+            parts.append(
+                gettext("{label}：其余候选人只有 {others_available} 人，凑不足 {places} 人").format(
+                    label=label, others_available=f["others_available"], places=f["places"]
+                )
+            )
+    return gettext("名额要求无法满足，未发起抽选{cite}：").format(cite=cite) + "；".join(parts)
 
 
 def draw_open(*, actor: Any, duty: Duty, at: dt.datetime | None = None) -> DrawCommitment:

@@ -112,20 +112,20 @@ class WebhookEndpoint(models.Model):
     secret is shown once and stored encrypted (it must be read back to sign each delivery)."""
 
     organisation = models.ForeignKey(
-        "orgs.Organisation", verbose_name="所属单位", on_delete=models.PROTECT, related_name="+"
+        "orgs.Organisation", verbose_name=_("所属单位"), on_delete=models.PROTECT, related_name="+"
     )
     created_by = models.ForeignKey(
-        "accounts.User", verbose_name="登记人", on_delete=models.PROTECT, related_name="+"
+        "accounts.User", verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+"
     )
-    name = models.CharField("名称（接收的系统）", max_length=80)
-    url = models.CharField("接收地址", max_length=500)
-    events = models.JSONField("订阅的事件", default=list)
-    secret = EncryptedTextField("签名密钥", editable=False)
-    created_at = models.DateTimeField("登记时间")
-    disabled_at = models.DateTimeField("停用时间", null=True, blank=True)
+    name = models.CharField(_("名称（接收的系统）"), max_length=80)
+    url = models.CharField(_("接收地址"), max_length=500)
+    events = models.JSONField(_("订阅的事件"), default=list)
+    secret = EncryptedTextField(_("签名密钥"), editable=False)
+    created_at = models.DateTimeField(_("登记时间"))
+    disabled_at = models.DateTimeField(_("停用时间"), null=True, blank=True)
     disabled_by = models.ForeignKey(
         "accounts.User",
-        verbose_name="停用人",
+        verbose_name=_("停用人"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -133,8 +133,8 @@ class WebhookEndpoint(models.Model):
     )
 
     class Meta:
-        verbose_name = "事件推送地址"
-        verbose_name_plural = "事件推送地址"
+        verbose_name = _("事件推送地址")
+        verbose_name_plural = _("事件推送地址")
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
@@ -153,26 +153,26 @@ class WebhookDelivery(models.Model):
     2xx or runs out of attempts. `history` keeps every attempt; a replay is a new row."""
 
     endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.PROTECT, related_name="deliveries")
-    event = models.CharField("事件", max_length=40, choices=WebhookEvent.choices)
-    event_id = models.UUIDField("事件编号")  # the same on a replay, so a receiver can drop duplicates
-    payload = models.JSONField("内容", default=dict)
+    event = models.CharField(_("事件"), max_length=40, choices=WebhookEvent.choices)
+    event_id = models.UUIDField(_("事件编号"))  # the same on a replay, so a receiver can drop duplicates
+    payload = models.JSONField(_("内容"), default=dict)
     state = models.CharField(
-        "状态", max_length=12, choices=DeliveryState.choices, default=DeliveryState.PENDING
+        _("状态"), max_length=12, choices=DeliveryState.choices, default=DeliveryState.PENDING
     )
-    attempts = models.PositiveSmallIntegerField("投递次数", default=0)
-    next_attempt_at = models.DateTimeField("下次投递", null=True, blank=True)
-    last_attempt_at = models.DateTimeField("最近投递", null=True, blank=True)
-    response_status = models.PositiveSmallIntegerField("响应状态码", null=True, blank=True)
-    response_body = models.TextField("响应内容（截断）", blank=True, default="")
-    error = models.CharField("错误", max_length=500, blank=True, default="")
-    history = models.JSONField("投递记录", default=list)
-    created_at = models.DateTimeField("生成时间")
+    attempts = models.PositiveSmallIntegerField(_("投递次数"), default=0)
+    next_attempt_at = models.DateTimeField(_("下次投递"), null=True, blank=True)
+    last_attempt_at = models.DateTimeField(_("最近投递"), null=True, blank=True)
+    response_status = models.PositiveSmallIntegerField(_("响应状态码"), null=True, blank=True)
+    response_body = models.TextField(_("响应内容（截断）"), blank=True, default="")
+    error = models.CharField(_("错误"), max_length=500, blank=True, default="")
+    history = models.JSONField(_("投递记录"), default=list)
+    created_at = models.DateTimeField(_("生成时间"))
     replay_of = models.ForeignKey(
-        "self", verbose_name="重放自", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "self", verbose_name=_("重放自"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     replayed_by = models.ForeignKey(
         "accounts.User",
-        verbose_name="重放人",
+        verbose_name=_("重放人"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -180,8 +180,8 @@ class WebhookDelivery(models.Model):
     )
 
     class Meta:
-        verbose_name = "事件推送记录"
-        verbose_name_plural = "事件推送记录"
+        verbose_name = _("事件推送记录")
+        verbose_name_plural = _("事件推送记录")
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(

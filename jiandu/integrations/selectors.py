@@ -35,7 +35,7 @@ def endpoints_visible_to(user: Any) -> QuerySet[WebhookEndpoint]:
 def endpoint_get_for(user: Any, pk: int) -> WebhookEndpoint:
     endpoint = endpoints_visible_to(user).filter(pk=pk).first()
     if endpoint is None:
-        raise Http404("没有这个推送地址")
+        raise Http404(gettext("没有这个推送地址"))
     return endpoint
 
 
@@ -50,5 +50,5 @@ def deliveries_visible_to(user: Any) -> QuerySet[WebhookDelivery]:
 def delivery_get_for(user: Any, pk: int) -> WebhookDelivery:
     delivery = deliveries_visible_to(user).filter(pk=pk).first()
     if delivery is None:
-        raise Http404("没有这条推送记录")
+        raise Http404(gettext("没有这条推送记录"))
     return delivery

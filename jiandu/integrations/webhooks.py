@@ -25,6 +25,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from jiandu.audit.services import audit_record
 from jiandu.core.permissions import deny
@@ -43,9 +44,14 @@ MAX_ENDPOINTS = 10  # per organisation
 def _require_manager(actor: Any, action: str, endpoint: WebhookEndpoint | None = None) -> None:
     """The same people as the token page: an agency's staff, for their own organisation."""
     if getattr(actor, "organisation_id", None) is None or not scopes_allowed(actor):
-        raise deny(actor, action=action, reason="仅被监督单位工作人员可管理本单位的事件推送", target=endpoint)
+        raise deny(
+            actor,
+            action=action,
+            reason=gettext("仅被监督单位工作人员可管理本单位的事件推送"),
+            target=endpoint,
+        )
     if endpoint is not None and endpoint.organisation_id != actor.organisation_id:
-        raise deny(actor, action=action, reason="该推送地址不属于本单位", target=endpoint)
+        raise deny(actor, action=action, reason=gettext("该推送地址不属于本单位"), target=endpoint)
 
 
 def loopback_http_allowed() -> bool:
@@ -58,28 +64,28 @@ def endpoint_url_clean(url: str) -> str:
     developing. Raises ValidationError with the reason."""
     url = (url or "").strip()
     if not url or len(url) > 500:
-        raise ValidationError("请填写接收地址（不超过 500 个字符）")
+        raise ValidationError(gettext("请填写接收地址（不超过 500 个字符）"))
     try:
         parts = urlsplit(url)
         port = parts.port
     except ValueError as exc:
-        raise ValidationError("接收地址格式不正确") from exc
+        raise ValidationError(gettext("接收地址格式不正确")) from exc
     host = (parts.hostname or "").lower()
     if not host:
-        raise ValidationError("接收地址须包含主机名")
+        raise ValidationError(gettext("接收地址须包含主机名"))
     if parts.username or parts.password:
-        raise ValidationError("接收地址不能包含用户名或密码")
+        raise ValidationError(gettext("接收地址不能包含用户名或密码"))
     if parts.fragment:
-        raise ValidationError("接收地址不能包含 # 片段")
+        raise ValidationError(gettext("接收地址不能包含 # 片段"))
     if port == 0:
-        raise ValidationError("接收地址端口不正确")
+        raise ValidationError(gettext("接收地址端口不正确"))
     if parts.scheme == "https":
         if not loopback_http_allowed() and _is_loopback(host):
-            raise ValidationError("接收地址不能指向本机")
+            raise ValidationError(gettext("接收地址不能指向本机"))
         return url
     if parts.scheme == "http" and host in LOOPBACK_HOSTS and loopback_http_allowed():
         return url
-    raise ValidationError("接收地址须使用 https://")
+    raise ValidationError(gettext("接收地址须使用 https://"))
 
 
 def _is_loopback(host: str) -> bool:
@@ -95,9 +101,9 @@ def _is_loopback(host: str) -> bool:
 def _events_clean(events: Iterable[str]) -> list[str]:
     chosen = sorted(set(events))
     if not chosen:
-        raise ValidationError("请至少选择一个事件")
+        raise ValidationError(gettext("请至少选择一个事件"))
     if any(e not in WebhookEvent.values for e in chosen):
-        raise ValidationError("所选事件无效")
+        raise ValidationError(gettext("所选事件无效"))
     return chosen
 
 
@@ -120,7 +126,7 @@ def endpoint_create(*, actor: Any, name: str, url: str, events: list[str]) -> tu
     _require_manager(actor, "webhook.create")
     name = (name or "").strip()
     if not name:
-        raise ValidationError("请填写名称（接收的系统）")
+        raise ValidationError(gettext("请填写名称（接收的系统）"))
     url = endpoint_url_clean(url)
     chosen = _events_clean(events)
     raw = SECRET_PREFIX + secrets.token_urlsafe(32)
@@ -129,7 +135,11 @@ def endpoint_create(*, actor: Any, name: str, url: str, events: list[str]) -> tu
             organisation_id=actor.organisation_id, disabled_at__isnull=True
         )
         if len(live) >= MAX_ENDPOINTS:
-            raise ValidationError(f"每个单位最多登记 {MAX_ENDPOINTS} 个推送地址，请先停用不再使用的地址")
+            raise ValidationError(
+                gettext("每个单位最多登记 {MAX_ENDPOINTS} 个推送地址，请先停用不再使用的地址").format(
+                    MAX_ENDPOINTS=MAX_ENDPOINTS
+                )
+            )
         endpoint = WebhookEndpoint(
             organisation_id=actor.organisation_id,
             created_by=actor,
@@ -151,7 +161,7 @@ def endpoint_disable(*, actor: Any, endpoint: WebhookEndpoint) -> WebhookEndpoin
         endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
         _require_manager(actor, "webhook.disable", endpoint)
         if endpoint.disabled_at is not None:
-            raise ValidationError("该推送地址已停用")
+            raise ValidationError(gettext("该推送地址已停用"))
         before = _snapshot(endpoint)
         endpoint.disabled_at, endpoint.disabled_by = timezone.now(), actor
         endpoint.save(update_fields=["disabled_at", "disabled_by"])
@@ -169,7 +179,7 @@ def delivery_replay(*, actor: Any, delivery: WebhookDelivery) -> WebhookDelivery
         endpoint = WebhookEndpoint.objects.select_for_update().get(pk=original.endpoint_id)
         _require_manager(actor, "webhook.replay", endpoint)
         if endpoint.disabled_at is not None:
-            raise ValidationError("该推送地址已停用，不能重放")
+            raise ValidationError(gettext("该推送地址已停用，不能重放"))
         now = timezone.now()
         replay = WebhookDelivery.objects.create(
             endpoint=endpoint,

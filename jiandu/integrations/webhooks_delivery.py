@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from jiandu.integrations.models import DeliveryState, WebhookDelivery
 
@@ -105,7 +106,7 @@ def _claim(delivery_id: int, now: dt.datetime) -> tuple[WebhookDelivery, str] | 
         if d.next_attempt_at is not None and d.next_attempt_at > now:
             return None  # not due yet, or another worker holds the lease
         if d.endpoint.disabled_at is not None:
-            d.state, d.next_attempt_at, d.error = DeliveryState.FAILED, None, "推送地址已停用"
+            d.state, d.next_attempt_at, d.error = DeliveryState.FAILED, None, gettext("推送地址已停用")
             d.save(update_fields=["state", "next_attempt_at", "error"])
             return None
         d.attempts += 1
@@ -140,7 +141,7 @@ def delivery_attempt(delivery_id: int) -> str | None:
         if 200 <= status < 300:
             error = ""
         elif 300 <= status < 400:
-            error = f"HTTP {status}（不跟随重定向）"
+            error = gettext("HTTP {status}（不跟随重定向）").format(status=status)
         else:
             error = f"HTTP {status}"
     except (OSError, http.client.HTTPException) as exc:  # refused, timed out, TLS, malformed answer

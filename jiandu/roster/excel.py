@@ -49,30 +49,30 @@ from jiandu.rules.identifiers import (
     normalise_id_number,
 )
 
-COLUMNS = (
-    ("id", gettext_lazy("编号")),
-    ("full_name", gettext_lazy("姓名")),
-    ("gender", gettext_lazy("性别")),
-    ("id_number", gettext_lazy("身份证号")),
-    ("phone", gettext_lazy("手机号码")),
-    ("email", gettext_lazy("电子邮箱")),
-    ("education", gettext_lazy("文化程度")),
-    ("political_status", gettext_lazy("政治面貌")),
-    ("employer", gettext_lazy("工作单位")),
-    ("position", gettext_lazy("职务")),
-    ("specialties", gettext_lazy("专业领域")),
-    ("district", gettext_lazy("所在区县")),
-    ("recommending_unit", gettext_lazy("推荐单位")),
-    ("initial_training_on", gettext_lazy("初任培训日期")),
-    ("certificate_no", gettext_lazy("证书编号")),
-    ("term_start", gettext_lazy("本届任期开始")),
-    ("term_end", gettext_lazy("本届任期结束")),
-    ("consecutive_terms", gettext_lazy("连续任职届数")),
-    ("status", gettext_lazy("状态")),
+COLUMNS = (  # i18n: zh-only (the import template's headings: an exported file is read back by them)
+    ("id", "编号"),
+    ("full_name", "姓名"),
+    ("gender", "性别"),
+    ("id_number", "身份证号"),
+    ("phone", "手机号码"),
+    ("email", "电子邮箱"),
+    ("education", "文化程度"),
+    ("political_status", "政治面貌"),
+    ("employer", "工作单位"),
+    ("position", "职务"),
+    ("specialties", "专业领域"),
+    ("district", "所在区县"),
+    ("recommending_unit", "推荐单位"),
+    ("initial_training_on", "初任培训日期"),
+    ("certificate_no", "证书编号"),
+    ("term_start", "本届任期开始"),
+    ("term_end", "本届任期结束"),
+    ("consecutive_terms", "连续任职届数"),
+    ("status", "状态"),
 )
 HEADERS = tuple(label for _, label in COLUMNS)
 KEYS = tuple(key for key, _ in COLUMNS)
-SHEET = gettext_lazy("监督员名册")
+SHEET = "监督员名册"  # i18n: zh-only (the sheet name of the import template)
 SEPARATORS = ("、", "，", ",", ";", "；", "/")
 EDUCATION_BY_LABEL = {label: code for code, label in EDUCATION_LABELS.items()}
 SPECIALTY_BY_LABEL = {label: value for value, label in Specialty.choices}
