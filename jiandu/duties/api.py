@@ -10,7 +10,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext
 from ninja import Field, Header, Query, Router, Schema, Status
 
 from jiandu.accounts.roles import Capability
@@ -37,25 +37,19 @@ router_v1 = Router(tags=["duties"])
 
 
 class DutyIn(Schema):
-    programme_id: int = Field(description=gettext_lazy("监督项目编号（本单位上级主管的项目）"))
-    kind: str = Field(
-        description=gettext_lazy("活动类型：hearing / review_meeting / inspection / file_review / other")
-    )
-    title: str = Field(min_length=1, max_length=160, description=gettext_lazy("活动名称（案件或事项）"))
+    programme_id: int = Field(description="监督项目编号（本单位上级主管的项目）")
+    kind: str = Field(description="活动类型：hearing / review_meeting / inspection / file_review / other")
+    title: str = Field(min_length=1, max_length=160, description="活动名称（案件或事项）")
     description: str = Field("", max_length=5000)
-    duty_on: dt.date = Field(description=gettext_lazy("活动日期"))
+    duty_on: dt.date = Field(description="活动日期")
     starts_at: dt.time | None = None
     place: str = Field(min_length=1, max_length=160)
-    district_id: int | None = Field(None, description=gettext_lazy("活动所在区县（就近/跨区的依据）"))
+    district_id: int | None = Field(None, description="活动所在区县（就近/跨区的依据）")
     supervisors_needed: int = Field(ge=1, le=50)
-    specialties: list[str] = Field(
-        default_factory=list, description=gettext_lazy("专业要求（每项至少 1 人）")
-    )
+    specialties: list[str] = Field(default_factory=list, description="专业要求（每项至少 1 人）")
     local_min: int = Field(0, ge=0, le=50)
     cross_min: int = Field(0, ge=0, le=50)
-    parties: list[str] = Field(
-        default_factory=list, description=gettext_lazy("案件当事人及相关单位（用于回避审查）")
-    )
+    parties: list[str] = Field(default_factory=list, description="案件当事人及相关单位（用于回避审查）")
     related_org_ids: list[int] = Field(default_factory=list)
     consent: bool = False
     consent_note: str = Field("", max_length=255)
@@ -70,7 +64,7 @@ class ReasonOut(Schema):
 
 class LeadOut(Schema):
     outcome: str
-    provisional: bool = Field(description=gettext_lazy("按未载入节假日安排的年份暂定计算"))
+    provisional: bool = Field(description="按未载入节假日安排的年份暂定计算")
     rulebook: str
     reasons: list[ReasonOut]
 
@@ -162,10 +156,8 @@ def _visible(request: HttpRequest) -> Any:
 @router_v1.get(
     "/",
     response=list[DutyOut],
-    summary=gettext_lazy(
-        "监督活动列表（被监督单位：本单位提出的；司法行政机关：本局项目的），按提出时间倒序分页"
-    ),
-    description=gettext_lazy(
+    summary="监督活动列表（被监督单位：本单位提出的；司法行政机关：本局项目的），按提出时间倒序分页",
+    description=(
         "筛选：`date_from`/`date_to` 按活动日期，`status` 按状态，`programme_id` 按项目。"
         "下一页游标在答复头 `X-Next-Cursor`。"
     ),
@@ -178,9 +170,7 @@ def duty_list(
     return [_out(d) for d in cursor_page(qs, params, key="created_at", request=request, response=response)]
 
 
-@router_v1.post(
-    "/", response={201: DutyOut}, summary=gettext_lazy("提出监督活动需求（返回提前通知审查结论）")
-)
+@router_v1.post("/", response={201: DutyOut}, summary="提出监督活动需求（返回提前通知审查结论）")
 def duty_create(
     request: HttpRequest,
     payload: DutyIn,
@@ -249,15 +239,13 @@ def duty_create(
     return Status(201, body)
 
 
-@router_v1.get("/{duty_id}", response=DutyOut, summary=gettext_lazy("监督活动详情（含抽选结果）"))
+@router_v1.get("/{duty_id}", response=DutyOut, summary="监督活动详情（含抽选结果）")
 def duty_detail(request: HttpRequest, duty_id: int) -> dict[str, Any]:
     scope_require(request, Scope.DUTIES_READ)
     return _out(selectors.duty_get(request.user, duty_id))
 
 
-@router_v1.get(
-    "/{duty_id}/participants", response=list[ParticipantOut], summary=gettext_lazy("参加人员名单及联系方式")
-)
+@router_v1.get("/{duty_id}/participants", response=list[ParticipantOut], summary="参加人员名单及联系方式")
 def duty_participants(request: HttpRequest, duty_id: int) -> list[dict[str, Any]]:
     scope_require(request, Scope.DUTIES_READ)
     duty = selectors.duty_get(request.user, duty_id)
@@ -274,7 +262,7 @@ def duty_participants(request: HttpRequest, duty_id: int) -> list[dict[str, Any]
     ]
 
 
-@router_v1.post("/{duty_id}/cancel", response=DutyOut, summary=gettext_lazy("取消监督活动需求"))
+@router_v1.post("/{duty_id}/cancel", response=DutyOut, summary="取消监督活动需求")
 def duty_cancel(request: HttpRequest, duty_id: int, payload: CancelIn) -> dict[str, Any]:
     scope_require(request, Scope.DUTIES_WRITE)
     duty = selectors.duty_get(request.user, duty_id)
@@ -289,7 +277,7 @@ class OpinionIn(Schema):
 
 
 class RecordIn(Schema):
-    summary: str = Field(min_length=1, max_length=10000, description=gettext_lazy("办案活动简要情况"))
+    summary: str = Field(min_length=1, max_length=10000, description="办案活动简要情况")
     opinions: list[OpinionIn] = Field(default_factory=list)
 
 
@@ -338,9 +326,7 @@ def _record_out(duty: Duty, record: DutyRecord) -> dict[str, Any]:
     }
 
 
-@router_v1.get(
-    "/{duty_id}/record", response=RecordOut, summary=gettext_lazy("履职情况反馈表及监督员确认情况")
-)
+@router_v1.get("/{duty_id}/record", response=RecordOut, summary="履职情况反馈表及监督员确认情况")
 def duty_record(request: HttpRequest, duty_id: int) -> dict[str, Any]:
     scope_require(request, Scope.DUTIES_READ)
     duty = selectors.duty_get(request.user, duty_id)
@@ -350,9 +336,7 @@ def duty_record(request: HttpRequest, duty_id: int) -> dict[str, Any]:
     return _record_out(duty, record)
 
 
-@router_v1.post(
-    "/{duty_id}/record", response=RecordOut, summary=gettext_lazy("提交履职情况反馈表（供监督员签字确认）")
-)
+@router_v1.post("/{duty_id}/record", response=RecordOut, summary="提交履职情况反馈表（供监督员签字确认）")
 def duty_record_save(request: HttpRequest, duty_id: int, payload: RecordIn) -> dict[str, Any]:
     scope_require(request, Scope.DUTIES_WRITE)
     capability_require(request.user, Capability.REQUEST_DUTIES, action="duty.record_save")
@@ -379,19 +363,19 @@ def duty_record_save(request: HttpRequest, duty_id: int, payload: RecordIn) -> d
 
 class CommitmentOut(Schema):
     number: int
-    commitment: str = Field(description=gettext_lazy("SHA-256(种子)，抽选前公布"))
+    commitment: str = Field(description="SHA-256(种子)，抽选前公布")
     pool_hash: str
     candidates: int
     excluded: int
     opened_at: dt.datetime
     redraw: bool
-    public_url: str = Field(description=gettext_lazy("公开的抽选记录页（承诺与抽选结果）"))
+    public_url: str = Field(description="公开的抽选记录页（承诺与抽选结果）")
 
 
 class WitnessIn(Schema):
-    name: str = Field(min_length=1, max_length=60, description=gettext_lazy("见证人姓名"))
-    role: str = Field("", max_length=60, description=gettext_lazy("身份（如 检察院代表）"))
-    value: str = Field(min_length=1, max_length=64, description=gettext_lazy("见证人自选的值"))
+    name: str = Field(min_length=1, max_length=60, description="见证人姓名")
+    role: str = Field("", max_length=60, description="身份（如 检察院代表）")
+    value: str = Field(min_length=1, max_length=64, description="见证人自选的值")
 
 
 class DrawIn(Schema):
@@ -401,8 +385,8 @@ class DrawIn(Schema):
 class DrawResultOut(Schema):
     draw: DrawOut
     duty_status: str
-    selected: list[int] = Field(description=gettext_lazy("抽中的监督员编号，按联络顺序"))
-    notes: list[str] = Field(description=gettext_lazy("抽选说明代码（如 人数不足）"))
+    selected: list[int] = Field(description="抽中的监督员编号，按联络顺序")
+    notes: list[str] = Field(description="抽选说明代码（如 人数不足）")
 
 
 class ContactOut(Schema):
@@ -428,12 +412,12 @@ class PhoneOut(Schema):
 
 
 class AnswerIn(Schema):
-    accept: bool = Field(description=gettext_lazy("true：接受；false：谢绝"))
-    reason: str = Field("", max_length=255, description=gettext_lazy("谢绝理由"))
+    accept: bool = Field(description="true：接受；false：谢绝")
+    reason: str = Field("", max_length=255, description="谢绝理由")
 
 
 class SentOut(Schema):
-    recipients: int = Field(description=gettext_lazy("收到站内消息的账号数"))
+    recipients: int = Field(description="收到站内消息的账号数")
 
 
 def _bureau(request: HttpRequest, scope: str, action: str, duty_id: int) -> Duty:
@@ -459,7 +443,7 @@ def _commitment_out(c: DrawCommitment) -> dict[str, Any]:
 @router_v1.post(
     "/{duty_id}/draws",
     response={201: CommitmentOut},
-    summary=gettext_lazy("发起抽选：封存候选池并公布承诺值（司法行政机关）"),
+    summary="发起抽选：封存候选池并公布承诺值（司法行政机关）",
 )
 def draw_open(
     request: HttpRequest,
@@ -487,7 +471,7 @@ def draw_open(
 @router_v1.post(
     "/{duty_id}/draws/{number}",
     response={201: DrawResultOut},
-    summary=gettext_lazy("实施抽选：公开种子、加入见证值、抽选并按顺序联络（司法行政机关）"),
+    summary="实施抽选：公开种子、加入见证值、抽选并按顺序联络（司法行政机关）",
 )
 def draw_perform(
     request: HttpRequest,
@@ -532,7 +516,7 @@ def draw_perform(
 @router_v1.get(
     "/{duty_id}/contacts",
     response=list[ContactOut],
-    summary=gettext_lazy("联络情况：抽中的监督员按抽选顺序及其答复（手机号码遮蔽）"),
+    summary="联络情况：抽中的监督员按抽选顺序及其答复（手机号码遮蔽）",
 )
 def duty_contacts(request: HttpRequest, duty_id: int) -> list[dict[str, Any]]:
     scope_require(request, Scope.DUTIES_READ)
@@ -565,7 +549,7 @@ def _assignment(duty: Duty, assignment_id: int) -> Assignment:
 @router_v1.get(
     "/{duty_id}/contacts/{assignment_id}/phone",
     response=PhoneOut,
-    summary=gettext_lazy("查看一名抽中监督员的完整手机号码（每次查看记入审计日志）"),
+    summary="查看一名抽中监督员的完整手机号码（每次查看记入审计日志）",
 )
 def contact_phone(request: HttpRequest, duty_id: int, assignment_id: int) -> dict[str, Any]:
     scope_require(request, Scope.DUTIES_READ)
@@ -578,7 +562,7 @@ def contact_phone(request: HttpRequest, duty_id: int, assignment_id: int) -> dic
 @router_v1.post(
     "/{duty_id}/contacts/{assignment_id}/answer",
     response=ContactOut,
-    summary=gettext_lazy("登记监督员电话答复（接受或谢绝；谢绝后按顺序联络下一位）"),
+    summary="登记监督员电话答复（接受或谢绝；谢绝后按顺序联络下一位）",
 )
 def contact_answer(
     request: HttpRequest, duty_id: int, assignment_id: int, payload: AnswerIn
@@ -596,7 +580,7 @@ def contact_answer(
 @router_v1.post(
     "/{duty_id}/participants/send",
     response=SentOut,
-    summary=gettext_lazy("向提出需求的单位送交参加人员名单（人员确定后）"),
+    summary="向提出需求的单位送交参加人员名单（人员确定后）",
 )
 def participants_send(request: HttpRequest, duty_id: int) -> dict[str, Any]:
     duty = _bureau(request, Scope.DRAWS_WRITE, "duty.participants_send", duty_id)

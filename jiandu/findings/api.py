@@ -8,7 +8,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext
 from ninja import Field, Query, Router, Schema
 
 from jiandu.findings.exports import export_rows
@@ -40,12 +40,12 @@ from jiandu.integrations.pagination import ListFilters, cursor_page, filtered
 router = Router(tags=["findings"])
 
 
-@router.get("/", summary=gettext_lazy("监督意见列表（按账号可见范围）"))
+@router.get("/", summary="监督意见列表（按账号可见范围）")
 def finding_list(request: HttpRequest, status: str = "", overdue: bool = False) -> list[dict[str, Any]]:
     return export_rows(request.user, status=status, overdue=overdue)
 
 
-@router.get("/{finding_id}", summary=gettext_lazy("监督意见详情"))
+@router.get("/{finding_id}", summary="监督意见详情")
 def finding_detail(request: HttpRequest, finding_id: int) -> dict[str, Any]:
     if audience(request.user) == AGENCY:
         item = agency_finding(request.user, finding_id)
@@ -68,17 +68,15 @@ router_v1 = Router(tags=["findings"])
 
 
 class ReplyIn(Schema):
-    adopted: bool = Field(description=gettext_lazy("是否采纳"))
-    reply_text: str = Field(min_length=1, max_length=5000, description=gettext_lazy("答复内容"))
-    correction: str = Field(
-        description=gettext_lazy("整改方式：immediate（已立即纠正）/ plan（制定整改计划）/ none")
-    )
+    adopted: bool = Field(description="是否采纳")
+    reply_text: str = Field(min_length=1, max_length=5000, description="答复内容")
+    correction: str = Field(description="整改方式：immediate（已立即纠正）/ plan（制定整改计划）/ none")
     rectification_plan: str = Field("", max_length=5000)
-    rectify_due: dt.date | None = Field(None, description=gettext_lazy("整改期限（制定整改计划时必填）"))
+    rectify_due: dt.date | None = Field(None, description="整改期限（制定整改计划时必填）")
 
 
 class RectifiedIn(Schema):
-    report: str = Field(min_length=1, max_length=5000, description=gettext_lazy("整改情况"))
+    report: str = Field(min_length=1, max_length=5000, description="整改情况")
 
 
 def _agency_finding_or_404(request: HttpRequest, finding_id: int) -> Finding:
@@ -98,10 +96,8 @@ def _projected(request: HttpRequest, finding_id: int) -> AgencyFinding:
 @router_v1.get(
     "/",
     response=list[AgencyFinding],
-    summary=gettext_lazy("转送本单位的监督意见，按登记时间倒序分页"),
-    description=gettext_lazy(
-        "筛选：`date_from`/`date_to` 按提出日期，`status`，`programme_id`。下一页游标在答复头 `X-Next-Cursor`。"
-    ),
+    summary="转送本单位的监督意见，按登记时间倒序分页",
+    description="筛选：`date_from`/`date_to` 按提出日期，`status`，`programme_id`。下一页游标在答复头 `X-Next-Cursor`。",
 )
 def finding_list_v1(
     request: HttpRequest, response: HttpResponse, params: Query[ListFilters]
@@ -119,17 +115,13 @@ def finding_list_v1(
     return [items[pk] for pk in page if pk in items]
 
 
-@router_v1.get(
-    "/{finding_id}", response=AgencyFinding, summary=gettext_lazy("监督意见详情（本单位可见的部分）")
-)
+@router_v1.get("/{finding_id}", response=AgencyFinding, summary="监督意见详情（本单位可见的部分）")
 def finding_detail_v1(request: HttpRequest, finding_id: int) -> AgencyFinding:
     scope_require(request, Scope.FINDINGS_READ)
     return _projected(request, finding_id)
 
 
-@router_v1.post(
-    "/{finding_id}/reply", response=AgencyFinding, summary=gettext_lazy("答复监督意见（采纳情况、整改计划）")
-)
+@router_v1.post("/{finding_id}/reply", response=AgencyFinding, summary="答复监督意见（采纳情况、整改计划）")
 def finding_reply_v1(request: HttpRequest, finding_id: int, payload: ReplyIn) -> AgencyFinding:
     scope_require(request, Scope.FINDINGS_REPLY)
     finding_reply(
@@ -144,7 +136,7 @@ def finding_reply_v1(request: HttpRequest, finding_id: int, payload: ReplyIn) ->
     return _projected(request, finding_id)
 
 
-@router_v1.post("/{finding_id}/rectified", response=AgencyFinding, summary=gettext_lazy("报送整改完成情况"))
+@router_v1.post("/{finding_id}/rectified", response=AgencyFinding, summary="报送整改完成情况")
 def finding_rectified_v1(request: HttpRequest, finding_id: int, payload: RectifiedIn) -> AgencyFinding:
     scope_require(request, Scope.FINDINGS_REPLY)
     finding_report_rectified(
@@ -166,9 +158,7 @@ class StaffFindingOut(Schema):
     text: str
     source: str
     source_label: str
-    reporter_name: str = Field(
-        description=gettext_lazy("提出人（司法行政机关可见；被监督单位看不到要求保密的提出人）")
-    )
+    reporter_name: str = Field(description="提出人（司法行政机关可见；被监督单位看不到要求保密的提出人）")
     confidential: bool
     programme_id: int
     agency_id: int
@@ -198,8 +188,8 @@ class StaffFindingOut(Schema):
 
 
 class ForwardIn(Schema):
-    note: str = Field("", max_length=5000, description=gettext_lazy("转送说明"))
-    reply_due: dt.date | None = Field(None, description=gettext_lazy("答复截止日（仅规则未规定期限时填写）"))
+    note: str = Field("", max_length=5000, description="转送说明")
+    reply_due: dt.date | None = Field(None, description="答复截止日（仅规则未规定期限时填写）")
 
 
 class NoteIn(Schema):
@@ -207,21 +197,19 @@ class NoteIn(Schema):
 
 
 class ReasonIn(Schema):
-    reason: str = Field(min_length=1, max_length=5000, description=gettext_lazy("不予处理理由"))
+    reason: str = Field(min_length=1, max_length=5000, description="不予处理理由")
 
 
 class MergeIn(Schema):
-    into_id: int = Field(ge=1, description=gettext_lazy("合并至的监督意见编号"))
+    into_id: int = Field(ge=1, description="合并至的监督意见编号")
 
 
 class VerifyIn(Schema):
-    result_text: str = Field(
-        min_length=1, max_length=5000, description=gettext_lazy("核验意见及处理结果（反馈提出人）")
-    )
+    result_text: str = Field(min_length=1, max_length=5000, description="核验意见及处理结果（反馈提出人）")
 
 
 class ReturnIn(Schema):
-    note: str = Field(min_length=1, max_length=5000, description=gettext_lazy("退回理由"))
+    note: str = Field(min_length=1, max_length=5000, description="退回理由")
 
 
 def _staff_out(f: Finding) -> dict[str, Any]:
@@ -274,10 +262,8 @@ def _staff_finding(request: HttpRequest, finding_id: int, scope: str) -> Finding
 @router_v1_bureau.get(
     "/",
     response=list[StaffFindingOut],
-    summary=gettext_lazy("本局项目及辖区的监督意见（分办、督办），按登记时间倒序分页"),
-    description=gettext_lazy(
-        "筛选：`date_from`/`date_to` 按提出日期，`status`，`programme_id`。下一页游标在答复头 `X-Next-Cursor`。"
-    ),
+    summary="本局项目及辖区的监督意见（分办、督办），按登记时间倒序分页",
+    description="筛选：`date_from`/`date_to` 按提出日期，`status`，`programme_id`。下一页游标在答复头 `X-Next-Cursor`。",
 )
 def staff_finding_list(
     request: HttpRequest, response: HttpResponse, params: Query[ListFilters]
@@ -293,9 +279,7 @@ def staff_finding_list(
     ]
 
 
-@router_v1_bureau.get(
-    "/{finding_id}", response=StaffFindingOut, summary=gettext_lazy("监督意见详情（司法行政机关）")
-)
+@router_v1_bureau.get("/{finding_id}", response=StaffFindingOut, summary="监督意见详情（司法行政机关）")
 def staff_finding_detail(request: HttpRequest, finding_id: int) -> dict[str, Any]:
     return _staff_out(_staff_finding(request, finding_id, Scope.FINDINGS_READ))
 
@@ -307,7 +291,7 @@ def _reread(request: HttpRequest, finding: Finding) -> dict[str, Any]:
 @router_v1_bureau.post(
     "/{finding_id}/forward",
     response=StaffFindingOut,
-    summary=gettext_lazy("转送被监督单位（答复期限按规则起算）"),
+    summary="转送被监督单位（答复期限按规则起算）",
 )
 def staff_finding_forward(request: HttpRequest, finding_id: int, payload: ForwardIn) -> dict[str, Any]:
     f = _staff_finding(request, finding_id, Scope.FINDINGS_TRIAGE)
@@ -315,27 +299,21 @@ def staff_finding_forward(request: HttpRequest, finding_id: int, payload: Forwar
     return _reread(request, f)
 
 
-@router_v1_bureau.post(
-    "/{finding_id}/investigate", response=StaffFindingOut, summary=gettext_lazy("转为本局调查")
-)
+@router_v1_bureau.post("/{finding_id}/investigate", response=StaffFindingOut, summary="转为本局调查")
 def staff_finding_investigate(request: HttpRequest, finding_id: int, payload: NoteIn) -> dict[str, Any]:
     f = _staff_finding(request, finding_id, Scope.FINDINGS_TRIAGE)
     finding_investigate(actor=request.user, finding=f, note=payload.note)
     return _reread(request, f)
 
 
-@router_v1_bureau.post(
-    "/{finding_id}/decline", response=StaffFindingOut, summary=gettext_lazy("不予处理（办结）")
-)
+@router_v1_bureau.post("/{finding_id}/decline", response=StaffFindingOut, summary="不予处理（办结）")
 def staff_finding_decline(request: HttpRequest, finding_id: int, payload: ReasonIn) -> dict[str, Any]:
     f = _staff_finding(request, finding_id, Scope.FINDINGS_TRIAGE)
     finding_decline(actor=request.user, finding=f, reason=payload.reason)
     return _reread(request, f)
 
 
-@router_v1_bureau.post(
-    "/{finding_id}/merge", response=StaffFindingOut, summary=gettext_lazy("与重复的监督意见合并办理")
-)
+@router_v1_bureau.post("/{finding_id}/merge", response=StaffFindingOut, summary="与重复的监督意见合并办理")
 def staff_finding_merge(request: HttpRequest, finding_id: int, payload: MergeIn) -> dict[str, Any]:
     f = _staff_finding(request, finding_id, Scope.FINDINGS_TRIAGE)
     into = findings_for_staff(request.user).filter(pk=payload.into_id).first()
@@ -346,7 +324,7 @@ def staff_finding_merge(request: HttpRequest, finding_id: int, payload: MergeIn)
 
 
 @router_v1_bureau.post(
-    "/{finding_id}/verify", response=StaffFindingOut, summary=gettext_lazy("核验销号（办结，结果反馈提出人）")
+    "/{finding_id}/verify", response=StaffFindingOut, summary="核验销号（办结，结果反馈提出人）"
 )
 def staff_finding_verify(request: HttpRequest, finding_id: int, payload: VerifyIn) -> dict[str, Any]:
     f = _staff_finding(request, finding_id, Scope.FINDINGS_TRIAGE)
@@ -355,7 +333,7 @@ def staff_finding_verify(request: HttpRequest, finding_id: int, payload: VerifyI
 
 
 @router_v1_bureau.post(
-    "/{finding_id}/return", response=StaffFindingOut, summary=gettext_lazy("退回被监督单位（答复不符合要求）")
+    "/{finding_id}/return", response=StaffFindingOut, summary="退回被监督单位（答复不符合要求）"
 )
 def staff_finding_return(request: HttpRequest, finding_id: int, payload: ReturnIn) -> dict[str, Any]:
     f = _staff_finding(request, finding_id, Scope.FINDINGS_TRIAGE)

@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext
 from ninja import Field, Schema
 
 from jiandu.integrations.http import ApiError
@@ -22,7 +23,7 @@ from jiandu.integrations.http import ApiError
 MAX_LIMIT = 100
 
 # The response headers each list operation documents.
-PAGE_HEADERS: dict[str, Any] = {
+PAGE_HEADERS: dict[str, Any] = {  # i18n: zh-only (the OpenAPI document)
     "X-Next-Cursor": {
         "description": "下一页的游标（无下一页时不返回）；原样放入 `cursor` 参数",
         "schema": {"type": "string"},
@@ -61,7 +62,7 @@ def _decode(qs: QuerySet[Any], key: str, cursor: str) -> tuple[Any, int]:
             raise ValueError
         return qs.model._meta.get_field(key).to_python(value), pk
     except (ValueError, TypeError, binascii.Error, ValidationError, UnicodeDecodeError) as exc:
-        raise ApiError(422, "invalid", "游标无效，请从第一页重新读取", field="cursor") from exc
+        raise ApiError(422, "invalid", gettext("游标无效，请从第一页重新读取"), field="cursor") from exc
 
 
 def filtered(
@@ -74,14 +75,19 @@ def filtered(
 ) -> QuerySet[Any]:
     """Apply the date range (on `date_field`), the status and the programme filters."""
     if params.date_from and params.date_to and params.date_from > params.date_to:
-        raise ApiError(422, "invalid", "起始日期不能晚于截止日期", field="date_from")
+        raise ApiError(422, "invalid", gettext("起始日期不能晚于截止日期"), field="date_from")
     if params.date_from:
         qs = qs.filter(**{f"{date_field}__gte": params.date_from})
     if params.date_to:
         qs = qs.filter(**{f"{date_field}__lte": params.date_to})
     if params.status:
         if statuses is not None and params.status not in statuses:
-            raise ApiError(422, "invalid", f"状态代码无效，可用：{'、'.join(statuses)}", field="status")
+            raise ApiError(
+                422,
+                "invalid",
+                gettext("状态代码无效，可用：{value}").format(value="、".join(statuses)),
+                field="status",
+            )
         qs = qs.filter(status=params.status)
     if params.programme_id:
         qs = qs.filter(**{programme_field: params.programme_id})

@@ -11,6 +11,7 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from ninja import Field, Query, Router, Schema
 
 from jiandu.core.ratelimits import limit_exceeded
@@ -30,7 +31,7 @@ def _limit(request: HttpRequest, group: str = "api-public", setting: str = "JIAN
     default = "30/m" if group == "public-lookup" else "120/m"
     key = client_ip(request) or "unknown"
     if limit_exceeded(request, group=group, key=key, rate_setting=setting, default=default):
-        raise ApiError(429, "rate_limited", "请求过于频繁，请稍后再试")
+        raise ApiError(429, "rate_limited", gettext("请求过于频繁，请稍后再试"))
 
 
 class PublicDrawOut(Schema):
@@ -113,7 +114,7 @@ def public_draws(
 ) -> list[dict[str, Any]]:
     _limit(request)
     if params.status:
-        raise ApiError(422, "invalid", "抽选记录不按状态筛选", field="status")
+        raise ApiError(422, "invalid", gettext("抽选记录不按状态筛选"), field="status")
     qs = filtered(draws_public(), params, date_field="drawn_at__date", programme_field="duty__programme_id")
     return [
         {
@@ -223,7 +224,10 @@ def public_announcements(
     if params.status:
         if params.status not in AnnouncementKind.values:
             raise ApiError(
-                422, "invalid", f"公告类型无效，可用：{'、'.join(AnnouncementKind.values)}", field="status"
+                422,
+                "invalid",
+                gettext("公告类型无效，可用：{value}").format(value="、".join(AnnouncementKind.values)),
+                field="status",
             )
         qs = qs.filter(kind=params.status)
     qs = filtered(qs, params.model_copy(update={"status": None}), date_field="published_on")
