@@ -135,7 +135,7 @@ def _apply_person(s: Supervisor, p: PersonData, *, today: dt.date) -> None:
     s.phone = p.phone.strip()
     s.phone_lookup = lookup_hash("phone", s.phone) if s.phone else ""
     s.phone_masked = mobile_mask(s.phone) if s.phone else ""
-    s.gender = p.gender or (gettext("男") if int(idn[16]) % 2 else gettext("女"))
+    s.gender = p.gender or ("男" if int(idn[16]) % 2 else "女")  # i18n: zh-only (the stored value)
     s.email = p.email
     s.education = p.education
     s.political_status = p.political_status
