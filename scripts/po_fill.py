@@ -1,4 +1,4 @@
-"""One-off helper (issue 12): list the English catalogue's untranslated msgids (`list`), and fill them
+"""Helper (issue 12): list the English catalogue's untranslated msgids (`list`), and fill them
 from a JSON file mapping their number in that list to the English (`fill FILE`); fuzzy flags go."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ PO = Path(__file__).resolve().parents[1] / "jiandu/locale/en/LC_MESSAGES/django.
 
 
 def _unescape(s: str) -> str:
-    return re.sub(r'\\(.)', lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), s)
+    return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), s)
 
 
 def _escape(s: str) -> str:
@@ -73,15 +73,12 @@ def main() -> None:
         return
     if sys.argv[1] == "refill":
         saved = json.loads(Path(sys.argv[2]).read_text(encoding="utf-8"))
-        todo_ = todo()
-        Path("/tmp/_refill.json").write_text(
-            json.dumps({str(i): saved[m] for i, m in enumerate(todo_) if m in saved}, ensure_ascii=False)
-        )
-        sys.argv[2] = "/tmp/_refill.json"
-    mapping = {int(k): v for k, v in json.loads(Path(sys.argv[2]).read_text(encoding="utf-8")).items()}
+        mapping = {i: saved[m] for i, m in enumerate(todo()) if m in saved}
+    else:
+        mapping = {int(k): v for k, v in json.loads(Path(sys.argv[2]).read_text(encoding="utf-8")).items()}
     out, i = [], 0
     for b in blocks():
-        msgid, need, _fuzzy, plural = parse(b)
+        _msgid, need, _fuzzy, plural = parse(b)
         if need:
             en = mapping.get(i)
             i += 1
@@ -92,7 +89,10 @@ def main() -> None:
                     if not line.startswith("#|")
                     and not (line.startswith("#,") and "fuzzy" in line and line.strip() == "#, fuzzy")
                 ]
-                kept = [line.replace("fuzzy, ", "").replace(", fuzzy", "") if line.startswith("#,") else line for line in kept]
+                kept = [
+                    line.replace("fuzzy, ", "").replace(", fuzzy", "") if line.startswith("#,") else line
+                    for line in kept
+                ]
                 head = []
                 for line in kept:
                     if line.startswith("msgstr"):
