@@ -568,6 +568,13 @@ def seed(scale_name: str, *, random_seed: int = 18) -> dict[str, int]:
         )  # before the audit trail: the admin accounts' events were written by the service
         _audit(scale, rng)
         _reset_sequences(models_)
+        if is_postgresql():
+            # Fresh statistics, as autovacuum would give a live site: the planner otherwise plans
+            # the pages' queries on the empty tables' defaults (docs/performance.md).
+            from django.db import connection
+
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
     counts = {m._meta.label: m.objects.count() for m in models_}
     print(f"seeded scale {scale_name} in {total} · peak RSS {max_rss_mib():.0f} MiB")
     for label, n in counts.items():

@@ -107,7 +107,17 @@ class Duty(models.Model):
         verbose_name_plural = gettext_lazy("监督活动")
         ordering = ["-duty_on", "-id"]
         # The duty list reads this index backwards and stops at its page (docs/performance.md).
-        indexes = [models.Index(fields=["duty_on", "id"], name="duty_list_order")]
+        indexes = [
+            models.Index(fields=["duty_on", "id"], name="duty_list_order"),
+            # The home page's work queue counts (docs/performance.md): duties by status, and reports
+            # still due (第二十条), a small part of all held duties.
+            models.Index(fields=["status"], name="duty_status"),
+            models.Index(
+                fields=["report_due_on"],
+                name="duty_report_due",
+                condition=models.Q(status=DutyStatus.HELD, reported_on__isnull=True),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.duty_on:%Y-%m-%d} {self.title}"
@@ -220,6 +230,14 @@ class Assignment(models.Model):
         verbose_name = gettext_lazy("人员联络")
         verbose_name_plural = gettext_lazy("人员联络")
         ordering = ["duty_id", "invited_at", "id"]
+        # The work queue's unanswered invitations: few among all assignments ever made.
+        indexes = [
+            models.Index(
+                fields=["duty"],
+                name="assignment_invited",
+                condition=models.Q(status=AssignmentStatus.INVITED),
+            )
+        ]
         constraints = [
             models.UniqueConstraint(fields=["duty", "supervisor"], name="assignment_once_per_duty")
         ]

@@ -58,21 +58,25 @@ class RosterPage:
     first: bool
 
 
+def programme_rows_for(user: Any, programme: Programme) -> QuerySet[Supervisor]:
+    """supervisors_visible_to's rule for one programme the caller has already found visible: the
+    whole roster when the programme is run at or under the user's organisation, otherwise only the
+    supervisors whose district is under it (ids resolved first, no joined `path LIKE`)."""
+    qs = Supervisor.objects.filter(programme=programme)
+    org = getattr(user, "organisation", None)
+    if org is None:
+        return qs.none()
+    if not programme.organisation.path.startswith(org.path):
+        return qs.filter(district_id__in=subtree_ids(org))
+    return qs
+
+
 def roster_page(
     user: Any, programme: Programme, *, after: str | None = None, size: int = ROSTER_PAGE
 ) -> RosterPage:
     """One page of `programme`'s roster as `user` reads it (a programme the caller has already found
-    visible), in (status, id) order after the keyset cursor `after`. The rule is
-    supervisors_visible_to's for one programme: the whole roster when the programme is run at or
-    under the user's organisation, otherwise only the supervisors whose district is under it (ids
-    resolved first)."""
-    qs = Supervisor.objects.filter(programme=programme)
-    org = getattr(user, "organisation", None)
-    if org is None:
-        qs = qs.none()
-    elif not programme.organisation.path.startswith(org.path):
-        qs = qs.filter(district_id__in=subtree_ids(org))
-    qs = qs.only(*ROSTER_COLUMNS).order_by("status", "id")
+    visible), in (status, id) order after the keyset cursor `after` (programme_rows_for's rows)."""
+    qs = programme_rows_for(user, programme).only(*ROSTER_COLUMNS).order_by("status", "id")
     status, _, pk = (after or "").partition(".")
     key = (status, int(pk)) if status in SupervisorStatus.values and pk.isdigit() else None
     if key is not None:
@@ -137,7 +141,7 @@ def late_employer_reports(programme: Programme, user: Any) -> list[EmployerChang
     supervisors the user reads."""
     return list(
         EmployerChange.objects.filter(
-            supervisor__in=supervisors_visible_to(user).filter(programme=programme),
+            supervisor__in=programme_rows_for(user, programme).values("pk"),
             report_due__isnull=False,
             reported_on__gt=F("report_due"),  # EmployerChange.is_late, in SQL
         )

@@ -1,0 +1,384 @@
+"""The busiest staff pages and the supervisor's phone pages under gunicorn, p50 / p95, and the duty
+list's throughput beside a trivial view's in the same run (issue 18 §2).
+
+    DATABASE_URL=postgres://… .venv/bin/python -m bench.seed --scale city       # once
+    DATABASE_URL=postgres://… .venv/bin/python -m bench.pages [--requests 60] [--seconds 8]
+
+Starts `gunicorn jiandu.wsgi` with 2 workers on a free loopback port against the same DATABASE_URL
+(DEBUG off, as in production), signs in as the admin of the biggest programme (a session made with
+the second factor already passed) and as a supervisor of it (an account `bench_phone` linked to the
+supervisor with the most duties, made once through the accounts service), then:
+
+- for each page, `--requests` sequential requests on one keep-alive connection (one realistic user,
+  after 3 warm-up requests): p50 and p95 wall time, and the gunicorn workers' CPU per request read
+  from /proc (the server's own work; on a shared box compare CPU, and PostgreSQL's time is in the
+  wall figure only);
+- throughput: 4 concurrent keep-alive clients for `--seconds` on the duty list, then on `/healthz`
+  (a view that returns "ok" through the same middleware), requests/s of each and their ratio.
+
+Loopback only; bounded in requests and seconds; stops the server it started.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bench._db import Timing, database_label, setup_django
+
+TRIVIAL = "/healthz"
+P95_TARGET_MS = 100.0
+RATIO_TARGET = 0.25
+
+
+@dataclass
+class PageResult:
+    name: str
+    path: str
+    n: int
+    p50_ms: float
+    p95_ms: float
+    cpu_ms: float  # gunicorn workers' CPU per request
+    status: int
+    size: int
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _clock_ticks() -> int:
+    return int(os.sysconf("SC_CLK_TCK"))
+
+
+def _workers(master: int) -> list[int]:
+    out = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == master:
+                out.append(int(entry.name))
+    return out
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime + stime
+    return total / _clock_ticks()
+
+
+class Server:
+    """gunicorn with 2 workers on a loopback port, against this process's DATABASE_URL."""
+
+    def __init__(self, workers: int = 2) -> None:
+        self.port = _free_port()
+        env = dict(os.environ, JIANDU_DEBUG="0", JIANDU_LOG_LEVEL="WARNING")
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "jiandu.wsgi",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(workers),
+                "--log-level",
+                "warning",
+                "--keep-alive",
+                "30",
+            ],
+            env=env,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                status, _ = self.get(TRIVIAL, {})
+                if status == 200 and len(_workers(self.proc.pid)) >= workers:
+                    return
+            except OSError:
+                pass
+            if self.proc.poll() is not None:
+                raise SystemExit("gunicorn stopped on start")
+            time.sleep(0.3)
+        self.stop()
+        raise SystemExit("gunicorn did not answer within 60 s")
+
+    def get(self, path: str, headers: dict[str, str]) -> tuple[int, bytes]:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            conn.request("GET", path, headers=headers)
+            r = conn.getresponse()
+            return r.status, r.read()
+        finally:
+            conn.close()
+
+    def cpu(self) -> float:
+        return _cpu_seconds(_workers(self.proc.pid))
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def _session_cookie(user: Any) -> str:
+    from django.conf import settings
+    from django.test import Client
+
+    from jiandu.accounts.testing import client_sign_in
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    client_sign_in(client, user)
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+
+
+def _phone_user(programme: Any) -> Any:
+    """The supervisor of `programme` with the most duties, signed in on a phone: the account
+    `bench_phone`, made once through the accounts service and linked to that supervisor."""
+    import secrets
+
+    from django.db.models import Count
+
+    from jiandu.accounts.models import User
+    from jiandu.accounts.roles import Role
+    from jiandu.accounts.services import user_create
+    from jiandu.roster.models import Supervisor
+
+    user = User.objects.filter(username="bench_phone").first()
+    if user is None:
+        user = user_create(
+            actor=None,
+            username="bench_phone",
+            password=secrets.token_urlsafe(18) + "aA1-",
+            role=Role.SUPERVISOR,
+            organisation=programme.organisation,
+            full_name="基准监督员",
+        )
+    if not Supervisor.objects.filter(user=user, programme=programme).exists():
+        top = (
+            Supervisor.objects.filter(programme=programme, user__isnull=True)
+            .annotate(n=Count("assignments"))
+            .order_by("-n", "id")
+            .first()
+        )
+        Supervisor.objects.filter(user=user).update(user=None)
+        if top is not None:
+            Supervisor.objects.filter(pk=top.pk).update(user=user)
+    return user
+
+
+def targets() -> tuple[dict[str, str], dict[str, str], str, str]:
+    """(staff pages, phone pages, staff cookie, phone cookie) for the biggest programme."""
+    from django.db.models import Count
+
+    from bench.explain import biggest_programme_admin
+    from jiandu.duties.models import Duty
+    from jiandu.findings.models import Finding, Status
+    from jiandu.roster.models import Programme
+
+    admin: Any = biggest_programme_admin()
+    programme = (
+        Programme.objects.filter(organisation=admin.organisation)
+        .annotate(n=Count("supervisors"))
+        .order_by("-n", "id")
+        .first()
+    )
+    assert programme is not None
+    # A duty of that programme with a real draw and the most contacted supervisors, latest first.
+    duty = (
+        Duty.objects.filter(programme=programme, draws__isnull=False)
+        .annotate(n=Count("assignments"))
+        .order_by("-n", "-id")
+        .values_list("id", flat=True)
+        .first()
+    )
+    finding = (
+        Finding.objects.filter(programme__organisation=admin.organisation, status=Status.FORWARDED)
+        .order_by("-id")
+        .values_list("id", flat=True)
+        .first()
+    )
+    staff = {
+        "dashboard": "/dashboard/",
+        "roster list": f"/roster/p/{programme.pk}/",
+        "duty list": "/duties/",
+        "duty detail": f"/duties/{duty}/",
+        "findings list": "/findings/",
+        "finding detail": f"/findings/{finding}/",
+    }
+    phone = {
+        "phone: home": "/dashboard/",
+        "phone: my duties": "/duties/mine/",
+        "phone: my opinions": "/findings/",
+        "phone: my profile": "/roster/me/",
+    }
+    return staff, phone, _session_cookie(admin), _session_cookie(_phone_user(programme))
+
+
+def _pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def page_latency(server: Server, name: str, path: str, cookie: str, n: int) -> PageResult:
+    headers = {"Cookie": cookie, "Host": "127.0.0.1", "User-Agent": "jiandu-bench-pages"}
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+    walls: list[float] = []
+    status, size = 0, 0
+    try:
+        for _ in range(3):  # warm-up: both workers' caches, the connection
+            conn.request("GET", path, headers=headers)
+            conn.getresponse().read()
+        cpu0 = server.cpu()
+        for _ in range(n):
+            started = time.perf_counter()
+            conn.request("GET", path, headers=headers)
+            r = conn.getresponse()
+            body = r.read()
+            walls.append(time.perf_counter() - started)
+            status, size = r.status, len(body)
+        cpu = server.cpu() - cpu0
+    finally:
+        conn.close()
+    return PageResult(
+        name, path, n, _pct(walls, 50) * 1000, _pct(walls, 95) * 1000, cpu / n * 1000, status, size
+    )
+
+
+def throughput(server: Server, path: str, cookie: str, seconds: float, clients: int = 4) -> tuple[float, int]:
+    """Requests per second with `clients` concurrent keep-alive connections for `seconds`."""
+    headers = {"Cookie": cookie, "Host": "127.0.0.1", "User-Agent": "jiandu-bench-pages"}
+    counts = [0] * clients
+    errors = [0] * clients
+    stop = time.monotonic() + seconds
+
+    def run(i: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+        try:
+            while time.monotonic() < stop:
+                conn.request("GET", path, headers=headers)
+                r = conn.getresponse()
+                r.read()
+                counts[i] += 1
+                errors[i] += r.status != 200
+        finally:
+            conn.close()
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return sum(counts) / (time.monotonic() - started), sum(errors)
+
+
+@dataclass
+class Report:
+    pages: list[PageResult]
+    duty_list_rps: float
+    trivial_rps: float
+    errors: int
+    wall: float
+    cpu_server: float
+
+
+def measure(*, requests: int = 60, seconds: float = 8.0) -> Report:
+    staff, phone, staff_cookie, phone_cookie = targets()
+    started = time.perf_counter()
+    server = Server(workers=2)
+    try:
+        cpu0 = server.cpu()
+        results = [page_latency(server, n, p, staff_cookie, requests) for n, p in staff.items()]
+        results += [page_latency(server, n, p, phone_cookie, requests) for n, p in phone.items()]
+        results.append(page_latency(server, "trivial view", TRIVIAL, staff_cookie, requests))
+        duty_rps, e1 = throughput(server, staff["duty list"], staff_cookie, seconds)
+        trivial_rps, e2 = throughput(server, TRIVIAL, staff_cookie, seconds)
+        cpu = server.cpu() - cpu0
+    finally:
+        server.stop()
+    return Report(results, duty_rps, trivial_rps, e1 + e2, time.perf_counter() - started, cpu)
+
+
+def print_report(report: Report) -> None:
+    print(f"\nPages under gunicorn (2 workers) · {database_label()}")
+    print(f"{'page':<20} {'path':<26} {'p50 ms':>8} {'p95 ms':>8} {'CPU ms/req':>11} {'KB':>6}  status")
+    for r in report.pages:
+        flag = "" if r.status == 200 and (r.name == "trivial view" or r.p95_ms <= P95_TARGET_MS) else "  ✗"
+        print(
+            f"{r.name:<20} {r.path:<26} {r.p50_ms:>8.1f} {r.p95_ms:>8.1f} {r.cpu_ms:>11.1f} "
+            f"{r.size / 1024:>6.0f}  {r.status}{flag}"
+        )
+    ratio = report.duty_list_rps / report.trivial_rps if report.trivial_rps else 0.0
+    print(
+        f"throughput: duty list {report.duty_list_rps:.1f} req/s, trivial view {report.trivial_rps:.1f} req/s "
+        f"→ {ratio:.0%} (target ≥ {RATIO_TARGET:.0%}); errors {report.errors}"
+    )
+    print(f"whole run: {report.wall:.1f} s wall, gunicorn workers {report.cpu_server:.1f} s CPU")
+
+
+def figures() -> list[Any]:
+    """Rows for `python -m bench`'s table (Django already set up on DATABASE_URL)."""
+    from bench.__main__ import Figure
+
+    report = measure()
+    print_report(report)
+    pages = [r for r in report.pages if r.name != "trivial view"]
+    worst = max(pages, key=lambda r: r.p95_ms)
+    ratio = report.duty_list_rps / report.trivial_rps if report.trivial_rps else 0.0
+    return [
+        Figure(
+            f"six staff pages + {len(pages) - 6} phone pages, p95 (worst: {worst.name})",
+            "≤ 100 ms at national scale",
+            f"{worst.p95_ms:.0f} ms p95, {worst.cpu_ms:.0f} ms CPU/req; all p50 ≤ "
+            f"{max(r.p50_ms for r in pages):.0f} ms",
+            Timing(worst.p95_ms / 1000, worst.cpu_ms / 1000),
+        ),
+        Figure(
+            "duty list throughput ÷ trivial view (gunicorn, 2 workers, 4 clients)",
+            "≥ 25%",
+            f"{ratio:.0%} ({report.duty_list_rps:.1f} vs {report.trivial_rps:.1f} req/s)",
+        ),
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--requests", type=int, default=60, help="sequential requests per page (≤ 1000)")
+    parser.add_argument("--seconds", type=float, default=8.0, help="per throughput run (≤ 120)")
+    args = parser.parse_args()
+    if not 1 <= args.requests <= 1000 or not 1 <= args.seconds <= 120:
+        raise SystemExit("requests 1–1000, seconds 1–120")
+    setup_django(migrate=False)
+    print_report(measure(requests=args.requests, seconds=args.seconds))
+
+
+if __name__ == "__main__":
+    main()
