@@ -239,3 +239,37 @@ def test_the_verification_sample_in_the_docs_accepts_a_real_signature() -> None:
     assert check("whsec_doc", body, header) is True
     assert check("whsec_other", body, header) is False
     assert check("whsec_doc", body, signature("whsec_doc", body, int(time.time()) - 3600)) is False
+
+
+def test_the_calendar_recompute_tells_every_subscribed_system(
+    world, procurator, receiver, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    from jiandu.workdays.models import CalendarRecompute
+    from jiandu.workdays.tasks import calendar_recompute_task
+
+    _endpoint, secret = register(procurator, receiver.url, ["calendar.recomputed"])
+    register(world.users["wanzhou_market_staff"], receiver.url + "/wanzhou", ["calendar.recomputed"])
+    register(world.users["wanzhou_market_staff"], receiver.url + "/deaf", ["duty.drawn"])
+    job = CalendarRecompute.objects.create(year=2027, created_by=world.users["sysadmin"])
+    with django_capture_on_commit_callbacks(execute=True):
+        calendar_recompute_task.call(job.pk)
+    assert sorted(r.path for r in receiver.received) == ["/jiandu/hook", "/jiandu/hook/wanzhou"]
+    mine = next(r for r in receiver.received if r.path == "/jiandu/hook")
+    assert mine.verified(secret, now=int(time.time()))
+    data = mine.json()["data"]
+    assert data["year"] == 2027 and set(data) == {"year", "moved", "kept", "unchanged"}
+
+
+def test_a_disabled_endpoint_gets_nothing_more(procurator, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+    endpoint, _secret = register(procurator, "http://127.0.0.1:9/hook", ["calendar.recomputed"])
+    with django_capture_on_commit_callbacks(execute=True):
+        webhooks.calendar_recomputed_emit(year=2027, counts={})
+    waiting = WebhookDelivery.objects.get()
+    assert waiting.state == DeliveryState.PENDING
+    webhooks.endpoint_disable(actor=procurator, endpoint=endpoint)
+    with time_machine.travel(dt.timedelta(hours=1)):
+        deliveries_due()
+        webhooks.calendar_recomputed_emit(year=2028, counts={})  # no row for a disabled endpoint
+    waiting.refresh_from_db()
+    assert waiting.state == DeliveryState.FAILED and waiting.error == "推送地址已停用"
+    assert waiting.attempts == 1 and WebhookDelivery.objects.count() == 1
