@@ -36,6 +36,15 @@ from jiandu.rules.identifiers import mobile_mask
 router_v1 = Router(tags=["duties"])
 
 
+class QuotaIn(Schema):
+    category: str = Field(
+        description="gender / ethnicity / district（区县机构编号）/ specialty / local（local 或 cross）"
+    )
+    value: str
+    min: int = Field(0, ge=0, le=50)
+    max: int | None = Field(None, ge=0, le=50, description="空：不设上限")
+
+
 class DutyIn(Schema):
     programme_id: int = Field(description="监督项目编号（本单位上级主管的项目）")
     kind: str = Field(description="活动类型：hearing / review_meeting / inspection / file_review / other")
@@ -49,6 +58,10 @@ class DutyIn(Schema):
     specialties: list[str] = Field(default_factory=list, description="专业要求（每项至少 1 人）")
     local_min: int = Field(0, ge=0, le=50)
     cross_min: int = Field(0, ge=0, le=50)
+    quotas: list[QuotaIn] = Field(
+        default_factory=list,
+        description="抽选名额要求（docs/draw.md §II.2）：category 为 gender / ethnicity / district / specialty / local",
+    )
     parties: list[str] = Field(default_factory=list, description="案件当事人及相关单位（用于回避审查）")
     related_org_ids: list[int] = Field(default_factory=list)
     consent: bool = False
@@ -218,6 +231,7 @@ def duty_create(
         specialty_minimums=dict.fromkeys(c["specialties"], 1),
         local_min=c["local_min"],
         cross_min=c["cross_min"],
+        quotas=tuple(q.model_dump() for q in payload.quotas),
         parties=tuple(p.strip() for p in payload.parties if p.strip()),
         related_orgs=tuple(c["related_orgs"]),
         consent=c["consent"],

@@ -37,6 +37,14 @@ class DutyRequestForm(forms.Form):
     )
     local_min = forms.IntegerField(label=_("本区县至少（人）"), min_value=0, max_value=50, initial=0)
     cross_min = forms.IntegerField(label=_("跨区县至少（人）"), min_value=0, max_value=50, initial=0)
+    quotas = forms.CharField(
+        label=_("其他名额要求（抽选时保证；每行一项：类别 取值 最少 最多，最多可省略）"),
+        help_text=_(
+            "类别：性别、民族、区县、专业、就近/跨区。例：“性别 女 1 2”“民族 回族 1”“区县 环翠区 0 1”"
+        ),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
     parties = forms.CharField(
         label=_("案件当事人及相关单位（每行一个，用于回避审查）"),
         required=False,
@@ -62,6 +70,64 @@ class DutyRequestForm(forms.Form):
             area = area | Organisation.objects.filter(root.subtree_q())
         self.fields["district"].queryset = districts_within(roots)  # type: ignore[attr-defined]
         self.fields["related_orgs"].queryset = area  # type: ignore[attr-defined]
+
+    def clean_quotas(self) -> list[dict[str, Any]]:
+        return quotas_parse(self.cleaned_data.get("quotas") or "", self.fields["district"].queryset)  # type: ignore[attr-defined]
+
+
+QUOTA_WORDS = {
+    "性别": "gender",
+    "gender": "gender",
+    "民族": "ethnicity",
+    "ethnicity": "ethnicity",
+    "区县": "district",
+    "district": "district",
+    "专业": "specialty",
+    "specialty": "specialty",
+    "就近/跨区": "local",
+    "就近": "local",
+    "跨区": "local",
+    "local": "local",
+}
+LOCAL_WORDS = {
+    "本区县": "local",
+    "就近": "local",
+    "local": "local",
+    "跨区县": "cross",
+    "跨区": "cross",
+    "cross": "cross",
+}
+
+
+def quotas_parse(text: str, districts: Any) -> list[dict[str, Any]]:
+    """ "性别 女 1 2" lines → [{category, value, min, max}] (docs/draw.md §II.2); ValidationError names the
+    line. District names are looked up among `districts`; specialty labels become their codes."""
+    out: list[dict[str, Any]] = []
+    specialties = {str(label): code for code, label in Specialty.choices} | {c: c for c in Specialty.values}
+    for n, line in enumerate(text.splitlines(), start=1):
+        parts = line.split()
+        if not parts:
+            continue
+        if len(parts) not in (3, 4) or parts[0] not in QUOTA_WORDS:
+            raise forms.ValidationError(
+                _("第%(n)s行应为：类别 取值 最少 [最多]，类别为性别、民族、区县、专业或就近/跨区") % {"n": n}
+            )
+        category, value = QUOTA_WORDS[parts[0]], parts[1]
+        try:
+            low, high = int(parts[2]), (int(parts[3]) if len(parts) == 4 else None)
+        except ValueError:
+            raise forms.ValidationError(_("第%(n)s行的人数须为整数") % {"n": n}) from None
+        if category == "local":
+            value = LOCAL_WORDS.get(value, "")
+        elif category == "specialty":
+            value = specialties.get(value, "")
+        elif category == "district":
+            found = list(districts.filter(name__contains=value)[:2])  # "文登区" finds 威海市文登区司法局
+            value = str(found[0].pk) if len(found) == 1 else ""
+        if not value:
+            raise forms.ValidationError(_("第%(n)s行的取值“%(v)s”不认识") % {"n": n, "v": parts[1]})
+        out.append({"category": category, "value": value, "min": low, "max": high})
+    return out
 
 
 class WitnessForm(forms.Form):

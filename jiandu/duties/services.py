@@ -319,7 +319,7 @@ def _clean_quotas(quotas: Any, needed: int) -> list[dict[str, Any]]:
         if mn < 0 or (mx is not None and mx < 0) or mn > needed or (mx is not None and mn > mx):
             raise DutyError(
                 gettext("名额要求“{quota_label}”的人数范围无效").format(
-                    quota_label=_quota_label(category, value)
+                    quota_label=quota_label(category, value)
                 )
             )
         out.append({"category": category, "value": value, "min": mn, "max": mx})
@@ -365,7 +365,7 @@ def draw_algorithm_for(duty: Duty) -> str:
     return str(name)
 
 
-def _quota_label(category: str, value: str) -> str:
+def quota_label(category: str, value: str) -> str:
     if category == "local":
         shown = {"local": gettext("本区县"), "cross": gettext("跨区县")}.get(value, value)
     elif category == "specialty":
@@ -393,12 +393,12 @@ def infeasibility_message(duty: Duty, reasons: list[dict[str, Any]]) -> str:
     for r in reasons:
         f = r["facts"]
         if r["code"] == "quotas_conflict":
-            names = "、".join(f"{_quota_label(q['category'], q['value'])}{_range(q)}" for q in f["quotas"])
+            names = "、".join(f"{quota_label(q['category'], q['value'])}{_range(q)}" for q in f["quotas"])
             parts.append(
                 gettext("{names}不能在 {places} 人中同时满足").format(names=names, places=f["places"])
             )
             continue
-        label = f"{_quota_label(f['category'], f['value'])}{_range(f)}"
+        label = f"{quota_label(f['category'], f['value'])}{_range(f)}"
         if r["code"] == "quota_min_above_max":
             parts.append(gettext("{label}：最少人数大于最多人数").format(label=label))
         elif r["code"] == "quota_min_above_places":

@@ -97,6 +97,7 @@ def duty_new(request: HttpRequest) -> HttpResponse:
             specialty_minimums=dict.fromkeys(c["specialties"], 1),
             local_min=c["local_min"],
             cross_min=c["cross_min"],
+            quotas=tuple(c["quotas"]),
             parties=tuple(line.strip() for line in c["parties"].splitlines() if line.strip()),
             related_orgs=tuple(c["related_orgs"]),
             consent=c["consent"],
@@ -572,6 +573,10 @@ def draw_public_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "r": row.record,
             "problems": problems,
             "selected_pks": [supervisor_pk(c) for c in row.record["result"]["selected"]],
+            "quotas": [
+                {"label": services.quota_label(q["category"], q["value"]), "min": q["min"], "max": q["max"]}
+                for q in row.record.get("requirements", {}).get("quotas", [])
+            ],
         },
     )
 

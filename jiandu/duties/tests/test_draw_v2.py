@@ -152,3 +152,42 @@ def test_v1_and_v2_records_verify_side_by_side(world: Any, programme: Any, roste
         "jiandu-draw-v2",
     ]
     assert record_problems(old) == [] and record_problems(new) == []
+
+
+def test_the_request_form_takes_quotas_in_words_and_the_draw_page_shows_them(
+    world: Any, programme: Any, roster: Any, frozen: Any
+) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    from jiandu.accounts.testing import client_sign_in
+
+    _genders(roster)
+    client = Client()
+    client_sign_in(client, world.users["weihai_procurator"])
+    form = {
+        "programme": programme.pk,
+        "kind": "hearing",
+        "title": "某某案听证",
+        "duty_on": "2026-03-23",
+        "place": "听证室",
+        "supervisors_needed": "3",
+        "local_min": "0",
+        "cross_min": "0",
+        "quotas": "性别 女 2 2\n民族 回族 1\n专业 法律 0 1\n区县 文登区 1",
+    }
+    bad = client.post(reverse("duties:new"), {**form, "quotas": "星座 狮子 1"})
+    assert bad.status_code == 200 and "第1行" in bad.content.decode()
+    page = client.post(reverse("duties:new"), form)
+    duty = Duty.objects.get()
+    assert page.status_code == 302
+    assert duty.quotas == [
+        {"category": "gender", "value": "女", "min": 2, "max": 2},
+        {"category": "ethnicity", "value": "回族", "min": 1, "max": None},
+        {"category": "specialty", "value": "law", "min": 0, "max": 1},
+        {"category": "district", "value": str(world.orgs["wendeng_justice"].pk), "min": 1, "max": None},
+    ]
+    drawn = open_and_draw(world, duty)
+    assert record_problems(drawn) == []
+    shown = client.get(f"/duties/draws/{drawn.pk}/").content.decode()
+    assert "性别“女”" in shown and "区县“威海市文登区司法局”" in shown

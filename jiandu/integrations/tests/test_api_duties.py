@@ -206,3 +206,20 @@ def test_the_list_costs_the_same_number_of_queries_however_many_duties(  # type:
     with CaptureQueriesContext(connection) as five:
         assert len(client.get("/api/v1/duties/", **bearer).json()) == 5
     assert len(five.captured_queries) == len(one.captured_queries)
+
+
+def test_it_takes_draw_quotas(client, programme, roster, bearer) -> None:  # type: ignore[no-untyped-def]
+    quotas = [
+        {"category": "gender", "value": "女", "min": 1, "max": 2},
+        {"category": "ethnicity", "value": "回族"},
+    ]
+    response = _post(client, "/api/v1/duties/", duty_body(programme, quotas=quotas), **bearer)
+    assert response.status_code == 201, response.content
+    assert Duty.objects.get().quotas == [
+        {"category": "gender", "value": "女", "min": 1, "max": 2},
+        {"category": "ethnicity", "value": "回族", "min": 0, "max": None},
+    ]
+    bad = [{"category": "zodiac", "value": "狮子", "min": 1}]
+    refused = _post(client, "/api/v1/duties/", duty_body(programme, quotas=bad), key="k-2", **bearer)
+    assert refused.status_code in (400, 422) and "名额要求" in refused.json()["message"]
+    assert Duty.objects.count() == 1
