@@ -75,7 +75,7 @@ class DutyRequestForm(forms.Form):
         return quotas_parse(self.cleaned_data.get("quotas") or "", self.fields["district"].queryset)  # type: ignore[attr-defined]
 
 
-QUOTA_WORDS = {
+QUOTA_WORDS = {  # i18n: zh-only (the words staff type in the quota box, matched as typed)
     "性别": "gender",
     "gender": "gender",
     "民族": "ethnicity",
@@ -89,7 +89,7 @@ QUOTA_WORDS = {
     "跨区": "local",
     "local": "local",
 }
-LOCAL_WORDS = {
+LOCAL_WORDS = {  # i18n: zh-only (words matched as typed)
     "本区县": "local",
     "就近": "local",
     "local": "local",
