@@ -32,7 +32,8 @@ from jiandu.integrations.models import DeliveryState, WebhookDelivery
 logger = logging.getLogger(__name__)
 
 TIMEOUT = 10.0  # seconds, for the connection and for each read
-LEASE = dt.timedelta(minutes=2)  # an attempt in flight is not picked up again before this
+READ_DEADLINE = 20.0  # seconds for the whole answer body
+LEASE = dt.timedelta(minutes=5)  # an attempt in flight is not picked up again before this
 MAX_READ = 64 * 1024
 MAX_KEPT = 2000
 MAX_HISTORY = 20
@@ -88,7 +89,16 @@ def _post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
     try:
         conn.request("POST", target, body=body, headers=headers)
         response = conn.getresponse()
-        return response.status, response.read(MAX_READ)
+        # Read the answer in pieces against one deadline, so a server that trickles bytes cannot hold
+        # the worker for longer than READ_DEADLINE (each piece also has the socket's TIMEOUT).
+        deadline = time.monotonic() + READ_DEADLINE
+        answer = b""
+        while len(answer) < MAX_READ and time.monotonic() < deadline:
+            piece = response.read1(min(8192, MAX_READ - len(answer)))
+            if not piece:
+                break
+            answer += piece
+        return response.status, answer
     finally:
         conn.close()
 

@@ -273,3 +273,29 @@ def test_a_disabled_endpoint_gets_nothing_more(procurator, django_capture_on_com
     waiting.refresh_from_db()
     assert waiting.state == DeliveryState.FAILED and waiting.error == "推送地址已停用"
     assert waiting.attempts == 1 and WebhookDelivery.objects.count() == 1
+
+
+def test_the_page_costs_the_same_queries_however_many_endpoints_and_deliveries(
+    client, procurator, receiver, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    from django.test.utils import CaptureQueriesContext
+
+    register(procurator, receiver.url, ["calendar.recomputed"])
+    with django_capture_on_commit_callbacks(execute=True):
+        webhooks.calendar_recomputed_emit(year=2027, counts={})
+    client_sign_in(client, procurator)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(URL).status_code == 200
+    for n in range(3):
+        register(procurator, f"{receiver.url}/{n}", ["calendar.recomputed"])
+    with django_capture_on_commit_callbacks(execute=True):
+        for year in (2028, 2029):
+            webhooks.calendar_recomputed_emit(year=year, counts={})
+    first = WebhookDelivery.objects.order_by("id").first()
+    assert first is not None
+    with django_capture_on_commit_callbacks(execute=True):
+        webhooks.delivery_replay(actor=procurator, delivery=first)
+    assert WebhookDelivery.objects.count() == 10
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(URL).status_code == 200
+    assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
