@@ -11,7 +11,7 @@ from jiandu.rules import assessment as core
 from jiandu.rules.calendar import CalendarResult
 from jiandu.rules.catalogue import GRADE_LABELS
 from jiandu.rules.grades import excellent_cap, term_grade
-from jiandu.workdays.services import work_calendar
+from jiandu.workdays.services import programme_calendar
 
 __all__ = [
     "GRADE_LABELS",
@@ -42,7 +42,7 @@ def results_deadlines(programme: Any, completed_on: dt.date) -> list[dict[str, A
             "done_on": None,
         }
         for code, due, reason in core.results_deadlines(
-            rulebook_for(programme), work_calendar(), completed_on
+            rulebook_for(programme), programme_calendar(programme), completed_on
         )
     ]
 
@@ -50,7 +50,9 @@ def results_deadlines(programme: Any, completed_on: dt.date) -> list[dict[str, A
 def defence_due(round: Any, notified_on: dt.date) -> CalendarResult:
     """The last day to state and defend: the round's stated number of working days after the supervisor
     is told (第三十五条), saying whether it is provisional (暂定)."""
-    return work_calendar().add_working_days_result(notified_on, round.defence_working_days)
+    return programme_calendar(round.programme).add_working_days_result(
+        notified_on, round.defence_working_days
+    )
 
 
 def term_decide(programme: Any, annual_grades: list[str], on: dt.date) -> Any:

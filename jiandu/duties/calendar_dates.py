@@ -47,7 +47,7 @@ class ReportDueDates:
                 old = duty.report_due_on
                 assert old is not None
                 computed, provisional = services.report_due_for(
-                    services.rulebook_for(duty.programme), duty.duty_on
+                    duty.programme, services.rulebook_for(duty.programme), duty.duty_on
                 )
                 computed = computed or old
                 if duty.reported_on is not None or duty.status == DutyStatus.CANCELLED:

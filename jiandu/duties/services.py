@@ -45,7 +45,7 @@ from jiandu.rules import draw as draw_algo
 from jiandu.rules import draw_v2
 from jiandu.rules.decision import ALLOWED, REFUSED, Decision, Reason
 from jiandu.rules.rulebook import Rulebook
-from jiandu.workdays.services import work_calendar
+from jiandu.workdays.services import programme_calendar
 
 LEAD_PARAM = "duty.request_lead_working_days"
 MAX_WITNESS_VALUE = 200
@@ -70,9 +70,9 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
-def calendar_for(region: str | None = None) -> Any:
-    """The working-day calendar with the overlays staff loaded (jiandu.workdays)."""
-    return work_calendar(region=region)
+def calendar_for(programme: Programme) -> Any:
+    """The working-day calendar of the programme's region, with the overlays staff loaded."""
+    return programme_calendar(programme)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -95,7 +95,7 @@ def lead_time_decide(
     from jiandu.rules.deadlines import request_lead_decide
 
     return request_lead_decide(
-        book, calendar_for(), requested_on=requested_on, duty_on=duty_on, consent=consent
+        book, calendar_for(programme), requested_on=requested_on, duty_on=duty_on, consent=consent
     )
 
 
@@ -172,7 +172,7 @@ def duty_request(*, actor: Any, data: DutyRequestData, today: dt.date | None = N
     if decision.outcome == REFUSED:
         raise RequestRefused(decision)
     book = rulebook_for(data.programme)
-    report_due_on, report_due_provisional = report_due_for(book, data.duty_on)
+    report_due_on, report_due_provisional = report_due_for(data.programme, book, data.duty_on)
     with transaction.atomic():
         duty = Duty.objects.create(
             programme=data.programme,
@@ -204,18 +204,15 @@ def duty_request(*, actor: Any, data: DutyRequestData, today: dt.date | None = N
     return duty
 
 
-def _report_due(book: Rulebook | None, duty_on: dt.date) -> dt.date | None:
-    """第二十条: the agency reports within N working days after the duty."""
-    return report_due_for(book, duty_on)[0]
-
-
-def report_due_for(book: Rulebook | None, duty_on: dt.date) -> tuple[dt.date | None, bool]:
+def report_due_for(
+    programme: Programme, book: Rulebook | None, duty_on: dt.date
+) -> tuple[dt.date | None, bool]:
     """The report due date and whether it is provisional (a year whose holiday notice is not loaded)."""
     if book is None or not book.has_param("duty.report_due_working_days", duty_on):
         return None, False
     from jiandu.rules.deadlines import report_due
 
-    due, reason = report_due(book, calendar_for(), duty_on=duty_on)
+    due, reason = report_due(book, calendar_for(programme), duty_on=duty_on)
     return due, _provisional([reason])
 
 

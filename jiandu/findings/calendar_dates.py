@@ -16,6 +16,7 @@ from jiandu.findings.models import Finding, Status
 from jiandu.findings.selectors import agency_staff_for, bureau_staff_for
 from jiandu.workdays.recompute import MOVED, UNCHANGED, DateChange, date_change_record, date_settle
 from jiandu.workdays.recompute import provisional_dates_register as register
+from jiandu.workdays.services import programme_region
 
 
 class ReplyDueDates:
@@ -41,7 +42,9 @@ class ReplyDueDates:
     def _one(self, f: Finding, *, today: dt.date, actor: Any) -> DateChange:
         old = f.reply_due
         assert old is not None and f.forwarded_on is not None
-        clock = deadlines.rulebook_reply_clock(f.programme.rulebook_id, forwarded_on=f.forwarded_on)
+        clock = deadlines.rulebook_reply_clock(
+            f.programme.rulebook_id, forwarded_on=f.forwarded_on, region=programme_region(f.programme)
+        )
         computed = clock.due if clock is not None else old
         if f.status != Status.FORWARDED:
             # Answered (or closed) already: the date is history; only the 暂定 mark goes.

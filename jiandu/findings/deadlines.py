@@ -50,7 +50,7 @@ def remind_on(due: dt.date | None) -> dt.date | None:
     return None if due is None else due - dt.timedelta(days=remind_days())
 
 
-def rulebook_reply_clock(rulebook_id: str, *, forwarded_on: dt.date) -> ReplyClock | None:
+def rulebook_reply_clock(rulebook_id: str, *, forwarded_on: dt.date, region: str | None) -> ReplyClock | None:
     """The reply due date the rulebook sets for a finding forwarded on `forwarded_on`, or None when the
     rulebook sets no period. A due date in a year whose holiday notice is not loaded is computed
     provisionally (DESIGN.md, Time) and says so: `provisional_years`, stored with the finding and
@@ -62,7 +62,7 @@ def rulebook_reply_clock(rulebook_id: str, *, forwarded_on: dt.date) -> ReplyClo
     rulebook = load_rulebook(rulebook_id)
     if not rulebook.has_param(REPLY_DAYS_PARAM, on=forwarded_on):
         return None
-    due, reason = deadlines.reply_due(rulebook, work_calendar(), forwarded_on=forwarded_on)
+    due, reason = deadlines.reply_due(rulebook, work_calendar(region), forwarded_on=forwarded_on)
     days = rulebook.param(REPLY_DAYS_PARAM, on=forwarded_on).value
     reason_dict = reason.to_dict()
     reason_dict.setdefault("rulebook_version", rulebook.version)

@@ -40,6 +40,7 @@ from jiandu.notifications.services import EMAIL, INBOX, SMS, notification_send
 from jiandu.roster.models import Programme, Supervisor, SupervisorStatus
 from jiandu.roster.rules import cite_suffix, programme_cite
 from jiandu.rules.identifiers import mobile_error
+from jiandu.workdays.services import programme_region
 
 MAX_TITLE = 120
 
@@ -334,7 +335,9 @@ def finding_forward(
         finding = _lock(finding)
         _require_staff(actor, finding)
         _require_status(finding, Status.SUBMITTED)
-        clock = deadlines.rulebook_reply_clock(finding.programme.rulebook_id, forwarded_on=today)
+        clock = deadlines.rulebook_reply_clock(
+            finding.programme.rulebook_id, forwarded_on=today, region=programme_region(finding.programme)
+        )
         if clock is None:
             if reply_due is None:
                 raise ValidationError(gettext("本项目规则未规定答复期限，请指定答复截止日"))

@@ -42,7 +42,7 @@ from jiandu.rules.identifiers import (
     mobile_error,
     normalise_id_number,
 )
-from jiandu.workdays.services import work_calendar as django_work_calendar
+from jiandu.workdays.services import programme_calendar
 
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
 MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
@@ -55,11 +55,6 @@ class RecruitmentError(Exception):
 
 def new_receipt(prefix: str) -> str:
     return prefix + "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(10))
-
-
-def work_calendar(region: str | None = None) -> Any:
-    """The working-day calendar with the overlays staff loaded (imported directly: fail loudly)."""
-    return django_work_calendar(region=region)
 
 
 def _round_snapshot(r: Round) -> dict[str, Any]:
@@ -196,7 +191,7 @@ def announcement_period(r: Round, on: dt.date) -> dict[str, Any]:
     days = rules.cited(rb, "recruitment.announcement_min_working_days", on)
     if days is None:
         return {}
-    result = work_calendar(r.programme.organisation.region_code).add_working_days_result(on, int(days.value))
+    result = programme_calendar(r.programme).add_working_days_result(on, int(days.value))
     note = f"（{result.note}）" if result.provisional else ""
     return {
         "earliest_close": result.date.isoformat(),
@@ -466,8 +461,7 @@ def notice_period(programme: Programme, starts_on: dt.date) -> tuple[dt.date | N
     days = rules.cited(rb, "recruitment.notice_min_working_days", starts_on)
     if days is None:
         return None, {}
-    region = programme.organisation.region_code
-    result = work_calendar(region).add_working_days_result(starts_on, int(days.value))
+    result = programme_calendar(programme).add_working_days_result(starts_on, int(days.value))
     end = result.date
     # An end in a year whose holiday notice is not loaded is provisional (暂定) and says so.
     note = f"（{result.note}）" if result.provisional else ""

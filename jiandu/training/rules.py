@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 from jiandu.roster.rules import cited, rulebook_for
 from jiandu.rules import training as core
 from jiandu.rules.decision import Decision, Reason
-from jiandu.workdays.services import work_calendar
+from jiandu.workdays.services import programme_calendar
 
 __all__ = ["cited", "gate_decide", "in_term_decide", "initial_due", "modes_for", "rulebook_for"]
 
@@ -29,7 +29,7 @@ def initial_due(programme: Any, appointed_on: dt.date) -> tuple[dt.date, Reason]
     rb = rulebook_for(programme)
     if cited(rb, "training.initial_within_months", appointed_on) is None:
         return None
-    return core.initial_training_due(rb, work_calendar(), appointed_on)
+    return core.initial_training_due(rb, programme_calendar(programme), appointed_on)
 
 
 def in_term_decide(programme: Any, year: int, attended: int) -> Decision | None:

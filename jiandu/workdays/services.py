@@ -47,6 +47,17 @@ def work_calendar(region: str | None = None) -> WorkCalendar:
         return calendar
 
 
+def programme_region(programme: Any) -> str | None:
+    """The 行政区划代码 whose calendar a programme's dates follow: its organisation's. The one place
+    that says so (regional overlays such as 宁夏's 开斋节 apply to every programme in the region)."""
+    return str(programme.organisation.region_code or "") or None
+
+
+def programme_calendar(programme: Any) -> WorkCalendar:
+    """The working-day calendar of the programme's region (national calendar plus its overlays)."""
+    return work_calendar(programme_region(programme))
+
+
 def calendar_cache_clear() -> None:
     with _lock:
         _cache.clear()
