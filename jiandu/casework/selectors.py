@@ -22,6 +22,7 @@ from django.utils.translation import gettext
 
 from jiandu.accounts.roles import Capability
 from jiandu.audit.services import audit_record
+from jiandu.casework import rules
 from jiandu.casework.models import (
     CaseFile,
     CaseStatus,
@@ -143,6 +144,7 @@ class CaseView:
     grounds: list[Any]
     documents: list[Any]
     publicity: Publicity | None
+    publicity_end: Any  # casework.rules.PublicityEnd: the end as the calendar published now says
     observations: list[Any]
     duties: list[Any]
 
@@ -166,6 +168,7 @@ def case_get_for(user: Any, pk: int, *, audit: bool = True) -> CaseView:
         audit_record(actor=user, action="casework.case_view", target=case, after={"role": role})
     reviews = list(case.reviews.select_related("signed_by").prefetch_related("votes"))
     full = role in (HANDLER, ADMINISTRATION)
+    publicity = case.publicities.order_by("-id").first()
     return CaseView(
         case=case,
         role=role,
@@ -173,7 +176,8 @@ def case_get_for(user: Any, pk: int, *, audit: bool = True) -> CaseView:
         reviews=reviews,
         grounds=list(case.grounds.all()) if full else [],
         documents=list(case.documents.all()) if full else [],
-        publicity=case.publicities.order_by("-id").first(),
+        publicity=publicity,
+        publicity_end=rules.publicity_end_now(publicity) if publicity is not None else None,
         observations=list(case.observations.select_related("supervisor"))
         if role != SUPERVISOR
         else [o for o in case.observations.select_related("supervisor") if o.supervisor.user_id == user.pk],

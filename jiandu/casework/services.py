@@ -582,10 +582,13 @@ def case_propose(*, actor: Any, case: CaseFile, today: dt.date | None = None) ->
         pub = case.publicities.order_by("-id").first()
         if case.status != CaseStatus.PUBLICITY or pub is None:
             raise ValidationError(gettext("案件尚未公示"))
-        if today <= pub.ends_on:
+        # The stored end may have been computed provisionally (or before a regional holiday was
+        # loaded): check it against the calendar as published today, never shortening (docs/casework.md).
+        end = rules.publicity_end_now(pub)
+        if today <= end.used:
             raise ValidationError(
-                gettext("公示期至{isoformat}，期满后方可提请（不得缩短公示期间）").format(
-                    isoformat=pub.ends_on.isoformat()
+                gettext("公示期至{end}（{basis}），期满后方可提请（不得缩短公示期间）").format(
+                    end=end.used.isoformat(), basis=end.basis
                 )
             )
         if hashlib.sha256(pub.text.encode()).hexdigest() != pub.sha256:
@@ -594,7 +597,11 @@ def case_propose(*, actor: Any, case: CaseFile, today: dt.date | None = None) ->
         case.status = CaseStatus.PROPOSED
         case.save(update_fields=["status"])
         audit_record(
-            actor=actor, action="casework.case_propose", target=case, before=before, after=_case_state(case)
+            actor=actor,
+            action="casework.case_propose",
+            target=case,
+            before=before,
+            after={**_case_state(case), "publicity_end": {**end.to_dict(), "basis": end.basis}},
         )
     return case
 

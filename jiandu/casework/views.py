@@ -185,7 +185,10 @@ def _review(request: HttpRequest, case: CaseFile) -> Any:
 
 def _publish(request: HttpRequest, case: CaseFile) -> Any:
     pub = services.publicity_publish(actor=request.user, case=case)
-    return _("已在狱内公示，至 %(end)s") % {"end": pub.ends_on.isoformat()}
+    end = pub.ends_on.isoformat()
+    if pub.reason["facts"].get("provisional"):  # the same words as the {% provisional %} tag
+        end += "（%s）" % (_("暂定，待%(years)s年放假安排公布后确定") % {"years": pub.ends_on.year})
+    return _("已在狱内公示，至 %(end)s") % {"end": end}
 
 
 def _propose(request: HttpRequest, case: CaseFile) -> Any:

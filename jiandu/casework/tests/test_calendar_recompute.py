@@ -111,3 +111,88 @@ def test_the_reminder_for_a_provisional_records_deadline_says_so(
         assert casework_checks_run(D(2027, 1, 2))["medical_reminders"] == 1
     told = Notification.objects.get(recipient=case.officer, kind="casework.medical_reminder")
     assert f"2027-01-04（{NOTE}）" in told.subject
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_provisional_publicity_end_is_marked_and_checked_on_the_published_calendar(
+    client: Any, cw: Any, case: Any
+) -> None:
+    """The 狱内公示 is immutable and its end is never recomputed in place: the page shows the end as
+    the calendar published now gives it (暂定 while 2027 is not loaded), and 提请 checks the end again,
+    from the stored start and days, saying which date it used (docs/casework.md)."""
+    from django.core.exceptions import ValidationError
+
+    from jiandu.casework.demo import advance
+    from jiandu.casework.models import CaseStatus
+
+    advance(case, cw.staff, 6, held_on=D(2026, 11, 10))
+    sv.publicity_policy_set(actor=cw.admin, programme=cw.programme, working_days=5, basis="有关规定")
+    # Published Monday 28 December: five working days on, provisionally (元旦 only), is 2027-01-05.
+    pub = sv.publicity_publish(actor=cw.staff, case=case, today=D(2026, 12, 28))
+    assert pub.ends_on == D(2027, 1, 5) and pub.reason["facts"]["provisional"]
+    client_sign_in(client, cw.staff)
+    url = reverse("casework:detail", args=[case.pk])
+    page = client.get(url).content.decode()
+    assert '<span data-testid="publicity-end">2027-01-05</span>' in page
+    assert f"（{NOTE}）" in page and "publicity-end-moved" not in page
+    with pytest.raises(ValidationError, match=f"公示期至2027-01-05（按现行日历核对为2027-01-05；{NOTE}）"):
+        sv.case_propose(actor=cw.staff, case=case, today=D(2027, 1, 5))
+
+    # The (fictitious) notice makes 1–4 January holidays: the period runs to 2027-01-06. The stored
+    # record keeps what was published; the page and 提请 use the later end.
+    _load_2027(cw)
+    pub.refresh_from_db()
+    assert pub.ends_on == D(2027, 1, 5)
+    page = client.get(url).content.decode()
+    assert '<span data-testid="publicity-end">2027-01-06</span>' in page
+    assert 'data-testid="publicity-end-moved"' in page and 'data-testid="provisional"' not in page
+    assert "公示时计算：" in page  # the immutable record's own reason, as published (暂定 then)
+    with pytest.raises(ValidationError, match="公示期至2027-01-06（按现行日历自2027-01-05顺延至2027-01-06）"):
+        sv.case_propose(actor=cw.staff, case=case, today=D(2027, 1, 6))
+    assert sv.case_propose(actor=cw.staff, case=case, today=D(2027, 1, 7)).status == CaseStatus.PROPOSED
+    event = AuditEvent.objects.get(action="casework.case_propose")
+    assert event.after is not None
+    assert event.after["publicity_end"] == {
+        "stored": "2027-01-05",
+        "recomputed": "2027-01-06",
+        "used": "2027-01-06",
+        "provisional": False,
+        "provisional_years": [],
+        "basis": "按现行日历自2027-01-05顺延至2027-01-06",
+    }
+
+
+@pytest.mark.django_db
+def test_a_publicity_end_is_never_cut_short_by_the_published_calendar(
+    cw: Any, case: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The stored end skipped a regional holiday that a corrected overlay (loaded later, replacing the
+    first) no longer has: the recomputed end is earlier, and the stored, later end stands."""
+    from django.core.exceptions import ValidationError
+
+    from jiandu.casework.demo import advance
+    from jiandu.rules.calendar import overlay_from_dict
+    from jiandu.workdays.services import calendar_load
+
+    def ningxia(holidays: list[dict[str, str]]) -> None:
+        overlay = overlay_from_dict(
+            {
+                "kind": "regional",
+                "region": "640000",
+                "year": 2026,
+                "label": "测试用虚构宁夏地方假日（非正式通知）",
+                "test_data": True,
+                "holidays": holidays,
+            }
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            calendar_load(actor=cw.world.users["sysadmin"], overlay=overlay)
+
+    ningxia([{"date": "2026-11-18", "name": "测试用虚构地方假日"}])
+    advance(case, cw.staff, 6, held_on=D(2026, 11, 10))
+    sv.publicity_policy_set(actor=cw.admin, programme=cw.programme, working_days=5, basis="有关规定")
+    pub = sv.publicity_publish(actor=cw.staff, case=case, today=D(2026, 11, 16))
+    assert pub.ends_on == D(2026, 11, 24)  # the 宁夏 programme skips its (fictitious) holiday on the 18th
+    ningxia([{"date": "2026-12-31", "name": "测试用虚构地方假日（更正）"}])
+    with pytest.raises(ValidationError, match="按现行日历计算为2026-11-23，公示期不缩短，仍至2026-11-24"):
+        sv.case_propose(actor=cw.staff, case=case, today=D(2026, 11, 24))
