@@ -44,6 +44,10 @@ _COUNTED_SQL = (
     "INSERT INTO allowances_sheetduty (line_id, assignment_id)"
     " SELECT * FROM unnest(%s::bigint[], %s::bigint[])"
 )
+_DRAFT_DELETE_SQL = (
+    "DELETE FROM allowances_sheetduty WHERE line_id IN (SELECT id FROM allowances_sheetline WHERE sheet_id = %s)",
+    "DELETE FROM allowances_sheetline WHERE sheet_id = %s",
+)
 
 
 def _json(value: Any) -> Any:
@@ -64,6 +68,15 @@ def lines_insert(lines: Sequence[NewLine]) -> list[int]:
         cur.execute(_LINES_SQL, [doc])
         by_position = dict((position, pk) for pk, position in cur.fetchall())
     return [by_position[line.position] for line in lines]
+
+
+def draft_clear(sheet_id: int) -> None:
+    """Remove a draft's lines and counted duties before it is generated again: two plain DELETEs, where
+    the ORM's deletion collector would first load every line and look for adjustments (which only
+    ever point at lines of approved sheets; the foreign key still refuses anything else)."""
+    with connection.cursor() as cur:
+        for sql in _DRAFT_DELETE_SQL:
+            cur.execute(sql, [sheet_id])
 
 
 def counted_insert(line_ids: Sequence[int], assignment_ids: Sequence[int]) -> None:

@@ -30,7 +30,6 @@ from jiandu.allowances.models import (
     Rate,
     ServiceProof,
     Sheet,
-    SheetDuty,
     SheetKind,
     SheetLine,
     SheetStatus,
@@ -291,9 +290,7 @@ def sheet_generate(*, actor: Any, programme: Programme, year: int, month: int, m
         Programme.objects.select_for_update().filter(pk=programme.pk).first()
         sheet = _open_draft(programme, SheetKind.ALLOWANCE, start, end)
         if sheet is not None:
-            SheetDuty.objects.filter(line__sheet=sheet).delete()
-            # Only the keys: the deletion collector would otherwise load every line's duties.
-            SheetLine.objects.filter(sheet=sheet).only("pk").delete()
+            bulk.draft_clear(sheet.pk)
         else:
             # Created first so lines can be written while reading; the figures are set at the end.
             sheet = Sheet.objects.create(
