@@ -3,6 +3,7 @@ the audit of each call), the scope check, and the one error shape `{code, messag
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.http import HttpRequest
@@ -88,3 +89,43 @@ def scope_require(request: HttpRequest, scope: str) -> None:
             target=token,
         )
         raise ApiError(403, "scope_missing", gettext("该令牌未获授权执行此操作"))
+
+
+def _unstorable(text: str) -> bool:
+    """A NUL (PostgreSQL text cannot hold it; Django's form fields refuse it with
+    ProhibitNullCharactersValidator) or a lone surrogate (not encodable as UTF-8)."""
+    return "\x00" in text or any("\ud800" <= c <= "\udfff" for c in text)
+
+
+def _walk(value: Any, where: str) -> str | None:
+    if isinstance(value, str):
+        return where if _unstorable(value) else None
+    if isinstance(value, dict):
+        for k, v in value.items():
+            found = _walk(str(k), where) or _walk(v, f"{where}.{k}" if where else str(k))
+            if found is not None:
+                return found
+    if isinstance(value, list):
+        for v in value:
+            found = _walk(v, where)
+            if found is not None:
+                return found
+    return None
+
+
+def unstorable_input(request: HttpRequest) -> str | None:
+    """The first input (the path, a query parameter or a JSON body field) that no page's form would
+    accept: a NUL or a lone surrogate. None when all is well (malformed JSON is left to the API's own
+    422)."""
+    if _unstorable(request.path):
+        return "path"
+    for key, values in request.GET.lists():
+        if _unstorable(key) or any(_unstorable(v) for v in values):
+            return key
+    if request.body and (request.content_type or "").endswith("json"):
+        try:
+            data = json.loads(request.body)
+        except ValueError:
+            return None
+        return _walk(data, "")
+    return None

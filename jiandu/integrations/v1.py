@@ -5,6 +5,8 @@ OpenAPI: /api/v1/openapi.json, docs at /api/v1/docs. Changes: docs/api.md."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -19,7 +21,7 @@ from jiandu.duties.api import router_v1 as duties_router
 from jiandu.duties.services import DutyError, RequestRefused
 from jiandu.findings.api import router_v1 as findings_router
 from jiandu.findings.api import router_v1_bureau as bureau_findings_router
-from jiandu.integrations.http import ApiError, ErrorOut, PolicySessionAuth, TokenAuth
+from jiandu.integrations.http import ApiError, ErrorOut, PolicySessionAuth, TokenAuth, unstorable_input
 from jiandu.integrations.pagination import PAGE_HEADERS
 from jiandu.integrations.services import IdempotencyConflict
 from jiandu.portal.api import router_v1_public as public_router
@@ -120,7 +122,47 @@ class JianduV1(NinjaAPI):
                             },
                         },
                     )
+        _add_links(schema)
         return schema
+
+
+# What a client does next with what a create answered (OpenAPI links; schemathesis follows them).
+LINKS: dict[tuple[str, str], dict[str, tuple[str, str, dict[str, str]]]] = {
+    ("post", "/api/v1/duties/"): {
+        "ReadDuty": ("get", "/api/v1/duties/{duty_id}", {"duty_id": "$response.body#/id"}),
+        "ReadContacts": ("get", "/api/v1/duties/{duty_id}/contacts", {"duty_id": "$response.body#/id"}),
+        "ReadParticipants": (
+            "get",
+            "/api/v1/duties/{duty_id}/participants",
+            {"duty_id": "$response.body#/id"},
+        ),
+        "ReadRecord": ("get", "/api/v1/duties/{duty_id}/record", {"duty_id": "$response.body#/id"}),
+        "CancelDuty": ("post", "/api/v1/duties/{duty_id}/cancel", {"duty_id": "$response.body#/id"}),
+    },
+    ("post", "/api/v1/duties/{duty_id}/draws"): {
+        "PerformDraw": (
+            "post",
+            "/api/v1/duties/{duty_id}/draws/{number}",
+            {"duty_id": "$request.path.duty_id", "number": "$response.body#/number"},
+        ),
+    },
+    ("post", "/api/v1/duties/{duty_id}/draws/{number}"): {
+        "ReadContacts": ("get", "/api/v1/duties/{duty_id}/contacts", {"duty_id": "$request.path.duty_id"}),
+    },
+}
+
+
+def _add_links(schema: dict[str, Any]) -> None:
+    paths = schema.get("paths", {})
+    for (method, path), links in LINKS.items():
+        operation = paths.get(path, {}).get(method)
+        if operation is None:
+            continue
+        created = next(v for k, v in operation["responses"].items() if str(k).startswith("2"))
+        created["links"] = {
+            name: {"operationId": paths[target][target_method]["operationId"], "parameters": parameters}
+            for name, (target_method, target, parameters) in links.items()
+        }
 
 
 api_v1 = JianduV1(
@@ -224,6 +266,22 @@ api_v1.add_router("/bureau/findings/", bureau_findings_router)
 api_v1.add_router("/public/", public_router)
 
 
+def _refuse_unstorable(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """422 for a NUL or a lone surrogate anywhere in the input, before authentication or any service:
+    the pages' forms refuse them, and PostgreSQL cannot store them (schemathesis found the 500)."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        field = unstorable_input(request)
+        if field is not None:
+            return _error(
+                request, 422, "invalid", "参数含有不允许的字符（空字符或无效的 Unicode 字符）", field=field
+            )
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 def v1_urls() -> Any:
     """The URL patterns, each let past LoginRequiredMiddleware: authentication is the API's own
     (token or session, 401 in the error shape instead of a redirect to the sign-in page)."""
@@ -231,5 +289,6 @@ def v1_urls() -> Any:
     for pattern in patterns:
         if getattr(pattern, "name", None) == "api-root":
             continue  # ninja's empty root (a 404) stays behind sign-in like any other page
-        pattern.callback.login_required = False  # type: ignore[union-attr]
+        pattern.callback = _refuse_unstorable(pattern.callback)  # type: ignore[union-attr]
+        pattern.callback.login_required = False  # type: ignore[attr-defined]
     return patterns, app_name, namespace

@@ -174,3 +174,19 @@ def test_the_bureau_triages_findings(client, world, programme, admin_bearer) -> 
     assert [f["id"] for f in client.get("/api/v1/findings/", **agency).json()] == [a.pk]
     other = {"HTTP_AUTHORIZATION": f"Bearer {issue(world.users['wanzhou_admin'], scopes=['findings:read'])}"}
     assert client.get(f"/api/v1/bureau/findings/{a.pk}", **other).status_code == 404
+
+
+def test_a_nul_or_a_lone_surrogate_is_422_and_nothing_is_written(client, world, admin_bearer, duty) -> None:  # type: ignore[no-untyped-def]
+    """Found by schemathesis: a witness value holding a NUL was a 500 on PostgreSQL (which cannot store
+    it; the page's form fields refuse it). Now a 422 naming the field, before anything runs."""
+    url = f"/api/v1/duties/{duty.pk}/draws"
+    assert _post(client, url, key="open-1", **admin_bearer).status_code == 201
+    for value in ("48\x0021", "48\ud80021"):
+        bad = _post(
+            client, f"{url}/1", {"witnesses": [{"name": "张三", "value": value}]}, key="d", **admin_bearer
+        )
+        assert bad.status_code == 422, bad.content
+        assert bad.json()["code"] == "invalid" and bad.json()["field"] == "witnesses.value"
+    assert not DrawRecord.objects.exists()
+    assert client.get("/api/v1/public/certificates/A%00B").status_code == 422
+    assert client.get("/api/v1/duties/?status=a%00", **admin_bearer).json()["field"] == "status"
