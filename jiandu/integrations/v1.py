@@ -167,7 +167,7 @@ def _add_links(schema: dict[str, Any]) -> None:
 
 api_v1 = JianduV1(
     title="Jiandu 监督 API v1",
-    version="1.1.0",
+    version="1.2.1",
     description=(
         "供被监督单位业务系统对接的接口。认证：`Authorization: Bearer <令牌>`（单位工作人员在“接口令牌”页面签发），"
         "或浏览器登录会话。所有操作与页面使用同一业务规则；创建请求须带 `Idempotency-Key` 请求头。"
@@ -289,6 +289,6 @@ def v1_urls() -> Any:
     for pattern in patterns:
         if getattr(pattern, "name", None) == "api-root":
             continue  # ninja's empty root (a 404) stays behind sign-in like any other page
-        pattern.callback = _refuse_unstorable(pattern.callback)  # type: ignore[union-attr]
+        pattern.callback = _refuse_unstorable(pattern.callback)  # type: ignore[arg-type]
         pattern.callback.login_required = False  # type: ignore[attr-defined]
     return patterns, app_name, namespace

@@ -17,7 +17,11 @@ from typing import Any
 
 import hypothesis
 import pytest
-import schemathesis
+
+# A dev dependency since issue 16 (pyproject.toml); a checkout whose venv predates it skips this file
+# until `make install` runs again (make test always does: the install stamp follows pyproject.toml).
+schemathesis = pytest.importorskip("schemathesis")
+
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
@@ -194,16 +198,36 @@ def test_the_stateful_links_from_a_create_to_its_reads(world: Any, scene: dict[s
     programme_id = scene["programme_id"]
     created: list[int] = []
     followed: list[str] = []
+    seen: list[str] = []
 
-    class Agency(schema.as_state_machine()):  # type: ignore[misc]
+    # The create and what its links lead to (the other operations are fuzzed above).
+    linked = schema.include(
+        path_regex=r"^/api/v1/duties/(\{duty_id\}(/contacts|/participants|/record|/cancel)?)?$"
+    )
+
+    class Agency(linked.as_state_machine()):  # type: ignore[misc]
         def before_call(self, case: Any) -> None:
             if case.method == "POST" and case.path == "/api/v1/duties/" and isinstance(case.body, dict):
-                case.body.update(programme_id=programme_id, duty_on="2026-03-30", kind="hearing")
+                # The rest stays generated (description, time, parties, consent, the key …).
+                case.body.update(
+                    title="某某案公开听证",
+                    place="听证室",
+                    programme_id=programme_id,
+                    duty_on="2026-03-30",
+                    kind="hearing",
+                    supervisors_needed=2,
+                    specialties=[],
+                    local_min=0,
+                    cross_min=0,
+                    district_id=None,
+                    related_org_ids=[],
+                )
 
         def get_call_kwargs(self, case: Any) -> dict[str, Any]:
             return {"headers": headers}
 
         def after_call(self, response: Any, case: Any) -> None:
+            seen.append(f"{case.method} {case.path} {response.status_code} {response.text[:80]}")
             if case.method == "POST" and case.path == "/api/v1/duties/" and response.status_code == 201:
                 created.append(response.json()["id"])
             elif "{duty_id}" in case.path and case.path_parameters.get("duty_id") in created:
@@ -212,10 +236,6 @@ def test_the_stateful_links_from_a_create_to_its_reads(world: Any, scene: dict[s
         def validate_response(self, response: Any, case: Any, **kwargs: Any) -> None:
             case.validate_response(response, checks=CHECKS, headers=headers)
 
-    Agency.run(
-        settings=hypothesis.settings(
-            _settings(max(EXAMPLES, 10)), stateful_step_count=6, phases=[Phase.generate]
-        )
-    )
-    assert created, "no duty was created"
+    Agency.run(settings=hypothesis.settings(_settings(10), stateful_step_count=5, phases=[Phase.generate]))
+    assert created, f"no duty was created: {[s for s in seen if s.startswith('POST /api/v1/duties/ ')]}"
     assert followed, "no link from a created duty was followed"
