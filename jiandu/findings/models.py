@@ -113,8 +113,6 @@ class Finding(models.Model):
     reply_due_provisional = models.BooleanField(gettext_lazy("答复截止日为暂定"), default=False)
     reply_reason = models.JSONField(gettext_lazy("期限依据"), null=True, blank=True)
     reply_remind_on = models.DateField(null=True, blank=True, editable=False)
-    reply_reminded_on = models.DateField(null=True, blank=True, editable=False)
-    reply_escalated_on = models.DateField(null=True, blank=True, editable=False)
 
     # The agency's reply (万州 第十六条第三款).
     replied_on = models.DateField(gettext_lazy("答复日期"), null=True, blank=True)
@@ -126,8 +124,6 @@ class Finding(models.Model):
     rectification_plan = models.TextField(gettext_lazy("整改计划"), blank=True)
     rectify_due = models.DateField(gettext_lazy("整改期限"), null=True, blank=True)
     rectify_remind_on = models.DateField(null=True, blank=True, editable=False)
-    rectify_reminded_on = models.DateField(null=True, blank=True, editable=False)
-    rectify_escalated_on = models.DateField(null=True, blank=True, editable=False)
     rectified_on = models.DateField(gettext_lazy("整改完成日期"), null=True, blank=True)
     rectification_report = models.TextField(gettext_lazy("整改情况"), blank=True)
 
@@ -147,27 +143,12 @@ class Finding(models.Model):
             models.Index(fields=["agency", "status"], name="finding_agency_status"),
             # The findings list reads this index backwards and stops at its page (docs/performance.md).
             models.Index(fields=["submitted_on", "id"], name="finding_list_order"),
-            # The deadline scan reads only rows still waiting for a stage (partial on PostgreSQL/SQLite).
-            models.Index(
-                fields=["status", "reply_remind_on"],
-                name="finding_scan_reply_remind",
-                condition=Q(reply_reminded_on__isnull=True),
-            ),
-            models.Index(
-                fields=["status", "reply_due"],
-                name="finding_scan_reply_overdue",
-                condition=Q(reply_escalated_on__isnull=True),
-            ),
-            models.Index(
-                fields=["status", "rectify_remind_on"],
-                name="finding_scan_rect_remind",
-                condition=Q(rectify_reminded_on__isnull=True),
-            ),
-            models.Index(
-                fields=["status", "rectify_due"],
-                name="finding_scan_rect_overdue",
-                condition=Q(rectify_escalated_on__isnull=True),
-            ),
+            # The deadline scan finds the clocks that reached a stage; which of them were already
+            # reminded or escalated is in ScanStamp (narrow rows), so stamping never rewrites a finding.
+            models.Index(fields=["status", "reply_remind_on"], name="finding_scan_reply_remind_on"),
+            models.Index(fields=["status", "reply_due"], name="finding_scan_reply_due"),
+            models.Index(fields=["status", "rectify_remind_on"], name="finding_scan_rect_remind_on"),
+            models.Index(fields=["status", "rectify_due"], name="finding_scan_rect_due"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -181,6 +162,17 @@ class Finding(models.Model):
     @property
     def number(self) -> str:
         return f"JD-{self.pk:06d}" if self.pk else ""
+
+    def _stamped_on(self, stage: str) -> dt.date | None:
+        return self.scan_stamps.filter(stage=stage).values_list("on", flat=True).first()
+
+    @property
+    def reply_escalated_on(self) -> dt.date | None:
+        return self._stamped_on("reply_escalation")
+
+    @property
+    def rectify_escalated_on(self) -> dt.date | None:
+        return self._stamped_on("rectify_escalation")
 
     def active_due(self) -> dt.date | None:
         if self.status == Status.FORWARDED:
@@ -226,6 +218,28 @@ def finding_late(
     return late(reply_due, replied_on, status == Status.FORWARDED) or late(
         rectify_due, rectified_on, status == Status.RECTIFYING
     )
+
+
+class ScanStamp(models.Model):
+    """A reminder or an escalation the deadline scan sent for one clock of one finding (jiandu.findings.
+    scan). Insert-only and narrow on purpose: the first scan of a migrated backlog stamps most of a
+    million findings, and writing these small rows (one index) costs a fraction of rewriting every wide
+    finding row with its dozen indexes. A clock that starts again (a new forward, a new rectification
+    deadline) deletes its stamps, so it is reminded again."""
+
+    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="scan_stamps", db_index=False)
+    stage = models.CharField(max_length=24)  # a jiandu.findings.scan.STAGES name
+    on = models.DateField()
+
+    class Meta:
+        verbose_name = gettext_lazy("期限提醒记录")
+        verbose_name_plural = gettext_lazy("期限提醒记录")
+        constraints = [
+            models.UniqueConstraint(fields=["finding", "stage"], name="finding_stage_stamped_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.finding_id} {self.stage} {self.on}"
 
 
 def attachment_path(instance: FindingAttachment, filename: str) -> str:

@@ -1,10 +1,11 @@
 """The deadline pass: reminders before a due date, escalation to the bureau once it has passed.
 
 Set-based and idempotent, so it can run every hour over a million open findings in bounded memory:
-each stage selects, in id batches, the rows still waiting for that stage (partial indexes in
-models.Finding.Meta), sends one digest per agency per batch, stamps the rows, and writes one audit
-event — all in one transaction. A finding gets at most one reminder and one escalation per clock
-(reply, rectification); running the scan twice on a day sends nothing the second time.
+each stage selects the ids whose clock reached the stage and that have no stamp for it yet, then in
+batches records the stamps (narrow ScanStamp rows, inserted in one statement), sends one digest per
+agency per batch and writes one audit event — all in one transaction per batch. A finding gets at most
+one reminder and one escalation per clock (reply, rectification); running the scan twice on a day sends
+nothing the second time.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
@@ -23,7 +24,7 @@ from django.utils.translation import gettext, gettext_lazy
 from jiandu.accounts.models import User
 from jiandu.accounts.roles import Role
 from jiandu.audit.services import audit_record
-from jiandu.findings.models import Finding, Status
+from jiandu.findings.models import Finding, ScanStamp, Status
 from jiandu.findings.selectors import ancestor_paths
 from jiandu.integrations import webhooks
 from jiandu.notifications.services import notifications_bulk_inbox
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 
-BATCH = 5000
+BATCH = 10_000  # findings per transaction: one audit event and one digest per agency each
 LISTED = 20  # findings named in one digest; the rest are a count and a link
 
 
@@ -44,7 +45,6 @@ class Stage:
     status: str
     due_field: str
     trigger_field: str  # the row enters the stage when trigger_field <= today (reminders) / < today
-    stamp_field: str
     overdue: bool
     label: StrOrPromise
 
@@ -55,7 +55,6 @@ STAGES = (
         Status.FORWARDED,
         "reply_due",
         "reply_remind_on",
-        "reply_reminded_on",
         False,
         gettext_lazy("答复"),
     ),
@@ -64,7 +63,6 @@ STAGES = (
         Status.FORWARDED,
         "reply_due",
         "reply_due",
-        "reply_escalated_on",
         True,
         gettext_lazy("答复"),
     ),
@@ -73,7 +71,6 @@ STAGES = (
         Status.RECTIFYING,
         "rectify_due",
         "rectify_remind_on",
-        "rectify_reminded_on",
         False,
         gettext_lazy("整改"),
     ),
@@ -82,7 +79,6 @@ STAGES = (
         Status.RECTIFYING,
         "rectify_due",
         "rectify_due",
-        "rectify_escalated_on",
         True,
         gettext_lazy("整改"),
     ),
@@ -125,7 +121,26 @@ class _Recipients:
 
 def _stage_q(stage: Stage, today: dt.date) -> Q:
     trigger = f"{stage.trigger_field}__lt" if stage.overdue else f"{stage.trigger_field}__lte"
-    return Q(status=stage.status, **{trigger: today, f"{stage.stamp_field}__isnull": True})
+    return Q(status=stage.status, **{trigger: today})
+
+
+def _stamps_insert(stage: Stage, today: dt.date, ids: list[int]) -> int:
+    """One statement for the whole range: a million stamps as model objects would cost more Python
+    than the scan itself."""
+    table = connection.ops.quote_name(ScanStamp._meta.db_table)
+    on = connection.ops.quote_name("on")
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"INSERT INTO {table} (finding_id, stage, {on}) SELECT unnest(%s::bigint[]), %s, %s",
+                [ids, stage.name, today],
+            )
+        else:
+            cursor.executemany(
+                f"INSERT INTO {table} (finding_id, stage, {on}) VALUES (%s, %s, %s)",  # noqa: S608
+                [(i, stage.name, today) for i in ids],
+            )
+    return len(ids)
 
 
 def _digest(
@@ -159,15 +174,23 @@ def _digest(
 
 def _run_stage(stage: Stage, today: dt.date, recipients: _Recipients, batch: int) -> dict[str, int]:
     sent = stamped = 0
-    # No ORDER BY (and none from Meta.ordering): the partial index hands over the first `batch` rows
-    # still waiting; stamping them drops them out of it, so each batch costs its own size, not the
-    # size of the backlog (a sort per batch would make the pass quadratic).
-    qs = Finding.objects.filter(_stage_q(stage, today)).order_by()
-    while True:
+    waiting = Finding.objects.filter(_stage_q(stage, today)).order_by()
+    unstamped = waiting.exclude(Exists(ScanStamp.objects.filter(finding=OuterRef("pk"), stage=stage.name)))
+    # The ids first (one anti-join over the stage's index; a million ints is a few MB), then batches of
+    # them: a day's scan is one batch, so an agency gets one digest, and a migrated backlog costs its own
+    # size — never re-skipping rows already stamped, as LIMIT batches over a shrinking set would.
+    todo = sorted(unstamped.values_list("id", flat=True))
+    for start in range(0, len(todo), batch):
+        chunk = todo[start : start + batch]
         with transaction.atomic():
-            rows = list(qs.values_list("id", "agency_id", "programme_id", stage.due_field)[:batch])
+            rows = list(
+                # The batch's id range, not an IN list of 10,000 parameters: a primary-key range scan.
+                unstamped.filter(id__gte=chunk[0], id__lte=chunk[-1]).values_list(
+                    "id", "agency_id", "programme_id", stage.due_field
+                )
+            )
             if not rows:
-                break
+                continue
             ids = [r[0] for r in rows]
             # A reminder for a clock that has already run out is pointless: the escalation covers it.
             live = [r for r in rows if stage.overdue or r[3] >= today]
@@ -186,7 +209,7 @@ def _run_stage(stage: Stage, today: dt.date, recipients: _Recipients, batch: int
             sent += notifications_bulk_inbox(rows=inbox)
             if stage.name == "reply_escalation":  # the agencies' systems hear of it too (issue 16)
                 webhooks.reply_overdue_emit(on=today, rows=[(r[0], r[1], r[3]) for r in live])
-            stamped += Finding.objects.filter(id__in=ids).update(**{stage.stamp_field: today})
+            stamped += _stamps_insert(stage, today, ids)
             audit_record(
                 actor=None,
                 actor_name="system:findings.scan",

@@ -354,8 +354,9 @@ def finding_forward(
         finding.reply_due, finding.reply_days, finding.reply_reason = clock.due, clock.days, clock.reason
         finding.reply_due_provisional = clock.provisional
         finding.reply_remind_on = deadlines.remind_on(clock.due)
-        finding.reply_reminded_on = finding.reply_escalated_on = None
         finding.save()
+        # A new reply clock is reminded and escalated afresh.
+        finding.scan_stamps.filter(stage__in=["reply_reminder", "reply_escalation"]).delete()
         audit_record(
             actor=actor,
             action="finding.forward",
@@ -505,7 +506,7 @@ def finding_reply(
             finding.status = Status.RECTIFYING
             finding.rectify_due = rectify_due
             finding.rectify_remind_on = deadlines.remind_on(rectify_due)
-            finding.rectify_reminded_on = finding.rectify_escalated_on = None
+            finding.scan_stamps.filter(stage__in=["rectify_reminder", "rectify_escalation"]).delete()
         else:
             finding.status = Status.REPLIED
         finding.save()
