@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from jiandu.accounts.roles import Capability
 from jiandu.core.permissions import permission_denied, require_capability
+from jiandu.orgs.selectors import subtree_ids
 from jiandu.recruitment import services
 from jiandu.recruitment.forms import ApplicationForm, NoticeForm, ObjectionHandleForm, ReviewForm, RoundForm
 from jiandu.recruitment.models import Application, ApplicationStatus, Attachment, Objection, Round
@@ -37,9 +39,22 @@ def _round(request: HttpRequest, pk: int, *, manage: bool = False) -> Round:
     return r
 
 
+def _applications(request: HttpRequest, r: Round) -> QuerySet[Application]:
+    """The round's applicants the user reads (the round already found visible): all of them where the
+    programme is run at or under the user's organisation; of a city programme seen from a district
+    bureau, only that district's — the roster's rule (docs/security.md, "Who reads what")."""
+    qs = r.applications.all()
+    org: Any = request.user.organisation  # type: ignore[union-attr]
+    if not r.programme.organisation.path.startswith(org.path):
+        qs = qs.filter(district_id__in=subtree_ids(org))
+    return qs
+
+
 def _application(request: HttpRequest, pk: int, *, manage: bool = False) -> Application:
     app = get_object_or_404(Application.objects.select_related("round__programme"), pk=pk)
-    _round(request, app.round_id, manage=manage)
+    r = _round(request, app.round_id, manage=manage)
+    if not _applications(request, r).filter(pk=app.pk).exists():
+        raise Http404
     return app
 
 
@@ -89,7 +104,7 @@ def round_new(request: HttpRequest, pk: int) -> HttpResponse:
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     r = _round(request, pk)
     today = timezone.localdate()
-    apps = list(r.applications.prefetch_related("objections").order_by("id"))
+    apps = list(_applications(request, r).prefetch_related("objections").order_by("id"))
     notice = getattr(r, "notice", None)
     return render(
         request,
@@ -106,7 +121,13 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 for a in apps
             ],
             "notice": notice,
-            "objections": notice.objections.select_related("application") if notice else [],
+            "objections": (
+                notice.objections.select_related("application").filter(
+                    application__in=_applications(request, r)
+                )
+                if notice
+                else []
+            ),
             "timing": services.publish_timing(r, today) if r.status == "draft" else r.timing_reason,
             "can_manage": programme_manageable_by(request.user, r.programme),
             "notice_form": _notice_form(r, today),

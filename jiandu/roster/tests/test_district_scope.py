@@ -107,3 +107,46 @@ def test_the_api_answers_404_for_another_districts_duty(
     assert client.get(f"/api/v1/duties/{own.pk}").status_code == 200
     assert client.get(f"/api/v1/duties/{other.pk}").status_code == 404
     assert [d["id"] for d in client.get("/api/v1/duties/").json()] == [own.pk]
+
+
+def test_a_city_recruitment_round_shows_district_staff_their_districts_applicants(
+    client: Any, world: Any
+) -> None:
+    """The same rule for the people applying to become supervisors: 环翠区 reads its own applicants
+    of the city's round, not 文登区's (their 身份证号, phones and attachments)."""
+    from jiandu.recruitment import services as recruitment
+    from jiandu.recruitment.models import Channel
+    from jiandu.roster.testing import application_data
+
+    programme = make_programme(world, "weihai-people-2024")
+    admin = world.users["weihai_admin"]
+    r = recruitment.round_create(
+        actor=admin,
+        programme=programme,
+        title="威海市人民监督员选任公告",
+        quota=3,
+        applications_open=D(2026, 3, 2),
+        applications_close=D(2026, 3, 31),
+        recruitment_starts_on=D(2026, 4, 10),
+        term_start=D(2026, 5, 1),
+        on=D(2026, 3, 1),
+    )
+    recruitment.round_publish(actor=admin, round=r, on=D(2026, 3, 1))
+    own, other = (
+        recruitment.application_submit(
+            actor=None,
+            round=r,
+            channel=Channel.SELF,
+            data=application_data(n, district_id=world.orgs[key].pk),
+            on=D(2026, 3, 5),
+        )
+        for n, key in ((7, "huancui_justice"), (8, "wendeng_justice"))
+    )
+    client_sign_in(client, world.users["huancui_staff"])
+    page = client.get(f"/recruitment/r/{r.pk}/").content.decode()
+    assert own.full_name in page and other.full_name not in page
+    assert client.get(f"/recruitment/a/{own.pk}/").status_code == 200
+    assert client.get(f"/recruitment/a/{other.pk}/").status_code == 404
+    client_sign_in(client, admin)
+    page = client.get(f"/recruitment/r/{r.pk}/").content.decode()
+    assert own.full_name in page and other.full_name in page
