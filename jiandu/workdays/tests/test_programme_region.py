@@ -164,3 +164,34 @@ def test_a_regional_overlay_recomputes_that_regions_provisional_dates_only(world
         # Moved by the regional holiday, and still 暂定: the national 2027 notice is not loaded.
         assert ningxia.reply_due == D(2027, 1, 5) and ningxia.reply_due_provisional
         assert weihai.reply_due == D(2027, 1, 4) and weihai.reply_due_provisional
+
+
+@pytest.mark.django_db
+def test_the_cli_computes_on_a_programmes_regional_calendar(world: Any, ningxia_overlay: None) -> None:
+    import io
+    import json
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    p = _programmes(world, "weihai-people-2024")
+
+    def run(*args: str) -> Any:
+        out = io.StringIO()
+        call_command("calendar", *args, stdout=out)
+        return json.loads(out.getvalue())
+
+    ningxia = run("add-working-days", "2026-11-16", "5", "--programme", str(p.ningxia.pk))
+    assert (ningxia["date"], ningxia["region"], ningxia["programme"]) == (
+        "2026-11-24",
+        "640000",
+        p.ningxia.pk,
+    )
+    assert run("add-working-days", "2026-11-16", "5", "--programme", str(p.weihai.pk))["date"] == "2026-11-23"
+    assert run("is-working-day", "2026-11-18", "--programme", str(p.ningxia.pk))["working_day"] is False
+    assert (
+        run("deadline", "2026-11-16", "--days", "30", "--programme", str(p.ningxia.pk))["date"]
+        == "2026-12-17"
+    )
+    with pytest.raises(CommandError, match="不存在"):
+        run("deadline", "2026-11-16", "--days", "30", "--programme", "999999")

@@ -16,7 +16,7 @@ from django.db import DatabaseError
 from jiandu.rules.calendar import CalendarResult, CalendarUnknownYear, OverlayError, WorkCalendar
 from jiandu.workdays.cli import parse_count, parse_date, to_json
 from jiandu.workdays.models import CalendarOverlay
-from jiandu.workdays.services import work_calendar
+from jiandu.workdays.services import programme_region, work_calendar
 
 
 class Command(BaseCommand):
@@ -31,6 +31,9 @@ class Command(BaseCommand):
         p = sub.add_parser("is-working-day", help="某日是否为工作日（true/false）")
         p.add_argument("date", metavar="YYYY-MM-DD")
         p.add_argument("--region", help="6位行政区划代码，叠加地方假日（如 640000）")
+        p.add_argument(
+            "--programme", metavar="ID", help="按该项目主管单位所在地区的日历计算（代替 --region）"
+        )
         for name, text in (
             ("add-working-days", "D 之后第 N 个工作日"),
             ("subtract-working-days", "D 之前第 N 个工作日"),
@@ -39,10 +42,12 @@ class Command(BaseCommand):
             p.add_argument("date", metavar="YYYY-MM-DD")
             p.add_argument("n", metavar="N")
             p.add_argument("--region")
+            p.add_argument("--programme", metavar="ID")
         p = sub.add_parser("deadline", help="D 起 N 日的期间末日（末日为休息日的顺延）")
         p.add_argument("date", metavar="YYYY-MM-DD")
         p.add_argument("--days", required=True, metavar="N")
         p.add_argument("--region")
+        p.add_argument("--programme", metavar="ID")
         p = sub.add_parser(
             "load",
             help="载入节假日安排：通知原文（与网页粘贴的相同），或 YAML/JSON 叠加数据；随后重新计算暂定日期",
@@ -96,6 +101,11 @@ class Command(BaseCommand):
             self.stdout.write(to_json(rows))
             return
         region = options.get("region") or None
+        programme = options.get("programme")
+        if programme:
+            if region is not None:
+                raise CommandError("--programme 与 --region 只能给出一个")
+            region = self._programme_region(programme)
         if region is not None and not (len(region) == 6 and region.isdigit()):
             raise CommandError(f"地区代码“{region}”应为6位行政区划代码，例如 640000")
         day = parse_date(options["date"])
@@ -121,12 +131,30 @@ class Command(BaseCommand):
                 else:
                     result = calendar.subtract_working_days_result(day, n)
                 out = {"from": day, "working_days": n, "region": region, "date": result.date}
+            if programme:
+                out["programme"] = int(programme)
             out.update(self._flags(result, database))
         except CalendarUnknownYear as exc:
             raise CommandError(str(exc)) from None
         except ValueError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(to_json(out))
+
+    @staticmethod
+    def _programme_region(programme: str) -> str | None:
+        """The region whose calendar the programme's dates follow (its organisation's 行政区划代码: the
+        same helper the services use). Needs the database."""
+        from jiandu.roster.models import Programme
+
+        if not programme.isdigit():
+            raise CommandError(f"项目编号“{programme}”应为数字")
+        try:
+            row = Programme.objects.select_related("organisation").filter(pk=int(programme)).first()
+        except DatabaseError:
+            raise CommandError("按项目计算须连接数据库（jiandu migrate 之后）") from None
+        if row is None:
+            raise CommandError(f"项目 {programme} 不存在")
+        return programme_region(row)
 
     @staticmethod
     def _calendar(region: str | None) -> tuple[WorkCalendar, bool]:
