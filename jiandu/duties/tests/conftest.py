@@ -11,6 +11,7 @@ import time_machine
 from jiandu.duties import services as sv
 from jiandu.duties.models import DrawRecord, Duty
 from jiandu.roster.models import Programme, ProgrammeKind, Relationship, Supervisor, SupervisorStatus
+from jiandu.rules.identifiers import mobile_mask
 
 # A Monday in an ordinary week (no holiday nearby): 2026-03-09.
 MONDAY = dt.date(2026, 3, 9)
@@ -35,6 +36,8 @@ def programme(world: Any) -> Programme:
 def make_supervisor(programme: Programme, name: str, **kw: Any) -> Supervisor:
     kw.setdefault("initial_training_on", dt.date(2025, 1, 10))
     kw.setdefault("status", SupervisorStatus.ACTIVE)
+    if kw.get("phone"):  # the mask the roster services store beside the ciphertext
+        kw.setdefault("phone_masked", mobile_mask(kw["phone"]))
     return Supervisor.objects.create(programme=programme, full_name=name, **kw)
 
 
