@@ -275,7 +275,11 @@ def _refuse_unstorable(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
         field = unstorable_input(request)
         if field is not None:
             return _error(
-                request, 422, "invalid", "参数含有不允许的字符（空字符或无效的 Unicode 字符）", field=field
+                request,
+                422,
+                "invalid",
+                gettext("参数含有不允许的字符（空字符或无效的 Unicode 字符）"),
+                field=field,
             )
         return view(request, *args, **kwargs)
 
