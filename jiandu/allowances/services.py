@@ -253,15 +253,28 @@ def _open_draft(programme: Programme, kind: str, start: dt.date, end: dt.date) -
     return existing
 
 
-def _hash_joins_only() -> None:
-    """For the rest of this transaction, no nested-loop joins (PostgreSQL only). The sheet reads every
-    attended duty of the programme up to the month's end, for which hash joins are right at any size;
-    but on tables not yet ANALYZEd (a month's duties loaded in bulk, autovacuum behind or off) the
-    planner guesses a few dozen rows and joins duties to assignments by a nested loop that compares
-    every pair: 60,000 duties took 264 s instead of 1 s (docs/allowances.md, "Performance")."""
-    if connection.vendor == "postgresql":
+def _hash_joins_only() -> str | None:
+    """No nested-loop joins until `_joins_restore` (PostgreSQL only; returns the setting it replaced).
+    The sheet reads every attended duty of the programme up to the month's end, for which hash joins
+    are right at any size; but on tables not yet ANALYZEd (a month's duties loaded in bulk, autovacuum
+    behind or off) the planner guesses a few dozen rows and joins duties to assignments by a nested
+    loop that compares every pair: 60,000 duties took 264 s instead of 1 s (docs/allowances.md,
+    "Performance"). SET LOCAL: a rollback undoes it too."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cur:
+        cur.execute("SELECT current_setting('enable_nestloop')")
+        (old,) = cur.fetchone()
+        cur.execute("SET LOCAL enable_nestloop = off")
+    return str(old)
+
+
+def _joins_restore(old: str | None) -> None:
+    """Once the read is done (its plan was fixed when its cursor opened), the rest of the caller's
+    transaction plans as before."""
+    if old is not None:
         with connection.cursor() as cur:
-            cur.execute("SET LOCAL enable_nestloop = off")
+            cur.execute("SELECT set_config('enable_nestloop', %s, true)", [old])
 
 
 # Lines are written in batches of this many while the duties stream in (bounded memory at any size).
@@ -302,7 +315,7 @@ def sheet_generate(*, actor: Any, programme: Programme, year: int, month: int, m
                 generated_by=actor,
                 generated_at=_now(),
             )
-        _hash_joins_only()
+        joins = _hash_joins_only()
         rows = (
             Assignment.objects.filter(
                 duty__programme=programme, status=AssignmentStatus.ATTENDED, duty__duty_on__lte=end
@@ -395,6 +408,7 @@ def sheet_generate(*, actor: Any, programme: Programme, year: int, month: int, m
             amounts.append(rate[1])
         if current is not None:
             close(current, name, duties, assignments, amounts)
+        _joins_restore(joins)
         flush()
         # After the read, in batches: the read never sees its own writes (SQLite has no isolation
         # between statements of one connection).

@@ -124,6 +124,19 @@ def test_lines_written_in_small_batches_stay_whole_and_in_supervisor_order(
     assert SheetDuty.objects.filter(line__sheet=sheet).count() == sum(len(x.duties) for x in lines)
 
 
+def test_the_sheet_leaves_the_callers_transaction_planning_as_before(
+    world: Any, programme: Any, march: Any
+) -> None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the planner setting is PostgreSQL's")
+    money.sheet_generate(actor=world.users["weihai_admin"], programme=programme, year=2026, month=3)
+    with connection.cursor() as cur:
+        cur.execute("SHOW enable_nestloop")
+        assert cur.fetchone()[0] == "on"
+
+
 def test_regenerating_a_draft_replaces_it_and_picks_up_late_feedback(
     world: Any, programme: Any, march: Any
 ) -> None:
