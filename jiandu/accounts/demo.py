@@ -22,6 +22,8 @@ ACCOUNTS: tuple[tuple[str, str, str, str], ...] = (
     ("huancui_staff", Role.REGIONAL_STAFF, "huancui_justice", "周强（环翠区司法局）"),
     ("weihai_procurator", Role.AGENCY_STAFF, "weihai_procuratorate", "吴静（威海市人民检察院）"),
     ("wanzhou_market_staff", Role.AGENCY_STAFF, "wanzhou_market", "郑伟（万州区市场监管局）"),
+    # Asks the Weihai administrative programme for supervisors and answers its opinions.
+    ("weihai_market_staff", Role.AGENCY_STAFF, "weihai_market", "孙丽（威海市市场监管局）"),
     ("taiyuan_prison_staff", Role.AGENCY_STAFF, "taiyuan_prison", "冯军（太原第一监狱）"),
     ("yinchuan_prison_staff", Role.AGENCY_STAFF, "yinchuan_prison", "杨帆（银川监狱刑罚执行科）"),
     ("shizuishan_prison_staff", Role.AGENCY_STAFF, "shizuishan_prison", "何涛（石嘴山监狱）"),

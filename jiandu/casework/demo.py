@@ -178,6 +178,10 @@ def build(world: Any) -> None:
         return
     programme = programme_ensure(world)
     supervisors = supervisors_ensure(world, programme)
+    _past_meeting(world, programme)
+    from jiandu.findings.demo import every_state
+
+    every_state(world, "ningxia")
     prison = world.orgs["yinchuan_prison"]
     if CaseFile.objects.filter(prison=prison).exists():
         return
@@ -286,6 +290,27 @@ def build(world: Any) -> None:
     quarter = (today.month - 1) // 3 + 1
     year, q = (today.year, quarter - 1) if quarter > 1 else (today.year - 1, 4)
     sv.quarterly_report_generate(actor=staff, prison=prison, year=year, quarter=q)
+
+
+def _past_meeting(world: Any, programme: Programme) -> None:
+    """Last month's review committee meeting at 银川监狱, held with two supervisors (not the demo
+    supervisor, whose invitation to the next one the balance rule would otherwise put last)."""
+    from jiandu.duties.demo import past_duty
+    from jiandu.duties.models import Duty
+
+    if Duty.objects.filter(programme=programme, duty_on__lt=timezone.localdate()).exists():
+        return
+    past_duty(
+        world,
+        programme,
+        requester="yinchuan_prison_staff",
+        admin="ningxia_admin",
+        title="上月减刑假释案件评审委员会会议",
+        place="宁夏回族自治区银川监狱",
+        kind="review_meeting",
+        days=-25,
+        avoid=Supervisor.objects.filter(user=world.users.get("ningxia_supervisor")).first(),
+    )
 
 
 def _invite(world: Any, case: CaseFile, want: Supervisor, today: dt.date) -> None:

@@ -77,9 +77,117 @@ def build(world: Any) -> None:  # type: ignore[no-untyped-def]
     if w_sup[0].user_id is None and not Supervisor.objects.filter(user=social).exists():
         w_sup[0].user = social
         w_sup[0].save(update_fields=["user"])
-    if Finding.objects.exists():
-        return
+    if not Finding.objects.exists():
+        _weihai_and_wanzhou(world, market_staff, weihai, wanzhou, w_sup)
+    for key, *_ in EVERY_STATE:
+        every_state(world, key)
+    findings_deadline_scan(today=timezone.localdate())
 
+
+# Programme key (roster demo), the bureau's account, the agency's account and organisation: each
+# programme gets an opinion in every state the others do not already show. Ningxia's supervisors are
+# appointed by its casework demo, which calls `every_state` for it then.
+EVERY_STATE = (
+    ("wanzhou", "wanzhou_admin", "wanzhou_market_staff", "wanzhou_market"),
+    ("weihai_people", "weihai_admin", "weihai_procurator", "weihai_procuratorate"),
+    ("shanxi", "shanxi_admin", "taiyuan_prison_staff", "taiyuan_prison"),
+    ("ningxia", "ningxia_admin", "yinchuan_prison_staff", "yinchuan_prison"),
+)
+# (status, what the supervisor wrote): the texts fit any supervised agency, a prison or an office.
+STORIES = (
+    (Status.SUBMITTED, "执法记录仪存储卡未按规定归档。"),
+    (Status.FORWARDED, "执法文书未载明当事人陈述、申辩情况。"),
+    (Status.INVESTIGATING, "同一事项多次检查、多头执法，影响正常秩序。"),
+    (Status.RECTIFYING, "执法台账登记不全，部分事项无法追溯。"),
+    (Status.REPLIED, "告知书送达回证缺少签收日期。"),
+    (Status.CLOSED, "公示栏信息未及时更新。"),
+    (Status.DECLINED, "对工作人员个人作风的一般性看法。"),
+    (Status.MERGED, "执法文书缺少陈述、申辩告知（与前一意见重复）。"),
+)
+
+
+def every_state(world: Any, key: str) -> None:
+    """One opinion in each state the programme does not show yet, each through its services on its
+    own dates (submitted, forwarded, answered, verified in that order, days before today)."""
+    _key, admin_key, staff_key, agency_key = next(row for row in EVERY_STATE if row[0] == key)
+    programme = world.extra.get("programmes", {}).get(key)
+    admin, staff = world.users.get(admin_key), world.users.get(staff_key)
+    agency = world.orgs.get(agency_key)
+    if programme is None or admin is None or staff is None or agency is None:
+        return
+    reporters = list(
+        programme.supervisors.filter(status=SupervisorStatus.ACTIVE).order_by("-user_id", "id")[:3]
+    )
+    if not reporters:
+        return
+    have = set(Finding.objects.filter(programme=programme).values_list("status", flat=True))
+    today = timezone.localdate()
+    texts = dict(STORIES)
+
+    def submit(status: str, days_ago: int, n: int = 0) -> Finding:
+        sup = reporters[n % len(reporters)]
+        return services.finding_submit(
+            actor=sup.user, supervisor=sup, agency=agency, text=texts[status], today=today - D(days=days_ago)
+        )
+
+    def forward(f: Finding, days_ago: int) -> Finding:
+        # Where the rulebook sets no reply period the bureau sets one (thirty days) when forwarding.
+        return services.finding_forward(
+            actor=admin, finding=f, today=today - D(days=days_ago), reply_due=today - D(days=days_ago - 30)
+        )
+
+    forwarded = None
+    if Status.FORWARDED not in have or Status.MERGED not in have:
+        forwarded = forward(submit(Status.FORWARDED, 12), 10)
+    if Status.SUBMITTED not in have:
+        submit(Status.SUBMITTED, 2, 1)
+    if Status.INVESTIGATING not in have:
+        services.finding_investigate(
+            actor=admin, finding=submit(Status.INVESTIGATING, 5, 2), note="涉及多个部门，由本局调查核实。"
+        )
+    if Status.RECTIFYING not in have:
+        services.finding_reply(
+            actor=staff,
+            finding=forward(submit(Status.RECTIFYING, 30), 28),
+            adopted=True,
+            reply_text="情况属实，已制定整改计划。",
+            correction=Correction.PLAN,
+            rectification_plan="一个月内完成台账补录和核对。",
+            rectify_due=today + D(days=20),
+            today=today - D(days=20),
+        )
+    if Status.REPLIED not in have:
+        services.finding_reply(
+            actor=staff,
+            finding=forward(submit(Status.REPLIED, 25, 1), 22),
+            adopted=True,
+            reply_text="已当场纠正。",
+            correction=Correction.IMMEDIATE,
+            today=today - D(days=5),
+        )
+    if Status.CLOSED not in have:
+        f = services.finding_reply(
+            actor=staff,
+            finding=forward(submit(Status.CLOSED, 70, 2), 66),
+            adopted=True,
+            reply_text="已更新公示栏并建立定期检查制度。",
+            correction=Correction.IMMEDIATE,
+            today=today - D(days=50),
+        )
+        services.finding_verify(
+            actor=admin, finding=f, result_text="经核查，已整改到位，予以销号。", today=today - D(days=45)
+        )
+    if Status.DECLINED not in have:
+        services.finding_decline(
+            actor=admin, finding=submit(Status.DECLINED, 6, 1), reason="不属于执法监督范围，已告知提出人。"
+        )
+    if Status.MERGED not in have and forwarded is not None:
+        services.finding_merge(actor=admin, finding=submit(Status.MERGED, 8, 2), into=forwarded)
+
+
+def _weihai_and_wanzhou(
+    world: Any, market_staff: Any, weihai: Programme, wanzhou: Programme, w_sup: list[Supervisor]
+) -> None:
     today = timezone.localdate()
     admin, market = world.users["weihai_admin"], world.orgs["weihai_market"]
     reporter = w_sup[0]
@@ -260,5 +368,3 @@ def build(world: Any) -> None:  # type: ignore[no-untyped-def]
             today=today - D(days=1),
         )
         del f
-
-    findings_deadline_scan(today=today)

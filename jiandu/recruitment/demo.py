@@ -23,6 +23,8 @@ from jiandu.roster.demo import demo_id_number
 def build(world: Any) -> None:
     _wanzhou_in_notice(world)
     _shanxi_replenishment(world)
+    for key, admin_key, region, title, person in OPEN_ROUNDS:
+        _open_round(world, key, admin_key, region, title, person)
     programme = world.extra.get("programmes", {}).get("weihai_admin")
     if programme is None or Round.objects.filter(programme=programme).exists():
         return
@@ -62,6 +64,60 @@ def build(world: Any) -> None:
                 "statement": "关注法治政府建设，愿意参与行政执法监督。",
             },
         )
+
+
+# Programme key, bureau account, region code, title, one applicant: a round announced ten days ago
+# with applications open for the rulebook's notice period and more, one application made yesterday.
+# Weihai's people's supervisors: the next cohort (the text sets no term for a 补充选任). Not Ningxia: its
+# text is a 2020–2021 activity plan, no longer in force, that sets no conditions of appointment.
+OPEN_ROUNDS = (
+    (
+        "weihai_people",
+        "weihai_admin",
+        "371002",
+        "（第二届）选任公告",
+        ("于海燕", dt.date(1982, 6, 18), 751, "威海某会计师事务所", ["accounting"]),
+    ),
+)
+
+
+def _open_round(
+    world: Any, key: str, admin_key: str, region: str, title: str, person: tuple[Any, ...]
+) -> None:
+    programme = world.extra.get("programmes", {}).get(key)
+    admin = world.users.get(admin_key)
+    if programme is None or admin is None or Round.objects.filter(programme=programme).exists():
+        return
+    today = timezone.localdate()
+    opened = today - dt.timedelta(days=10)
+    r = round_create(
+        actor=admin,
+        programme=programme,
+        title=f"{programme.name}{title}",
+        quota=programme.supervisors.count() or 4,
+        applications_open=opened,
+        applications_close=today + dt.timedelta(days=30),
+        recruitment_starts_on=today + dt.timedelta(days=45),
+        term_start=max(programme.cohort_end + dt.timedelta(days=1), today + dt.timedelta(days=60))
+        if programme.cohort_end
+        else today + dt.timedelta(days=60),
+        on=opened,
+    )
+    round_publish(actor=admin, round=r, on=opened)
+    name, born, seq, employer, specialties = person
+    yesterday = today - dt.timedelta(days=1)
+    application_submit(
+        actor=None,
+        round=r,
+        channel=Channel.SELF,
+        on=yesterday,
+        at=_at(yesterday, 11),
+        data=_person(region, name, born, seq, employer, specialties),
+    )
+
+
+def _at(day: dt.date, hour: int) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
 
 
 def _person(
@@ -107,14 +163,23 @@ def _wanzhou_in_notice(world: Any) -> None:
         ("黄晓琳", dt.date(1986, 9, 3), "万州某中学", ["education"]),
     )
     for i, (name, born, employer, specialties) in enumerate(people):
+        # Applied in the second week, reviewed the day after applications closed: each at its time.
+        day = start + dt.timedelta(days=5 + i)
         app = application_submit(
             actor=None,
             round=r,
             channel=Channel.SELF,
-            on=start + dt.timedelta(days=5 + i),
+            on=day,
+            at=_at(day, 10 + i),
             data=_person(region, name, born, 611 + i * 2, employer, specialties),
         )
-        application_review(actor=admin, application=app, approve=True, criteria="对照任职条件逐项审查：符合")
+        application_review(
+            actor=admin,
+            application=app,
+            approve=True,
+            criteria="对照任职条件逐项审查：符合",
+            at=_at(r.applications_close + dt.timedelta(days=1), 15),
+        )
     notice_publish(actor=admin, round=r, on=today)
 
 
@@ -144,5 +209,6 @@ def _shanxi_replenishment(world: Any) -> None:
         round=r,
         channel=Channel.SELF,
         on=today - dt.timedelta(days=1),
+        at=_at(today - dt.timedelta(days=1), 16),
         data=_person("140100", "武建华", dt.date(1975, 2, 20), 733, "太原某会计师事务所", ["accounting"]),
     )

@@ -277,9 +277,11 @@ def application_submit(
     data: dict[str, Any],
     on: dt.date,
     files: list[Any] | None = None,
+    at: dt.datetime | None = None,
 ) -> Application:
     """Self-recommendation from the public form (no account), or a unit recommendation / directed
-    invitation entered by staff. The rules core evaluates it at once; the applicant gets a receipt."""
+    invitation entered by staff. The rules core evaluates it at once; the applicant gets a receipt.
+    `at` (default now) lets a record of an earlier application keep its real time; never in the future."""
     r = round
     if channel not in Channel.values:
         raise RecruitmentError(gettext("报名方式无效"))
@@ -340,6 +342,9 @@ def application_submit(
             recommending_unit=str(clean.get("recommending_unit", "")).strip(),
             entered_by=actor if staff else None,
         )
+        if at is not None and at < app.submitted_at:  # submitted_at is set on create, to now
+            app.submitted_at = at
+            app.save(update_fields=["submitted_at"])
         for c in cleaned:
             Attachment.objects.create(application=app, file=c.content, name=c.original_name)
         _evaluate(app, on=on)
@@ -405,9 +410,12 @@ def application_review(
     approve: bool,
     criteria: str,
     rejection_reason: str = "",
+    at: dt.datetime | None = None,
 ) -> Application:
     """The reviewer's judgement: criteria recorded; a rejection keeps its reason, which the applicant
-    sees by receipt number. An application the rules core found ineligible cannot be approved."""
+    sees by receipt number. An application the rules core found ineligible cannot be approved.
+    `at` (default now) records an earlier review at its real time; never in the future, never before
+    the application."""
     from jiandu.rules.decision import INELIGIBLE
 
     app = application
@@ -427,7 +435,8 @@ def application_review(
         app.review_criteria = criteria.strip()
         app.rejection_reason = "" if approve else rejection_reason.strip()
         app.reviewed_by = actor
-        app.reviewed_at = timezone.now()
+        now = timezone.now()
+        app.reviewed_at = now if at is None else max(min(at, now), app.submitted_at)
         app.save(
             update_fields=["status", "review_criteria", "rejection_reason", "reviewed_by", "reviewed_at"]
         )
