@@ -122,7 +122,7 @@ def every_state(world: Any, key: str) -> None:
         return
     have = set(Finding.objects.filter(programme=programme).values_list("status", flat=True))
     today = timezone.localdate()
-    texts = dict(STORIES)
+    texts: dict[str, str] = {str(status): text for status, text in STORIES}
 
     def submit(status: str, days_ago: int, n: int = 0) -> Finding:
         sup = reporters[n % len(reporters)]
