@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext
+
 from jiandu.rules.calendar import provisional_note
 from jiandu.rules.rulebook import Rulebook, load_rulebook
 from jiandu.workdays.services import programme_calendar
@@ -40,11 +42,15 @@ class PublicityEnd:
     def basis(self) -> str:
         """Which date was used and why, for a message or the audit trail."""
         if self.used != self.stored:
-            text = f"按现行日历自{self.stored.isoformat()}顺延至{self.used.isoformat()}"
+            text = gettext("按现行日历自{isoformat}顺延至{isoformat2}").format(
+                isoformat=self.stored.isoformat(), isoformat2=self.used.isoformat()
+            )
         elif self.recomputed != self.stored:
-            text = f"按现行日历计算为{self.recomputed.isoformat()}，公示期不缩短，仍至{self.used.isoformat()}"
+            text = gettext("按现行日历计算为{isoformat}，公示期不缩短，仍至{isoformat2}").format(
+                isoformat=self.recomputed.isoformat(), isoformat2=self.used.isoformat()
+            )
         else:
-            text = f"按现行日历核对为{self.used.isoformat()}"
+            text = gettext("按现行日历核对为{isoformat}").format(isoformat=self.used.isoformat())
         note = provisional_note(self.provisional_years)
         return f"{text}；{note}" if note else text
 
