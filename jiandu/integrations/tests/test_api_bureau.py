@@ -190,3 +190,21 @@ def test_a_nul_or_a_lone_surrogate_is_422_and_nothing_is_written(client, world, 
     assert not DrawRecord.objects.exists()
     assert client.get("/api/v1/public/certificates/A%00B").status_code == 422
     assert client.get("/api/v1/duties/?status=a%00", **admin_bearer).json()["field"] == "status"
+
+
+def test_the_bureau_lists_cost_the_same_queries_for_one_row_or_five(
+    client, world, programme, admin_bearer
+) -> None:  # type: ignore[no-untyped-def]
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(url: str) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url, **admin_bearer).status_code == 200
+        return len(ctx.captured_queries)
+
+    _finding(world, programme)
+    one = count("/api/v1/bureau/findings/")
+    for i in range(4):
+        _finding(world, programme, f"问题{i}")
+    assert count("/api/v1/bureau/findings/") == one
