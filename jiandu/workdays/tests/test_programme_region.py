@@ -195,3 +195,21 @@ def test_the_cli_computes_on_a_programmes_regional_calendar(world: Any, ningxia_
     )
     with pytest.raises(CommandError, match="不存在"):
         run("deadline", "2026-11-16", "--days", "30", "--programme", "999999")
+
+
+@pytest.mark.django_db
+def test_the_api_computes_on_a_programmes_regional_calendar(
+    client: Any, world: Any, ningxia_overlay: None
+) -> None:
+    p = _programmes(world, "weihai-people-2024")
+    client.force_login(world.users["huancui_staff"])
+
+    def add(**params: Any) -> Any:
+        return client.get("/api/workdays/add-working-days", {"start": "2026-11-16", "n": 5, **params})
+
+    assert add(programme=p.ningxia.pk).json()["date"] == "2026-11-24"
+    assert add(programme=p.weihai.pk).json()["date"] == "2026-11-23"
+    due = client.get("/api/workdays/deadline", {"start": "2026-11-16", "days": 30, "programme": p.ningxia.pk})
+    assert due.json()["date"] == "2026-12-17"
+    assert add(programme=999999).status_code == 404
+    assert add(programme=p.ningxia.pk, region="640000").status_code == 400
