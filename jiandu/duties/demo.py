@@ -66,14 +66,22 @@ def _draw(
         # first of "<value>", "<value>-1", … that draws `want` / keeps `avoid` out of the first k + 2 in
         # contact order. At a real draw the values come from the people present and nobody can try them
         # out against the seed, which stays secret until the draw.
-        base = values[1]
+        # In a pool too small to keep `avoid` out of the first k + 2, keeping it off the panel will do.
+        base, fallback = values[1], None
         for i in range(500):
-            witnesses[1]["value"] = base if i == 0 else f"{base}-{i}"
+            value = base if i == 0 else f"{base}-{i}"
+            witnesses[1]["value"] = value
             selected, order = sv.draw_preview(commitment, [w["value"] for w in witnesses])
             wanted = want is None or candidate_id(want.pk) in selected
+            off_panel = avoid is None or candidate_id(avoid.pk) not in selected
             avoided = avoid is None or candidate_id(avoid.pk) not in order[: len(selected) + 2]
             if wanted and avoided:
                 break
+            if wanted and off_panel and fallback is None:
+                fallback = value
+        else:
+            if fallback is not None:
+                witnesses[1]["value"] = fallback
     return sv.draw_perform(actor=actor, commitment=commitment, witnesses=witnesses, at=drawn_at)
 
 

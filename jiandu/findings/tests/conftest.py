@@ -66,15 +66,18 @@ def agency(world: Any) -> Any:
 
 @pytest.fixture
 def agency_user(world: Any, agency: Any) -> Any:
-    return user_create(
+    # A regular demo account now (the demo's market regulator); made here only where the world lacks it.
+    user = world.users.get("weihai_market_staff") or user_create(
         actor=None,
         username="weihai_market_staff",
         password=DEMO_PASSWORD,
         role=Role.AGENCY_STAFF,
         organisation=agency,
         full_name="孙丽（威海市市场监管局）",
-        email="market@example.cn",
     )
+    user.email = "market@example.cn"
+    user.save(update_fields=["email"])
+    return user
 
 
 @pytest.fixture
