@@ -41,8 +41,9 @@ from jiandu.rules.draw import (
     canonical_json,
     commitment,
     draw_key,
-    first_difference,
     record_hash,
+    record_hash_problems,
+    result_problems,
 )
 
 ALGORITHM = "jiandu-draw-v2"
@@ -703,16 +704,8 @@ def record_verify(record: Mapping[str, Any], pool_doc: Mapping[str, Any]) -> lis
     except (DrawInputError, KeyError, TypeError, ValueError) as exc:
         problems.append(f"replay: {exc}")
     else:
-        replay["notes"] = [{"code": n["code"], "facts": n["facts"]} for n in replay["notes"]]
-        stored = dict(record.get("result", {}))
-        stored["notes"] = [{"code": n.get("code"), "facts": n.get("facts")} for n in stored.get("notes", [])]
-        diff = first_difference("result", stored, replay)
-        if diff:
-            problems.append(diff)
-    if record_hash(record) != record.get("record_hash"):
-        problems.append(
-            f"record_hash: content hashes to {record_hash(record)}, stored {record.get('record_hash')}"
-        )
+        problems += result_problems(record, replay)
+    problems += record_hash_problems(record)
     return problems
 
 
