@@ -12,6 +12,7 @@ from django.http import Http404
 from django.utils.translation import gettext
 
 from jiandu.accounts.roles import Capability
+from jiandu.core.keyset import date_id_cursor_parse
 from jiandu.duties.models import (
     Assignment,
     AssignmentStatus,
@@ -71,14 +72,6 @@ class DutyPage:
     first: bool
 
 
-def cursor_parse(cursor: str | None) -> tuple[dt.date, int] | None:
-    try:
-        on, _, pk = (cursor or "").partition(".")
-        return dt.date.fromisoformat(on), int(pk)
-    except ValueError:
-        return None
-
-
 def duty_list_page(user: Any, *, after: str | None = None, size: int = PAGE_SIZE) -> DutyPage:
     """One page of the duties `user` may see, newest first, from the keyset cursor `after` (the last
     row of the previous page). Two scoping queries, then one for the page, whatever the data size."""
@@ -89,7 +82,7 @@ def duty_list_page(user: Any, *, after: str | None = None, size: int = PAGE_SIZE
         .only(*LIST_COLUMNS)
         .order_by("-duty_on", "-id")
     )
-    key = cursor_parse(after)
+    key = date_id_cursor_parse(after)
     if key is not None:
         qs = qs.filter(Q(duty_on__lt=key[0]) | Q(duty_on=key[0], id__lt=key[1]))
     rows = list(qs[: size + 1])

@@ -21,6 +21,7 @@ from django.utils.translation import gettext
 
 from jiandu.accounts.models import User
 from jiandu.accounts.roles import Capability, Role
+from jiandu.core.keyset import date_id_cursor_parse
 from jiandu.findings.models import (
     AGENCY_STATUSES,
     Complaint,
@@ -108,18 +109,10 @@ class FindingPage:
     first: bool
 
 
-def _cursor(cursor: str | None) -> tuple[dt.date, int] | None:
-    try:
-        on, _, pk = (cursor or "").partition(".")
-        return dt.date.fromisoformat(on), int(pk)
-    except ValueError:
-        return None
-
-
 def finding_page(qs: QuerySet[Finding], *, after: str | None, size: int = PAGE_SIZE) -> FindingPage:
     """One page of `qs` (already scoped and filtered), newest first, after the keyset cursor."""
     qs = qs.order_by("-submitted_on", "-id")
-    key = _cursor(after)
+    key = date_id_cursor_parse(after)
     if key is not None:
         qs = qs.filter(Q(submitted_on__lt=key[0]) | Q(submitted_on=key[0], id__lt=key[1]))
     rows = list(qs[: size + 1])
