@@ -60,6 +60,14 @@ def admin_sql(url: str, sql: str) -> None:
         conn.execute(sql)  # type: ignore[arg-type]
 
 
+def no_database() -> str:
+    """For the pure-Python benchmarks (the rules core, draws, the year simulation): they touch no
+    database, whatever `DATABASE_URL` says, and say so where the others print theirs."""
+    label = "none: pure Python (the rules core), DATABASE_URL not used"
+    print(f"database: {label}", flush=True)
+    return label
+
+
 def database_name(url: str) -> str:
     return urlparse(url).path.lstrip("/")
 

@@ -29,6 +29,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from bench._db import no_database
 from jiandu.rules import draw_v2 as v
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -234,6 +235,7 @@ def main() -> None:
     parser.add_argument("--legacy-panels", type=int, default=300)
     parser.add_argument("--year-duties", type=int, default=300)
     args = parser.parse_args()
+    no_database()
     ours, legacy = compare(args.panels, args.legacy_panels, args.year_duties)
     print(table(ours, legacy, args.year_duties))
 

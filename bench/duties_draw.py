@@ -23,6 +23,7 @@ import statistics
 import time
 from typing import Any
 
+from bench._db import no_database
 from jiandu.rules import draw as d
 from jiandu.rules import draw_v2 as v
 
@@ -169,6 +170,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=21)
     parser.add_argument("--v1-repeat", type=int, default=3)
     args = parser.parse_args()
+    no_database()
     rng = random.Random(20250312)
     r2 = measure_v2(args.pool, args.repeat, rng)
     r1 = measure_v1(args.pool, args.v1_repeat, rng) if args.v1_repeat else None

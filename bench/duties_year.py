@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 
+from bench._db import no_database, timed
 from jiandu.duties.simulation import simulate_year
 
 CASES = [
@@ -20,8 +21,10 @@ CASES = [
 
 
 def main() -> None:
+    no_database()
     for n, m, k in CASES:
-        r = simulate_year(supervisors=n, duties=m, per_duty=k, seed="bench")
+        with timed() as t:
+            r = simulate_year(supervisors=n, duties=m, per_duty=k, seed="bench")
         print(
             json.dumps(
                 {
@@ -36,6 +39,7 @@ def main() -> None:
                         "draw_ms_max",
                     )
                 }
+                | {"wall_s": round(t.wall, 2), "cpu_s": round(t.cpu, 2)}
             )
         )
 

@@ -14,6 +14,7 @@ import random
 import time
 from collections.abc import Callable
 
+from bench._db import no_database
 from jiandu.rules.calendar import WorkCalendar
 from jiandu.rules.catalogue import EDUCATION_LEVELS, POSTS, RECORDS
 from jiandu.rules.deadlines import request_lead_decide
@@ -37,6 +38,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=2.0)
     args = parser.parse_args()
+    no_database()
     rng = random.Random(20261122)
     people = [
         Person(
