@@ -192,11 +192,12 @@ def _phone_user(programme: Any) -> Any:
     return user
 
 
-def targets() -> tuple[dict[str, str], dict[str, str], str, str]:
-    """(staff pages, phone pages, staff cookie, phone cookie) for the biggest programme."""
+def targets(who: str = "province") -> tuple[dict[str, str], dict[str, str], str, str]:
+    """(staff pages, phone pages, staff cookie, phone cookie) for the biggest programme, the staff
+    pages as its province's admin or (`who` "national") as the national bureau's."""
     from django.db.models import Count
 
-    from bench.explain import biggest_programme_admin
+    from bench.explain import biggest_programme_admin, staff_user
     from jiandu.duties.models import Duty
     from jiandu.findings.models import Finding, Status
     from jiandu.roster.models import Programme
@@ -237,7 +238,8 @@ def targets() -> tuple[dict[str, str], dict[str, str], str, str]:
         "phone: my opinions": "/findings/",
         "phone: my profile": "/roster/me/",
     }
-    return staff, phone, _session_cookie(admin), _session_cookie(_phone_user(programme))
+    staff_cookie = _session_cookie(admin if who == "province" else staff_user(who))
+    return staff, phone, staff_cookie, _session_cookie(_phone_user(programme))
 
 
 def _pct(values: list[float], p: float) -> float:
@@ -306,10 +308,11 @@ class Report:
     errors: int
     wall: float
     cpu_server: float
+    who: str = "province"
 
 
-def measure(*, requests: int = 60, seconds: float = 8.0) -> Report:
-    staff, phone, staff_cookie, phone_cookie = targets()
+def measure(*, requests: int = 60, seconds: float = 8.0, who: str = "province") -> Report:
+    staff, phone, staff_cookie, phone_cookie = targets(who)
     started = time.perf_counter()
     server = Server(workers=2)
     try:
@@ -322,11 +325,11 @@ def measure(*, requests: int = 60, seconds: float = 8.0) -> Report:
         cpu = server.cpu() - cpu0
     finally:
         server.stop()
-    return Report(results, duty_rps, trivial_rps, e1 + e2, time.perf_counter() - started, cpu)
+    return Report(results, duty_rps, trivial_rps, e1 + e2, time.perf_counter() - started, cpu, who)
 
 
 def print_report(report: Report) -> None:
-    print(f"\nPages under gunicorn (2 workers) · {database_label()}")
+    print(f"\nPages under gunicorn (2 workers) · {database_label()} · staff pages as the {report.who} admin")
     print(f"{'page':<20} {'path':<26} {'p50 ms':>8} {'p95 ms':>8} {'CPU ms/req':>11} {'KB':>6}  status")
     for r in report.pages:
         flag = "" if r.status == 200 and (r.name == "trivial view" or r.p95_ms <= P95_TARGET_MS) else "  ✗"
@@ -373,11 +376,18 @@ def main() -> None:
     )
     parser.add_argument("--requests", type=int, default=60, help="sequential requests per page (≤ 1000)")
     parser.add_argument("--seconds", type=float, default=8.0, help="per throughput run (≤ 120)")
+    parser.add_argument(
+        "--as",
+        dest="who",
+        choices=("province", "national"),
+        default="province",
+        help="staff pages as the biggest province's admin (default) or a national bureau's admin",
+    )
     args = parser.parse_args()
     if not 1 <= args.requests <= 1000 or not 1 <= args.seconds <= 120:
         raise SystemExit("requests 1–1000, seconds 1–120")
     setup_django(migrate=False)
-    print_report(measure(requests=args.requests, seconds=args.seconds))
+    print_report(measure(requests=args.requests, seconds=args.seconds, who=args.who))
 
 
 if __name__ == "__main__":

@@ -8,9 +8,13 @@ finds `admin.py`: `autodiscover_modules`), so a new app adds its items without t
     register(QueueEntry(key="training_overdue", label=_("培训逾期"), audience=STAFF,
                         rows=overdue_trainees, oldest="due_on", row=lambda t: (str(t), t.url, t.due_on)))
 
-`rows(user, today)` is a scoped selector returning a QuerySet; the count and the oldest date come from
-one aggregate query on it, so the home page costs one query per entry however much data there is. The
-entry's list page (`core:queue`) shows the same QuerySet's rows, so a count always matches its list.
+`rows(user, today)` is a scoped selector returning a QuerySet. The home page reads every entry's count
+and oldest date in ONE query (each entry two scalar sub-selects of one row), so it costs the same
+whatever the number of entries or rows. Counts are capped: a work queue needs "is there anything, and
+roughly how much", not an exact total of a backlog, so each count reads at most `COUNT_CAP` rows and the
+page shows "99+" beyond. The oldest date is exact: the first row in that date's order (an index walk
+where the app has one for it). The entry's list page (`core:queue`) shows the same QuerySet's rows, so a
+count always matches its list.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Min, QuerySet
+from django.db.models import F, Func, IntegerField, QuerySet, Subquery
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.module_loading import autodiscover_modules
@@ -59,13 +63,21 @@ class QueueEntry:
     date_label: str | Promise = ""
 
 
+# A count reads at most this many rows; at the cap the page shows "99+" (QueueItem.shown).
+COUNT_CAP = 100
+
+
 @dataclass(frozen=True)
 class QueueItem:
     key: str
     label: str
-    count: int
+    count: int  # capped at COUNT_CAP
     url: str
     oldest: dt.date | None
+
+    @property
+    def shown(self) -> str:
+        return f"{COUNT_CAP - 1}+" if self.count >= COUNT_CAP else str(self.count)
 
 
 _REGISTRY: dict[str, QueueEntry] = {}
@@ -94,21 +106,44 @@ def entry_get(user: Any, key: str) -> QueueEntry | None:
     return next((e for e in entries_for(user) if e.key == key), None)
 
 
+def _capped_count(qs: QuerySet[Any], field: str) -> Subquery:
+    """`SELECT COUNT(id) FROM t WHERE id IN (<qs's ids in `field` order> LIMIT COUNT_CAP)`: the same
+    ordered walk as the oldest date's (the entry's partial index), stopped at the cap."""
+    capped = qs.order_by(field).values("pk")[:COUNT_CAP]
+    counted = qs.model._base_manager.filter(pk__in=capped).order_by()
+    return Subquery(
+        counted.annotate(n=Func(F("pk"), function="COUNT", output_field=IntegerField())).values("n")
+    )
+
+
+def _oldest(qs: QuerySet[Any], field: str) -> Subquery:
+    """The first date in `field` order (the MIN, as an ordered read the planner can take from an index)."""
+    return Subquery(qs.filter(**{f"{field}__isnull": False}).order_by(field).values(field)[:1])
+
+
 def queue_for(user: Any, *, today: dt.date) -> list[QueueItem]:
-    """The user's queue: one aggregate query per entry (count and oldest date)."""
-    items = []
-    for entry in entries_for(user):
-        agg = entry.rows(user, today).order_by().aggregate(n=Count("pk"), oldest=Min(entry.oldest))
-        items.append(
-            QueueItem(
-                key=entry.key,
-                label=str(entry.label),
-                count=agg["n"],
-                url=reverse("core:queue", args=[entry.key]),
-                oldest=agg["oldest"],
-            )
+    """The user's queue: every entry's capped count and oldest date in one query, whatever the number
+    of entries (scalar sub-selects on the user's own row)."""
+    entries = entries_for(user)
+    selects: dict[str, Subquery] = {}
+    for i, entry in enumerate(entries):
+        qs = entry.rows(user, today)
+        if not qs.query.is_empty():
+            selects[f"n{i}"] = _capped_count(qs, entry.oldest)
+            selects[f"o{i}"] = _oldest(qs, entry.oldest)
+    row: dict[str, Any] = {}
+    if selects:
+        row = user._meta.model._default_manager.filter(pk=user.pk).values(**selects).get()
+    return [
+        QueueItem(
+            key=entry.key,
+            label=str(entry.label),
+            count=row.get(f"n{i}") or 0,
+            url=reverse("core:queue", args=[entry.key]),
+            oldest=row.get(f"o{i}"),
         )
-    return items
+        for i, entry in enumerate(entries)
+    ]
 
 
 def queue_rows(user: Any, entry: QueueEntry, *, today: dt.date, limit: int = 500) -> list[Row]:

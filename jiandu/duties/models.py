@@ -117,6 +117,15 @@ class Duty(models.Model):
                 name="duty_report_due",
                 condition=models.Q(status=DutyStatus.HELD, reported_on__isnull=True),
             ),
+            # "Duties to draw", oldest request first: the home page reads the first rows of this
+            # partial index (its oldest date, and its count up to the cap) instead of every open duty.
+            models.Index(
+                fields=["requested_on"],
+                name="duty_to_draw",
+                condition=models.Q(
+                    status__in=[DutyStatus.REQUESTED, DutyStatus.DRAW_OPEN, DutyStatus.REDRAW_NEEDED]
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -236,7 +245,13 @@ class Assignment(models.Model):
                 fields=["duty"],
                 name="assignment_invited",
                 condition=models.Q(status=AssignmentStatus.INVITED),
-            )
+            ),
+            # The same, oldest invitation first (the home page's oldest date and capped count).
+            models.Index(
+                fields=["invited_at"],
+                name="assignment_invited_at",
+                condition=models.Q(status=AssignmentStatus.INVITED),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["duty", "supervisor"], name="assignment_once_per_duty")

@@ -24,26 +24,39 @@ from jiandu.duties.models import (
     DutyStatus,
     MonthlySummary,
 )
-from jiandu.orgs.selectors import subtree_ids
+from jiandu.orgs.selectors import subtree_in
 from jiandu.roster.models import Programme, Supervisor
+from jiandu.roster.selectors import programme_ids_under
 from jiandu.rules.decision import Reason
 
 
-def duties_visible_to(user: Any) -> QuerySet[Duty]:
-    """Scoped by organisation ids resolved first (one query for the subtree; its programmes a sub-select
-    on the small programme table), so the duty table is filtered on its own columns and read in the
-    list's index order, never through joined `path LIKE`s."""
+def duty_scope_q(user: Any, prefix: str = "") -> Q | None:
+    """The duties `user` may see, as a filter on a duty's own columns (`prefix` "duty__" from a row
+    that points to one), or None for none. Organisation and programme ids are resolved first (one
+    query each, once per request), so a read filters its table's own columns and keeps its index
+    order, never through joined `path LIKE`s or sub-selects."""
     org = getattr(user, "organisation", None)
     if not user.is_authenticated or org is None:
-        return Duty.objects.none()
-    qs = Duty.objects.select_related("programme", "agency", "district")
+        return None
     if user.can(Capability.MANAGE_PROGRAMMES) or user.can(Capability.ASSIST_PROGRAMMES):
-        ids = subtree_ids(org)
-        programmes = Programme.objects.filter(organisation_id__in=ids).values("id")
-        return qs.filter(Q(programme_id__in=programmes) | Q(agency_id__in=ids) | Q(district_id__in=ids))
+        ids = subtree_in(org)
+        return (
+            Q(**{f"{prefix}programme_id__in": programme_ids_under(org)})
+            | Q(**{f"{prefix}agency_id__in": ids})
+            | Q(**{f"{prefix}district_id__in": ids})
+        )
     if user.can(Capability.REQUEST_DUTIES):
-        return qs.filter(agency_id__in=subtree_ids(org))
-    return Duty.objects.none()
+        return Q(**{f"{prefix}agency_id__in": subtree_in(org)})
+    return None
+
+
+def duties_visible_to(user: Any) -> QuerySet[Duty]:
+    """The bureau its programmes' duties and those in its area, an agency its own requests
+    (duty_scope_q)."""
+    scope = duty_scope_q(user)
+    if scope is None:
+        return Duty.objects.none()
+    return Duty.objects.select_related("programme", "agency", "district").filter(scope)
 
 
 # What the duty list shows, and nothing else: no description, parties or JSON decisions.

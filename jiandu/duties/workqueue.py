@@ -11,7 +11,12 @@ from django.utils.translation import gettext_lazy as _
 
 from jiandu.core.workqueue import AGENCY, STAFF, SUPERVISOR, QueueEntry, Row, register
 from jiandu.duties.models import Assignment, AssignmentStatus, Duty, DutyStatus
-from jiandu.duties.selectors import assignments_for_supervisor, duties_visible_to, reports_overdue
+from jiandu.duties.selectors import (
+    assignments_for_supervisor,
+    duties_visible_to,
+    duty_scope_q,
+    reports_overdue,
+)
 
 TO_DRAW = (DutyStatus.REQUESTED, DutyStatus.DRAW_OPEN, DutyStatus.REDRAW_NEEDED)
 OPEN = (*TO_DRAW, DutyStatus.CONTACTING, DutyStatus.STAFFED)
@@ -25,19 +30,24 @@ def _to_draw(user: Any, today: dt.date) -> QuerySet[Duty]:
     return duties_visible_to(user).filter(status__in=TO_DRAW)
 
 
+def _of_visible_duties(user: Any) -> QuerySet[Assignment]:
+    # The duty's own columns through the one join the rows need anyway (no sub-select of duties).
+    scope = duty_scope_q(user, prefix="duty__")
+    return Assignment.objects.none() if scope is None else Assignment.objects.filter(scope)
+
+
 def _unanswered(user: Any, today: dt.date) -> QuerySet[Assignment]:
-    return Assignment.objects.filter(
-        duty__in=duties_visible_to(user).values("pk"), status=AssignmentStatus.INVITED
-    ).select_related("duty", "supervisor")
+    return (
+        _of_visible_duties(user).filter(status=AssignmentStatus.INVITED).select_related("duty", "supervisor")
+    )
 
 
 def _unsigned(user: Any, today: dt.date) -> QuerySet[Assignment]:
-    return Assignment.objects.filter(
-        duty__in=duties_visible_to(user).values("pk"),
-        status=AssignmentStatus.ATTENDED,
-        confirmed_at__isnull=True,
-        duty__record__isnull=False,
-    ).select_related("duty", "supervisor")
+    return (
+        _of_visible_duties(user)
+        .filter(status=AssignmentStatus.ATTENDED, confirmed_at__isnull=True, duty__record__isnull=False)
+        .select_related("duty", "supervisor")
+    )
 
 
 def _reports_overdue(user: Any, today: dt.date) -> QuerySet[Duty]:

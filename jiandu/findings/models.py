@@ -149,6 +149,17 @@ class Finding(models.Model):
             models.Index(fields=["status", "reply_due"], name="finding_scan_reply_due"),
             models.Index(fields=["status", "rectify_remind_on"], name="finding_scan_rect_remind_on"),
             models.Index(fields=["status", "rectify_due"], name="finding_scan_rect_due"),
+            # The home page's work queue (docs/performance.md): each entry's rows in its date order,
+            # so its oldest date is the first visible row and its capped count stops early.
+            models.Index(
+                fields=["submitted_on"], name="finding_to_triage", condition=Q(status=Status.SUBMITTED)
+            ),
+            models.Index(
+                fields=["reply_due"],
+                name="finding_open_reply_due",
+                condition=Q(status__in=[Status.FORWARDED, Status.RECTIFYING]),
+            ),
+            models.Index(fields=["replied_on"], name="finding_to_verify", condition=Q(status=Status.REPLIED)),
         ]
         constraints = [
             models.CheckConstraint(

@@ -32,8 +32,8 @@ from jiandu.findings.models import (
     Status,
     finding_late,
 )
-from jiandu.orgs.selectors import subtree_ids
-from jiandu.roster.models import Programme
+from jiandu.orgs.selectors import subtree_in
+from jiandu.roster.selectors import programme_ids_under
 from jiandu.rules.calendar import provisional_text
 
 STAFF, AGENCY, REPORTER = "staff", "agency", "reporter"
@@ -70,8 +70,8 @@ def findings_for_staff(user: Any) -> QuerySet[Finding]:
     on their own columns (`agency_id IN …`, programmes a sub-select) rather than joined `path LIKE`s."""
     if _org_path(user) is None or audience(user) != STAFF:
         return Finding.objects.none()
-    ids = subtree_ids(user.organisation)
-    programmes = Programme.objects.filter(organisation_id__in=ids).values("id")
+    ids = subtree_in(user.organisation)
+    programmes = programme_ids_under(user.organisation)
     return Finding.objects.filter(Q(programme_id__in=programmes) | Q(agency_id__in=ids)).select_related(
         "agency", "programme", "reporter"
     )
@@ -217,7 +217,7 @@ def agency_findings_queryset(user: Any) -> QuerySet[Finding]:
     if _org_path(user) is None or audience(user) != AGENCY:
         return Finding.objects.none()
     return Finding.objects.filter(
-        agency_id__in=subtree_ids(user.organisation), status__in=AGENCY_STATUSES, forwarded_on__isnull=False
+        agency_id__in=subtree_in(user.organisation), status__in=AGENCY_STATUSES, forwarded_on__isnull=False
     )
 
 

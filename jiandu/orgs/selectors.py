@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from jiandu.core.request_context import request_memo
 from jiandu.orgs.models import Level, Organisation, OrgKind
 
 
@@ -32,13 +33,39 @@ def districts_within(
 
 
 def subtree_ids(org: Organisation | None) -> list[int]:
-    """The ids of `org` and every organisation under it, in one indexed prefix query.
+    """The ids of `org` and every organisation under it, in one indexed prefix query, once per request.
 
     Lists scope by these ids (`agency_id IN (…)`) rather than by joining the organisation table and
     OR-ing `path LIKE` conditions: the plan then reads the listed table's own indexes and stops at the
-    page (docs/performance.md)."""
+    page (docs/performance.md). A page that scopes several reads (the home page's work queue) asks the
+    database once: the ids are remembered for the rest of a GET request (`request_memo`)."""
     if org is None:
         return []
-    return list(
-        Organisation.objects.filter(path__startswith=org.path).order_by().values_list("id", flat=True)
+    path = org.path
+    return request_memo(
+        ("orgs.subtree_ids", path),
+        lambda: list(
+            Organisation.objects.filter(path__startswith=path).order_by().values_list("id", flat=True)
+        ),
     )
+
+
+# Above this many ids a filter takes the subtree as a sub-select instead of a literal list: a national
+# bureau's subtree is thousands of organisations, and every query that scopes by it would otherwise
+# carry (and plan) the whole list.
+SUBTREE_LITERAL_MAX = 500
+
+
+def subtree_in(org: Organisation | None) -> list[int] | QuerySet[Organisation]:
+    """What to give an `__in` filter for "organisation `org` or below it": subtree_ids (remembered
+    for the request) when they are few, else the indexed prefix query as a sub-select."""
+    ids = subtree_ids(org)
+    if org is None or len(ids) <= SUBTREE_LITERAL_MAX:
+        return ids
+    return Organisation.objects.filter(path__startswith=org.path).order_by().values("id")
+
+
+def ancestor_ids(org: Organisation) -> list[int]:
+    """The ids of the organisations above `org`, nearest last, read from its materialised path (each
+    segment is an id: orgs.services), without a query."""
+    return [int(segment) for segment in org.path.split(".") if segment][:-1]

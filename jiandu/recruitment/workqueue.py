@@ -11,19 +11,19 @@ from django.utils.translation import gettext_lazy as _
 
 from jiandu.core.workqueue import STAFF, QueueEntry, register
 from jiandu.recruitment.models import UNRESOLVED_OBJECTIONS, Application, ApplicationStatus, Objection
-from jiandu.roster.selectors import programmes_visible_to
+from jiandu.roster.selectors import programme_ids_visible_to
 
 
 def _to_screen(user: Any, today: dt.date) -> QuerySet[Application]:
     return Application.objects.filter(
-        round__programme__in=programmes_visible_to(user).values("pk"),
+        round__programme_id__in=programme_ids_visible_to(user),
         status__in=(ApplicationStatus.SUBMITTED, ApplicationStatus.SCREENED),
     ).only("id", "full_name", "receipt_no", "submitted_at")
 
 
 def _objections(user: Any, today: dt.date) -> QuerySet[Objection]:
     return Objection.objects.filter(
-        application__round__programme__in=programmes_visible_to(user).values("pk"),
+        application__round__programme_id__in=programme_ids_visible_to(user),
         status__in=UNRESOLVED_OBJECTIONS,
     ).only("id", "receipt_no", "submitted_at")
 

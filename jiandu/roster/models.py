@@ -141,6 +141,18 @@ class Supervisor(models.Model):
             models.Index(fields=["programme", "status"]),
             # The roster list's keyset order (docs/performance.md).
             models.Index(fields=["programme", "status", "id"], name="supervisor_roster_order"),
+            # The home page's work queue: terms ending soon, and initial training still to do, each in
+            # its date order (docs/performance.md).
+            models.Index(
+                fields=["term_end"],
+                name="supervisor_active_term_end",
+                condition=models.Q(status=SupervisorStatus.ACTIVE),
+            ),
+            models.Index(
+                fields=["term_start"],
+                name="supervisor_untrained",
+                condition=models.Q(status=SupervisorStatus.ACTIVE, initial_training_on__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:

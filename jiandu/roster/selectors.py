@@ -17,7 +17,8 @@ from django.utils.translation import gettext, gettext_lazy
 
 from jiandu.accounts.roles import Capability
 from jiandu.audit.models import AuditEvent
-from jiandu.orgs.selectors import subtree_ids
+from jiandu.core.request_context import request_memo
+from jiandu.orgs.selectors import ancestor_ids, subtree_in
 from jiandu.roster.models import EmployerChange, Programme, Supervisor, SupervisorStatus
 
 
@@ -30,9 +31,42 @@ def programmes_visible_to(user: Any) -> QuerySet[Programme]:
     org = user.organisation
     return (
         Programme.objects.select_related("organisation")
-        .filter(Q(organisation__path__startswith=org.path) | Q(organisation__in=_ancestors(org)))
+        .filter(Q(organisation__path__startswith=org.path) | Q(organisation__in=ancestor_ids(org)))
         .annotate(active_count=Count("supervisors", filter=Q(supervisors__status=SupervisorStatus.ACTIVE)))
     )
+
+
+def _programme_ids(org: Any) -> tuple[list[int], list[int]]:
+    """(programmes run at or under `org`, programmes run above it): ids, one query, once per request."""
+
+    def read() -> tuple[list[int], list[int]]:
+        rows = Programme.objects.filter(
+            Q(organisation__path__startswith=org.path) | Q(organisation_id__in=ancestor_ids(org))
+        ).order_by("id")
+        own: list[int] = []
+        higher: list[int] = []
+        for pk, path in rows.values_list("id", "organisation__path"):
+            (own if path.startswith(org.path) else higher).append(pk)
+        return own, higher
+
+    return request_memo(("roster.programme_ids", org.path), read)
+
+
+def programme_ids_under(org: Any) -> list[int]:
+    """Ids of the programmes run by `org` or an organisation under it (ids first: lists filter their
+    own `programme_id` column with them instead of a sub-select joining the organisation tree)."""
+    return _programme_ids(org)[0] if org is not None else []
+
+
+def programme_ids_visible_to(user: Any) -> list[int]:
+    """programmes_visible_to's ids as a list (one query, once per request), without its per-programme
+    count of active supervisors: for filters (`round__programme_id__in=…`)."""
+    if not getattr(user, "is_authenticated", False) or user.organisation_id is None:
+        return []
+    if not (user.can(Capability.MANAGE_PROGRAMMES) or user.can(Capability.ASSIST_PROGRAMMES)):
+        return []
+    own, above = _programme_ids(user.organisation)
+    return [*own, *above]
 
 
 # The roster list's columns: the stored masks, never the encrypted identifiers.
@@ -67,7 +101,7 @@ def programme_rows_for(user: Any, programme: Programme) -> QuerySet[Supervisor]:
     if org is None:
         return qs.none()
     if not programme.organisation.path.startswith(org.path):
-        return qs.filter(district_id__in=subtree_ids(org))
+        return qs.filter(district_id__in=subtree_in(org))
     return qs
 
 
@@ -90,14 +124,6 @@ def roster_page(
     )
 
 
-def _ancestors(org: Any) -> list[int]:
-    out = []
-    while org.parent_id is not None:
-        org = org.parent
-        out.append(org.pk)
-    return out
-
-
 def programme_manageable_by(user: Any, programme: Programme) -> bool:
     """Only a programme admin of the running organisation (or above it) changes a programme."""
     return bool(
@@ -113,12 +139,13 @@ def supervisors_visible_to(user: Any) -> QuerySet[Supervisor]:
     run above it (a city programme seen from a district bureau), only the supervisors whose district
     is in the user's subtree (docs/security.md, "Who reads what"). Pages, exports, certificate PDFs
     and the work queue all read supervisors through here."""
-    visible = Supervisor.objects.filter(programme__in=programmes_visible_to(user).values("pk"))
-    if getattr(user, "organisation_id", None) is None:
-        return visible
-    path = user.organisation.path
-    return visible.filter(
-        Q(programme__organisation__path__startswith=path) | Q(district__path__startswith=path)
+    org = getattr(user, "organisation", None) if getattr(user, "is_authenticated", False) else None
+    if org is None or not (user.can(Capability.MANAGE_PROGRAMMES) or user.can(Capability.ASSIST_PROGRAMMES)):
+        return Supervisor.objects.none()
+    # Ids first (docs/performance.md): the supervisor table filtered on its own columns.
+    own, above = _programme_ids(org)
+    return Supervisor.objects.filter(
+        Q(programme_id__in=own) | Q(programme_id__in=above, district_id__in=subtree_in(org))
     )
 
 

@@ -97,3 +97,27 @@ def test_the_home_page_costs_the_same_number_of_queries_however_much_is_queued(w
         assert items["findings_to_answer"].count == 15 and items["findings_to_answer"].oldest == D(
             2026, 11, 10
         )
+
+
+def test_a_count_stops_at_the_cap_and_shows_99_plus_with_the_true_oldest_date(world, client):  # type: ignore[no-untyped-def]
+    programme = make_programme(world, "weihai-admin-2022")
+    agency = world.orgs["huancui_justice"]
+    for n in range(2 * workqueue.COUNT_CAP + 1):  # 101 submitted (odd n), 100 forwarded
+        _finding(programme, agency, n)
+    client_sign_in(client, world.users["weihai_admin"])
+    page = client.get("/dashboard/").content.decode()
+    assert 'data-testid="queue-findings_triage"><strong class="count" data-count="100">99+</strong>' in page
+    items = {i.key: i for i in workqueue.queue_for(world.users["weihai_admin"], today=D(2026, 11, 16))}
+    assert items["findings_triage"].count == workqueue.COUNT_CAP
+    assert items["findings_triage"].oldest == D(2026, 11, 2)  # the earliest of all 101, not of 100
+
+
+def test_the_home_page_reads_the_subtree_once(world, client):  # type: ignore[no-untyped-def]
+    client_sign_in(client, world.users["weihai_admin"])
+    client.get("/dashboard/")
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/dashboard/").status_code == 200
+    subtree = [
+        q for q in ctx.captured_queries if 'FROM "orgs_organisation" WHERE' in q["sql"] and "LIKE" in q["sql"]
+    ]
+    assert len(subtree) == 1, [q["sql"] for q in subtree]
