@@ -56,7 +56,7 @@ def subtree_ids(org: Organisation | None) -> list[int]:
 SUBTREE_LITERAL_MAX = 500
 
 
-def subtree_in(org: Organisation | None) -> list[int] | QuerySet[Organisation]:
+def subtree_in(org: Organisation | None) -> list[int] | QuerySet[Organisation, Any]:
     """What to give an `__in` filter for "organisation `org` or below it": subtree_ids (remembered
     for the request) when they are few, else the indexed prefix query as a sub-select."""
     ids = subtree_ids(org)
