@@ -1,37 +1,54 @@
 """A reproducible dataset at city or national scale, on the database in `DATABASE_URL`.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/jiandu_bench .venv/bin/python -m bench.seed --scale city
-    .venv/bin/python -m bench.seed --scale national  # 100,000 supervisors, 2.5M duties: not for a shared box
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/jiandu_national .venv/bin/python -m bench.seed --scale national
 
-Builds, from a fixed random seed (the same rows every time on an empty database):
+Builds, from a fixed random seed (the same rows every time on an empty database, whatever the number
+of worker processes):
   - a national root, provinces, and districts, each district with its justice bureau and one
     supervised agency (prison, procuratorate or enforcement agency in turn);
   - in each province one programme per programme rulebook (all of rulebooks/ but the calendar), with a
     programme admin account;
   - supervisors, identifiers and phone numbers encrypted with their lookup hashes as the model requires;
-  - duties in every status, each drawn from a small pool by the real draw code (jiandu.rules.draw), with
-    its commitment, sealed public record, and the assignments in draw order;
+  - duties in every status; each drawn one with its commitment, sealed public record and assignments in
+    draw order, drawn from a small pool by the real draw code: draw v2 (jiandu.rules.draw_v2, what the
+    app uses for new draws) for most, v1 (jiandu.rules.draw) for one in `V1_EVERY`, as a site that
+    switched keeps its old records; every record verifies (`jiandu draw verify --all`);
   - findings in every state (with their clocks where the state has one);
   - a year of chained audit events (the real hash function, the chain head moved to the end).
 
-Rows are written in batches (COPY on PostgreSQL, bulk_create on SQLite) with ids assigned here, so memory
-stays bounded by the batch whatever the scale. Bench data only: it does not go through the services (a
-national dataset through them would take days); the app's own demo (`jiandu demo`) does.
+Rows are written as tuples (COPY on PostgreSQL, executemany elsewhere) with ids assigned here from
+disjoint ranges, never as model instances: the 2.5M-duty dataset is mostly row building. Duties and
+findings are made in chunks, each from its own random stream derived from the seed and the chunk
+number, so `--workers N` (default 2 on PostgreSQL) processes build them side by side with the audit
+trail and give the same rows. At national size the secondary indexes of the bulk-loaded tables are
+dropped for the load and rebuilt after it, and foreign-key triggers are off in the loading
+transactions (ids are consistent by construction). The run ends with VACUUM ANALYZE of what it
+loaded (autovacuum may be off: the planner must see the real tables), and records its own timing in
+the table `bench_seed_run`, which `python -m bench` prints.
+
+Bench data only: it does not go through the services (a national dataset through them would take
+days); the app's own demo (`jiandu demo`) does.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import enum
 import json
+import multiprocessing as mp
+import os
 import random
+import resource
 import secrets
 import sys
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
-from bench._db import is_postgresql, max_rss_mib, setup_django, timed
+from bench._db import Timing, is_postgresql, max_rss_mib, server_cpu_seconds, setup_django, timed
 
 RULEBOOKS = (
     ("shanxi-prison-2023", "prison_supervisor"),
@@ -71,12 +88,15 @@ SCALES = {
         audit_events=1_000_000,
     ),
 }
-BATCH = 5_000
+BATCH = 5_000  # rows of a table per write; also the duties and findings of one chunk
 TODAY = dt.date(2026, 11, 16)  # the dataset's "today": a year of history ends here
+V1_EVERY = 25  # one drawn duty in 25 keeps a jiandu-draw-v1 record
+MAX_K = 5  # most supervisors a seeded duty needs: assignment ids are duty index × MAX_K + position
+DROP_INDEXES_FROM = 100_000  # duties: at this size the bulk-loaded tables load without their indexes
 
 
 # ---------------------------------------------------------------------------------------------------
-# Writing rows: COPY on PostgreSQL, bulk_create elsewhere
+# Writing rows: COPY on PostgreSQL, executemany elsewhere
 # ---------------------------------------------------------------------------------------------------
 
 
@@ -87,27 +107,74 @@ def _next_id(model: Any) -> int:
 
 
 def _write(model: Any, objs: list[Any]) -> None:
-    """Insert model instances whose pk is already set."""
-    from django.db import connection, models
-
-    if not objs:
-        return
-    if not is_postgresql():
+    """Insert model instances whose pk is already set (the few organisations only)."""
+    if objs:
         model.objects.bulk_create(objs, batch_size=500)
-        return
-    fields = [f for f in model._meta.concrete_fields]
-    cols = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    table = connection.ops.quote_name(model._meta.db_table)
-    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:  # type: ignore[attr-defined]
-        for obj in objs:
-            row = []
-            for f in fields:
-                value = f.pre_save(obj, True)
-                if isinstance(f, models.JSONField):
-                    row.append(None if value is None else json.dumps(value, ensure_ascii=False))
-                else:
-                    row.append(f.get_db_prep_save(value, connection))
-            copy.write_row(row)
+
+
+class Table:
+    """A model's table written from tuples: `columns` in the order a row gives them; every other
+    column gets its model default (None where nullable). `raw` columns hold values already in their
+    database form (JSON text, ciphertext); the others are Python values psycopg adapts (or, elsewhere,
+    the field prepares)."""
+
+    def __init__(self, model: Any, columns: Sequence[str], *, raw: Iterable[str] = ()) -> None:
+        from django.db import models
+
+        by_column = {f.column: f for f in model._meta.concrete_fields}
+        unknown = set(columns) - set(by_column)
+        if unknown:
+            raise ValueError(f"{model._meta.label}: no columns {sorted(unknown)}")
+        self.model = model
+        self.raw = set(raw)
+        tail_cols, tail = [], []
+        for f in model._meta.concrete_fields:
+            if f.column in columns:
+                continue
+            value = f.get_default()  # "" for text without a default, None for the rest
+            if value is None and not f.null:
+                raise ValueError(f"{model._meta.label}.{f.column}: give a value (no default, not null)")
+            if isinstance(value, enum.Enum):
+                value = value.value
+            if isinstance(f, models.JSONField) and value is not None:
+                value = json.dumps(value)
+                self.raw.add(str(f.column))
+            tail_cols.append(f.column)
+            tail.append(value)
+        self.columns = [*columns, *tail_cols]
+        self.tail = tuple(tail)
+        self.fields = [by_column[c] for c in self.columns]
+
+    def write(self, rows: Sequence[tuple[Any, ...]]) -> None:
+        from django.db import connection
+
+        if not rows:
+            return
+        q = connection.ops.quote_name
+        table, cols = q(self.model._meta.db_table), ", ".join(q(c) for c in self.columns)
+        tail = self.tail
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                with cursor.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+                    for row in rows:
+                        copy.write_row(row + tail)
+                return
+
+            def prep(f: Any) -> Callable[[Any], Any]:
+                if f.column in self.raw:
+                    return lambda v: v
+                return lambda v: f.get_db_prep_save(v, connection)
+
+            preps = [prep(f) for f in self.fields]
+            marks = ", ".join(["%s"] * len(self.columns))
+            cursor.executemany(
+                f"INSERT INTO {table} ({cols}) VALUES ({marks})",  # noqa: S608
+                [[p(v) for p, v in zip(preps, row + tail, strict=True)] for row in rows],
+            )
+
+
+def _jdump(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _reset_sequences(models_: Iterable[Any]) -> None:
@@ -121,15 +188,19 @@ def _reset_sequences(models_: Iterable[Any]) -> None:
             cursor.execute(sql)
 
 
-def _batched(items: Iterator[Any], size: int = BATCH) -> Iterator[list[Any]]:
-    batch: list[Any] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+def _bulk_session() -> None:
+    """Inside a loading transaction on PostgreSQL: no wait for the WAL flush (a crash loses the chunk,
+    and the bench reruns), and, where the role may, no foreign-key triggers (every id written here
+    refers to a row written before it; a per-row lookup in the referenced table would double the load)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL synchronous_commit = off")
+        cursor.execute("SELECT current_setting('is_superuser')")
+        if cursor.fetchone()[0] == "on":
+            cursor.execute("SET LOCAL session_replication_role = replica")
 
 
 class Progress:
@@ -190,6 +261,7 @@ def _orgs(scale: Scale, rng: random.Random) -> tuple[list[Any], list[Any], list[
         _write(Organisation, districts[chunk : chunk + BATCH])
         _write(Organisation, agencies[chunk : chunk + BATCH])
         progress.add(2 * len(districts[chunk : chunk + BATCH]))
+    _reset_sequences([Organisation])  # the programmes' admin accounts are made through the service
     progress.end()
     return districts, agencies, province_of
 
@@ -254,52 +326,435 @@ def _supervisors(
     programmes: list[list[Any]],
 ) -> dict[tuple[int, int], list[tuple[int, int]]]:
     """Returns, per (province, rulebook index), the (supervisor id, district index) of its members."""
-    from jiandu.core.crypto import lookup_hash
+    from jiandu.core.crypto import encrypt, lookup_hash
     from jiandu.roster.models import Supervisor, SupervisorStatus
     from jiandu.rules.identifiers import id_number_mask, mobile_mask
 
+    table = Table(
+        Supervisor,
+        ["id", "programme_id", "full_name", "gender", "birth_date", "id_number", "id_number_lookup",
+         "id_number_masked", "phone", "phone_lookup", "phone_masked", "education", "employer",
+         "specialties", "district_id", "status", "term_start", "term_end", "source", "created_at"],
+        raw=("id_number", "phone", "specialties"),
+    )  # fmt: skip
     members: dict[tuple[int, int], list[tuple[int, int]]] = {}
     start = _next_id(Supervisor)
-    statuses = [SupervisorStatus.ACTIVE] * 18 + [s for s in SupervisorStatus if s != SupervisorStatus.ACTIVE]
+    active = SupervisorStatus.ACTIVE.value
+    statuses = [active] * 18 + [s.value for s in SupervisorStatus if s != SupervisorStatus.ACTIVE]
+    term_start, term_end = TODAY - dt.timedelta(days=700), TODAY + dt.timedelta(days=395)
+    created = dt.datetime.combine(term_start, dt.time(9), tzinfo=dt.UTC)
+    regions = [d.region_code for d in districts]
+    district_ids = [d.pk for d in districts]
+    programme_ids = [[p.pk for p in row] for row in programmes]
     progress = Progress("supervisors", scale.supervisors)
-
-    def rows() -> Iterator[Any]:
-        for i in range(scale.supervisors):
+    for begin in range(0, scale.supervisors, BATCH):
+        rows = []
+        for i in range(begin, min(begin + BATCH, scale.supervisors)):
             d = i % scale.districts
             p = province_of[d]
             r = (i // scale.districts) % len(RULEBOOKS)
             born = dt.date(1960, 1, 1) + dt.timedelta(days=rng.randrange(0, 40 * 365))
-            idn = _id_number(rng, districts[d].region_code, born)
+            idn = _id_number(rng, regions[d], born)
             phone = f"13{rng.randrange(10**9):09d}"
             pk = start + i
             members.setdefault((p, r), []).append((pk, d))
-            yield Supervisor(
-                id=pk,
-                programme=programmes[p][r],
-                full_name=rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
-                gender=rng.choice(("男", "女")),
-                birth_date=born,
-                id_number=idn,
-                id_number_lookup=lookup_hash("id_number", idn),
-                id_number_masked=id_number_mask(idn),
-                phone=phone,
-                phone_lookup=lookup_hash("phone", phone),
-                phone_masked=mobile_mask(phone),
-                education=rng.choice(("本科", "硕士研究生", "大学专科")),
-                employer=f"基准单位{rng.randrange(500)}",
-                specialties=rng.sample(SPECIALTIES, rng.randint(1, 2)),
-                district=districts[d],
-                status=rng.choice(statuses),
-                term_start=TODAY - dt.timedelta(days=700),
-                term_end=TODAY + dt.timedelta(days=395),
-                source="import",
-            )
-
-    for batch in _batched(rows()):
-        _write(Supervisor, batch)
-        progress.add(len(batch))
+            rows.append((
+                pk, programme_ids[p][r], rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
+                rng.choice(("男", "女")), born, encrypt(idn), lookup_hash("id_number", idn),
+                id_number_mask(idn), encrypt(phone), lookup_hash("phone", phone), mobile_mask(phone),
+                rng.choice(("本科", "硕士研究生", "大学专科")), f"基准单位{rng.randrange(500)}",
+                _jdump(rng.sample(SPECIALTIES, rng.randint(1, 2))), district_ids[d], rng.choice(statuses),
+                term_start, term_end, "import", created,
+            ))  # fmt: skip
+        table.write(rows)
+        progress.add(len(rows))
     progress.end()
     return members
+
+
+# ---------------------------------------------------------------------------------------------------
+# Duties, findings and the audit trail: chunks that any process can build
+# ---------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Context:
+    """What a chunk needs, as plain data (a forked worker inherits it), with the first id of each
+    table: chunk c's duty j has id duty0 + j, its commitment commit0 + j, its record record0 + j and
+    its assignments assign0 + j × MAX_K + position − 1, so chunks never collide, whoever writes them."""
+
+    scale: Scale
+    key: str  # chunk c's random stream is Random(f"{key}:{kind}:{c}")
+    district_ids: list[int]
+    district_names: list[str]
+    agency_ids: list[int]
+    province_of: list[int]
+    programmes: list[list[tuple[int, str, str]]]  # [province][rulebook] → (id, name, rulebook id)
+    admin_ids: list[int]
+    members: dict[tuple[int, int], list[tuple[int, int]]]
+    first: dict[str, int] = field(default_factory=dict)
+
+
+def context(
+    scale: Scale,
+    rng: random.Random,
+    districts: list[Any],
+    agencies: list[Any],
+    province_of: list[int],
+    programmes: list[list[Any]],
+    admins: list[Any],
+    members: dict[tuple[int, int], list[tuple[int, int]]],
+) -> Context:
+    from jiandu.duties.models import Assignment, DrawCommitment, DrawRecord, Duty
+    from jiandu.findings.models import Finding
+
+    firsts = {
+        "duty": _next_id(Duty),
+        "commitment": _next_id(DrawCommitment),
+        "record": _next_id(DrawRecord),
+        "assignment": _next_id(Assignment),
+        "finding": _next_id(Finding),
+    }
+    return Context(
+        scale=scale,
+        key=f"{rng.getrandbits(64):016x}",
+        district_ids=[d.pk for d in districts],
+        district_names=[d.name for d in districts],
+        agency_ids=[a.pk for a in agencies],
+        province_of=list(province_of),
+        programmes=[[(p.pk, p.name, p.rulebook_id) for p in row] for row in programmes],
+        admin_ids=[a.pk for a in admins],
+        members=members,
+        first=firsts,
+    )
+
+
+def chunks(total: int) -> int:
+    return (total + BATCH - 1) // BATCH
+
+
+_TABLES: dict[str, Table] = {}
+
+
+def _tables() -> dict[str, Table]:
+    """The tables chunks write, built once per process."""
+    if _TABLES:
+        return _TABLES
+    from jiandu.audit.models import AuditEvent
+    from jiandu.duties.models import Assignment, DrawCommitment, DrawRecord, Duty
+    from jiandu.findings.models import Finding
+
+    _TABLES["duty"] = Table(
+        Duty,
+        ["id", "programme_id", "agency_id", "requested_by_id", "kind", "title", "duty_on", "place",
+         "district_id", "supervisors_needed", "local_min", "requested_on", "lead_decision", "status",
+         "report_due_on", "reported_on", "answer_hours", "created_at"],
+        raw=("lead_decision",),
+    )  # fmt: skip
+    _TABLES["commitment"] = Table(
+        DrawCommitment,
+        ["id", "duty_id", "number", "algorithm", "commitment", "pool", "requirements", "pool_hash", "seed",
+         "opened_by_id", "opened_at"],
+        raw=("pool", "requirements", "seed"),
+    )  # fmt: skip
+    _TABLES["record"] = Table(
+        DrawRecord,
+        ["id", "commitment_id", "duty_id", "record", "record_hash", "drawn_by_id", "drawn_at"],
+        raw=("record",),
+    )
+    _TABLES["assignment"] = Table(
+        Assignment,
+        ["id", "duty_id", "supervisor_id", "draw_id", "position", "status", "invited_at", "notified_at",
+         "responded_at", "confirm_token"],
+    )  # fmt: skip
+    _TABLES["finding"] = Table(
+        Finding,
+        ["id", "programme_id", "agency_id", "source", "reporter_id", "confidential", "title", "text",
+         "status", "submitted_on", "forwarded_on", "reply_days", "reply_due", "reply_remind_on",
+         "rectify_due", "rectify_remind_on", "replied_on", "reply_text", "adopted", "closed_on",
+         "result_text", "rating", "decline_reason", "created_at", "updated_at"],
+    )  # fmt: skip
+    _TABLES["audit"] = Table(
+        AuditEvent,
+        ["id", "seq", "occurred_at", "actor_name", "role", "action", "target_type", "target_id",
+         "target_repr", "before", "after", "ip", "outcome", "prev_hash", "hash", "mac"],
+        raw=("before", "after"),
+    )  # fmt: skip
+    return _TABLES
+
+
+def pool_file(
+    ids: Sequence[str], priors: Sequence[int], local: Sequence[bool], *, quota: bool
+) -> dict[str, Any]:
+    """The v2 pool file `draw_v2.pool_seal` makes of these candidates for requirements with (`quota`)
+    or without a local-district quota, built directly: pool_seal is general (any categories) and
+    cost more than the draw itself. tests/test_bench_seed.py checks the two agree."""
+    from jiandu.rules import draw_v2
+
+    groups: dict[tuple[int, bool], list[str]] = {}
+    for cid, prior, lo in zip(ids, priors, local, strict=True):
+        groups.setdefault((prior, quota and lo), []).append(cid)
+    out = []
+    # pool_seal orders groups by (prior, canonical JSON of their categories): {"local":["local"]}
+    # sorts before {"local":[]} ('"' < ']').
+    for prior, lo in sorted(groups, key=lambda g: (g[0], not g[1])):
+        categories = {"local": ["local"] if lo else []} if quota else {}
+        out.append({"prior": prior, "categories": categories, "ids": sorted(groups[(prior, lo)])})
+    return {
+        "algorithm": draw_v2.ALGORITHM,
+        "groups": out,
+        "excluded": [],
+        "counts": {"candidates": len(ids), "excluded": 0},
+    }
+
+
+LOCAL_QUOTA = {"category": "local", "value": "local", "min": 1, "max": None}
+
+
+def _draw(
+    ctx: Context, rng: random.Random, j: int, di: int, group: list[tuple[int, int]], k: int
+) -> tuple[str, dict[str, Any], dict[str, Any], int]:
+    """A pool of up to `scale.pool` members of the programme and the requirements, in the form the
+    app publishes them (v2, or v1 for one duty in V1_EVERY). Returns (algorithm, pool,
+    requirements, local_min). The duties needing five ask for one of them from the duty's district,
+    where the pool has one (a quota the pool cannot meet refuses the draw)."""
+    from jiandu.rules import draw as d
+
+    picked = rng.sample(group, min(ctx.scale.pool, len(group)))
+    local = [sd == di for _, sd in picked]
+    priors = [rng.randint(0, 4) for _ in picked]
+    ids = [f"S{sid}" for sid, _ in picked]
+    local_min = 1 if k == MAX_K and any(local) else 0
+    if j % V1_EVERY == 0:
+        pool = {
+            "candidates": [
+                {"id": cid, "prior": pr, "specialties": [], "local": lo}
+                for cid, pr, lo in zip(ids, priors, local, strict=True)
+            ],
+            "excluded": [],
+            "counts": {"candidates": len(ids), "excluded": 0},
+        }
+        req = {"k": k, "specialty_minimums": {}, "local_min": local_min, "cross_min": 0}
+        pool_out, req_out, _ = d.pool_seal(pool, req)
+        return d.ALGORITHM, pool_out, req_out, local_min
+    req = {"k": k, "quotas": [LOCAL_QUOTA] if local_min else []}
+    return "jiandu-draw-v2", pool_file(ids, priors, local, quota=bool(local_min)), req, local_min
+
+
+def duty_chunk(ctx: Context, c: int) -> int:
+    """Chunk c of the duties (BATCH of them) with their commitments, records and assignments."""
+    from jiandu.core.crypto import encrypt
+    from jiandu.duties.models import AssignmentStatus, DutyKind, DutyStatus
+    from jiandu.rules import draw as d
+    from jiandu.rules import draw_v2
+
+    t = _tables()
+    rng = random.Random(f"{ctx.key}:duties:{c}")
+    first = ctx.first
+    kinds = [k.value for k in DutyKind]
+    held, staffed, cancelled = DutyStatus.HELD.value, DutyStatus.STAFFED.value, DutyStatus.CANCELLED.value
+    requested, draw_open = DutyStatus.REQUESTED.value, DutyStatus.DRAW_OPEN.value
+    contacting = DutyStatus.CONTACTING.value
+    past = (held,) * 6 + (staffed, cancelled)
+    future = (requested, draw_open, contacting, staffed)
+    attended, absent = AssignmentStatus.ATTENDED.value, AssignmentStatus.ABSENT.value
+    invited, accepted = AssignmentStatus.INVITED.value, AssignmentStatus.ACCEPTED.value
+    lead = _jdump({"ok": True, "reasons": []})
+    n_rulebooks = len(RULEBOOKS)
+    duties: list[tuple[Any, ...]] = []
+    commitments: list[tuple[Any, ...]] = []
+    records: list[tuple[Any, ...]] = []
+    assignments: list[tuple[Any, ...]] = []
+    begin = c * BATCH
+    for j in range(begin, min(begin + BATCH, ctx.scale.duties)):
+        di = rng.randrange(ctx.scale.districts)
+        p, r = ctx.province_of[di], rng.randrange(n_rulebooks)
+        programme_id, programme_name, rulebook_id = ctx.programmes[p][r]
+        admin = ctx.admin_ids[p]
+        duty_on = TODAY + dt.timedelta(days=rng.randint(-365, 30))
+        status = rng.choice(past if duty_on < TODAY else future)
+        k = rng.choice((2, 3, 3, 5))
+        kind = rng.choice(kinds)
+        requested_on = duty_on - dt.timedelta(days=rng.randint(5, 20))
+        place = f"{ctx.district_names[di]}第{rng.randint(1, 9)}法庭"
+        reported_on = duty_on + dt.timedelta(days=7) if status == held and rng.random() < 0.8 else None
+        duty_pk = first["duty"] + j
+        opened_at = dt.datetime.combine(requested_on, dt.time(9), tzinfo=dt.UTC)
+        group = ctx.members.get((p, r), [])
+        local_min, commit_pk = 0, 0
+        if status not in (requested, cancelled) and len(group) >= k:
+            algorithm, pool, req, local_min = _draw(ctx, rng, j, di, group, k)
+            seed = rng.randbytes(32)
+            commit_pk = first["commitment"] + j
+            sealed = ""
+            if status != draw_open:
+                drawn_at = opened_at + dt.timedelta(hours=1)
+                witnesses = [{"name": "见证人甲", "role": "", "value": f"{rng.randrange(10000):04d}"}]
+                meta = {
+                    "number": 1,
+                    "redraw_of": None,
+                    "duty": {"id": duty_pk, "programme": programme_name, "rulebook": rulebook_id,
+                             "kind": kind, "date": duty_on.isoformat(), "supervisors_needed": k},
+                    "opened_at": opened_at.isoformat(),
+                    "drawn_at": drawn_at.isoformat(),
+                }  # fmt: skip
+                if algorithm == draw_v2.ALGORITHM:
+                    record = draw_v2.record_build(
+                        pool_doc=pool, requirements=req, seed=seed, witnesses=witnesses, meta=meta
+                    )
+                else:
+                    record = d.record_build(
+                        pool=pool, requirements=req, seed=seed, witnesses=witnesses, meta=meta
+                    )
+                sealed = record["pool_hash"]  # as published with the commitment
+                record_pk = first["record"] + j
+                records.append(
+                    (record_pk, commit_pk, duty_pk, _jdump(record), record["record_hash"], admin, drawn_at)
+                )
+                invited_at = opened_at + dt.timedelta(hours=2)
+                answered_at = invited_at + dt.timedelta(hours=3)
+                for position, cid in enumerate(record["result"]["selected"], start=1):
+                    if status == held:
+                        a_status = attended if rng.random() < 0.9 else absent
+                    elif status == contacting:
+                        a_status = rng.choice((invited, accepted))
+                    else:
+                        a_status = accepted
+                    assign_pk = first["assignment"] + j * MAX_K + position - 1
+                    assignments.append((
+                        assign_pk, duty_pk, int(cid.removeprefix("S")), record_pk, position, a_status,
+                        invited_at, invited_at, None if a_status == invited else answered_at,
+                        f"b{assign_pk:012x}",  # ascending: the unique index grows at its right edge
+                    ))  # fmt: skip
+        if commit_pk:
+            if not sealed:  # opened, not drawn yet
+                v2 = algorithm == draw_v2.ALGORITHM
+                sealed = draw_v2.pool_file_hash(pool) if v2 else d.pool_hash(pool, req)
+            commitments.append((
+                commit_pk, duty_pk, 1, algorithm, d.commitment(seed), _jdump(pool), _jdump(req), sealed,
+                encrypt(seed.hex()), admin, opened_at,
+            ))  # fmt: skip
+        duties.append((
+            duty_pk, programme_id, ctx.agency_ids[di], admin, kind, f"基准活动{j + 1}", duty_on, place,
+            ctx.district_ids[di], k, local_min, requested_on, lead, status,
+            duty_on + dt.timedelta(days=14) if status == held else None, reported_on, 48, opened_at,
+        ))  # fmt: skip
+    t["duty"].write(duties)
+    t["commitment"].write(commitments)
+    t["record"].write(records)
+    t["assignment"].write(assignments)
+    return len(duties)
+
+
+def finding_chunk(ctx: Context, c: int) -> int:
+    from jiandu.findings.deadlines import remind_on
+    from jiandu.findings.models import Source, Status
+
+    t = _tables()
+    rng = random.Random(f"{ctx.key}:findings:{c}")
+    states = [s.value for s in Status]
+    sources = [s.value for s in Source]
+    forwarded = {Status.FORWARDED.value, Status.RECTIFYING.value, Status.REPLIED.value, Status.CLOSED.value}
+    rectifying, declined = Status.RECTIFYING.value, Status.DECLINED.value
+    replied = {Status.REPLIED.value, Status.CLOSED.value}
+    closed = Status.CLOSED.value
+    rows = []
+    begin = c * BATCH
+    for j in range(begin, min(begin + BATCH, ctx.scale.findings)):
+        di = rng.randrange(ctx.scale.districts)
+        p, r = ctx.province_of[di], rng.randrange(len(RULEBOOKS))
+        group = ctx.members.get((p, r))
+        status = states[j % len(states)]
+        submitted = TODAY - dt.timedelta(days=rng.randint(0, 365))
+        source = rng.choice(sources)
+        reporter = rng.choice(group)[0] if group else None
+        confidential = rng.random() < 0.05
+        forwarded_on = submitted + dt.timedelta(days=3)
+        reply_due = forwarded_on + dt.timedelta(days=30)
+        replied_on = reply_due - dt.timedelta(days=5)
+        fwd = status in forwarded
+        rect_due = reply_due + dt.timedelta(days=60) if status == rectifying else None
+        rep = status in replied
+        done = status == closed
+        created = dt.datetime.combine(submitted, dt.time(10), tzinfo=dt.UTC)
+        rows.append((
+            ctx.first["finding"] + j, ctx.programmes[p][r][0], ctx.agency_ids[di], source, reporter,
+            confidential, f"基准意见{j + 1}", "基准数据：监督意见内容。", status, submitted,
+            forwarded_on if fwd else None, 30 if fwd else None, reply_due if fwd else None,
+            remind_on(reply_due) if fwd else None, rect_due, remind_on(rect_due),
+            replied_on if rep else None, "已研究处理。" if rep else "", True if rep else None,
+            replied_on + dt.timedelta(days=10) if done else None, "已办结。" if done else "",
+            4 if done else None, "不属于监督范围。" if status == declined else "", created, created,
+        ))  # fmt: skip
+    t["finding"].write(rows)
+    return len(rows)
+
+
+def audit_trail(scale: Scale, key: str, progress: Callable[[int], None] | None = None) -> int:
+    """A year of events, chained from the current head with the real hash and keyed MACs, so
+    `jiandu audit verify` passes over the seeded trail. One chain: one process, one transaction."""
+    from types import SimpleNamespace
+
+    from django.db import transaction
+
+    from jiandu.audit.hashing import event_hash, event_mac, event_payload, head_mac
+    from jiandu.audit.models import AuditChainHead, AuditEvent
+
+    t = _tables()
+    rng = random.Random(f"{key}:audit")
+    actions = (
+        "supervisor.update",
+        "duty.create",
+        "draw.open",
+        "draw.perform",
+        "finding.forward",
+        "account.sign_in",
+    )
+    with transaction.atomic():
+        _bulk_session()
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
+        pk, seq, prev = _next_id(AuditEvent), head.seq, head.hash
+        last = AuditEvent.objects.order_by("-seq").values_list("occurred_at", flat=True).first()
+        start = max(
+            dt.datetime.combine(TODAY - dt.timedelta(days=365), dt.time(), tzinfo=dt.UTC),
+            last or dt.datetime.min.replace(tzinfo=dt.UTC),
+        )
+        step = dt.timedelta(days=365) / max(scale.audit_events, 1)
+        before = {"status": "active"}
+        for begin in range(0, scale.audit_events, BATCH):
+            rows = []
+            for i in range(begin, min(begin + BATCH, scale.audit_events)):
+                seq += 1
+                e = SimpleNamespace(
+                    seq=seq, occurred_at=start + step * (i + 1), actor_id=None,
+                    actor_name=f"bench{rng.randrange(500)}", role="programme_admin", organisation_id=None,
+                    action=rng.choice(actions), target_type="roster.supervisor",
+                    target_id=str(rng.randrange(1, scale.supervisors + 1)), target_repr="基准",
+                    before=before, after={"status": "active", "n": i}, ip="10.0.0.1", outcome="success",
+                )  # fmt: skip
+                h = event_hash(prev, event_payload(e))
+                rows.append((
+                    pk, seq, e.occurred_at, e.actor_name, e.role, e.action, e.target_type, e.target_id,
+                    e.target_repr, _jdump(e.before), _jdump(e.after), e.ip, e.outcome, prev, h, event_mac(h),
+                ))  # fmt: skip
+                prev = h
+                pk += 1
+            t["audit"].write(rows)
+            if progress:
+                progress(len(rows))
+        AuditChainHead.objects.filter(id=1).update(seq=seq, hash=prev, mac=head_mac(seq, prev))
+    return scale.audit_events
+
+
+def _in_chunks(label: str, total: int, fn: Callable[[int], int]) -> None:
+    from django.db import transaction
+
+    progress = Progress(label, total)
+    for c in range(chunks(total)):
+        with transaction.atomic():
+            _bulk_session()
+            progress.add(fn(c))
+    progress.end()
 
 
 def _duties(
@@ -312,137 +767,10 @@ def _duties(
     admins: list[Any],
     members: dict[tuple[int, int], list[tuple[int, int]]],
 ) -> None:
-    """Duties over the past year and the next month; the drawn ones with their commitment, record and
-    assignments, each draw computed by the real draw code over a small pool."""
-    from jiandu.duties.models import (
-        Assignment,
-        AssignmentStatus,
-        DrawCommitment,
-        DrawRecord,
-        Duty,
-        DutyKind,
-        DutyStatus,
-    )
-    from jiandu.rules import draw as d
-
-    duty_pk, commit_pk, record_pk, assign_pk = (
-        _next_id(m) for m in (Duty, DrawCommitment, DrawRecord, Assignment)
-    )
-    kinds = list(DutyKind)
-    past = (DutyStatus.HELD,) * 6 + (DutyStatus.STAFFED, DutyStatus.CANCELLED)
-    future = (DutyStatus.REQUESTED, DutyStatus.DRAW_OPEN, DutyStatus.CONTACTING, DutyStatus.STAFFED)
-    progress = Progress("duties (+ commitments, records, assignments)", scale.duties)
-    for start in range(0, scale.duties, BATCH):
-        duties, commitments, records, assignments = [], [], [], []
-        for j in range(start, min(start + BATCH, scale.duties)):
-            di = rng.randrange(scale.districts)
-            p, r = province_of[di], rng.randrange(len(RULEBOOKS))
-            duty_on = TODAY + dt.timedelta(days=rng.randint(-365, 30))
-            status = rng.choice(past if duty_on < TODAY else future)
-            k = rng.choice((2, 3, 3, 5))
-            duty = Duty(
-                id=duty_pk,
-                programme=programmes[p][r],
-                agency=agencies[di],
-                requested_by=admins[p],
-                kind=rng.choice(kinds),
-                title=f"基准活动{j + 1}",
-                duty_on=duty_on,
-                place=f"{districts[di].name}第{rng.randint(1, 9)}法庭",
-                district=districts[di],
-                supervisors_needed=k,
-                local_min=1 if k > 2 else 0,
-                requested_on=duty_on - dt.timedelta(days=rng.randint(5, 20)),
-                lead_decision={"ok": True, "reasons": []},
-                status=status,
-                report_due_on=duty_on + dt.timedelta(days=14) if status == DutyStatus.HELD else None,
-                reported_on=duty_on + dt.timedelta(days=7)
-                if status == DutyStatus.HELD and rng.random() < 0.8
-                else None,
-                answer_hours=48,
-            )
-            duties.append(duty)
-            duty_pk += 1
-            group = members.get((p, r), [])
-            if status in (DutyStatus.REQUESTED, DutyStatus.CANCELLED) or len(group) < k:
-                continue
-            pool_members = rng.sample(group, min(scale.pool, len(group)))
-            pool = {
-                "candidates": [
-                    {"id": str(sid), "prior": rng.randint(0, 4), "specialties": [], "local": sd == di}
-                    for sid, sd in pool_members
-                ],
-                "excluded": [],
-                "counts": {"candidates": len(pool_members), "excluded": 0},
-            }
-            requirements = {"k": k, "specialty_minimums": {}, "local_min": 0, "cross_min": 0}
-            seed = rng.randbytes(32)
-            pool_out, req_out, sealed = d.pool_seal(pool, requirements)
-            opened_at = dt.datetime.combine(duty.requested_on, dt.time(9), tzinfo=dt.UTC)
-            commitments.append(
-                DrawCommitment(
-                    id=commit_pk,
-                    duty=duty,
-                    number=1,
-                    commitment=d.commitment(seed),
-                    pool=pool_out,
-                    requirements=req_out,
-                    pool_hash=sealed,
-                    seed=seed.hex(),
-                    opened_by=admins[p],
-                    opened_at=opened_at,
-                )
-            )
-            if status == DutyStatus.DRAW_OPEN:
-                commit_pk += 1
-                continue
-            witnesses = [{"name": "见证人甲", "role": "", "value": f"{rng.randrange(10000):04d}"}]
-            record = d.record_build(pool=pool, requirements=requirements, seed=seed, witnesses=witnesses,
-                                    meta={"duty": duty.pk, "number": 1})  # fmt: skip
-            records.append(
-                DrawRecord(
-                    id=record_pk,
-                    commitment_id=commit_pk,
-                    duty=duty,
-                    record=record,
-                    record_hash=record["record_hash"],
-                    drawn_by=admins[p],
-                    drawn_at=opened_at + dt.timedelta(hours=1),
-                )
-            )
-            invited_at = opened_at + dt.timedelta(hours=2)
-            for position, sid in enumerate(record["result"]["selected"], start=1):
-                if status == DutyStatus.HELD:
-                    a_status = AssignmentStatus.ATTENDED if rng.random() < 0.9 else AssignmentStatus.ABSENT
-                elif status == DutyStatus.CONTACTING:
-                    a_status = rng.choice((AssignmentStatus.INVITED, AssignmentStatus.ACCEPTED))
-                else:
-                    a_status = AssignmentStatus.ACCEPTED
-                assignments.append(
-                    Assignment(
-                        id=assign_pk,
-                        duty=duty,
-                        supervisor_id=int(sid),
-                        draw_id=record_pk,
-                        position=position,
-                        status=a_status,
-                        invited_at=invited_at,
-                        notified_at=invited_at,
-                        responded_at=None
-                        if a_status == AssignmentStatus.INVITED
-                        else invited_at + dt.timedelta(hours=3),
-                        confirm_token=f"b{assign_pk:x}",
-                    )
-                )
-                assign_pk += 1
-            commit_pk += 1
-            record_pk += 1
-        _write(Duty, duties)
-        _write(DrawCommitment, commitments)
-        _write(DrawRecord, records)
-        _write(Assignment, assignments)
-        progress.add(len(duties))
-    progress.end()
+    """Duties over the past year and the next month, in this process; the drawn ones with their
+    commitment, record and assignments."""
+    ctx = context(scale, rng, districts, agencies, province_of, programmes, admins, members)
+    _in_chunks("duties (+ commitments, records, assignments)", scale.duties, lambda c: duty_chunk(ctx, c))
 
 
 def _findings(
@@ -453,98 +781,178 @@ def _findings(
     programmes: list[list[Any]],
     members: dict[tuple[int, int], list[tuple[int, int]]],
 ) -> None:
-    from jiandu.findings.deadlines import remind_on
-    from jiandu.findings.models import Finding, Source, Status
-
-    pk = _next_id(Finding)
-    states = list(Status)
-    sources = list(Source)
-    progress = Progress("findings", scale.findings)
-    for start in range(0, scale.findings, BATCH):
-        batch = []
-        for j in range(start, min(start + BATCH, scale.findings)):
-            di = rng.randrange(scale.districts)
-            p, r = province_of[di], rng.randrange(len(RULEBOOKS))
-            group = members.get((p, r))
-            status = states[j % len(states)]
-            submitted = TODAY - dt.timedelta(days=rng.randint(0, 365))
-            f = Finding(
-                id=pk, programme=programmes[p][r], agency=agencies[di], source=rng.choice(sources),
-                reporter_id=rng.choice(group)[0] if group else None, confidential=rng.random() < 0.05,
-                title=f"基准意见{j + 1}", text="基准数据：监督意见内容。", status=status, submitted_on=submitted,
-            )  # fmt: skip
-            forwarded_on = submitted + dt.timedelta(days=3)
-            reply_due = forwarded_on + dt.timedelta(days=30)
-            replied_on = reply_due - dt.timedelta(days=5)
-            if status in (Status.FORWARDED, Status.RECTIFYING, Status.REPLIED, Status.CLOSED):
-                f.forwarded_on, f.reply_days, f.reply_due = forwarded_on, 30, reply_due
-                f.reply_remind_on = remind_on(reply_due)
-            if status == Status.RECTIFYING:
-                f.rectify_due = reply_due + dt.timedelta(days=60)
-                f.rectify_remind_on = remind_on(f.rectify_due)
-            if status in (Status.REPLIED, Status.CLOSED):
-                f.replied_on, f.reply_text, f.adopted = replied_on, "已研究处理。", True
-            if status == Status.CLOSED:
-                f.closed_on, f.result_text, f.rating = replied_on + dt.timedelta(days=10), "已办结。", 4
-            if status == Status.DECLINED:
-                f.decline_reason = "不属于监督范围。"
-            batch.append(f)
-            pk += 1
-        _write(Finding, batch)
-        progress.add(len(batch))
-    progress.end()
+    ctx = context(scale, rng, [], agencies, province_of, programmes, [], members)
+    _in_chunks("findings", scale.findings, lambda c: finding_chunk(ctx, c))
 
 
 def _audit(scale: Scale, rng: random.Random) -> None:
-    """A year of events, chained from the current head with the real hash and keyed MACs, so
-    `jiandu audit verify` passes over the seeded trail."""
-    from django.db import transaction
-
-    from jiandu.audit.hashing import event_hash, event_mac, event_payload, head_mac
-    from jiandu.audit.models import AuditChainHead, AuditEvent
-
-    actions = (
-        "supervisor.update",
-        "duty.create",
-        "draw.open",
-        "draw.perform",
-        "finding.forward",
-        "account.sign_in",
-    )
     progress = Progress("audit events", scale.audit_events)
-    with transaction.atomic():
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
-        pk, seq, prev = _next_id(AuditEvent), head.seq, head.hash
-        last = AuditEvent.objects.order_by("-seq").values_list("occurred_at", flat=True).first()
-        start = max(
-            dt.datetime.combine(TODAY - dt.timedelta(days=365), dt.time(), tzinfo=dt.UTC),
-            last or dt.datetime.min.replace(tzinfo=dt.UTC),
-        )
-        step = dt.timedelta(days=365) / max(scale.audit_events, 1)
-        for begin in range(0, scale.audit_events, BATCH):
-            batch = []
-            for i in range(begin, min(begin + BATCH, scale.audit_events)):
-                seq += 1
-                e = AuditEvent(
-                    id=pk, seq=seq, occurred_at=start + step * (i + 1), actor_name=f"bench{rng.randrange(500)}",
-                    role="programme_admin", action=rng.choice(actions), target_type="roster.supervisor",
-                    target_id=str(rng.randrange(1, scale.supervisors + 1)), target_repr="基准",
-                    before={"status": "active"}, after={"status": "active", "n": i}, ip="10.0.0.1",
-                    outcome="success", prev_hash=prev,
-                )  # fmt: skip
-                e.hash = prev = event_hash(prev, event_payload(e))
-                e.mac = event_mac(e.hash)
-                batch.append(e)
-                pk += 1
-            _write(AuditEvent, batch)
-            progress.add(len(batch))
-        AuditChainHead.objects.filter(id=1).update(seq=seq, hash=prev, mac=head_mac(seq, prev))
+    audit_trail(scale, f"{rng.getrandbits(64):016x}", progress.add)
     progress.end()
 
 
-def seed(scale_name: str, *, random_seed: int = 18) -> dict[str, int]:
+# ---------------------------------------------------------------------------------------------------
+# Worker processes
+# ---------------------------------------------------------------------------------------------------
+
+_CTX: Context | None = None  # set before the workers fork; they inherit it
+
+
+@dataclass
+class TaskResult:
+    kind: str
+    rows: int
+    cpu: float  # this worker's CPU seconds on the task
+    server_cpu: float  # its PostgreSQL backend's
+
+
+def _task(task: tuple[str, Any]) -> TaskResult:
+    from django.db import connection, transaction
+
+    kind, arg = task
+    assert _CTX is not None
+    c0, s0 = time.process_time(), server_cpu_seconds() or 0.0
+    if kind == "audit":
+        rows = audit_trail(_CTX.scale, _CTX.key)
+    elif kind == "sql":  # index builds, VACUUM: outside a transaction
+        connection.ensure_connection()
+        with connection.cursor() as cursor:
+            cursor.execute("SET maintenance_work_mem = '256MB'")
+            cursor.execute(arg)
+        rows = 0
+    else:
+        with transaction.atomic():
+            _bulk_session()
+            rows = duty_chunk(_CTX, arg) if kind == "duties" else finding_chunk(_CTX, arg)
+    return TaskResult(kind, rows, time.process_time() - c0, (server_cpu_seconds() or 0.0) - s0)
+
+
+def _run(tasks: list[tuple[str, Any]], workers: int, label: str, totals: dict[str, int]) -> list[TaskResult]:
+    """Run the tasks in `workers` forked processes (in this one when workers ≤ 1), printing progress."""
+    from django.db import connections
+
+    done: dict[str, int] = dict.fromkeys(totals, 0)
+    results: list[TaskResult] = []
+    started = time.perf_counter()
+    last_print = 0.0
+
+    def report(r: TaskResult, final: bool = False) -> None:
+        nonlocal last_print
+        results.append(r)
+        done[r.kind] = done.get(r.kind, 0) + r.rows
+        now = time.perf_counter()
+        if final or now - last_print > 10:
+            last_print = now
+            parts = " · ".join(f"{k} {done[k]:,}/{n:,}" for k, n in totals.items())
+            print(f"  {label} [{now - started:6.0f} s] {parts}", flush=True)
+
+    if workers <= 1:
+        for task in tasks:
+            report(_task(task))
+    else:
+        connections.close_all()  # each worker opens its own connection
+        ctx = mp.get_context("fork")
+        with ctx.Pool(workers, maxtasksperchild=None) as pool:
+            for r in pool.imap_unordered(_task, tasks):
+                report(r)
+            pool.close()
+            pool.join()
+    if results:
+        report(TaskResult("", 0, 0.0, 0.0), final=True)
+        results.pop()
+    return results
+
+
+# ---------------------------------------------------------------------------------------------------
+# Indexes, statistics and the run's own record
+# ---------------------------------------------------------------------------------------------------
+
+LOADED = (
+    "duties_duty",
+    "duties_drawcommitment",
+    "duties_drawrecord",
+    "duties_assignment",
+    "findings_finding",
+    "audit_auditevent",
+)
+
+
+def _secondary_indexes(tables: Sequence[str]) -> list[tuple[str, str]]:
+    """(name, CREATE INDEX …) of the indexes no constraint owns (neither primary key nor unique)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT c.relname, pg_get_indexdef(i.indexrelid)
+                 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+                 JOIN pg_class t ON t.oid = i.indrelid
+                WHERE t.relname = ANY(%s) AND NOT i.indisunique AND NOT i.indisprimary
+                  AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
+                ORDER BY t.relname, c.relname""",
+            [list(tables)],
+        )
+        return [(name, sql) for name, sql in cursor.fetchall()]
+
+
+def _drop_indexes(indexes: list[tuple[str, str]]) -> None:
+    from django.db import connection
+
+    # Kept where a failed run can find them: rebuild with `psql -f var/bench-seed-indexes.sql`.
+    from jiandu import config
+
+    (config.data_dir() / "bench-seed-indexes.sql").write_text(
+        "".join(f"{sql.replace('CREATE INDEX', 'CREATE INDEX IF NOT EXISTS', 1)};\n" for _, sql in indexes)
+    )
+    with connection.cursor() as cursor:
+        for name, _ in indexes:
+            cursor.execute(f"DROP INDEX IF EXISTS {connection.ops.quote_name(name)}")
+
+
+RUN_TABLE = "bench_seed_run"
+
+
+def run_record(row: dict[str, Any]) -> None:
+    """The run's figures in `bench_seed_run` (made here: bench data, not an app model)."""
+    from django.db import connection
+
+    serial = "BIGSERIAL" if connection.vendor == "postgresql" else "INTEGER"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TABLE IF NOT EXISTS {RUN_TABLE} (id {serial} PRIMARY KEY, scale VARCHAR(16) NOT NULL, "
+            "finished_at VARCHAR(40) NOT NULL, figures TEXT NOT NULL)"
+        )
+        cursor.execute(
+            f"INSERT INTO {RUN_TABLE} (scale, finished_at, figures) VALUES (%s, %s, %s)",  # noqa: S608
+            [row["scale"], dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), json.dumps(row)],
+        )
+
+
+def run_latest(scale: str) -> dict[str, Any] | None:
+    """The figures of the last recorded run at `scale` on this database, or None."""
+    from django.db import connection
+
+    if RUN_TABLE not in connection.introspection.table_names():
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT finished_at, figures FROM {RUN_TABLE} WHERE scale = %s ORDER BY id DESC",  # noqa: S608
+            [scale],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return {**json.loads(row[1]), "finished_at": row[0]}
+
+
+# ---------------------------------------------------------------------------------------------------
+# The whole run
+# ---------------------------------------------------------------------------------------------------
+
+
+def seed(scale_name: str, *, random_seed: int = 18, workers: int | None = None) -> dict[str, int]:
     """Build the dataset on the configured database (Django already set up). Returns the row counts."""
-    from django.db import transaction
+    global _CTX
+    from django.db import connection, transaction
 
     from jiandu.audit.models import AuditEvent
     from jiandu.duties.models import Assignment, DrawCommitment, DrawRecord, Duty
@@ -553,32 +961,91 @@ def seed(scale_name: str, *, random_seed: int = 18) -> dict[str, int]:
     from jiandu.roster.models import Supervisor
 
     scale = SCALES[scale_name]
+    pg = is_postgresql()
+    if workers is None:
+        workers = min(2, os.cpu_count() or 1) if pg else 1
+    if not pg:
+        workers = 1  # one SQLite file, one writer
     rng = random.Random(random_seed)
     models_ = (Organisation, Supervisor, Duty, DrawCommitment, DrawRecord, Assignment, Finding, AuditEvent)
+    children0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    server0 = server_cpu_seconds() or 0.0
+    server_cpu = 0.0
+    steps: dict[str, Timing] = {}
     with timed() as total:
-        with transaction.atomic():
+        with timed() as steps["organisations, programmes, supervisors"], transaction.atomic():
             districts, agencies, province_of = _orgs(scale, rng)
             programmes, admins = _programmes(scale, districts, province_of)
             members = _supervisors(scale, rng, districts, province_of, programmes)
-        # Each table's batches commit as they go: a national run stopped half-way keeps what it wrote.
-        _duties(scale, rng, districts, agencies, province_of, programmes, admins, members)
-        _findings(scale, rng, agencies, province_of, programmes, members)
-        _reset_sequences(
-            models_
-        )  # before the audit trail: the admin accounts' events were written by the service
-        _audit(scale, rng)
+        server_cpu += (server_cpu_seconds() or 0.0) - server0
+        _CTX = context(scale, rng, districts, agencies, province_of, programmes, admins, members)
+        indexes = _secondary_indexes(LOADED) if pg and scale.duties >= DROP_INDEXES_FROM else []
+        if indexes:
+            _drop_indexes(indexes)
+            print(f"  dropped {len(indexes)} secondary indexes for the load (var/bench-seed-indexes.sql)")
+        tasks: list[tuple[str, Any]] = [("audit", 0)]  # the longest single task first
+        n_d, n_f = chunks(scale.duties), chunks(scale.findings)
+        for c in range(max(n_d, n_f)):  # interleaved: both workers share the server's work evenly
+            if c < n_d:
+                tasks.append(("duties", c))
+            if c < n_f:
+                tasks.append(("findings", c))
+        totals = {"duties": scale.duties, "findings": scale.findings, "audit": scale.audit_events}
+        with timed() as steps[f"duties, findings, audit ({workers} workers)"]:
+            results = _run(tasks, workers, "loading", totals)
+        if indexes:
+            with timed() as steps["secondary indexes rebuilt"]:
+                results += _run([("sql", sql) for _, sql in indexes], workers, "indexes", {"sql": 0})
         _reset_sequences(models_)
-        if is_postgresql():
-            # Fresh statistics, as autovacuum would give a live site: the planner otherwise plans
-            # the pages' queries on the empty tables' defaults (docs/performance.md).
-            from django.db import connection
-
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+        if pg:
+            # Fresh statistics and visibility maps, as autovacuum would give a live site (it is off
+            # on some machines): the planner otherwise plans on the empty tables' defaults.
+            loaded = ["roster_supervisor", "orgs_organisation", *LOADED]
+            with timed() as steps["VACUUM ANALYZE"]:
+                results += _run(
+                    [("sql", f"VACUUM ANALYZE {t}") for t in loaded], workers, "vacuum", {"sql": 0}
+                )
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE")
+        server_cpu += sum(r.server_cpu for r in results)
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        worker_cpu = (children.ru_utime + children.ru_stime) - (children0.ru_utime + children0.ru_stime)
+        worker_cpu = max(worker_cpu, sum(r.cpu for r in results) if workers <= 1 else 0.0)
+    cpu = total.cpu + worker_cpu if workers > 1 else total.cpu  # this process, and the workers beside it
     counts = {m._meta.label: m.objects.count() for m in models_}
-    print(f"seeded scale {scale_name} in {total} · peak RSS {max_rss_mib():.0f} MiB")
+    rss = max_rss_mib()
+    worker_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024 if workers > 1 else 0.0
+    print(
+        f"seeded scale {scale_name} in {total.wall:.1f} s wall ({total.wall / 60:.1f} min), "
+        f"{cpu:.1f} s CPU (this process {total.cpu:.1f} + workers {cpu - total.cpu:.1f}), "
+        f"PostgreSQL backends {server_cpu:.1f} s CPU · peak RSS {rss:.0f} MiB"
+        + (f", largest worker {worker_rss:.0f} MiB" if workers > 1 else "")
+    )
+    for name, t in steps.items():
+        print(f"  {name}: {t}")
+    by_kind: dict[str, list[float]] = {}
+    for r in results:
+        cell = by_kind.setdefault(r.kind, [0.0, 0.0])
+        cell[0] += r.cpu
+        cell[1] += r.server_cpu
+    for kind, (client, server) in by_kind.items():
+        print(f"  CPU in {kind} tasks: {client:.1f} s workers, {server:.1f} s PostgreSQL")
     for label, n in counts.items():
         print(f"  {label:<24} {n:>12,}")
+    run_record(
+        {
+            "scale": scale_name,
+            "random_seed": random_seed,
+            "workers": workers,
+            "wall_s": round(total.wall, 1),
+            "cpu_s": round(cpu, 1),
+            "server_cpu_s": round(server_cpu, 1),
+            "peak_rss_mib": round(max(rss, worker_rss)),
+            "steps": {name: [round(t.wall, 1), round(t.cpu, 1)] for name, t in steps.items()},
+            "counts": counts,
+            "load_average": list(os.getloadavg()),
+        }
+    )
     return counts
 
 
@@ -588,9 +1055,15 @@ def main() -> None:
     )
     parser.add_argument("--scale", choices=sorted(SCALES), default="city")
     parser.add_argument("--seed", type=int, default=18, help="random seed (fixed: the same data every time)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="processes for duties, findings and audit (default: 2 on PostgreSQL)",
+    )
     args = parser.parse_args()
     setup_django()
-    seed(args.scale, random_seed=args.seed)
+    seed(args.scale, random_seed=args.seed, workers=args.workers)
 
 
 if __name__ == "__main__":
