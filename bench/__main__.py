@@ -71,6 +71,26 @@ def dataset() -> Figure:
     )
 
 
+def seed_run(scale: str = "national") -> Figure:
+    """The last `bench.seed --scale national` on this database, as the seed recorded it."""
+    from bench.seed import run_latest
+
+    run = run_latest(scale)
+    name, target = f"{scale} seed (bench.seed --scale {scale})", "≤ 20 min on this 2-core box"
+    if run is None:
+        return Figure(name, target, f"{NOT_MEASURED} (no recorded {scale} run on this database)")
+    t = Timing(run["wall_s"], run["cpu_s"])
+    load = ", ".join(f"{x:.1f}" for x in run.get("load_average", []))
+    return Figure(
+        f"{name}, {run['finished_at'][:16]}",
+        target,
+        f"{scale} seed: {t.wall / 60:.1f} min wall / {t.cpu / 60:.1f} min CPU "
+        f"(+ {run['server_cpu_s'] / 60:.1f} min PostgreSQL CPU), {run['workers']} workers, "
+        f"peak RSS {run['peak_rss_mib']} MiB; load average at the end {load}",
+        t,
+    )
+
+
 def draw_p50(repeat: int) -> Figure:
     """Draw v2 from a 100,000 pool (bench/duties_draw.py): index the pool file + select, per draw."""
     from bench.duties_draw import measure_v2
@@ -280,7 +300,7 @@ def main() -> None:
     args = parser.parse_args()
     label = setup_django()
 
-    figures: list[Figure] = [dataset()]
+    figures: list[Figure] = [dataset(), seed_run()]
     figures += optional(
         "bench.pages",
         [
