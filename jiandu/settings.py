@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from jiandu import config
 from jiandu.core.csp import PERMISSIONS_POLICY, STRICT_CSP
@@ -269,6 +270,19 @@ JIANDU_AUDIT_MAC_FROM_SEQ = config.env_int("JIANDU_AUDIT_MAC_FROM_SEQ", 1)
 JIANDU_AUDIT_CHECKPOINT_FILE = os.environ.get("JIANDU_AUDIT_CHECKPOINT_FILE", "")
 JIANDU_AUDIT_SYSLOG = os.environ.get("JIANDU_AUDIT_SYSLOG", "")
 JIANDU_AUDIT_CHECKPOINT_INTERVAL_SECONDS = config.env_int("JIANDU_AUDIT_CHECKPOINT_INTERVAL_SECONDS", 3600)
+# How an audit event joins the hash chain (docs/security.md "Deferred sealing"): "inline" in the
+# writer's own transaction (the head row is locked until it commits: one writer at a time, which is
+# what SQLite has anyway), or "deferred": the writer only INSERTs, and a sealer links the committed
+# events just after each commit and every JIANDU_AUDIT_SEAL_INTERVAL_SECONDS. An event still unsealed
+# after JIANDU_AUDIT_UNSEALED_ALERT_SECONDS is logged as an error.
+JIANDU_AUDIT_SEAL = os.environ.get(
+    "JIANDU_AUDIT_SEAL",
+    "deferred" if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" else "inline",
+)
+if JIANDU_AUDIT_SEAL not in ("inline", "deferred"):
+    raise ImproperlyConfigured(f"JIANDU_AUDIT_SEAL must be inline or deferred, not {JIANDU_AUDIT_SEAL!r}")
+JIANDU_AUDIT_SEAL_INTERVAL_SECONDS = config.env_int("JIANDU_AUDIT_SEAL_INTERVAL_SECONDS", 30)
+JIANDU_AUDIT_UNSEALED_ALERT_SECONDS = config.env_int("JIANDU_AUDIT_UNSEALED_ALERT_SECONDS", 300)
 JIANDU_RULEBOOK_DIR = Path(os.environ.get("JIANDU_RULEBOOK_DIR", config.REPO_DIR / "rulebooks"))
 
 LOGGING = {

@@ -95,8 +95,8 @@ class AccountPolicyMiddleware:
 
     @staticmethod
     def _audit_denial(request: HttpRequest) -> None:
-        seq = getattr(request, DENIAL_AUDITED_ATTR, None)
-        if seq is not None and AuditEvent.objects.filter(seq=seq).exists():
+        pk = getattr(request, DENIAL_AUDITED_ATTR, None)
+        if pk is not None and AuditEvent.objects.filter(pk=pk).exists():
             return
         audit_record(
             actor=getattr(request, "user", None),

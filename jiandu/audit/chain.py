@@ -12,21 +12,26 @@ however long the trail grows. For each event it checks, in order:
 
 The first event may be later than seq 1 only when a retention purge left an `audit.purge` anchor
 naming the last purged seq and its hash. At the end the chain head (AuditChainHead) must point at
-the last event and carry a valid MAC, which catches deletion of the newest events. A DBA who kept an
+the last event and carry a valid MAC, which catches deletion of the newest events. Events not sealed
+yet (deferred sealing: seq NULL) are reported as such — how many, since when — and each must carry a
+valid draft MAC over its content; a row without one was not written by the application. A DBA who kept an
 old copy of the head row could put it back after truncating: that is caught only against a signed
 checkpoint published outside the database (`against=`, jiandu.audit.checkpoints).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Count, Min
+from django.utils import timezone
 from django.utils.translation import gettext
 
-from jiandu.audit.hashing import GENESIS, event_hash, event_mac_ok, event_payload, head_mac_ok
+from jiandu.audit.hashing import GENESIS, draft_mac_ok, event_hash, event_mac_ok, event_payload, head_mac_ok
 from jiandu.audit.models import AuditChainHead, AuditEvent
 
 # The columns the hash covers, plus the links. Rows are read as tuples: building model instances was
@@ -60,19 +65,28 @@ class ChainReport:
     count: int
     first_bad_seq: int | None = None
     problem: str = ""
+    # Deferred sealing: events committed but not linked yet. Not tampering; their draft MACs are checked.
+    unsealed: int = 0
+    oldest_unsealed_at: dt.datetime | None = None
 
     @property
     def message(self) -> str:
         if self.ok:
-            return gettext("审计链完整：{count} 条").format(count=self.count)
+            text = gettext("审计链完整：{count} 条").format(count=self.count)
+            if self.unsealed and self.oldest_unsealed_at is not None:
+                age = (timezone.now() - self.oldest_unsealed_at).total_seconds()
+                text += gettext("；另有 {n} 条尚未封存（最早的已等待 {age} 秒）").format(
+                    n=self.unsealed, age=f"{max(age, 0):.0f}"
+                )
+            return text
         return gettext("审计链被破坏：{problem}（已核对 {count} 条）").format(
             problem=self.problem, count=self.count
         )
 
 
-def _purge_anchor_for(first: AuditEvent) -> tuple[bool, int]:
-    """Whether a purge anchor accounts for the events before `first`; if not, the first missing seq."""
-    expected_last = first.seq - 1
+def _purge_anchor_for(first_seq: int, first_prev_hash: str | None) -> tuple[bool, int]:
+    """Whether a purge anchor accounts for the events before the first one; if not, the first missing seq."""
+    expected_last = first_seq - 1
     first_missing = 1
     for after in AuditEvent.objects.filter(action=PURGE_ACTION).values_list("after", flat=True):
         if not isinstance(after, dict):
@@ -80,9 +94,9 @@ def _purge_anchor_for(first: AuditEvent) -> tuple[bool, int]:
         last = after.get("last_purged_seq")
         if not isinstance(last, int):
             continue
-        if last == expected_last and after.get("last_purged_hash") == first.prev_hash:
+        if last == expected_last and after.get("last_purged_hash") == first_prev_hash:
             return True, 0
-        if last < first.seq:
+        if last < first_seq:
             first_missing = max(first_missing, last + 1)
     return False, first_missing
 
@@ -129,18 +143,22 @@ def audit_chain_verify(*, batch_size: int = 2000, against: Any = None) -> ChainR
                 ),
             )
 
-    first = AuditEvent.objects.filter(seq__lte=head_seq).order_by("seq").first()
+    first = (
+        AuditEvent.objects.filter(seq__lte=head_seq).order_by("seq").values_list("seq", "prev_hash").first()
+    )
     if first is None:
         if head_seq:
             return ChainReport(
                 False, 0, 1, gettext("第 1 至 {head_seq} 条审计事件全部缺失").format(head_seq=head_seq)
             )
-        return ChainReport(True, 0)
+        return _unsealed_checked(ChainReport(True, 0), batch_size)
 
-    if first.seq == 1:
+    first_seq, first_prev_hash = first
+    assert first_seq is not None  # filtered on seq
+    if first_seq == 1:
         prev_seq, prev_hash = 0, GENESIS
     else:
-        anchored, first_missing = _purge_anchor_for(first)
+        anchored, first_missing = _purge_anchor_for(first_seq, first_prev_hash)
         if not anchored:
             return ChainReport(
                 False,
@@ -150,7 +168,7 @@ def audit_chain_verify(*, batch_size: int = 2000, against: Any = None) -> ChainR
                     first_missing=first_missing
                 ),
             )
-        prev_seq, prev_hash = first.seq - 1, first.prev_hash
+        prev_seq, prev_hash = first_seq - 1, first_prev_hash or ""
 
     count = 0
     while True:
@@ -212,4 +230,36 @@ def audit_chain_verify(*, batch_size: int = 2000, against: Any = None) -> ChainR
             prev_seq,
             gettext("链头记录与第 {prev_seq} 条审计事件不符").format(prev_seq=prev_seq),
         )
-    return ChainReport(True, count)
+    return _unsealed_checked(ChainReport(True, count), batch_size)
+
+
+_UNSEALED = ("id", *(c for c in _COLUMNS if c not in ("seq", "prev_hash", "hash")))
+
+
+def _unsealed_checked(report: ChainReport, batch_size: int) -> ChainReport:
+    """The unsealed tail (deferred sealing): counted, with the oldest one's time, and each checked
+    against the draft MAC it was written with — a row put into the table by hand has none that fits."""
+    unsealed = AuditEvent.objects.filter(seq__isnull=True)
+    agg = unsealed.aggregate(n=Count("id"), oldest=Min("occurred_at"))
+    if not agg["n"]:
+        return report
+    last_id = 0
+    while True:
+        rows = list(unsealed.filter(id__gt=last_id).order_by("id").values_list(*_UNSEALED)[:batch_size])
+        if not rows:
+            break
+        for row in rows:
+            event = SimpleNamespace(**dict(zip(_UNSEALED, row, strict=True)), seq=None)
+            if not draft_mac_ok(event_payload(event), event.mac):
+                return ChainReport(
+                    False,
+                    report.count,
+                    None,
+                    gettext(
+                        "尚未封存的审计事件（内部编号 {id}）密钥校验码不符：该记录不是本系统写入的，或写入后被改动"
+                    ).format(id=event.id),
+                    agg["n"],
+                    agg["oldest"],
+                )
+        last_id = rows[-1][0]
+    return ChainReport(True, report.count, unsealed=agg["n"], oldest_unsealed_at=agg["oldest"])

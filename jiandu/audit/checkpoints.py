@@ -81,6 +81,9 @@ def key_id(public_b64: str | None = None) -> str:
 
 
 def checkpoint_sign() -> Checkpoint:
+    from jiandu.audit.services import audit_seal
+
+    audit_seal(wait=True)  # deferred sealing: a checkpoint covers every event committed before it
     head = AuditChainHead.objects.filter(id=1).first()
     seq, hash_value = (head.seq, head.hash) if head else (0, "0" * 64)
     at = timezone.now().replace(microsecond=0).isoformat()

@@ -29,9 +29,12 @@ def event_payload(event: Any) -> dict[str, Any]:
     }
 
 
+def _canonical(payload: dict[str, Any]) -> str:
+    return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+
+
 def event_hash(prev_hash: str, payload: dict[str, Any]) -> str:
-    canonical = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256((prev_hash + canonical).encode("utf-8")).hexdigest()
+    return hashlib.sha256((prev_hash + _canonical(payload)).encode("utf-8")).hexdigest()
 
 
 # --- the keyed layer (issue 11 #3) -------------------------------------------------------------------
@@ -60,6 +63,14 @@ def event_mac(event_hash_value: str) -> str:
     return f"{kid}:{_mac(key, 'event:' + event_hash_value)}"
 
 
+def draft_mac(payload: dict[str, Any]) -> str:
+    """The MAC an event carries from its INSERT until it is sealed (deferred sealing, docs/security.md):
+    over its content without seq, so that the sealer links only rows the application wrote — a row
+    INSERTed by hand into the table is never chained and MACed, it stays unsealed and verify names it."""
+    kid, key = mac_keys()[0]
+    return f"{kid}:{_mac(key, 'draft:' + _canonical({k: v for k, v in payload.items() if k != 'seq'}))}"
+
+
 def head_mac(seq: int, hash_value: str) -> str:
     kid, key = mac_keys()[0]
     return f"{kid}:{_mac(key, f'head:{seq}:{hash_value}')}"
@@ -75,6 +86,10 @@ def _check(message: str, value: str) -> bool:
 
 def event_mac_ok(event_hash_value: str, value: str) -> bool:
     return _check("event:" + event_hash_value, value)
+
+
+def draft_mac_ok(payload: dict[str, Any], value: str) -> bool:
+    return _check("draft:" + _canonical({k: v for k, v in payload.items() if k != "seq"}), value)
 
 
 def head_mac_ok(seq: int, hash_value: str, value: str) -> bool:

@@ -23,7 +23,9 @@ class Outcome(models.TextChoices):
 
 
 class AuditEvent(ImmutableModel):
-    seq = models.BigIntegerField(gettext_lazy("序号"), unique=True)
+    # seq, prev_hash and hash are NULL from the INSERT until the sealer links the event into the chain
+    # (deferred sealing, jiandu.audit.services.audit_seal); meanwhile `mac` holds its draft MAC.
+    seq = models.BigIntegerField(gettext_lazy("序号"), unique=True, null=True, blank=True)
     occurred_at = models.DateTimeField(gettext_lazy("时间"), db_index=True)
     actor = models.ForeignKey(
         "accounts.User",
@@ -53,8 +55,8 @@ class AuditEvent(ImmutableModel):
     outcome = models.CharField(
         gettext_lazy("结果"), max_length=16, choices=Outcome.choices, default=Outcome.SUCCESS
     )
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
+    prev_hash = models.CharField(max_length=64, null=True, blank=True)
+    hash = models.CharField(max_length=64, null=True, blank=True)
     # HMAC of `hash` under a key kept outside the database ("kid:hex"; jiandu.audit.hashing).
     mac = models.CharField(max_length=80, blank=True, default="")
 
@@ -62,10 +64,14 @@ class AuditEvent(ImmutableModel):
         verbose_name = gettext_lazy("审计事件")
         verbose_name_plural = gettext_lazy("审计事件")
         ordering = ["-seq"]
-        indexes = [models.Index(fields=["target_type", "target_id", "seq"])]
+        indexes = [
+            models.Index(fields=["target_type", "target_id", "seq"]),
+            # The sealer's queue: the unsealed events in id order (a partial index, empty when idle).
+            models.Index(fields=["id"], condition=models.Q(seq__isnull=True), name="audit_event_unsealed"),
+        ]
 
     def __str__(self) -> str:
-        return f"#{self.seq} {self.action}"
+        return f"#{self.seq if self.seq is not None else '-'} {self.action}"
 
 
 class AuditChainHead(models.Model):

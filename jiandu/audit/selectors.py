@@ -7,7 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from jiandu.audit.models import AuditEvent
 
@@ -53,4 +53,5 @@ def audit_events_filter(
         events = events.filter(Q(target_type=t) | Q(target_id=t) | Q(target_repr__icontains=t))
     if outcome:
         events = events.filter(outcome=outcome)
-    return events.order_by("-seq")
+    # Newest first: events not sealed yet (seq NULL; deferred sealing) are the newest, so they lead.
+    return events.order_by(F("seq").desc(nulls_first=True), "-id")

@@ -1,22 +1,32 @@
 """Writing the audit trail. `audit_record` is the one way in; every service write calls it inside
-its own transaction, so the event and the change it describes commit or roll back together."""
+its own transaction, so the event and the change it describes commit or roll back together.
+
+The event is INSERTed unsealed; `audit_seal` links it into the hash chain — in the same transaction
+(JIANDU_AUDIT_SEAL = "inline": SQLite, tests) or just after the commit, and periodically
+(JIANDU_AUDIT_SEAL = "deferred", the default on PostgreSQL), so that the chain's head is not locked for
+the length of every business transaction (issue 18 #4; docs/security.md "Deferred sealing")."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection, models, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from jiandu.audit.hashing import event_hash, event_mac, event_payload, head_mac
+from jiandu.audit.hashing import draft_mac, draft_mac_ok, event_hash, event_mac, event_payload, head_mac
 from jiandu.audit.models import AuditChainHead, AuditEvent, Outcome
 from jiandu.core.request_context import client_ip, current_request
+
+logger = logging.getLogger("jiandu.audit")
 
 
 def _jsonable(value: Any) -> Any:
@@ -70,36 +80,29 @@ def audit_record(
         ip=client_ip(request),
         outcome=outcome,
     )
-    # No savepoint: inside a service's transaction a failed append must fail the whole write anyway,
-    # and SAVEPOINT/RELEASE would be two more round trips while the head is locked.
+    event.mac = draft_mac(event_payload(event))
+    # No savepoint: inside a service's transaction a failed append must fail the whole write anyway.
     with transaction.atomic(savepoint=False):
-        seq, prev_hash = _head_lock()
-        event.seq, event.prev_hash = seq + 1, prev_hash
-        event.hash = event_hash(prev_hash, event_payload(event))
-        event.mac = event_mac(event.hash)
-        _event_append(event, head_mac(event.seq, event.hash))
+        _event_insert(event)
+        if settings.JIANDU_AUDIT_SEAL == "inline":
+            head = _head_lock(wait=True)
+            assert head is not None
+            sealed = _seal_locked(*head)
+            if event.pk not in sealed.links:
+                raise RuntimeError(
+                    f"audit event {event.pk} could not be sealed (its draft MAC does not match)"
+                )
+            event.seq, event.prev_hash, event.hash, event.mac = sealed.links[event.pk]
+        else:
+            _seal_after_commit_once()
     return event
 
 
-def _head_lock() -> tuple[int, str]:
-    """Lock the chain's head row (serialising appends on every database) and read its tip."""
-    row = AuditChainHead.objects.select_for_update().filter(id=1).values_list("seq", "hash").first()
-    if row is None:
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
-        return head.seq, head.hash
-    return row
-
-
-_APPEND_FIELDS = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
-
-
-def _event_append(event: AuditEvent, mac: str) -> None:
-    """Insert the event and move the head to it. The head stays locked until commit, so this is the
-    chain's throughput: on PostgreSQL both writes go in one statement (one round trip)."""
-    head_table = connection.ops.quote_name(AuditChainHead._meta.db_table)
+def _event_insert(event: AuditEvent) -> None:
+    """INSERT the unsealed event: no lock on the chain's head, so concurrent writers never wait on
+    each other here. On PostgreSQL one raw statement (the ORM's save costs more Python per event)."""
     if connection.vendor != "postgresql":
         event.save(force_insert=True)
-        AuditChainHead.objects.filter(id=1).update(seq=event.seq, hash=event.hash, mac=mac)
         return
     table = connection.ops.quote_name(AuditEvent._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(f.column or f.name) for f in _APPEND_FIELDS)
@@ -107,12 +110,206 @@ def _event_append(event: AuditEvent, mac: str) -> None:
     placeholders = ", ".join(["%s"] * len(values))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"WITH e AS (INSERT INTO {table} ({columns}) VALUES ({placeholders}) RETURNING id), "  # noqa: S608
-            f"h AS (UPDATE {head_table} SET seq = %s, hash = %s, mac = %s WHERE id = 1) SELECT id FROM e",
-            [*values, event.seq, event.hash, mac],
+            f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) RETURNING id",  # noqa: S608
+            values,
         )
         event.pk = cursor.fetchone()[0]
     event._state.adding, event._state.db = False, connection.alias
+
+
+_APPEND_FIELDS = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
+
+# --- sealing (docs/security.md "Deferred sealing") ----------------------------------------------------
+# The sealer is the only code that moves the chain's head. It locks the head row, reads the unsealed
+# events that are committed (or its own transaction's) in id order, gives them the next seqs, computes
+# the hash chain and MACs in Python and writes them back in bulk, then moves the head. Sealing order is
+# the chain's order; an event of a transaction still in flight is not visible yet and gets sealed on a
+# later pass, so nothing is skipped, and a rolled-back event never had a seq to leave a gap.
+
+SEAL_BATCH = 2000  # rows read and updated per statement
+SEAL_TXN_ROWS = 20_000  # rows sealed per transaction (a backlog is sealed in several commits)
+SEAL_PASSES = 10  # a non-waiting sealer's passes before it leaves the rest to the next one
+_UNSEALED_COLUMNS = (
+    "id",
+    "occurred_at",
+    "actor_id",
+    "actor_name",
+    "role",
+    "organisation_id",
+    "action",
+    "target_type",
+    "target_id",
+    "target_repr",
+    "before",
+    "after",
+    "ip",
+    "outcome",
+    "mac",
+)
+
+
+@dataclass
+class _Sealed:
+    count: int = 0
+    links: dict[int, tuple[int, str, str, str]] = field(default_factory=dict)  # id → seq, prev, hash, mac
+    rejected: list[int] = field(default_factory=list)  # ids whose draft MAC is wrong: never sealed
+    more: bool = False  # stopped at SEAL_TXN_ROWS with rows left
+
+
+def _head_lock(*, wait: bool) -> tuple[int, str] | None:
+    """Lock the chain's head row and read its tip; without `wait`, None when another sealer holds it
+    (FOR UPDATE SKIP LOCKED: one round trip, no queue of writers behind the sealer)."""
+    head = AuditChainHead.objects.filter(id=1)
+    locked = head.select_for_update(skip_locked=not wait)
+    row = locked.values_list("seq", "hash").first()
+    if row is not None:
+        return row
+    if not wait and head.exists():
+        return None
+    created, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
+    return created.seq, created.hash
+
+
+def _seal_locked(seq: int, prev: str) -> _Sealed:
+    """Seal the visible unsealed events after (seq, prev), the head being locked by this transaction."""
+    out = _Sealed()
+    last_id = 0
+    while out.count < SEAL_TXN_ROWS:
+        rows = list(
+            AuditEvent.objects.filter(seq__isnull=True, id__gt=last_id)
+            .order_by("id")
+            .values_list(*_UNSEALED_COLUMNS)[: min(SEAL_BATCH, SEAL_TXN_ROWS - out.count)]
+        )
+        if not rows:
+            break
+        updates = []
+        for row in rows:
+            event = SimpleNamespace(**dict(zip(_UNSEALED_COLUMNS, row, strict=True)), seq=None)
+            if not draft_mac_ok(event_payload(event), event.mac):
+                logger.error("审计事件（内部编号 %s）的草稿校验码不符，不予封存：疑被伪造或改写", event.id)
+                out.rejected.append(event.id)
+                continue
+            seq += 1
+            event.seq = seq
+            hash_value = event_hash(prev, event_payload(event))
+            link = (seq, prev, hash_value, event_mac(hash_value))
+            out.links[event.id] = link
+            updates.append((event.id, *link))
+            prev = hash_value
+        _links_write(updates)
+        out.count += len(updates)
+        last_id = rows[-1][0]
+        if len(rows) < SEAL_BATCH:
+            break
+    else:
+        out.more = True
+    if out.count:
+        AuditChainHead.objects.filter(id=1).update(seq=seq, hash=prev, mac=head_mac(seq, prev))
+    return out
+
+
+def _links_write(updates: list[tuple[int, int, str, str, str]]) -> None:
+    if not updates:
+        return
+    table = connection.ops.quote_name(AuditEvent._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            cursor.executemany(
+                f"UPDATE {table} SET seq = %s, prev_hash = %s, hash = %s, mac = %s WHERE id = %s",  # noqa: S608
+                [(seq, prev, h, mac, pk) for pk, seq, prev, h, mac in updates],
+            )
+            return
+        for start in range(0, len(updates), 1000):
+            chunk = updates[start : start + 1000]
+            values = ", ".join(
+                ["(%s::bigint, %s::bigint, %s::varchar, %s::varchar, %s::varchar)"] * len(chunk)
+            )
+            cursor.execute(
+                f"UPDATE {table} AS t SET seq = v.seq, prev_hash = v.prev_hash, hash = v.hash, mac = v.mac "  # noqa: S608
+                f"FROM (VALUES {values}) AS v(id, seq, prev_hash, hash, mac) WHERE t.id = v.id",
+                [x for row in chunk for x in row],
+            )
+
+
+def audit_seal(*, wait: bool = True) -> int:
+    """Seal every committed unsealed event; returns how many were sealed.
+
+    wait=True (verify, checkpoints, purge, the periodic task, pages): wait for the head, and go on
+    until nothing sealable is left. wait=False (after each append's commit): if another sealer holds
+    the head, return at once — that sealer looks again after its commit and finds this writer's
+    event, because this writer committed before it tried the lock (see the loop below)."""
+    total, rejected = 0, []
+    passes = 0
+    while True:
+        passes += 1
+        with transaction.atomic():
+            head = _head_lock(wait=wait)
+            if head is None:
+                return total
+            sealed = _seal_locked(*head)
+        total += sealed.count
+        rejected = sealed.rejected
+        if connection.in_atomic_block:
+            return total  # inside a caller's transaction: everything visible to it is sealed
+        if not sealed.more and not _unsealed(exclude=rejected).exists():
+            return total
+        if not wait and passes >= SEAL_PASSES:
+            return total  # under sustained load: the next writer's commit, or the periodic task, goes on
+
+
+def audit_seal_for_reading() -> None:
+    """Before a page that shows seq and hash: seal what is committed, unless another sealer is at it
+    (then the page may show a few newest events as not sealed yet, which it says)."""
+    if settings.JIANDU_AUDIT_SEAL == "deferred":
+        audit_seal(wait=False)
+
+
+def _unsealed(*, exclude: list[int] | None = None) -> QuerySet[AuditEvent]:
+    qs = AuditEvent.objects.filter(seq__isnull=True)
+    return qs.exclude(id__in=exclude) if exclude else qs
+
+
+def _seal_after_commit() -> None:
+    audit_seal(wait=False)
+
+
+def _seal_after_commit_once() -> None:
+    """Queue one try-seal for after this transaction commits (however many events it records)."""
+    if not any(item[1] is _seal_after_commit for item in connection.run_on_commit):
+        transaction.on_commit(_seal_after_commit, robust=True)
+
+
+@dataclass(frozen=True)
+class Unsealed:
+    count: int
+    oldest_at: dt.datetime | None
+
+    def age_seconds(self, now: dt.datetime | None = None) -> float:
+        if self.oldest_at is None:
+            return 0.0
+        return max(0.0, ((now or timezone.now()) - self.oldest_at).total_seconds())
+
+
+def audit_unsealed() -> Unsealed:
+    """The events not yet linked into the chain: how many, and the oldest one's time."""
+    agg = _unsealed().aggregate(n=models.Count("id"), oldest=models.Min("occurred_at"))
+    return Unsealed(agg["n"], agg["oldest"])
+
+
+def audit_seal_check(*, now: dt.datetime | None = None) -> Unsealed:
+    """Seal, then alert (an ERROR log line, which the deployment forwards) if an event is still
+    unsealed after JIANDU_AUDIT_UNSEALED_ALERT_SECONDS: the sealer is not keeping up or a row is forged."""
+    audit_seal(wait=True)
+    left = audit_unsealed()
+    limit = settings.JIANDU_AUDIT_UNSEALED_ALERT_SECONDS
+    if left.count and left.age_seconds(now) > limit:
+        logger.error(
+            "审计链有 %s 条事件尚未封存，最早的已等待 %.0f 秒（阈值 %s 秒）",
+            left.count,
+            left.age_seconds(now),
+            limit,
+        )
+    return left
 
 
 class AuditPurgeRefused(Exception):
@@ -156,6 +353,7 @@ def audit_purge(*, before: dt.date, operator: str = "", now: dt.datetime | None 
                 "拒绝清理：审计日志须至少保存 {days} 天（《网络安全法》要求网络日志留存不少于六个月），--before 最晚只能是 {isoformat}，而给出的是 {isoformat2}"
             ).format(days=days, isoformat=latest.isoformat(), isoformat2=before.isoformat())
         )
+    audit_seal(wait=True)
     report = audit_chain_verify()
     if not report.ok:
         raise AuditPurgeRefused(
@@ -169,7 +367,7 @@ def audit_purge(*, before: dt.date, operator: str = "", now: dt.datetime | None 
         # Purge a prefix of the chain only: stop at the first event at or after the cutoff, even if a
         # back-dated event further on is older.
         first_young = (
-            AuditEvent.objects.filter(occurred_at__gte=cutoff)
+            AuditEvent.objects.filter(occurred_at__gte=cutoff, seq__isnull=False)
             .order_by("seq")
             .values_list("seq", flat=True)
             .first()
@@ -178,7 +376,9 @@ def audit_purge(*, before: dt.date, operator: str = "", now: dt.datetime | None 
         last = AuditEvent.objects.filter(seq__lte=last_seq).order_by("-seq").values("seq", "hash").first()
         if last is None:
             return PurgeResult(0, None, None)
-        first_seq = AuditEvent.objects.order_by("seq").values_list("seq", flat=True).first()
+        first_seq = (
+            AuditEvent.objects.filter(seq__isnull=False).order_by("seq").values_list("seq", flat=True).first()
+        )
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {table} WHERE seq <= %s", [last["seq"]])  # noqa: S608
             count = cursor.rowcount
@@ -197,4 +397,7 @@ def audit_purge(*, before: dt.date, operator: str = "", now: dt.datetime | None 
                 "last_purged_hash": last["hash"],
             },
         )
+        if anchor.seq is None:  # deferred sealing: the anchor is sealed here, with the head still held
+            audit_seal(wait=True)
+            anchor = AuditEvent.objects.get(pk=anchor.pk)
     return PurgeResult(count, last["seq"], anchor)

@@ -16,7 +16,7 @@ from jiandu.audit.checkpoints import key_id, public_key_b64
 from jiandu.audit.forms import AuditFilterForm
 from jiandu.audit.models import AuditCheckpoint
 from jiandu.audit.selectors import audit_events_filter, audit_events_visible_to
-from jiandu.audit.services import audit_record
+from jiandu.audit.services import audit_record, audit_seal_for_reading
 from jiandu.core.permissions import require_capability
 from jiandu.core.untrusted import csv_row
 
@@ -25,6 +25,7 @@ PAGE_SIZE = 50
 
 @require_capability(Capability.VIEW_AUDIT)
 def event_list(request: HttpRequest) -> HttpResponse:
+    audit_seal_for_reading()
     form = AuditFilterForm(request.GET or None)
     events = audit_events_filter(
         audit_events_visible_to(request.user), **(form.cleaned_data if form.is_valid() else {})
@@ -75,6 +76,7 @@ class _Echo:
 def event_export(request: HttpRequest) -> StreamingHttpResponse:
     """The filtered events as CSV (UTF-8 with BOM, so Excel opens Chinese text correctly). The export
     itself is an audit event, with the filters used and the number of rows."""
+    audit_seal_for_reading()
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     events = audit_events_filter(audit_events_visible_to(request.user), **filters)
@@ -95,7 +97,7 @@ def event_export(request: HttpRequest) -> StreamingHttpResponse:
             yield writer.writerow(
                 csv_row(
                     [
-                        e.seq,
+                        "" if e.seq is None else e.seq,  # not sealed yet (deferred sealing)
                         e.occurred_at.isoformat(),
                         e.actor_name,
                         e.role,
@@ -108,7 +110,7 @@ def event_export(request: HttpRequest) -> StreamingHttpResponse:
                         json.dumps(e.after, ensure_ascii=False) if e.after is not None else "",
                         e.ip or "",
                         e.outcome,
-                        e.hash,
+                        e.hash or "",
                     ]
                 )
             )

@@ -90,8 +90,8 @@ def backup_create(*, target: str | Path) -> BackupResult:
         raise BackupError(gettext("目标文件夹不为空：{out}").format(out=out))
     vendor = connection.vendor
     connection.ensure_connection()
+    checkpoint = checkpoint_sign()  # seals the committed events first (deferred sealing)
     head = AuditChainHead.objects.filter(id=1).first()
-    checkpoint = checkpoint_sign()
     if vendor == "postgresql":
         env, args = _pg_env_and_args()
         name = str(connection.settings_dict["NAME"])

@@ -24,14 +24,15 @@ from jiandu.core.request_context import current_request
 
 R = TypeVar("R", bound=HttpResponseBase)
 
-# Set on the request when a denial has been audited: the event's seq, so the middleware can check
+# Set on the request when a denial has been audited: the event's id (its seq may not be assigned yet:
+# deferred sealing), so the middleware can check
 # the event survived (a denial audited inside a transaction that then rolled back is recorded again).
-DENIAL_AUDITED_ATTR = "_jiandu_denial_seq"
+DENIAL_AUDITED_ATTR = "_jiandu_denial_event"
 
 
-def _mark(request: Any, seq: int) -> None:
+def _mark(request: Any, pk: int) -> None:
     if request is not None:
-        setattr(request, DENIAL_AUDITED_ATTR, seq)
+        setattr(request, DENIAL_AUDITED_ATTR, pk)
 
 
 def permission_denied(request: HttpRequest, *, action: str, reason: str) -> PermissionDenied:
@@ -45,7 +46,7 @@ def permission_denied(request: HttpRequest, *, action: str, reason: str) -> Perm
         outcome=Outcome.DENIED,
         request=request,
     )
-    _mark(request, event.seq)
+    _mark(request, event.pk)
     return PermissionDenied(reason)
 
 
@@ -61,7 +62,7 @@ def deny(actor: Any, *, action: str, reason: str, target: models.Model | None = 
         after={"reason": reason, "operation": action},
         outcome=Outcome.DENIED,
     )
-    _mark(request, event.seq)
+    _mark(request, event.pk)
     return PermissionDenied(reason)
 
 

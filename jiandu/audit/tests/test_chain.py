@@ -98,6 +98,7 @@ def test_altered_and_rehashed_event_is_named_by_the_broken_link() -> None:
     drop_append_only_trigger()
     event = AuditEvent.objects.get(seq=3)
     event.actor_name = "someone-else"
+    assert event.prev_hash is not None
     raw_update(3, actor_name="someone-else", hash=event_hash(event.prev_hash, event_payload(event)))
     report = audit_chain_verify()
     assert not report.ok and report.first_bad_seq == 3

@@ -70,6 +70,7 @@ def _recompute_from(seq: int) -> None:
     """Recompute every hash from `seq` to the end with the application's own function, and the head."""
     prev = AuditEvent.objects.get(seq=seq - 1).hash if seq > 1 else "0" * 64
     for event in AuditEvent.objects.filter(seq__gte=seq).order_by("seq"):
+        assert prev is not None and event.seq is not None  # the chain is sealed (inline in tests)
         event.prev_hash = prev
         new = event_hash(prev, event_payload(event))
         raw_update(event.seq, prev_hash=prev, hash=new)
@@ -96,6 +97,7 @@ def test_2_an_edited_and_rehashed_event_breaks_the_link(chain: Path) -> None:
     drop_append_only_trigger()
     event = AuditEvent.objects.get(seq=12)
     event.actor_name = "someone-else"
+    assert event.prev_hash is not None
     raw_update(12, actor_name="someone-else", hash=event_hash(event.prev_hash, event_payload(event)))
     _expect_broken(None, "第 12 条")
 
@@ -120,6 +122,7 @@ def test_5_the_newest_events_deleted_and_the_head_moved_back(chain: Path) -> Non
     old_head = AuditChainHead.objects.get(id=1)
     from jiandu.audit.hashing import head_mac
 
+    assert head_then.seq is not None and head_then.hash is not None
     replayed_mac = head_mac(head_then.seq, head_then.hash)  # what the row held at that time
     for seq in range(N - 14, N + 6):
         raw_delete(seq)
@@ -140,7 +143,7 @@ def test_6_the_oldest_events_deleted_without_a_purge_anchor(chain: Path) -> None
 
 def test_7_a_forged_event_appended_with_a_correct_hash(chain: Path) -> None:
     last = AuditEvent.objects.order_by("-seq").first()
-    assert last is not None
+    assert last is not None and last.seq is not None and last.hash is not None
     forged = AuditEvent(
         seq=last.seq + 1,
         occurred_at=last.occurred_at,

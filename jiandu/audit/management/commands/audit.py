@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from jiandu.audit.chain import audit_chain_verify
 from jiandu.audit.checkpoints import CheckpointError, checkpoint_publish, checkpoints_verified
-from jiandu.audit.services import AuditPurgeRefused, audit_purge
+from jiandu.audit.services import AuditPurgeRefused, audit_purge, audit_seal
 
 
 def _date(value: str) -> dt.date:
@@ -28,6 +28,11 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="subcommand", required=True)
         verify = sub.add_parser("verify", help="校验审计哈希链，指出最早一个被篡改或缺失的事件")
         verify.add_argument("--batch-size", type=int, default=2000)
+        verify.add_argument(
+            "--no-seal",
+            action="store_true",
+            help="不先封存已提交的事件（只读校验；未封存的事件照常计数并核对其草稿校验码）",
+        )
         verify.add_argument(
             "--against",
             metavar="CHECKPOINT",
@@ -55,6 +60,8 @@ class Command(BaseCommand):
                     against = checkpoints_verified(options["against"], options["public_key"] or None)
                 except CheckpointError as exc:
                     raise CommandError(str(exc), returncode=1) from exc
+            if not options["no_seal"]:
+                audit_seal(wait=True)
             report = audit_chain_verify(batch_size=options["batch_size"], against=against)
             if report.ok and against:
                 self.stdout.write(
