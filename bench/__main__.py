@@ -17,7 +17,6 @@ import datetime as dt
 import importlib
 import io
 import random
-import resource
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -155,86 +154,19 @@ def deadline_scan() -> Figure:
     )
 
 
-def _audit_writer(n: int, writer: int) -> None:
-    """One writer process: n events, each in its own transaction as a service write makes them."""
-    from django.db import connection, transaction
-
-    from jiandu.audit.services import audit_record
-
-    connection.close()  # a forked child must not share the parent's connection
-    for i in range(n):
-        with transaction.atomic():
-            audit_record(
-                actor=None,
-                action="bench.append",
-                target_type="bench",
-                target_id=f"{writer}-{i}",
-                actor_name="bench",
-                after={"writer": writer, "i": i},
-            )
-    connection.close()
-
-
-def _chain_links_ok(first_seq: int, last_seq: int) -> tuple[bool, str]:
-    """The appended range is contiguous, each event links to the one before and hashes to itself."""
-    from jiandu.audit.chain import _COLUMNS
-    from jiandu.audit.hashing import event_hash, event_payload
-    from jiandu.audit.models import AuditEvent
-
-    prev = AuditEvent.objects.filter(seq=first_seq - 1).values_list("hash", flat=True).first()
-    expected = first_seq
-    for row in (
-        AuditEvent.objects.filter(seq__gte=first_seq, seq__lte=last_seq)
-        .order_by("seq")
-        .values_list(*_COLUMNS)
-        .iterator(chunk_size=2000)
-    ):
-        e = dict(zip(_COLUMNS, row, strict=True))
-        if e["seq"] != expected or (prev is not None and e["prev_hash"] != prev):
-            return False, f"broken at seq {e['seq']}"
-        if event_hash(e["prev_hash"], event_payload(_Obj(e))) != e["hash"]:
-            return False, f"hash mismatch at seq {e['seq']}"
-        prev, expected = e["hash"], expected + 1
-    if expected != last_seq + 1:
-        return False, f"missing seq {expected}"
-    return True, "chain intact"
-
-
-class _Obj:
-    def __init__(self, d: dict[str, object]) -> None:
-        self.__dict__.update(d)
-
-
 def audit_append(n: int, writers: int) -> Figure:
-    """n events from `writers` concurrent processes (fork), each event its own transaction; then the
-    appended range is checked link by link (the chain's order holds under concurrency)."""
-    import multiprocessing as mp
+    """n events from `writers` concurrent processes, each event its own transaction, until every one is
+    committed AND sealed into the chain (bench/audit_chain.py); the appended range is then checked link
+    by link (the chain's order holds under concurrency)."""
+    from bench.audit_chain import append_concurrent
 
-    from django.db import connection
-
-    from jiandu.audit.models import AuditChainHead
-
-    head = AuditChainHead.objects.filter(id=1).values_list("seq", flat=True).first() or 0
-    connection.close()
-    ctx = mp.get_context("fork")
-    per = n // writers
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    with timed() as t:
-        procs = [ctx.Process(target=_audit_writer, args=(per, w)) for w in range(writers)]
-        for p in procs:
-            p.start()
-        for p in procs:
-            p.join()
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    t.cpu += (after.ru_utime + after.ru_stime) - (children.ru_utime + children.ru_stime)  # the writers' CPU
-    failed = [p.exitcode for p in procs if p.exitcode]
-    total = per * writers
-    _, why = _chain_links_ok(head + 1, head + total)
+    run = append_concurrent(n, writers)
     return Figure(
-        f"audit append, {total:,} events, {writers} concurrent writers, one transaction each",
+        f"audit append, {run.events:,} events, {writers} concurrent writer(s), one transaction each ({run.mode} sealing)",
         "≥ 1,000 /s on PostgreSQL",
-        f"{total / t.wall:,.0f} /s wall; {why}" + (f"; writer exit codes {failed}" if failed else ""),
-        t,
+        f"{run.sealed_per_s:,.0f} /s committed and sealed ({run.committed_per_s:,.0f} /s committed; "
+        f"{run.left_after_writers:,} left to seal, {run.seal_wall:.2f} s); {run.chain}",
+        Timing(run.write_wall + run.seal_wall, run.cpu),
     )
 
 
@@ -312,6 +244,7 @@ def main() -> None:
         lambda: draw_p50(args.draws),
         lambda: eligibility(args.seconds),
         deadline_scan,
+        lambda: audit_append(args.audit_appends, 1),
         lambda: audit_append(args.audit_appends, args.audit_writers),
         lambda: roster_import(args.roster_rows),
     ]

@@ -273,7 +273,7 @@ JIANDU_AUDIT_CHECKPOINT_INTERVAL_SECONDS = config.env_int("JIANDU_AUDIT_CHECKPOI
 # How an audit event joins the hash chain (docs/security.md "Deferred sealing"): "inline" in the
 # writer's own transaction (the head row is locked until it commits: one writer at a time, which is
 # what SQLite has anyway), or "deferred": the writer only INSERTs, and a sealer links the committed
-# events just after each commit and every JIANDU_AUDIT_SEAL_INTERVAL_SECONDS. An event still unsealed
+# events just after the commits and every JIANDU_AUDIT_SEAL_INTERVAL_SECONDS. An event still unsealed
 # after JIANDU_AUDIT_UNSEALED_ALERT_SECONDS is logged as an error.
 JIANDU_AUDIT_SEAL = os.environ.get(
     "JIANDU_AUDIT_SEAL",
@@ -281,7 +281,9 @@ JIANDU_AUDIT_SEAL = os.environ.get(
 )
 if JIANDU_AUDIT_SEAL not in ("inline", "deferred"):
     raise ImproperlyConfigured(f"JIANDU_AUDIT_SEAL must be inline or deferred, not {JIANDU_AUDIT_SEAL!r}")
-JIANDU_AUDIT_SEAL_INTERVAL_SECONDS = config.env_int("JIANDU_AUDIT_SEAL_INTERVAL_SECONDS", 30)
+JIANDU_AUDIT_SEAL_INTERVAL_SECONDS = config.env_int("JIANDU_AUDIT_SEAL_INTERVAL_SECONDS", 10)
+# A process seals after a commit at most once per this many milliseconds (0: after every commit).
+JIANDU_AUDIT_SEAL_COALESCE_MS = config.env_int("JIANDU_AUDIT_SEAL_COALESCE_MS", 50)
 JIANDU_AUDIT_UNSEALED_ALERT_SECONDS = config.env_int("JIANDU_AUDIT_UNSEALED_ALERT_SECONDS", 300)
 JIANDU_RULEBOOK_DIR = Path(os.environ.get("JIANDU_RULEBOOK_DIR", config.REPO_DIR / "rulebooks"))
 

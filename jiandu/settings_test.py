@@ -11,6 +11,7 @@ from jiandu.settings import *  # noqa: F403
 # Audit events are sealed in the writer's transaction, so tests read seq and hash at once; the sealer
 # is the same code in both modes, and jiandu/audit/tests/test_sealing.py runs it deferred.
 JIANDU_AUDIT_SEAL = "inline"
+JIANDU_AUDIT_SEAL_COALESCE_MS = 0  # deferred-mode tests: every commit seals, unless a test says otherwise
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; production uses Argon2
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # Webhook tests POST to a server on 127.0.0.1 over http:// (production refuses anything but https).

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import time
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
@@ -159,12 +160,25 @@ class _Sealed:
 def _head_lock(*, wait: bool) -> tuple[int, str] | None:
     """Lock the chain's head row and read its tip; without `wait`, None when another sealer holds it
     (FOR UPDATE SKIP LOCKED: one round trip, no queue of writers behind the sealer)."""
-    head = AuditChainHead.objects.filter(id=1)
-    locked = head.select_for_update(skip_locked=not wait)
-    row = locked.values_list("seq", "hash").first()
-    if row is not None:
-        return row
-    if not wait and head.exists():
+    if connection.vendor == "postgresql":
+        # In the same round trip, steer this transaction's scans of the unsealed queue to a plain index
+        # scan: a bitmap scan visits every dead index entry the sealing UPDATEs left behind (until
+        # VACUUM), while an index scan marks them dead as it goes, so the next pass skips them.
+        table = connection.ops.quote_name(AuditChainHead._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT seq, hash, set_config('enable_bitmapscan', 'off', true) FROM {table} "  # noqa: S608
+                f"WHERE id = 1 FOR UPDATE{'' if wait else ' SKIP LOCKED'}"
+            )
+            row = cursor.fetchone()
+        if row is not None:
+            return row[0], row[1]
+    else:
+        head = AuditChainHead.objects.filter(id=1).select_for_update(skip_locked=not wait)
+        found = head.values_list("seq", "hash").first()
+        if found is not None:
+            return found
+    if not wait and AuditChainHead.objects.filter(id=1).exists():
         return None
     created, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
     return created.seq, created.hash
@@ -173,15 +187,14 @@ def _head_lock(*, wait: bool) -> tuple[int, str] | None:
 def _seal_locked(seq: int, prev: str) -> _Sealed:
     """Seal the visible unsealed events after (seq, prev), the head being locked by this transaction."""
     out = _Sealed()
-    last_id = 0
+    last_id, head_written = 0, True
     while out.count < SEAL_TXN_ROWS:
+        limit = min(SEAL_BATCH, SEAL_TXN_ROWS - out.count)
         rows = list(
             AuditEvent.objects.filter(seq__isnull=True, id__gt=last_id)
             .order_by("id")
-            .values_list(*_UNSEALED_COLUMNS)[: min(SEAL_BATCH, SEAL_TXN_ROWS - out.count)]
+            .values_list(*_UNSEALED_COLUMNS)[:limit]
         )
-        if not rows:
-            break
         updates = []
         for row in rows:
             event = SimpleNamespace(**dict(zip(_UNSEALED_COLUMNS, row, strict=True)), seq=None)
@@ -196,19 +209,26 @@ def _seal_locked(seq: int, prev: str) -> _Sealed:
             out.links[event.id] = link
             updates.append((event.id, *link))
             prev = hash_value
-        _links_write(updates)
         out.count += len(updates)
-        last_id = rows[-1][0]
-        if len(rows) < SEAL_BATCH:
+        last = len(rows) < limit
+        # The last batch moves the head in the same statement (one round trip while the head is held).
+        _links_write(updates, head=(seq, prev) if last and updates else None)
+        head_written = last or not updates
+        if last:
             break
+        last_id = rows[-1][0]
     else:
         out.more = True
-    if out.count:
-        AuditChainHead.objects.filter(id=1).update(seq=seq, hash=prev, mac=head_mac(seq, prev))
+    if out.count and not head_written:
+        _head_move(seq, prev)
     return out
 
 
-def _links_write(updates: list[tuple[int, int, str, str, str]]) -> None:
+def _head_move(seq: int, hash_value: str) -> None:
+    AuditChainHead.objects.filter(id=1).update(seq=seq, hash=hash_value, mac=head_mac(seq, hash_value))
+
+
+def _links_write(updates: list[tuple[int, int, str, str, str]], *, head: tuple[int, str] | None) -> None:
     if not updates:
         return
     table = connection.ops.quote_name(AuditEvent._meta.db_table)
@@ -218,17 +238,24 @@ def _links_write(updates: list[tuple[int, int, str, str, str]]) -> None:
                 f"UPDATE {table} SET seq = %s, prev_hash = %s, hash = %s, mac = %s WHERE id = %s",  # noqa: S608
                 [(seq, prev, h, mac, pk) for pk, seq, prev, h, mac in updates],
             )
+            if head is not None:
+                _head_move(*head)
             return
+        head_table = connection.ops.quote_name(AuditChainHead._meta.db_table)
         for start in range(0, len(updates), 1000):
             chunk = updates[start : start + 1000]
             values = ", ".join(
                 ["(%s::bigint, %s::bigint, %s::varchar, %s::varchar, %s::varchar)"] * len(chunk)
             )
-            cursor.execute(
+            sql = (
                 f"UPDATE {table} AS t SET seq = v.seq, prev_hash = v.prev_hash, hash = v.hash, mac = v.mac "  # noqa: S608
-                f"FROM (VALUES {values}) AS v(id, seq, prev_hash, hash, mac) WHERE t.id = v.id",
-                [x for row in chunk for x in row],
+                f"FROM (VALUES {values}) AS v(id, seq, prev_hash, hash, mac) WHERE t.id = v.id"
             )
+            params: list[Any] = [x for row in chunk for x in row]
+            if head is not None and start + 1000 >= len(updates):
+                sql = f"WITH u AS ({sql} RETURNING 1) UPDATE {head_table} SET seq = %s, hash = %s, mac = %s WHERE id = 1"  # noqa: S608
+                params += [head[0], head[1], head_mac(*head)]
+            cursor.execute(sql, params)
 
 
 def audit_seal(*, wait: bool = True) -> int:
@@ -240,6 +267,8 @@ def audit_seal(*, wait: bool = True) -> int:
     event, because this writer committed before it tried the lock (see the loop below)."""
     total, rejected = 0, []
     passes = 0
+    if not wait and not connection.in_atomic_block and not _head_free():
+        return 0  # another sealer holds the head: it looks again after its commit
     while True:
         passes += 1
         with transaction.atomic():
@@ -257,6 +286,18 @@ def audit_seal(*, wait: bool = True) -> int:
             return total  # under sustained load: the next writer's commit, or the periodic task, goes on
 
 
+def _head_free() -> bool:
+    """One round trip, outside a transaction: is the head free right now? A busy writer's after-commit
+    seal then costs one statement instead of a transaction (a sealer that takes the head between this
+    probe and the seal is skipped just the same: it looks again after its commit)."""
+    if connection.vendor != "postgresql":
+        return True
+    table = connection.ops.quote_name(AuditChainHead._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {table} WHERE id = 1 FOR UPDATE SKIP LOCKED")  # noqa: S608
+        return cursor.fetchone() is not None or not AuditChainHead.objects.filter(id=1).exists()
+
+
 def audit_seal_for_reading() -> None:
     """Before a page that shows seq and hash: seal what is committed, unless another sealer is at it
     (then the page may show a few newest events as not sealed yet, which it says)."""
@@ -265,11 +306,25 @@ def audit_seal_for_reading() -> None:
 
 
 def _unsealed(*, exclude: list[int] | None = None) -> QuerySet[AuditEvent]:
-    qs = AuditEvent.objects.filter(seq__isnull=True)
+    # Ordered by id: with LIMIT 1 (exists) PostgreSQL then walks the partial index (see _head_lock).
+    qs = AuditEvent.objects.filter(seq__isnull=True).order_by("id")
     return qs.exclude(id__in=exclude) if exclude else qs
 
 
+_last_after_commit_seal = 0.0  # time.monotonic() of this process's last after-commit seal
+
+
 def _seal_after_commit() -> None:
+    """Seal after a commit, at most once per JIANDU_AUDIT_SEAL_COALESCE_MS in this process: one seal
+    then links the events of many commits, instead of each commit paying a sealing transaction. An
+    event committed inside the window is sealed by the next commit after it, by another process, or
+    at the latest by the sweep (JIANDU_AUDIT_SEAL_INTERVAL_SECONDS); with 0, every commit seals."""
+    global _last_after_commit_seal
+    now = time.monotonic()
+    window = settings.JIANDU_AUDIT_SEAL_COALESCE_MS / 1000
+    if window and now - _last_after_commit_seal < window:
+        return
+    _last_after_commit_seal = now
     audit_seal(wait=False)
 
 

@@ -1,6 +1,6 @@
 """The audit chain's periodic jobs, kept going by jiandu.core.recurring: the signed checkpoint of the
 head (jiandu.audit.checkpoints) every JIANDU_AUDIT_CHECKPOINT_INTERVAL_SECONDS (default hourly), and
-the sealer's sweep every JIANDU_AUDIT_SEAL_INTERVAL_SECONDS (default 30 s), which links whatever the
+the sealer's sweep every JIANDU_AUDIT_SEAL_INTERVAL_SECONDS (default 10 s), which links whatever the
 after-commit sealing left (a process that died between its commit and its seal) and raises the alert
 for an event left unsealed too long."""
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 RECURRING: dict[str, tuple[str, int]] = {
     "jiandu.audit.tasks.audit_checkpoint_task": ("JIANDU_AUDIT_CHECKPOINT_INTERVAL_SECONDS", 3600),
     # Deferred audit sealing's sweep (events are normally sealed right after their commit).
-    "jiandu.audit.tasks.audit_seal_task": ("JIANDU_AUDIT_SEAL_INTERVAL_SECONDS", 30),
+    "jiandu.audit.tasks.audit_seal_task": ("JIANDU_AUDIT_SEAL_INTERVAL_SECONDS", 10),
     "jiandu.findings.tasks.findings_scan_task": ("JIANDU_FINDINGS_SCAN_INTERVAL_SECONDS", 3600),
     "jiandu.roster.tasks.terms_expire_task": ("JIANDU_TERMS_EXPIRE_INTERVAL_SECONDS", 24 * 3600),
     # Drawn supervisors' answer deadlines: a time-out moves on to the next in order within minutes.

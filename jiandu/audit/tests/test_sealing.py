@@ -84,6 +84,26 @@ def test_deferred_mode_seals_after_commit(deferred: None, django_capture_on_comm
 
 
 @pytest.mark.django_db
+def test_after_commit_seals_coalesce_and_the_sweep_takes_the_rest(
+    deferred: None, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from jiandu.audit.tasks import audit_seal_task
+
+    settings.JIANDU_AUDIT_SEAL_COALESCE_MS = 60_000
+    monkey_last = services._last_after_commit_seal
+    try:
+        services._last_after_commit_seal = 0.0
+        for i in range(3):
+            with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+                _record(i)
+        assert _seqs() == [1]  # the first commit sealed; the next two fell in its window
+        assert audit_seal_task.call(reschedule=False) == {"unsealed": 0, "oldest_age_seconds": 0}
+        assert _seqs() == [1, 2, 3] and audit_chain_verify().ok
+    finally:
+        services._last_after_commit_seal = monkey_last
+
+
+@pytest.mark.django_db
 def test_an_unsealed_tail_is_reported_not_as_tampering(deferred: None) -> None:
     _record(0)
     audit_seal()
@@ -287,6 +307,7 @@ def test_concurrent_writers_every_committed_event_sealed_once(
     # A writer that holds the sealer looks again after its commit until nothing is left, so no event
     # waits for the periodic sweep; the pass limit (for very long bursts) must not cut that short here.
     monkeypatch.setattr(services, "SEAL_PASSES", 10_000)
+    settings.JIANDU_AUDIT_SEAL_COALESCE_MS = 0
     n_threads, per = 6, 40
     assert _writers(n_threads, per, _write) == []
     assert audit_unsealed().count == 0  # sealed by the writers' own after-commit seals, no sweep
