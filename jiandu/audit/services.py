@@ -187,7 +187,7 @@ def _head_lock(*, wait: bool) -> tuple[int, str] | None:
 def _seal_locked(seq: int, prev: str) -> _Sealed:
     """Seal the visible unsealed events after (seq, prev), the head being locked by this transaction."""
     out = _Sealed()
-    last_id, head_written = 0, True
+    last_id, head_written = 0, False
     while out.count < SEAL_TXN_ROWS:
         limit = min(SEAL_BATCH, SEAL_TXN_ROWS - out.count)
         rows = list(
@@ -212,8 +212,9 @@ def _seal_locked(seq: int, prev: str) -> _Sealed:
         out.count += len(updates)
         last = len(rows) < limit
         # The last batch moves the head in the same statement (one round trip while the head is held).
-        _links_write(updates, head=(seq, prev) if last and updates else None)
-        head_written = last or not updates
+        moves_head = last and bool(updates)
+        _links_write(updates, head=(seq, prev) if moves_head else None)
+        head_written = head_written or moves_head
         if last:
             break
         last_id = rows[-1][0]
@@ -279,6 +280,8 @@ def audit_seal(*, wait: bool = True) -> int:
         total += sealed.count
         rejected = sealed.rejected
         if connection.in_atomic_block:
+            if sealed.more:
+                continue
             return total  # inside a caller's transaction: everything visible to it is sealed
         if not sealed.more and not _unsealed(exclude=rejected).exists():
             return total

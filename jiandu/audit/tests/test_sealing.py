@@ -104,6 +104,20 @@ def test_after_commit_seals_coalesce_and_the_sweep_takes_the_rest(
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("n", [2, 3, 4, 7])
+def test_a_backlog_is_sealed_in_batches_and_the_head_follows(
+    deferred: None, monkeypatch: pytest.MonkeyPatch, n: int
+) -> None:
+    monkeypatch.setattr(services, "SEAL_BATCH", 3)  # n = 3: the last batch is full, the next empty
+    monkeypatch.setattr(services, "SEAL_TXN_ROWS", 6)  # n = 7: two transactions
+    for i in range(n):
+        _record(i)
+    assert audit_seal() == n
+    assert _seqs() == list(range(1, n + 1)) and AuditChainHead.objects.get(id=1).seq == n
+    assert audit_chain_verify().ok
+
+
+@pytest.mark.django_db
 def test_an_unsealed_tail_is_reported_not_as_tampering(deferred: None) -> None:
     _record(0)
     audit_seal()
