@@ -17,6 +17,10 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # Webhook tests POST to a server on 127.0.0.1 over http:// (production refuses anything but https).
 JIANDU_WEBHOOK_ALLOW_LOOPBACK_HTTP = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# The session's expiry slides every 10 minutes here, not every minute: a test that counts a page's
+# queries twice must not see one count include the session's save because a slow box crossed a minute
+# (test_sign_in sets the production interval where it tests the idle timeout itself).
+JIANDU_SESSION_REFRESH_SECONDS = 600
 JIANDU_SMS_BACKEND = "jiandu.notifications.sms.MemorySmsBackend"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},

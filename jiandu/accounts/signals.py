@@ -14,10 +14,14 @@ from django.dispatch import receiver
 
 from jiandu.audit.models import Outcome
 from jiandu.audit.services import audit_record
+from jiandu.core.middleware import session_mark_refreshed
 
 
 @receiver(user_logged_in, dispatch_uid="jiandu.audit.login")
 def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    if request is not None and hasattr(request, "session"):
+        # The sign-in saves the session: its idle expiry starts now (core.middleware.IdleSessionMiddleware).
+        session_mark_refreshed(request.session)
     audit_record(
         actor=user,
         action="auth.login",

@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 
 from jiandu.accounts.roles import Capability
 from jiandu.core.keyset import date_id_cursor_parse
+from jiandu.core.request_context import request_memo
 from jiandu.duties.models import (
     Assignment,
     AssignmentStatus,
@@ -133,9 +134,13 @@ def programmes_managed_by(user: Any) -> QuerySet[Programme]:
 
 
 def supervisor_of(user: Any) -> Supervisor | None:
+    """The signed-in supervisor's own record (once per GET request: the phone home page's entries
+    each start from it)."""
     if not user.is_authenticated or not user.can(Capability.ACT_AS_SUPERVISOR):
         return None
-    return Supervisor.objects.filter(user=user).first()
+    return request_memo(
+        ("duties.supervisor_of", user.pk), lambda: Supervisor.objects.filter(user=user).first()
+    )
 
 
 def assignments_for_supervisor(user: Any) -> QuerySet[Assignment]:

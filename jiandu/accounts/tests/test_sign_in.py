@@ -8,6 +8,7 @@ import json
 
 import pytest
 import time_machine
+from django.test import override_settings
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -96,6 +97,31 @@ def test_idle_timeout_signs_out_after_thirty_minutes(client, world) -> None:  # 
         assert client.get("/dashboard/").status_code == 200
         # ... 30 idle minutes end it.
         traveller.shift(dt.timedelta(minutes=30, seconds=1))
+        response = client.get("/dashboard/")
+        assert response.status_code == 302 and response["Location"].startswith(LOGIN)
+
+
+@override_settings(JIANDU_SESSION_REFRESH_SECONDS=60)
+def test_the_session_is_written_at_most_once_a_minute_and_still_idles_out(client, world) -> None:  # type: ignore[no-untyped-def]
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def writes() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/dashboard/").status_code == 200
+        return sum(1 for q in ctx.captured_queries if q["sql"].startswith('UPDATE "django_session"'))
+
+    user = world.users["huancui_staff"]
+    with time_machine.travel(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC), tick=False) as traveller:
+        client_sign_in(client, user)
+        assert writes() == 0  # a page view within the minute of the sign-in writes nothing
+        traveller.shift(dt.timedelta(seconds=5))
+        assert writes() == 0
+        traveller.shift(dt.timedelta(seconds=61))
+        assert writes() == 1  # the expiry moves on: 30 minutes from now
+        traveller.shift(dt.timedelta(seconds=30))
+        assert writes() == 0  # (not written: the session ends 29.5 minutes from here at the earliest)
+        traveller.shift(dt.timedelta(minutes=29, seconds=31))
         response = client.get("/dashboard/")
         assert response.status_code == 302 and response["Location"].startswith(LOGIN)
 
