@@ -11,7 +11,10 @@ nothing the second time.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -37,6 +40,10 @@ if TYPE_CHECKING:
 
 BATCH = 10_000  # findings per transaction: one audit event and one digest per agency each
 LISTED = 20  # findings named in one digest; the rest are a count and a link
+# A batch whose ids span less than DENSE times their number reads its primary-key range (_batch_rows).
+DENSE = 16
+# PostgreSQL advisory-lock key of the scan (any fixed bigint): one scan at a time (_scan_lock).
+LOCK_KEY = 0x6A69616E6475  # "jiandu"
 
 
 @dataclass(frozen=True)
@@ -121,44 +128,99 @@ class _Recipients:
 
 def _stage_q(stage: Stage, today: dt.date) -> Q:
     trigger = f"{stage.trigger_field}__lt" if stage.overdue else f"{stage.trigger_field}__lte"
-    return Q(status=stage.status, **{trigger: today})
+    q = Q(status=stage.status, **{trigger: today})
+    if not stage.overdue:
+        # A reminder for a clock that has already run out is pointless: the escalation covers it. Such
+        # a clock is left out here rather than stamped unsent, so the first pass of a migrated backlog
+        # writes no stamp for it (half of that pass's stamps), and each day's reminder stage looks
+        # only at the clocks still running.
+        q &= Q(**{f"{stage.due_field}__gte": today})
+    return q
 
 
-def _stamps_insert(stage: Stage, today: dt.date, ids: list[int]) -> int:
-    """One statement for the whole range: a million stamps as model objects would cost more Python
-    than the scan itself."""
-    table = connection.ops.quote_name(ScanStamp._meta.db_table)
-    on = connection.ops.quote_name("on")
+def _stage_sql(stage: Stage, today: dt.date) -> tuple[str, list[Any]]:
+    """_stage_q as a WHERE clause on the finding table aliased f (for the batch statement; the date
+    fields are their own columns)."""
+    q = connection.ops.quote_name
+    sql = f"f.status = %s AND f.{q(stage.trigger_field)} {'<' if stage.overdue else '<='} %s"
+    params: list[Any] = [str(stage.status), today]
+    if not stage.overdue:
+        sql += f" AND f.{q(stage.due_field)} >= %s"
+        params.append(today)
+    return sql, params
+
+
+def _batch_rows(stage: Stage, today: dt.date, ids: list[int]) -> list[tuple[int, int, int, dt.date]]:
+    """(id, agency id, programme id, due) of the batch's findings whose clock is still at the stage (one
+    answered since the ids were read is left out), by id. `ids` is sorted. A dense batch (the first
+    pass of a backlog) reads its primary-key range and keeps its own ids here; a sparse one (a day's
+    scan: a few thousand ids across the table) probes the primary key for each id, passed as one
+    parameter (a bigint array on PostgreSQL, a JSON array read by json_each on SQLite)."""
+    f = Finding._meta
+    q = connection.ops.quote_name
+    where, params = _stage_sql(stage, today)
+    due = q(stage.due_field)
+    dense = ids[-1] - ids[0] < DENSE * len(ids)
+    among_params: list[Any]
+    if dense:
+        among, among_params = "f.id BETWEEN %s AND %s", [ids[0], ids[-1]]
+    elif connection.vendor == "postgresql":
+        among, among_params = "f.id = ANY(%s::bigint[])", [_pg_array(ids)]
+    else:
+        among, among_params = "f.id IN (SELECT value FROM json_each(%s))", [json.dumps(ids)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT f.id, f.agency_id, f.programme_id, f.{due} FROM {q(f.db_table)} f "  # noqa: S608
+            f"WHERE {among} AND {where} ORDER BY f.id",
+            [*among_params, *params],
+        )
+        rows = cursor.fetchall()
+    wanted = set(ids) if dense else None
+    return [(r[0], r[1], r[2], _as_date(r[3])) for r in rows if wanted is None or r[0] in wanted]
+
+
+def _stamps_insert(stage: Stage, today: dt.date, ids: list[int]) -> None:
+    """One plain INSERT for the batch. Not ON CONFLICT DO NOTHING: that speculative insertion cost 2.5
+    times a plain one per row here, and nothing else inserts stamps while this scan holds its lock
+    (_scan_lock); the unique constraint stays as the backstop (a clash rolls the batch back)."""
+    q = connection.ops.quote_name
+    head = f"INSERT INTO {q(ScanStamp._meta.db_table)} (finding_id, stage, {q('on')}) "
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(
-                f"INSERT INTO {table} (finding_id, stage, {on}) SELECT unnest(%s::bigint[]), %s, %s",
-                [ids, stage.name, today],
-            )
+            cursor.execute(head + "SELECT unnest(%s::bigint[]), %s, %s", [_pg_array(ids), stage.name, today])
         else:
-            cursor.executemany(
-                f"INSERT INTO {table} (finding_id, stage, {on}) VALUES (%s, %s, %s)",  # noqa: S608
-                [(i, stage.name, today) for i in ids],
+            cursor.execute(
+                head + "SELECT value, %s, %s FROM json_each(%s)",  # noqa: S608
+                [stage.name, today, json.dumps(ids)],
             )
-    return len(ids)
+
+
+def _pg_array(ids: list[int]) -> str:
+    """A bigint[] literal: psycopg adapts a list of 10,000 ints element by element (half a second of
+    CPU per 100,000 here); the text is joined in C and parsed by the server."""
+    return "{" + ",".join(map(str, ids)) + "}"
+
+
+def _as_date(value: Any) -> dt.date:
+    # SQLite returns dates as text through a raw cursor.
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
 
 
 def _digest(
     stage: Stage, agency_name: str, rows: list[tuple[int, int, int, dt.date]], today: dt.date
 ) -> tuple[str, str, str]:
     earliest = min(r[3] for r in rows)
+    label = str(stage.label)  # translated once per digest, not once per line (2,000 digests a first pass)
     if stage.overdue:
         subject = gettext(
             "【逾期督办】{agency_name} {count} 件监督意见{label}已逾期（最早应于 {earliest:%Y-%m-%d}）"
-        ).format(agency_name=agency_name, count=len(rows), label=stage.label, earliest=earliest)
+        ).format(agency_name=agency_name, count=len(rows), label=label, earliest=earliest)
     else:
         subject = gettext(
             "【到期提醒】{agency_name} {count} 件监督意见{label}期限将至（最早 {earliest:%Y-%m-%d}）"
-        ).format(agency_name=agency_name, count=len(rows), label=stage.label, earliest=earliest)
-    lines = [
-        gettext("JD-{r:06d}  {label}截止 {r2:%Y-%m-%d}").format(r=r[0], label=stage.label, r2=r[3])
-        for r in rows[:LISTED]
-    ]
+        ).format(agency_name=agency_name, count=len(rows), label=label, earliest=earliest)
+    line = gettext("JD-{r:06d}  {label}截止 {r2:%Y-%m-%d}")
+    lines = [line.format(r=r[0], label=label, r2=r[3]) for r in rows[:LISTED]]
     if len(rows) > LISTED:
         lines.append(gettext("…… 另有 {value} 件").format(value=len(rows) - LISTED))
     if len(rows) == 1:
@@ -176,26 +238,24 @@ def _run_stage(stage: Stage, today: dt.date, recipients: _Recipients, batch: int
     sent = stamped = 0
     waiting = Finding.objects.filter(_stage_q(stage, today)).order_by()
     unstamped = waiting.exclude(Exists(ScanStamp.objects.filter(finding=OuterRef("pk"), stage=stage.name)))
-    # The ids first (one anti-join over the stage's index; a million ints is a few MB), then batches of
-    # them: a day's scan is one batch, so an agency gets one digest, and a migrated backlog costs its own
-    # size — never re-skipping rows already stamped, as LIMIT batches over a shrinking set would.
-    todo = sorted(unstamped.values_list("id", flat=True))
+    # The ids first (one anti-join; a million ints is a few MB), then batches of them: a day's scan is
+    # one batch, so an agency gets one digest, and a migrated backlog costs its own size — never
+    # re-skipping rows already stamped, as LIMIT batches over a shrinking set would. A batch does not
+    # repeat the anti-join (that was a hash of the whole stamp table per batch): its insert skips what
+    # is stamped meanwhile.
+    sql, params = unstamped.values_list("id").query.sql_with_params()
+    with connection.cursor() as cursor:  # a raw cursor: the ORM's iterator costs ~10 times more per row
+        cursor.execute(sql, params)
+        todo = sorted(r[0] for r in cursor.fetchall())
     for start in range(0, len(todo), batch):
-        chunk = todo[start : start + batch]
         with transaction.atomic():
-            rows = list(
-                # The batch's id range, not an IN list of 10,000 parameters: a primary-key range scan.
-                unstamped.filter(id__gte=chunk[0], id__lte=chunk[-1]).values_list(
-                    "id", "agency_id", "programme_id", stage.due_field
-                )
-            )
+            rows = _batch_rows(stage, today, todo[start : start + batch])
             if not rows:
                 continue
             ids = [r[0] for r in rows]
-            # A reminder for a clock that has already run out is pointless: the escalation covers it.
-            live = [r for r in rows if stage.overdue or r[3] >= today]
+            _stamps_insert(stage, today, ids)
             by_agency: dict[int, list[tuple[int, int, int, dt.date]]] = defaultdict(list)
-            for r in live:
+            for r in rows:
                 by_agency[r[1]].append(r)
             inbox: list[tuple[int, str, str, str, str]] = []
             kind = f"finding.{stage.name}"
@@ -208,8 +268,8 @@ def _run_stage(stage: Stage, today: dt.date, recipients: _Recipients, batch: int
                 inbox.extend((uid, subject, body, link, kind) for uid in sorted(people))
             sent += notifications_bulk_inbox(rows=inbox)
             if stage.name == "reply_escalation":  # the agencies' systems hear of it too (issue 16)
-                webhooks.reply_overdue_emit(on=today, rows=[(r[0], r[1], r[3]) for r in live])
-            stamped += _stamps_insert(stage, today, ids)
+                webhooks.reply_overdue_emit(on=today, rows=[(r[0], r[1], r[3]) for r in rows])
+            stamped += len(ids)
             audit_record(
                 actor=None,
                 actor_name="system:findings.scan",
@@ -220,18 +280,45 @@ def _run_stage(stage: Stage, today: dt.date, recipients: _Recipients, batch: int
                 after={
                     "on": today.isoformat(),
                     "findings": ids,
-                    "notified": len(live),
+                    "notified": len(ids),
                     "messages": len(inbox),
                 },
             )
     return {f"{stage.name}_findings": stamped, f"{stage.name}_messages": sent}
 
 
+@contextmanager
+def _scan_lock() -> Iterator[bool]:
+    """One scan at a time on PostgreSQL: True when this scan holds the lock, False when another scan (the
+    hourly task, someone's `jiandu findings scan`) is running — that one covers the day, and two at
+    once would try to stamp the same findings. Inside a caller's transaction the lock ends with it."""
+    if connection.vendor != "postgresql":
+        yield True  # SQLite (development, tests): one writer at a time anyway
+        return
+    xact = connection.in_atomic_block
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT pg_try_advisory{'_xact' if xact else ''}_lock(%s)", [LOCK_KEY])
+        held = bool(cursor.fetchone()[0])
+    try:
+        yield held
+    finally:
+        if held and not xact:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
+
+
 def findings_deadline_scan(*, today: dt.date | None = None, batch: int = BATCH) -> dict[str, Any]:
-    """One pass over every open clock. Returns counts per stage (findings stamped, inbox rows)."""
+    """One pass over every open clock. Returns counts per stage (findings stamped, inbox rows), all 0
+    with `"skipped"` when another scan is running."""
     today = today or timezone.localdate()
     recipients = _Recipients()
     result: dict[str, Any] = {"on": today.isoformat()}
-    for stage in STAGES:
-        result.update(_run_stage(stage, today, recipients, batch))
+    with _scan_lock() as held:
+        for stage in STAGES:
+            if held:
+                result.update(_run_stage(stage, today, recipients, batch))
+            else:
+                result.update({f"{stage.name}_findings": 0, f"{stage.name}_messages": 0})
+        if not held:
+            result["skipped"] = "another scan is running"
     return result

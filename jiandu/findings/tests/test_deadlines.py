@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.db import connection, connections
 from django.urls import reverse
 
 from jiandu.accounts.testing import client_sign_in
@@ -174,3 +175,47 @@ def test_command_line(forwarded: Finding) -> None:
         out = io.StringIO()
         call_command("findings", "scan", stdout=out)
         assert json.loads(out.getvalue())["reply_escalation_findings"] == 1
+
+
+def _stages(finding: Finding) -> set[str]:
+    return set(finding.scan_stamps.values_list("stage", flat=True))
+
+
+def test_a_clock_that_has_run_out_is_not_stamped_as_reminded(forwarded: Finding, agency_user: Any) -> None:
+    # Its reminder is pointless (the escalation covers it), so the first pass of a backlog writes no
+    # reminder stamp for it: half that pass's stamps at a million findings (docs/performance.md).
+    findings_deadline_scan(today=dt.date(2025, 4, 10))
+    assert _stages(forwarded) == {"reply_escalation"}
+    assert _kinds(agency_user) == ["finding.reply_escalation"]
+    findings_deadline_scan(today=dt.date(2025, 4, 11))  # and nothing more the next day
+    assert _stages(forwarded) == {"reply_escalation"} and _kinds(agency_user) == ["finding.reply_escalation"]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="an advisory lock is PostgreSQL's (SQLite has one writer)"
+)
+def test_a_scan_started_while_another_runs_sends_nothing(forwarded: Finding, agency_user: Any) -> None:
+    """Two scans at once (the hourly task and someone's `jiandu findings scan`) would try to stamp the
+    same findings: the second leaves the day to the first."""
+    from jiandu.findings.scan import LOCK_KEY
+
+    other = connections.create_connection("default")  # the running scan's own session
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [LOCK_KEY])
+        result = findings_deadline_scan(today=dt.date(2025, 4, 3))
+        assert result["skipped"] and result["reply_escalation_findings"] == 0
+        assert _kinds(agency_user) == [] and not forwarded.scan_stamps.exists()
+    finally:
+        other.close()  # ends its session, and the lock with it
+    assert findings_deadline_scan(today=dt.date(2025, 4, 3))["reply_escalation_findings"] == 1
+    assert _kinds(agency_user) == ["finding.reply_escalation"]
+
+
+def test_a_deleted_finding_takes_its_stamps_with_it(forwarded: Finding) -> None:
+    from jiandu.findings.models import ScanStamp
+
+    findings_deadline_scan(today=dt.date(2025, 4, 10))
+    assert ScanStamp.objects.filter(finding_id=forwarded.pk).exists()
+    Finding.objects.filter(pk=forwarded.pk).delete()
+    assert ScanStamp.objects.filter(finding_id=forwarded.pk).count() == 0
