@@ -206,9 +206,13 @@ def test_a_scan_started_while_another_runs_sends_nothing(forwarded: Finding, age
         result = findings_deadline_scan(today=dt.date(2025, 4, 3))
         assert result["skipped"] and result["reply_escalation_findings"] == 0
         assert _kinds(agency_user) == [] and not forwarded.scan_stamps.exists()
+        # That scan ends. An answered unlock, not close(): close returns before the server lets go.
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
     finally:
-        other.close()  # ends its session, and the lock with it
-    assert findings_deadline_scan(today=dt.date(2025, 4, 3))["reply_escalation_findings"] == 1
+        other.close()
+    again = findings_deadline_scan(today=dt.date(2025, 4, 3))
+    assert again["reply_escalation_findings"] == 1
     assert _kinds(agency_user) == ["finding.reply_escalation"]
 
 
