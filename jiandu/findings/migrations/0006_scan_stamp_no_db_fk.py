@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('findings', '0004_scan_stamps'),
+        ('findings', '0005_work_queue_order_indexes'),
     ]
 
     operations = [
