@@ -58,10 +58,12 @@ def _rolled_back(fn: Callable[[], object]) -> tuple[object, Timing]:
 def dataset() -> Figure:
     from jiandu.duties.models import Duty
     from jiandu.findings.models import OPEN_STATUSES, Finding
-    from jiandu.orgs.models import Level, Organisation
+    from jiandu.orgs.models import Level, Organisation, OrgKind
     from jiandu.roster.models import Supervisor
 
-    n_sup, n_dist = Supervisor.objects.count(), Organisation.objects.filter(level=Level.DISTRICT).count()
+    # A district is its justice bureau (the seed gives each one supervised agency beside it).
+    districts = Organisation.objects.filter(level=Level.DISTRICT, kind=OrgKind.JUSTICE_BUREAU)
+    n_sup, n_dist = Supervisor.objects.count(), districts.count()
     n_duty, n_open = Duty.objects.count(), Finding.objects.filter(status__in=OPEN_STATUSES).count()
     return Figure(
         "dataset on this database",
