@@ -233,7 +233,8 @@ def audit_chain_verify(*, batch_size: int = 2000, against: Any = None) -> ChainR
     return _unsealed_checked(ChainReport(True, count), batch_size)
 
 
-_UNSEALED = ("id", *(c for c in _COLUMNS if c not in ("seq", "prev_hash", "hash")))
+# An unsealed row: its id, the hashed columns, and its draft MAC (the sealer reads the same list).
+UNSEALED_COLUMNS = ("id", *(c for c in _COLUMNS if c not in ("seq", "prev_hash", "hash")))
 
 
 def _unsealed_checked(report: ChainReport, batch_size: int) -> ChainReport:
@@ -245,11 +246,13 @@ def _unsealed_checked(report: ChainReport, batch_size: int) -> ChainReport:
         return report
     last_id = 0
     while True:
-        rows = list(unsealed.filter(id__gt=last_id).order_by("id").values_list(*_UNSEALED)[:batch_size])
+        rows = list(
+            unsealed.filter(id__gt=last_id).order_by("id").values_list(*UNSEALED_COLUMNS)[:batch_size]
+        )
         if not rows:
             break
         for row in rows:
-            event = SimpleNamespace(**dict(zip(_UNSEALED, row, strict=True)), seq=None)
+            event = SimpleNamespace(**dict(zip(UNSEALED_COLUMNS, row, strict=True)), seq=None)
             if not draft_mac_ok(event_payload(event), event.mac):
                 return ChainReport(
                     False,

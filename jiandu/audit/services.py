@@ -23,6 +23,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from jiandu.audit.chain import UNSEALED_COLUMNS
 from jiandu.audit.hashing import draft_mac, draft_mac_ok, event_hash, event_mac, event_payload, head_mac
 from jiandu.audit.models import AuditChainHead, AuditEvent, Outcome
 from jiandu.core.request_context import client_ip, current_request
@@ -130,23 +131,6 @@ _APPEND_FIELDS = [f for f in AuditEvent._meta.concrete_fields if not f.primary_k
 SEAL_BATCH = 2000  # rows read and updated per statement
 SEAL_TXN_ROWS = 20_000  # rows sealed per transaction (a backlog is sealed in several commits)
 SEAL_PASSES = 10  # a non-waiting sealer's passes before it leaves the rest to the next one
-_UNSEALED_COLUMNS = (
-    "id",
-    "occurred_at",
-    "actor_id",
-    "actor_name",
-    "role",
-    "organisation_id",
-    "action",
-    "target_type",
-    "target_id",
-    "target_repr",
-    "before",
-    "after",
-    "ip",
-    "outcome",
-    "mac",
-)
 
 
 @dataclass
@@ -193,11 +177,11 @@ def _seal_locked(seq: int, prev: str) -> _Sealed:
         rows = list(
             AuditEvent.objects.filter(seq__isnull=True, id__gt=last_id)
             .order_by("id")
-            .values_list(*_UNSEALED_COLUMNS)[:limit]
+            .values_list(*UNSEALED_COLUMNS)[:limit]
         )
         updates = []
         for row in rows:
-            event = SimpleNamespace(**dict(zip(_UNSEALED_COLUMNS, row, strict=True)), seq=None)
+            event = SimpleNamespace(**dict(zip(UNSEALED_COLUMNS, row, strict=True)), seq=None)
             if not draft_mac_ok(event_payload(event), event.mac):
                 logger.error("审计事件（内部编号 %s）的草稿校验码不符，不予封存：疑被伪造或改写", event.id)
                 out.rejected.append(event.id)
