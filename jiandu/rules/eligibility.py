@@ -115,7 +115,11 @@ def person_from_dict(data: Any) -> Person:
 @dataclass(frozen=True)
 class EligibilityRules:
     """The eligibility parameters of one rulebook in force on one date, looked up once: deciding a
-    roster of 100,000 against the same rulebook and date then costs no parameter look-ups per person."""
+    roster of 100,000 against the same rulebook and date then costs no parameter look-ups per person.
+    The reasons that do not depend on the person (each education level against the minimum, the
+    required nationality, each listed record or post, "none of them", "not given") are built here once
+    too and shared by every decision (`Reason` is frozen); only the age and an unexpected nationality
+    are worded per person."""
 
     sets_none: bool
     period_error: str | None
@@ -128,27 +132,145 @@ class EligibilityRules:
     excluded_posts: Cited | None
     review_posts: Cited | None
     judgement: tuple[Reason, ...]  # what the text leaves to a person: the same for everyone
+    # Keyed by what the person gave (None: not given): (FAILED | UNKNOWN | PASSED, reason).
+    education: dict[str | None, tuple[str, Reason]]
+    nationality_given: dict[str | None, tuple[str, Reason]]
+    # Each listed record / post with its reason, in the text's order (a person's hits keep that order).
+    record_items: tuple[tuple[str, Reason], ...]
+    records_unknown: Reason | None
+    records_none: Reason | None
+    post_items: tuple[tuple[str, Reason], ...]
+    posts_unknown: Reason | None
+    posts_none: Reason | None
+    review_post_items: tuple[tuple[str, Reason], ...]
+    review_posts_unknown: Reason | None
+
+
+FAILED, UNKNOWN, PASSED = "failed", "unknown", "passed"
+
+
+def _education_reasons(c: Cited | None) -> dict[str | None, tuple[str, Reason]]:
+    if c is None:
+        return {}
+    need = EDUCATION_LABELS[c.value]
+    message = f"未提供学历，须核实是否具有{need}以上学历"
+    facts: dict[str, Any] = {"min_education": c.value}
+    out = {None: (UNKNOWN, Reason("education.unknown", c.rulebook, c.article, message, facts))}
+    for level in EDUCATION_LEVELS:
+        facts = {"education": level, "min_education": c.value}
+        label = EDUCATION_LABELS[level]
+        if EDUCATION_RANK[level] < EDUCATION_RANK[c.value]:
+            message = f"学历为{label}，低于要求的{need}以上学历"
+            out[level] = (FAILED, Reason("education.below_min", c.rulebook, c.article, message, facts))
+        else:
+            message = f"学历为{label}，符合{need}以上学历的要求"
+            out[level] = (PASSED, Reason("education.ok", c.rulebook, c.article, message, facts))
+    return out
+
+
+def _nationality_reasons(c: Cited | None) -> dict[str | None, tuple[str, Reason]]:
+    """Not given, the required nationality, and (when it is CN) each PRC region. Any other nationality
+    is a mismatch, worded per person since it names what was given."""
+    if c is None:
+        return {}
+    out = {
+        None: (
+            UNKNOWN,
+            Reason(
+                "nationality.unknown", c.rulebook, c.article, "未提供国籍，须核实", {"nationality": c.value}
+            ),
+        ),
+    }
+    if c.value == "CN":
+        for code, region in PRC_REGIONS.items():
+            message = (
+                f"填写为{region}（地区，不是国籍）：{region}居民中的中国公民即中华人民共和国公民，"
+                f"须核实其具有中国国籍（如持{region}居民来往内地（大陆）通行证）"
+            )
+            facts = {"nationality": code, "required": c.value}
+            out[code] = (UNKNOWN, Reason("nationality.region_verify", c.rulebook, c.article, message, facts))
+    out[c.value] = (
+        PASSED,
+        Reason("nationality.ok", c.rulebook, c.article, "具有中华人民共和国国籍", {"nationality": c.value}),
+    )
+    return out
+
+
+def _listed(
+    c: Cited | None, key: str, code_prefix: str, message: str, labels: dict[str, str]
+) -> tuple[tuple[str, Reason], ...]:
+    """Each listed record or post with the reason a person who has it gets, citing the item's own article."""
+    if c is None:
+        return ()
+    return tuple(
+        (
+            item[key],
+            Reason(
+                f"{code_prefix}.{item[key]}",
+                c.rulebook,
+                item["article"],
+                message.format(label=labels[item[key]], text=item["text"]),
+                {key: item[key]},
+            ),
+        )
+        for item in c.value
+    )
+
+
+def _checked(
+    c: Cited | None, key: str, code: str, prefix: str, labels: dict[str, str], *, dedupe: bool
+) -> Reason | None:
+    """The reason that names every listed record or post checked: for "none of them" (citing the first
+    listing article) or "not given" (citing the parameter's article)."""
+    if c is None:
+        return None
+    listed = [item[key] for item in c.value]
+    checked = list(dict.fromkeys(listed)) if dedupe else listed
+    article = c.article
+    if code.endswith(".none"):
+        articles = sorted({item["article"] for item in c.value})
+        article = articles[0] if articles else c.article
+    message = prefix + "、".join(labels[k] for k in checked)
+    return Reason(code, c.rulebook, article, message, {"checked": checked})
 
 
 def _rules_resolve(rulebook: Rulebook, on: dt.date) -> EligibilityRules:
     birthday = rulebook.param_or_none("eligibility.birthday_counts", on)
+    min_education = rulebook.param_or_none("eligibility.min_education", on)
+    nationality = rulebook.param_or_none("eligibility.nationality", on)
+    records = rulebook.param_or_none("eligibility.disqualifying_records", on)
+    excluded = rulebook.param_or_none("eligibility.excluded_posts", on)
+    review = rulebook.param_or_none("eligibility.review_posts", on)
+    posts_unknown = "未提供现任职务，须核实是否担任："
     return EligibilityRules(
         sets_none=not any(rulebook.has_param(name, on) for name in CONDITION_PARAMS),
         period_error=rulebook.in_force_error(on),
         birthday_counts=True if birthday is None else bool(birthday.value),
         min_age=rulebook.param_or_none("eligibility.min_age", on),
         max_age=rulebook.param_or_none("eligibility.max_age", on),
-        min_education=rulebook.param_or_none("eligibility.min_education", on),
-        nationality=rulebook.param_or_none("eligibility.nationality", on),
-        disqualifying_records=rulebook.param_or_none("eligibility.disqualifying_records", on),
-        excluded_posts=rulebook.param_or_none("eligibility.excluded_posts", on),
-        review_posts=rulebook.param_or_none("eligibility.review_posts", on),
+        min_education=min_education,
+        nationality=nationality,
+        disqualifying_records=records,
+        excluded_posts=excluded,
+        review_posts=review,
         judgement=tuple(
             Reason(
                 f"judgement.{item['code']}", item["rulebook"], item["article"], f"须人工审查：{item['text']}"
             )
             for item in rulebook.judgement_criteria(on)
         ),
+        education=_education_reasons(min_education),
+        nationality_given=_nationality_reasons(nationality),
+        record_items=_listed(records, "record", "record", "有{label}记录，依规定不得担任（{text}）", RECORDS),
+        records_unknown=_checked(
+            records, "record", "records.unknown", "未提供记录情况，须核实有无：", RECORDS, dedupe=True
+        ),
+        records_none=_checked(records, "record", "records.none", "无取消资格的记录：", RECORDS, dedupe=True),
+        post_items=_listed(excluded, "post", "post", "现任{label}，依规定不得担任（{text}）", POSTS),
+        posts_unknown=_checked(excluded, "post", "posts.unknown", posts_unknown, POSTS, dedupe=False),
+        posts_none=_checked(excluded, "post", "posts.none", "未担任不得兼任的职务：", POSTS, dedupe=False),
+        review_post_items=_listed(review, "post", "post_review", "现任{label}：{text}，须人工核对", POSTS),
+        review_posts_unknown=_checked(review, "post", "posts.unknown", posts_unknown, POSTS, dedupe=False),
     )
 
 
@@ -184,207 +306,64 @@ def eligibility_decide(rulebook: Rulebook, person: Person, on: dt.date) -> Decis
     failed: list[Reason] = []
     passed: list[Reason] = []
     unknown: list[Reason] = []
-
-    def reason(code: str, cited_rulebook: str, article: str, message: str, **facts: Any) -> Reason:
-        return Reason(code, cited_rulebook, article, message, facts)
+    lists = {FAILED: failed, UNKNOWN: unknown, PASSED: passed}
 
     birthday_counts = rules.birthday_counts
-    age = age_on(person.birth_date, on, birthday_counts=birthday_counts) if on >= person.birth_date else -1
+    birth = person.birth_date
+    age = age_on(birth, on, birthday_counts=birthday_counts) if on >= birth else -1
     if (c := rules.min_age) is not None:
-        facts = {"age": age, "min_age": c.value, "birth_date": person.birth_date, "on": on}
+        facts = {"age": age, "min_age": c.value, "birth_date": birth, "on": on}
         if age < c.value:
-            reaches = date_reaching_age(person.birth_date, c.value, birthday_counts=birthday_counts)
-            failed.append(
-                reason(
-                    "age.below_min",
-                    c.rulebook,
-                    c.article,
-                    f"截至{on.isoformat()}年龄为{age}周岁，未满{c.value}周岁（{reaches.isoformat()}起年满）",
-                    **facts,
-                    reaches_on=reaches,
-                )
-            )
+            reaches = date_reaching_age(birth, c.value, birthday_counts=birthday_counts)
+            message = f"截至{on.isoformat()}年龄为{age}周岁，未满{c.value}周岁（{reaches.isoformat()}起年满）"
+            facts["reaches_on"] = reaches
+            failed.append(Reason("age.below_min", c.rulebook, c.article, message, facts))
         else:
-            passed.append(
-                reason("age.min_ok", c.rulebook, c.article, f"年龄{age}周岁，已满{c.value}周岁", **facts)
-            )
+            message = f"年龄{age}周岁，已满{c.value}周岁"
+            passed.append(Reason("age.min_ok", c.rulebook, c.article, message, facts))
     if (c := rules.max_age) is not None:
-        facts = {"age": age, "max_age": c.value, "birth_date": person.birth_date, "on": on}
+        facts = {"age": age, "max_age": c.value, "birth_date": birth, "on": on}
         if age > c.value:
-            failed.append(
-                reason("age.above_max", c.rulebook, c.article, f"年龄{age}周岁，超过{c.value}周岁", **facts)
-            )
+            message = f"年龄{age}周岁，超过{c.value}周岁"
+            failed.append(Reason("age.above_max", c.rulebook, c.article, message, facts))
         else:
-            passed.append(
-                reason("age.max_ok", c.rulebook, c.article, f"年龄{age}周岁，不超过{c.value}周岁", **facts)
-            )
-    if (c := rules.min_education) is not None:
-        need = EDUCATION_LABELS[c.value]
-        if person.education is None:
-            unknown.append(
-                reason(
-                    "education.unknown",
-                    c.rulebook,
-                    c.article,
-                    f"未提供学历，须核实是否具有{need}以上学历",
-                    min_education=c.value,
-                )
-            )
-        elif EDUCATION_RANK[person.education] < EDUCATION_RANK[c.value]:
-            failed.append(
-                reason(
-                    "education.below_min",
-                    c.rulebook,
-                    c.article,
-                    f"学历为{EDUCATION_LABELS[person.education]}，低于要求的{need}以上学历",
-                    education=person.education,
-                    min_education=c.value,
-                )
-            )
-        else:
-            passed.append(
-                reason(
-                    "education.ok",
-                    c.rulebook,
-                    c.article,
-                    f"学历为{EDUCATION_LABELS[person.education]}，符合{need}以上学历的要求",
-                    education=person.education,
-                    min_education=c.value,
-                )
-            )
+            message = f"年龄{age}周岁，不超过{c.value}周岁"
+            passed.append(Reason("age.max_ok", c.rulebook, c.article, message, facts))
+    if rules.education:
+        kind, found = rules.education[person.education]
+        lists[kind].append(found)
     if (c := rules.nationality) is not None:
-        if person.nationality is None:
-            unknown.append(
-                reason(
-                    "nationality.unknown", c.rulebook, c.article, "未提供国籍，须核实", nationality=c.value
-                )
-            )
-        elif c.value == "CN" and person.nationality in PRC_REGIONS:
-            region = PRC_REGIONS[person.nationality]
-            unknown.append(
-                reason(
-                    "nationality.region_verify",
-                    c.rulebook,
-                    c.article,
-                    f"填写为{region}（地区，不是国籍）：{region}居民中的中国公民即中华人民共和国公民，"
-                    f"须核实其具有中国国籍（如持{region}居民来往内地（大陆）通行证）",
-                    nationality=person.nationality,
-                    required=c.value,
-                )
-            )
-        elif person.nationality != c.value:
-            failed.append(
-                reason(
-                    "nationality.mismatch",
-                    c.rulebook,
-                    c.article,
-                    f"国籍为{person.nationality}，须为{c.value}（中华人民共和国）公民",
-                    nationality=person.nationality,
-                    required=c.value,
-                )
-            )
+        given = rules.nationality_given.get(person.nationality)
+        if given is not None:
+            lists[given[0]].append(given[1])
         else:
-            passed.append(
-                reason("nationality.ok", c.rulebook, c.article, "具有中华人民共和国国籍", nationality=c.value)
-            )
-    if (c := rules.disqualifying_records) is not None:
-        given_records = person.records
-        hits = [item for item in c.value if given_records is not None and item["record"] in given_records]
-        for item in hits:
-            failed.append(
-                reason(
-                    f"record.{item['record']}",
-                    c.rulebook,
-                    item["article"],
-                    f"有{RECORDS[item['record']]}记录，依规定不得担任（{item['text']}）",
-                    record=item["record"],
-                )
-            )
-        if given_records is None:
-            checked = list(dict.fromkeys(item["record"] for item in c.value))
-            unknown.append(
-                reason(
-                    "records.unknown",
-                    c.rulebook,
-                    c.article,
-                    "未提供记录情况，须核实有无：" + "、".join(RECORDS[r] for r in checked),
-                    checked=checked,
-                )
-            )
+            message = f"国籍为{person.nationality}，须为{c.value}（中华人民共和国）公民"
+            facts = {"nationality": person.nationality, "required": c.value}
+            failed.append(Reason("nationality.mismatch", c.rulebook, c.article, message, facts))
+    if rules.disqualifying_records is not None:
+        records = person.records
+        hits = [r for code, r in rules.record_items if code in records] if records else []
+        failed.extend(hits)
+        if records is None:
+            unknown.append(rules.records_unknown)  # type: ignore[arg-type]
         elif not hits:
-            checked = list(dict.fromkeys(item["record"] for item in c.value))
-            articles = sorted({item["article"] for item in c.value})
-            passed.append(
-                reason(
-                    "records.none",
-                    c.rulebook,
-                    articles[0] if articles else c.article,
-                    "无取消资格的记录：" + "、".join(RECORDS[r] for r in checked),
-                    checked=checked,
-                )
-            )
-    if (c := rules.excluded_posts) is not None:
-        given_posts = person.posts
-        hits = [item for item in c.value if given_posts is not None and item["post"] in given_posts]
-        for item in hits:
-            failed.append(
-                reason(
-                    f"post.{item['post']}",
-                    c.rulebook,
-                    item["article"],
-                    f"现任{POSTS[item['post']]}，依规定不得担任（{item['text']}）",
-                    post=item["post"],
-                )
-            )
-        if given_posts is None:
-            checked = [item["post"] for item in c.value]
-            unknown.append(
-                reason(
-                    "posts.unknown",
-                    c.rulebook,
-                    c.article,
-                    "未提供现任职务，须核实是否担任：" + "、".join(POSTS[p] for p in checked),
-                    checked=checked,
-                )
-            )
+            passed.append(rules.records_none)  # type: ignore[arg-type]
+    if rules.excluded_posts is not None:
+        posts = person.posts
+        hits = [r for code, r in rules.post_items if code in posts] if posts else []
+        failed.extend(hits)
+        if posts is None:
+            unknown.append(rules.posts_unknown)  # type: ignore[arg-type]
         elif not hits:
-            checked = [item["post"] for item in c.value]
-            articles = sorted({item["article"] for item in c.value})
-            passed.append(
-                reason(
-                    "posts.none",
-                    c.rulebook,
-                    articles[0] if articles else c.article,
-                    "未担任不得兼任的职务：" + "、".join(POSTS[p] for p in checked),
-                    checked=checked,
-                )
-            )
-    if (c := rules.review_posts) is not None:
+            passed.append(rules.posts_none)  # type: ignore[arg-type]
+    if rules.review_posts is not None:
         # Posts a text is reported to bar but whose wording was not recovered: a person holding one is
         # never passed by the machine, nor refused on a text nobody has read.
-        if person.posts is None:
-            checked = [item["post"] for item in c.value]
-            unknown.append(
-                reason(
-                    "posts.unknown",
-                    c.rulebook,
-                    c.article,
-                    "未提供现任职务，须核实是否担任：" + "、".join(POSTS[p] for p in checked),
-                    checked=checked,
-                )
-            )
-        else:
-            for item in c.value:
-                if item["post"] in person.posts:
-                    unknown.append(
-                        reason(
-                            f"post_review.{item['post']}",
-                            c.rulebook,
-                            item["article"],
-                            f"现任{POSTS[item['post']]}：{item['text']}，须人工核对",
-                            post=item["post"],
-                        )
-                    )
+        posts = person.posts
+        if posts is None:
+            unknown.append(rules.review_posts_unknown)  # type: ignore[arg-type]
+        elif posts:
+            unknown.extend(r for code, r in rules.review_post_items if code in posts)
     if failed:
         return Decision(INELIGIBLE, failed, rulebook.id, rulebook.version)
     judgement = list(rules.judgement)
