@@ -155,7 +155,9 @@ def _education_reasons(c: Cited | None) -> dict[str | None, tuple[str, Reason]]:
     need = EDUCATION_LABELS[c.value]
     message = f"未提供学历，须核实是否具有{need}以上学历"
     facts: dict[str, Any] = {"min_education": c.value}
-    out = {None: (UNKNOWN, Reason("education.unknown", c.rulebook, c.article, message, facts))}
+    out: dict[str | None, tuple[str, Reason]] = {
+        None: (UNKNOWN, Reason("education.unknown", c.rulebook, c.article, message, facts))
+    }
     for level in EDUCATION_LEVELS:
         facts = {"education": level, "min_education": c.value}
         label = EDUCATION_LABELS[level]
@@ -173,7 +175,7 @@ def _nationality_reasons(c: Cited | None) -> dict[str | None, tuple[str, Reason]
     is a mismatch, worded per person since it names what was given."""
     if c is None:
         return {}
-    out = {
+    out: dict[str | None, tuple[str, Reason]] = {
         None: (
             UNKNOWN,
             Reason(
