@@ -10,11 +10,17 @@ the second factor already passed) and as a supervisor of it (an account `bench_p
 supervisor with the most duties, made once through the accounts service), then:
 
 - for each page, `--requests` sequential requests on one keep-alive connection (one realistic user,
-  after 3 warm-up requests): p50 and p95 wall time, and the gunicorn workers' CPU per request read
-  from /proc (the server's own work; on a shared box compare CPU, and PostgreSQL's time is in the
-  wall figure only);
+  after 3 warm-up requests): p50 and p95 wall time, the gunicorn workers' CPU per request and the
+  CPU of their PostgreSQL backends per request, both read from /proc (the server's own work; on a
+  shared box compare CPU);
 - throughput: 4 concurrent keep-alive clients for `--seconds` on the duty list, then on `/healthz`
   (a view that returns "ok" through the same middleware), requests/s of each and their ratio.
+
+The server runs with persistent database connections (`JIANDU_DB_CONN_MAX_AGE=600`, as the
+production set-up in README.md and bench.load run it; set the variable to 0 to measure a connection
+per request): with a new connection per request every page paid a PostgreSQL backend's start and its
+cold catalogue caches, and the trivial view's p50 was mostly that. The run also prints this client's
+own CPU, which shares the machine with the server.
 
 Loopback only; bounded in requests and seconds; stops the server it started.
 """
@@ -24,6 +30,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import os
+import resource
 import signal
 import socket
 import subprocess
@@ -49,6 +56,7 @@ class PageResult:
     p50_ms: float
     p95_ms: float
     cpu_ms: float  # gunicorn workers' CPU per request
+    db_cpu_ms: float  # their PostgreSQL backends' CPU per request (0 off PostgreSQL)
     status: int
     size: int
 
@@ -76,6 +84,21 @@ def _workers(master: int) -> list[int]:
     return out
 
 
+def _backends() -> list[int]:
+    """The PostgreSQL backends of the other sessions on this database (the server's workers'), when
+    PostgreSQL runs on this machine; [] elsewhere."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
+        )
+        return [pid for (pid,) in cursor.fetchall() if Path(f"/proc/{pid}/stat").exists()]
+
+
 def _cpu_seconds(pids: list[int]) -> float:
     total = 0
     for pid in pids:
@@ -93,6 +116,7 @@ class Server:
     def __init__(self, workers: int = 2) -> None:
         self.port = _free_port()
         env = dict(os.environ, JIANDU_DEBUG="0", JIANDU_LOG_LEVEL="WARNING")
+        env.setdefault("JIANDU_DB_CONN_MAX_AGE", "600")  # persistent connections, as in production
         self.proc = subprocess.Popen(
             [
                 sys.executable,
@@ -135,6 +159,9 @@ class Server:
 
     def cpu(self) -> float:
         return _cpu_seconds(_workers(self.proc.pid))
+
+    def db_cpu(self) -> float:
+        return _cpu_seconds(_backends())
 
     def stop(self) -> None:
         if self.proc.poll() is None:
@@ -256,7 +283,7 @@ def page_latency(server: Server, name: str, path: str, cookie: str, n: int) -> P
         for _ in range(3):  # warm-up: both workers' caches, the connection
             conn.request("GET", path, headers=headers)
             conn.getresponse().read()
-        cpu0 = server.cpu()
+        cpu0, db0 = server.cpu(), server.db_cpu()
         for _ in range(n):
             started = time.perf_counter()
             conn.request("GET", path, headers=headers)
@@ -264,11 +291,19 @@ def page_latency(server: Server, name: str, path: str, cookie: str, n: int) -> P
             body = r.read()
             walls.append(time.perf_counter() - started)
             status, size = r.status, len(body)
-        cpu = server.cpu() - cpu0
+        cpu, db = server.cpu() - cpu0, server.db_cpu() - db0
     finally:
         conn.close()
     return PageResult(
-        name, path, n, _pct(walls, 50) * 1000, _pct(walls, 95) * 1000, cpu / n * 1000, status, size
+        name,
+        path,
+        n,
+        _pct(walls, 50) * 1000,
+        _pct(walls, 95) * 1000,
+        cpu / n * 1000,
+        db / n * 1000,
+        status,
+        size,
     )
 
 
@@ -309,11 +344,12 @@ class Report:
     wall: float
     cpu_server: float
     who: str = "province"
+    cpu_client: float = 0.0  # this process's CPU during the run (the load it adds to the machine)
 
 
 def measure(*, requests: int = 60, seconds: float = 8.0, who: str = "province") -> Report:
     staff, phone, staff_cookie, phone_cookie = targets(who)
-    started = time.perf_counter()
+    started, client0 = time.perf_counter(), _self_cpu()
     server = Server(workers=2)
     try:
         cpu0 = server.cpu()
@@ -325,24 +361,43 @@ def measure(*, requests: int = 60, seconds: float = 8.0, who: str = "province") 
         cpu = server.cpu() - cpu0
     finally:
         server.stop()
-    return Report(results, duty_rps, trivial_rps, e1 + e2, time.perf_counter() - started, cpu, who)
+    return Report(
+        results,
+        duty_rps,
+        trivial_rps,
+        e1 + e2,
+        time.perf_counter() - started,
+        cpu,
+        who,
+        _self_cpu() - client0,
+    )
+
+
+def _self_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def print_report(report: Report) -> None:
     print(f"\nPages under gunicorn (2 workers) · {database_label()} · staff pages as the {report.who} admin")
-    print(f"{'page':<20} {'path':<26} {'p50 ms':>8} {'p95 ms':>8} {'CPU ms/req':>11} {'KB':>6}  status")
+    print(
+        f"{'page':<20} {'path':<26} {'p50 ms':>8} {'p95 ms':>8} {'CPU ms/req':>11} {'DB CPU':>7} {'KB':>6}  status"
+    )
     for r in report.pages:
         flag = "" if r.status == 200 and (r.name == "trivial view" or r.p95_ms <= P95_TARGET_MS) else "  ✗"
         print(
             f"{r.name:<20} {r.path:<26} {r.p50_ms:>8.1f} {r.p95_ms:>8.1f} {r.cpu_ms:>11.1f} "
-            f"{r.size / 1024:>6.0f}  {r.status}{flag}"
+            f"{r.db_cpu_ms:>7.1f} {r.size / 1024:>6.0f}  {r.status}{flag}"
         )
     ratio = report.duty_list_rps / report.trivial_rps if report.trivial_rps else 0.0
     print(
         f"throughput: duty list {report.duty_list_rps:.1f} req/s, trivial view {report.trivial_rps:.1f} req/s "
         f"→ {ratio:.0%} (target ≥ {RATIO_TARGET:.0%}); errors {report.errors}"
     )
-    print(f"whole run: {report.wall:.1f} s wall, gunicorn workers {report.cpu_server:.1f} s CPU")
+    print(
+        f"whole run: {report.wall:.1f} s wall, gunicorn workers {report.cpu_server:.1f} s CPU, "
+        f"this client {report.cpu_client:.1f} s CPU"
+    )
 
 
 def figures() -> list[Any]:
