@@ -13,12 +13,14 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jiandu.accounts.roles import Capability
 from jiandu.core.permissions import permission_denied, require_capability
 from jiandu.core.personal import personal_reveal
+from jiandu.core.rows import choice_labels, url_for_pk, ymd
 from jiandu.duties import contact, selectors, services
 from jiandu.duties.forms import ADOPTION_CHOICES, AnswerWindowForm, DutyRequestForm, WitnessForm
 from jiandu.duties.models import (
@@ -28,6 +30,7 @@ from jiandu.duties.models import (
     DrawCommitment,
     DrawRecord,
     Duty,
+    DutyKind,
     DutyRecord,
     DutyStatus,
 )
@@ -62,14 +65,26 @@ def duty_list(request: HttpRequest) -> HttpResponse:
     _require_staff(request, "duty_list")
     today = timezone.localdate()
     page = selectors.duty_list_page(request.user, after=request.GET.get("after"))
+    detail_url = url_for_pk("duties:detail")
+    kinds, statuses = choice_labels(DutyKind.choices), choice_labels(DutyStatus.choices)
     return render(
         request,
         "duties/list.html",
         {
-            "duties": page.rows,
+            # What each row prints, formatted here once (jiandu.core.rows), not per row in the template.
+            "rows": [
+                {
+                    "d": d,
+                    "url": detail_url(d.pk),
+                    "on": ymd(d.duty_on),
+                    "kind": kinds.get(d.kind, d.kind),
+                    "status": statuses.get(d.status, d.status),
+                    # Only the rows on the page: no second pass over every visible duty.
+                    "overdue": selectors.report_overdue(d, today),
+                }
+                for d in page.rows
+            ],
             "page": page,
-            # Only the rows on the page: no second pass over every visible duty.
-            "overdue": {d.pk for d in page.rows if selectors.report_overdue(d, today)},
             "can_request": request.user.can(Capability.REQUEST_DUTIES),  # type: ignore[union-attr]
             "can_manage": request.user.can(Capability.MANAGE_PROGRAMMES),  # type: ignore[union-attr]
         },
@@ -456,11 +471,28 @@ def opinion_send(request: HttpRequest, oid: int) -> HttpResponse:
 @require_capability(Capability.ACT_AS_SUPERVISOR)
 def mine(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    rows = list(selectors.assignments_for_supervisor(request.user))
-    upcoming = [a for a in rows if a.duty.duty_on >= today]
-    upcoming.sort(key=lambda a: a.duty.duty_on)
-    past = [a for a in rows if a.duty.duty_on < today]
-    to_confirm = [a for a in rows if a.status == AssignmentStatus.ATTENDED and a.confirmed_at is None]
+    # What each row prints, formatted here once (jiandu.core.rows), not per row in the template; the
+    # month-and-day form only for the rows that print it.
+    detail_url = url_for_pk("duties:mine_detail")
+    statuses = choice_labels(AssignmentStatus.choices)
+    month_day = _("n月j日")
+    rows: list[dict[str, Any]] = [
+        {
+            "a": a,
+            "url": detail_url(a.pk),
+            "status": statuses.get(a.status, a.status),
+            "upcoming": a.duty.duty_on >= today,
+            "to_confirm": a.status == AssignmentStatus.ATTENDED and a.confirmed_at is None,
+        }
+        for a in selectors.assignments_for_supervisor(request.user)
+    ]
+    for r in rows:
+        if r["upcoming"] or r["to_confirm"]:
+            r["month_day"] = date_format(r["a"].duty.duty_on, month_day)
+    upcoming = [r for r in rows if r["upcoming"]]
+    upcoming.sort(key=lambda r: r["a"].duty.duty_on)
+    past = [{**r, "on": ymd(r["a"].duty.duty_on)} for r in rows if not r["upcoming"]]
+    to_confirm = [r for r in rows if r["to_confirm"]]
     return render(request, "duties/mine.html", {"upcoming": upcoming, "past": past, "to_confirm": to_confirm})
 
 

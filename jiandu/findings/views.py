@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from jiandu.accounts.roles import Capability
 from jiandu.core.permissions import permission_denied
 from jiandu.core.ratelimits import limit_by_address
+from jiandu.core.rows import choice_labels, url_for_pk, ymd
 from jiandu.findings import forms, services
 from jiandu.findings.exports import export_rows, rows_to_csv
 from jiandu.findings.models import Complaint, ComplaintStatus, Finding, FindingAttachment, Status
@@ -100,7 +101,20 @@ def finding_list(request: HttpRequest) -> HttpResponse:
         rows.sort(key=lambda a: ids.index(a.id))
     else:
         page = finding_page(list_columns(qs), after=after)
-        rows = page.rows
+        # What each row prints, formatted here once (jiandu.core.rows), not per row in the template.
+        detail_url = url_for_pk("findings:detail")
+        statuses = choice_labels(Status.choices)
+        rows = [
+            {
+                "f": f,
+                "url": detail_url(f.pk),
+                "status": statuses.get(f.status, f.status),
+                "rectify_due": ymd(f.rectify_due),
+                "reply_due": ymd(f.reply_due),
+                "overdue": f.is_overdue(today),
+            }
+            for f in page.rows
+        ]
     ctx["page"], ctx["rows"] = page, rows
     return render(request, "findings/list.html", ctx)
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from jiandu.accounts.roles import Capability
 from jiandu.assessment.selectors import term_view
 from jiandu.core.permissions import permission_denied, require_capability
+from jiandu.core.rows import choice_labels, url_for_pk, ymd
 from jiandu.orgs.models import Level, Organisation, OrgKind
 from jiandu.orgs.selectors import districts_within
 from jiandu.recruitment.services import size_bounds
@@ -139,12 +140,19 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
     # Per-county minimum (a warning): each note cites the programme's rulebook.
     size_notes += selectors.county_shortfalls(programme, today)
+    # What each row prints, formatted here once (jiandu.core.rows), not per row in the template.
+    detail_url = url_for_pk("roster:supervisor")
+    statuses = choice_labels(SupervisorStatus.choices)
     rows = [
         {
             "s": s,
+            "url": detail_url(s.pk),
             # The stored masks: a roster page never decrypts an identifier.
             "id_masked": s.id_number_masked,
             "phone_masked": s.phone_masked,
+            "term_start": ymd(s.term_start),
+            "term_end": ymd(s.term_end),
+            "status": statuses.get(s.status, s.status),
             "expired": s.status == SupervisorStatus.ACTIVE and s.term_end is not None and s.term_end < today,
         }
         for s in page.rows
