@@ -25,6 +25,7 @@ import tempfile
 import time
 import tracemalloc
 from dataclasses import dataclass
+from typing import Any
 
 
 def setup_django(data_dir: str) -> None:
@@ -77,15 +78,18 @@ def bulk_chain(n: int, batch: int = 20_000) -> None:
     AuditChainHead.objects.filter(id=1).update(seq=seq, hash=prev, mac=head_mac(seq, prev))
 
 
-def _writer(n: int, writer: int, seal_after_commit: bool) -> None:
-    """One writer process: n events, each in its own transaction as a service write makes them."""
+def _writer(n: int, writer: int, seal_after_commit: bool, db_cpu: Any) -> None:
+    """One writer process: n events, each in its own transaction as a service write makes them. Puts
+    its PostgreSQL backend's CPU seconds for the run (after-commit seals included) into `db_cpu`."""
     from django.db import connection, transaction
 
+    from bench._db import server_cpu_seconds
     from jiandu.audit import services
 
     connection.close()  # a forked child must not share the parent's connection
     if not seal_after_commit:
         services._seal_after_commit_once = lambda: None  # this bench only: leave the backlog to the sealer
+    db0 = server_cpu_seconds()
     for i in range(n):
         with transaction.atomic():
             services.audit_record(
@@ -96,6 +100,8 @@ def _writer(n: int, writer: int, seal_after_commit: bool) -> None:
                 actor_name="bench",
                 after={"writer": writer, "i": i},
             )
+    db1 = server_cpu_seconds()
+    db_cpu.put(None if db0 is None or db1 is None else db1 - db0)
     connection.close()
 
 
@@ -106,6 +112,7 @@ class AppendRun:
     events: int
     write_wall: float  # until the last writer committed (and, with the after-commit seal, sealed)
     cpu: float  # the writer processes' CPU plus this process's sealing CPU (not the database server's)
+    db_cpu: float | None  # the PostgreSQL backends' CPU: the writers' connections and the final seal's
     seal_wall: float  # then: this process's audit_seal() over whatever was left unsealed
     left_after_writers: int  # events still unsealed when the writers were done
     chain: str
@@ -118,6 +125,11 @@ class AppendRun:
     def sealed_per_s(self) -> float:
         return self.events / (self.write_wall + self.seal_wall)
 
+    @property
+    def cpu_ms_per_event(self) -> str:
+        db = f" + {self.db_cpu * 1000 / self.events:.2f} DB" if self.db_cpu is not None else ""
+        return f"{self.cpu * 1000 / self.events:.2f} client{db} ms CPU per event"
+
 
 def append_concurrent(n: int, writers: int, *, seal_after_commit: bool = True) -> AppendRun:
     """n events from `writers` concurrent processes (fork), each event its own transaction; then
@@ -125,6 +137,7 @@ def append_concurrent(n: int, writers: int, *, seal_after_commit: bool = True) -
     from django.conf import settings
     from django.db import connection
 
+    from bench._db import server_cpu_seconds
     from jiandu.audit.models import AuditChainHead
     from jiandu.audit.services import audit_seal, audit_unsealed
 
@@ -135,7 +148,8 @@ def append_concurrent(n: int, writers: int, *, seal_after_commit: bool = True) -
     per = n // writers
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    procs = [ctx.Process(target=_writer, args=(per, w, seal_after_commit)) for w in range(writers)]
+    db_cpus = ctx.Queue()
+    procs = [ctx.Process(target=_writer, args=(per, w, seal_after_commit, db_cpus)) for w in range(writers)]
     for p in procs:
         p.start()
     for p in procs:
@@ -143,10 +157,16 @@ def append_concurrent(n: int, writers: int, *, seal_after_commit: bool = True) -
     write_wall = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     failed = [p.exitcode for p in procs if p.exitcode]
+    writer_db = [db_cpus.get(timeout=10) for p in procs if not p.exitcode]
     left = audit_unsealed().count
+    db0 = server_cpu_seconds()
     t1, c1 = time.perf_counter(), time.process_time()
     audit_seal()
     seal_wall, seal_cpu = time.perf_counter() - t1, time.process_time() - c1
+    db1 = server_cpu_seconds()
+    db_cpu = None
+    if db0 is not None and db1 is not None and None not in writer_db:
+        db_cpu = sum(writer_db) + db1 - db0
     total = per * writers
     ok, why = chain_links_ok(head + 1, head + total)
     head_now = AuditChainHead.objects.filter(id=1).values_list("seq", flat=True).first() or 0
@@ -158,6 +178,7 @@ def append_concurrent(n: int, writers: int, *, seal_after_commit: bool = True) -
         events=total,
         write_wall=write_wall,
         cpu=(after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime) + seal_cpu,
+        db_cpu=db_cpu,
         seal_wall=seal_wall,
         left_after_writers=left,
         chain=why + (f"; writer exit codes {failed}" if failed else ""),
@@ -201,8 +222,9 @@ def describe(run: AppendRun) -> str:
         f"{run.events:,} events, {run.writers} writer(s), {run.mode}: "
         f"{run.committed_per_s:,.0f} committed/s ({run.write_wall:.2f} s wall); "
         f"{run.left_after_writers:,} left unsealed, sealed {run.seal_wall:.2f} s later → "
-        f"{run.sealed_per_s:,.0f} committed and sealed/s; CPU {run.cpu:.2f} s (writers + sealer, not the "
-        f"database server); {run.chain}"
+        f"{run.sealed_per_s:,.0f} committed and sealed/s; CPU {run.cpu:.2f} s client (writers + sealer)"
+        + (f" + {run.db_cpu:.2f} s PostgreSQL" if run.db_cpu is not None else "")
+        + f" = {run.cpu_ms_per_event}; {run.chain}"
     )
 
 

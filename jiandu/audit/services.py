@@ -9,8 +9,10 @@ the length of every business transaction (issue 18 #4; docs/security.md "Deferre
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import logging
+import operator
 import time
 from dataclasses import dataclass, field
 from types import SimpleNamespace
@@ -18,7 +20,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import connection, models, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -31,11 +33,13 @@ from jiandu.core.request_context import client_ip, current_request
 logger = logging.getLogger("jiandu.audit")
 
 
-def _jsonable(value: Any) -> Any:
+def _jsonable(value: Any) -> tuple[Any, str | None]:
+    """The value as the database will return it, and the JSON text the INSERT sends (serialised once:
+    the hash is computed over the round-tripped value, and the text goes to the jsonb column as is)."""
     if value is None:
-        return None
-    # Round-trip through JSON so the hash is computed over exactly what the database will return.
-    return json.loads(json.dumps(value, ensure_ascii=False, default=str))
+        return None, None
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return json.loads(text), text
 
 
 def _user_or_none(actor: Any) -> Any:
@@ -67,6 +71,8 @@ def audit_record(
         target_type = target_type or target._meta.label_lower
         target_id = target_id or str(target.pk)
         target_repr = target_repr or str(target)[:255]
+    before, before_json = _jsonable(before)
+    after, after_json = _jsonable(after)
     event = AuditEvent(
         occurred_at=(at or timezone.now()).astimezone(dt.UTC),
         actor=user,
@@ -77,15 +83,17 @@ def audit_record(
         target_type=target_type,
         target_id=target_id,
         target_repr=target_repr,
-        before=_jsonable(before),
-        after=_jsonable(after),
-        ip=client_ip(request),
+        before=before,
+        after=after,
+        # As the column will store it (an IPv6 address compressed): the draft MAC covers this value,
+        # and the sealer recomputes it from what it reads back.
+        ip=_IP_FIELD.get_prep_value(client_ip(request)) or None,
         outcome=outcome,
     )
     event.mac = draft_mac(event_payload(event))
     # No savepoint: inside a service's transaction a failed append must fail the whole write anyway.
     with transaction.atomic(savepoint=False):
-        _event_insert(event)
+        _event_insert(event, before_json, after_json)
         if settings.JIANDU_AUDIT_SEAL == "inline":
             head = _head_lock(wait=True)
             assert head is not None
@@ -100,26 +108,54 @@ def audit_record(
     return event
 
 
-def _event_insert(event: AuditEvent) -> None:
+def _event_insert(event: AuditEvent, before_json: str | None, after_json: str | None) -> None:
     """INSERT the unsealed event: no lock on the chain's head, so concurrent writers never wait on
-    each other here. On PostgreSQL one raw statement (the ORM's save costs more Python per event)."""
-    if connection.vendor != "postgresql":
+    each other here. On PostgreSQL one statement whose text is built once per process, with the values
+    bound by the server (the ORM's save, or Django's client-side quoting of fifteen values, cost more
+    Python per event than the rest of the append), through Django's cursor wrapper all the same, so the
+    statement is counted and logged like any other."""
+    db = connections[DEFAULT_DB_ALIAS]
+    if db.vendor != "postgresql":
         event.save(force_insert=True)
         return
-    table = connection.ops.quote_name(AuditEvent._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(f.column or f.name) for f in _APPEND_FIELDS)
-    values = [f.get_db_prep_save(getattr(event, f.attname), connection) for f in _APPEND_FIELDS]
-    placeholders = ", ".join(["%s"] * len(values))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) RETURNING id",  # noqa: S608
-            values,
-        )
+    params = list(_INSERT_VALUES(event))
+    params[_INSERT_AT["before"]], params[_INSERT_AT["after"]] = before_json, after_json
+    with _server_bound_cursor(db) as cursor:
+        cursor.execute(_insert_sql(), params)
         event.pk = cursor.fetchone()[0]
-    event._state.adding, event._state.db = False, connection.alias
+    event._state.adding, event._state.db = False, db.alias
 
 
-_APPEND_FIELDS = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
+# What _event_insert writes: every column but the primary key (which RETURNING gives back), read off
+# the event in one C call; the JSON columns and the address take text the INSERT casts.
+_INSERT_FIELDS = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
+_INSERT_VALUES = operator.attrgetter(*(f.attname for f in _INSERT_FIELDS))
+_INSERT_AT = {f.name: i for i, f in enumerate(_INSERT_FIELDS)}
+_IP_FIELD = AuditEvent._meta.get_field("ip")
+
+
+@functools.cache
+def _insert_sql() -> str:
+    quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
+    cast = {"before": "::jsonb", "after": "::jsonb", "ip": "::inet"}
+    columns = ", ".join(quote(f.column or f.name) for f in _INSERT_FIELDS)
+    values = ", ".join("%s" + cast.get(f.name, "") for f in _INSERT_FIELDS)
+    table = quote(AuditEvent._meta.db_table)
+    return f"INSERT INTO {table} ({columns}) VALUES ({values}) RETURNING id"  # noqa: S608
+
+
+def _server_bound_cursor(db: Any) -> Any:
+    """A cursor on `db` (PostgreSQL) whose parameters the server binds, in Django's wrapper all the same
+    (query logging, execute_wrappers and assertNumQueries count it like any other). Django's own cursors
+    bind on the client: every value quoted into the statement's text in Python. Not prepared: measured,
+    preparing the append made no difference to the server's CPU (docs/performance.md), and it would
+    not survive a transaction-pooling proxy."""
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    db.ensure_connection()
+    raw = ServerBindingCursor(db.connection)  # type: ignore[call-arg]
+    return db.make_debug_cursor(raw) if db.queries_logged else db.make_cursor(raw)
+
 
 # --- sealing (docs/security.md "Deferred sealing") ----------------------------------------------------
 # The sealer is the only code that moves the chain's head. It locks the head row, reads the unsealed
@@ -174,11 +210,7 @@ def _seal_locked(seq: int, prev: str) -> _Sealed:
     last_id, head_written = 0, False
     while out.count < SEAL_TXN_ROWS:
         limit = min(SEAL_BATCH, SEAL_TXN_ROWS - out.count)
-        rows = list(
-            AuditEvent.objects.filter(seq__isnull=True, id__gt=last_id)
-            .order_by("id")
-            .values_list(*UNSEALED_COLUMNS)[:limit]
-        )
+        rows = _unsealed_rows(last_id, limit)
         updates = []
         for row in rows:
             event = SimpleNamespace(**dict(zip(UNSEALED_COLUMNS, row, strict=True)), seq=None)
@@ -209,6 +241,36 @@ def _seal_locked(seq: int, prev: str) -> _Sealed:
     return out
 
 
+def _unsealed_rows(after_id: int, limit: int) -> list[tuple[Any, ...]]:
+    """The next unsealed rows after `after_id` in id order, as tuples of UNSEALED_COLUMNS. On PostgreSQL
+    one fixed statement read straight off the cursor (the ORM built the same query anew on every pass,
+    which cost more than the pass's round trips); the JSON columns come back as text, as Django's
+    JSONField would decode them."""
+    db = connections[DEFAULT_DB_ALIAS]
+    if db.vendor != "postgresql":
+        qs = AuditEvent.objects.filter(seq__isnull=True, id__gt=after_id).order_by("id")
+        return list(qs.values_list(*UNSEALED_COLUMNS)[:limit])
+    with db.cursor() as cursor:
+        cursor.execute(_unsealed_sql(), [after_id, limit])
+        rows = cursor.fetchall()
+    loads = json.loads
+    return [
+        tuple(loads(v) if i in _JSON_AT and v is not None else v for i, v in enumerate(row)) for row in rows
+    ]
+
+
+_JSON_AT = frozenset(i for i, c in enumerate(UNSEALED_COLUMNS) if c in ("before", "after"))
+
+
+@functools.cache
+def _unsealed_sql() -> str:
+    quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
+    return (
+        f"SELECT {', '.join(quote(c) for c in UNSEALED_COLUMNS)} FROM {quote(AuditEvent._meta.db_table)} "  # noqa: S608
+        "WHERE seq IS NULL AND id > %s ORDER BY id LIMIT %s"
+    )
+
+
 def _head_move(seq: int, hash_value: str) -> None:
     AuditChainHead.objects.filter(id=1).update(seq=seq, hash=hash_value, mac=head_mac(seq, hash_value))
 
@@ -216,31 +278,33 @@ def _head_move(seq: int, hash_value: str) -> None:
 def _links_write(updates: list[tuple[int, int, str, str, str]], *, head: tuple[int, str] | None) -> None:
     if not updates:
         return
-    table = connection.ops.quote_name(AuditEvent._meta.db_table)
-    with connection.cursor() as cursor:
-        if connection.vendor != "postgresql":
+    db = connections[DEFAULT_DB_ALIAS]
+    table = db.ops.quote_name(AuditEvent._meta.db_table)
+    if db.vendor != "postgresql":
+        with db.cursor() as cursor:
             cursor.executemany(
                 f"UPDATE {table} SET seq = %s, prev_hash = %s, hash = %s, mac = %s WHERE id = %s",  # noqa: S608
                 [(seq, prev, h, mac, pk) for pk, seq, prev, h, mac in updates],
             )
-            if head is not None:
-                _head_move(*head)
-            return
-        head_table = connection.ops.quote_name(AuditChainHead._meta.db_table)
-        for start in range(0, len(updates), 1000):
-            chunk = updates[start : start + 1000]
-            values = ", ".join(
-                ["(%s::bigint, %s::bigint, %s::varchar, %s::varchar, %s::varchar)"] * len(chunk)
-            )
-            sql = (
-                f"UPDATE {table} AS t SET seq = v.seq, prev_hash = v.prev_hash, hash = v.hash, mac = v.mac "  # noqa: S608
-                f"FROM (VALUES {values}) AS v(id, seq, prev_hash, hash, mac) WHERE t.id = v.id"
-            )
-            params: list[Any] = [x for row in chunk for x in row]
-            if head is not None and start + 1000 >= len(updates):
-                sql = f"WITH u AS ({sql} RETURNING 1) UPDATE {head_table} SET seq = %s, hash = %s, mac = %s WHERE id = 1"  # noqa: S608
-                params += [head[0], head[1], head_mac(*head)]
-            cursor.execute(sql, params)
+        if head is not None:
+            _head_move(*head)
+        return
+    # One statement for the whole batch, its five columns as five arrays the server binds (the text
+    # never changes; a VALUES list quoted on the client cost a Python call per value), and the head
+    # moved by the same statement.
+    ids, seqs, prevs, hashes, macs = (list(col) for col in zip(*updates, strict=True))
+    sql = (
+        f"UPDATE {table} AS t SET seq = v.seq, prev_hash = v.prev_hash, hash = v.hash, mac = v.mac "  # noqa: S608
+        "FROM unnest(%s::bigint[], %s::bigint[], %s::varchar[], %s::varchar[], %s::varchar[]) "
+        "AS v(id, seq, prev_hash, hash, mac) WHERE t.id = v.id"
+    )
+    params: list[Any] = [ids, seqs, prevs, hashes, macs]
+    if head is not None:
+        head_table = db.ops.quote_name(AuditChainHead._meta.db_table)
+        sql = f"WITH u AS ({sql} RETURNING 1) UPDATE {head_table} SET seq = %s, hash = %s, mac = %s WHERE id = 1"  # noqa: S608
+        params += [head[0], head[1], head_mac(*head)]
+    with _server_bound_cursor(db) as cursor:
+        cursor.execute(sql, params)
 
 
 def audit_seal(*, wait: bool = True) -> int:
@@ -267,7 +331,7 @@ def audit_seal(*, wait: bool = True) -> int:
             if sealed.more:
                 continue
             return total  # inside a caller's transaction: everything visible to it is sealed
-        if not sealed.more and not _unsealed(exclude=rejected).exists():
+        if not sealed.more and not _unsealed_left(exclude=rejected):
             return total
         if not wait and passes >= SEAL_PASSES:
             return total  # under sustained load: the next writer's commit, or the periodic task, goes on
@@ -290,6 +354,21 @@ def audit_seal_for_reading() -> None:
     (then the page may show a few newest events as not sealed yet, which it says)."""
     if settings.JIANDU_AUDIT_SEAL == "deferred":
         audit_seal(wait=False)
+
+
+def _unsealed_left(*, exclude: list[int]) -> bool:
+    """Whether an unsealed event is visible now, other than `exclude` (rows the sealer refused): after
+    a seal's commit, the look for events committed while it held the head. One fixed statement."""
+    db = connections[DEFAULT_DB_ALIAS]
+    if db.vendor != "postgresql":
+        return _unsealed(exclude=exclude).exists()
+    table = db.ops.quote_name(AuditEvent._meta.db_table)
+    with _server_bound_cursor(db) as cursor:
+        cursor.execute(
+            f"SELECT 1 FROM {table} WHERE seq IS NULL AND id <> ALL(%s::bigint[]) ORDER BY id LIMIT 1",  # noqa: S608
+            [exclude],
+        )
+        return cursor.fetchone() is not None
 
 
 def _unsealed(*, exclude: list[int] | None = None) -> QuerySet[AuditEvent]:

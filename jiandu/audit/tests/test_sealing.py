@@ -118,6 +118,39 @@ def test_a_backlog_is_sealed_in_batches_and_the_head_follows(
 
 
 @pytest.mark.django_db
+def test_what_the_append_writes_is_what_it_hashed(deferred: None, world: Any, rf: Any) -> None:
+    """The append INSERTs with its own statement (JSON sent as text, the address cast on the server):
+    the stored row must read back as the event it returned, and seal and verify."""
+    import datetime as dt
+
+    user = world.users["auditor"]
+    request = rf.post("/x", REMOTE_ADDR="2001:db8:0:0::1")
+    request.user = user
+    before = {"名称": '旧 "名"', "list": [1, 2.5, None, True], "nested": {"b": 1, "a": "é"}}
+    event = audit_record(
+        actor=user,
+        action="test.content",
+        target=user,
+        before=before,
+        after={"on": dt.date(2026, 1, 2), "n": None},  # a date becomes its text, as str() makes it
+        request=request,
+    )
+    stored = AuditEvent.objects.get(pk=event.pk)
+    for field in ("occurred_at", "actor_id", "actor_name", "role", "organisation_id", "action"):
+        assert getattr(stored, field) == getattr(event, field), field
+    assert (stored.target_type, stored.target_id, stored.target_repr) == (
+        event.target_type,
+        event.target_id,
+        event.target_repr,
+    )
+    assert stored.before == before and stored.after == {"on": "2026-01-02", "n": None}
+    assert stored.ip == event.ip == "2001:db8::1" and stored.mac == event.mac and stored.seq is None
+    assert audit_seal() >= 1
+    report = audit_chain_verify()
+    assert report.ok and report.unsealed == 0, report.message
+
+
+@pytest.mark.django_db
 def test_an_unsealed_tail_is_reported_not_as_tampering(deferred: None) -> None:
     _record(0)
     audit_seal()
