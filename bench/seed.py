@@ -46,7 +46,9 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
 from bench._db import Timing, is_postgresql, max_rss_mib, server_cpu_seconds, setup_django, timed
 
@@ -144,6 +146,7 @@ class Table:
         self.columns = [*columns, *tail_cols]
         self.tail = tuple(tail)
         self.fields = [by_column[c] for c in self.columns]
+        self._tail_text: str | None = None
 
     def write(self, rows: Sequence[tuple[Any, ...]]) -> None:
         from django.db import connection
@@ -155,9 +158,11 @@ class Table:
         tail = self.tail
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
+                if self._tail_text is None:
+                    self._tail_text = "".join("\t" + _copy_value(v) for v in tail)
+                data = _copy_text(rows, self._tail_text)
                 with cursor.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:  # type: ignore[attr-defined]
-                    for row in rows:
-                        copy.write_row(row + tail)
+                    copy.write(data)
                 return
 
             def prep(f: Any) -> Callable[[Any], Any]:
@@ -173,8 +178,141 @@ class Table:
             )
 
 
-def _jdump(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+# COPY's text format, built here rather than by psycopg's write_row (12% of a duty chunk's CPU, this
+# half that): the values are of a handful of types, and the timestamps repeat (a duty's are those of
+# its day), so each is formatted once.
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_ISO: dict[Any, str] = {}
+
+
+def _copy_str(v: str) -> str:
+    # Four scans in C: a regular expression costs 25 times as much over a record's JSON (not ASCII).
+    if "\\" in v or "\t" in v or "\n" in v or "\r" in v:
+        return v.translate(_COPY_ESCAPES)
+    return v
+
+
+def _copy_iso(v: dt.date) -> str:
+    text = _ISO.get(v)
+    if text is None:
+        if len(_ISO) > 50_000:  # an audit trail's timestamps never repeat
+            _ISO.clear()
+        text = _ISO[v] = v.isoformat()
+    return text
+
+
+_COPY_FORMAT: dict[type, Callable[[Any], str]] = {
+    str: _copy_str,
+    int: int.__repr__,
+    bool: lambda v: "t" if v else "f",
+    type(None): lambda v: "\\N",
+    dt.datetime: _copy_iso,
+    dt.date: _copy_iso,
+    float: float.__repr__,
+    Decimal: str,
+    UUID: str,
+}
+
+
+def _copy_value(v: Any) -> str:
+    try:
+        return _COPY_FORMAT[type(v)](v)
+    except KeyError:
+        raise TypeError(f"bench.seed COPY: no text form for {type(v).__name__}") from None
+
+
+def _copy_text(rows: Iterable[tuple[Any, ...]], tail: str) -> str:
+    """Rows in COPY's text format (tab-separated, \\N for NULL, backslash escapes), each ending in
+    `tail` (the columns every row gives the same value, already formatted)."""
+    fmt = _COPY_FORMAT
+    try:
+        lines = ["\t".join([fmt[type(v)](v) for v in row]) for row in rows]
+    except KeyError:
+        for row in rows:
+            for v in row:
+                _copy_value(v)  # names the type
+        raise
+    end = tail + "\n"
+    return end.join(lines) + end
+
+
+def _json_encoder() -> Callable[[Any], str]:
+    """json.dumps(value, ensure_ascii=False, separators=(",", ":")), the same text, from one encoder made
+    once: dumps with arguments builds a JSONEncoder and its C encoder on every call, which cost more than
+    encoding the small documents here (four per drawn duty)."""
+    python = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
+    make = getattr(json.encoder, "c_make_encoder", None)  # None where the C accelerator is missing
+    if make is None:
+        return python.encode
+    c = make(None, python.default, json.encoder.encode_basestring, None, ":", ",", False, False, True)
+    return lambda value: "".join(c(value, 0))
+
+
+_jdump = _json_encoder()
+
+
+class FernetBatch:
+    """Fernet tokens for many values at once, in the format `jiandu.core.crypto.decrypt` reads (version
+    0x80, timestamp, IV, AES-128-CBC of the PKCS7-padded UTF-8, HMAC-SHA256; urlsafe base64), under the
+    first of the configured keys as `crypto.encrypt` would.
+
+    Why not `crypto.encrypt` per value: with OpenSSL 3, cryptography's Fernet spends most of its 20 µs
+    a token making a cipher context and an HMAC (fetching the algorithms each time), and the seed wants
+    2.2M of them. Here one AES context in ECB mode encrypts block b of every token in one call, the CBC
+    chaining done as one XOR over the whole column; the HMAC runs from precomputed inner and outer
+    SHA-256 states. Bench data only: the app encrypts through `crypto.encrypt`."""
+
+    def __init__(self, key: str) -> None:
+        import base64
+        import hashlib
+
+        from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+        raw = base64.urlsafe_b64decode(key)
+        if len(raw) != 32:
+            raise ValueError("a Fernet key is 32 bytes, urlsafe base64")
+        signing, encryption = raw[:16], raw[16:]
+        self._ecb = Cipher(algorithms.AES(encryption), modes.ECB()).encryptor()  # noqa: S305 (CBC below)
+        block = signing.ljust(64, b"\0")  # HMAC: the key padded to SHA-256's block
+        self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in block))
+        self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in block))
+        self._b64 = base64.urlsafe_b64encode
+
+    @classmethod
+    def from_settings(cls) -> FernetBatch:
+        from django.conf import settings
+
+        return cls(settings.JIANDU_ENCRYPTION_KEYS[0])
+
+    def encrypt(self, values: Sequence[str]) -> list[str]:
+        out = [""] * len(values)
+        padded: list[bytes] = []
+        by_blocks: dict[int, list[int]] = {}  # tokens of equal length are chained side by side
+        for i, value in enumerate(values):
+            raw = value.encode("utf-8")
+            n = 16 - len(raw) % 16
+            padded.append(raw + bytes((n,)) * n)
+            by_blocks.setdefault(len(raw) // 16 + 1, []).append(i)
+        head = b"\x80" + int(time.time()).to_bytes(8, "big")
+        inner, outer, b64 = self._inner, self._outer, self._b64
+        for blocks, members in by_blocks.items():
+            size = 16 * len(members)
+            ivs = os.urandom(size)
+            previous, columns = ivs, []
+            for b in range(blocks):  # C_b = AES(P_b xor C_(b-1)), C_(-1) = IV, for every token at once
+                column = b"".join([padded[i][16 * b : 16 * b + 16] for i in members])
+                mixed = int.from_bytes(column, "big") ^ int.from_bytes(previous, "big")
+                previous = self._ecb.update(mixed.to_bytes(size, "big"))
+                columns.append(previous)
+            for pos, i in enumerate(members):
+                lo, hi = 16 * pos, 16 * pos + 16
+                body = head + ivs[lo:hi] + b"".join([column[lo:hi] for column in columns])
+                h = inner.copy()
+                h.update(body)
+                mac = outer.copy()
+                mac.update(h.digest())
+                out[i] = b64(body + mac.digest()).decode("ascii")
+        return out
 
 
 def _reset_sequences(models_: Iterable[Any]) -> None:
@@ -326,15 +464,15 @@ def _supervisors(
     programmes: list[list[Any]],
 ) -> dict[tuple[int, int], list[tuple[int, int]]]:
     """Returns, per (province, rulebook index), the (supervisor id, district index) of its members."""
-    from jiandu.core.crypto import encrypt, lookup_hash
+    from jiandu.core.crypto import lookup_hash
     from jiandu.roster.models import Supervisor, SupervisorStatus
     from jiandu.rules.identifiers import id_number_mask, mobile_mask
 
     table = Table(
         Supervisor,
-        ["id", "programme_id", "full_name", "gender", "birth_date", "id_number", "id_number_lookup",
-         "id_number_masked", "phone", "phone_lookup", "phone_masked", "education", "employer",
-         "specialties", "district_id", "status", "term_start", "term_end", "source", "created_at"],
+        ["id", "programme_id", "full_name", "gender", "birth_date", "id_number_lookup", "id_number_masked",
+         "phone_lookup", "phone_masked", "education", "employer", "specialties", "district_id", "status",
+         "term_start", "term_end", "source", "created_at", "id_number", "phone"],
         raw=("id_number", "phone", "specialties"),
     )  # fmt: skip
     members: dict[tuple[int, int], list[tuple[int, int]]] = {}
@@ -347,8 +485,10 @@ def _supervisors(
     district_ids = [d.pk for d in districts]
     programme_ids = [[p.pk for p in row] for row in programmes]
     progress = Progress("supervisors", scale.supervisors)
+    fernet = FernetBatch.from_settings()
     for begin in range(0, scale.supervisors, BATCH):
-        rows = []
+        rows: list[tuple[Any, ...]] = []
+        secrets_: list[str] = []
         for i in range(begin, min(begin + BATCH, scale.supervisors)):
             d = i % scale.districts
             p = province_of[d]
@@ -358,15 +498,17 @@ def _supervisors(
             phone = f"13{rng.randrange(10**9):09d}"
             pk = start + i
             members.setdefault((p, r), []).append((pk, d))
+            secrets_ += (idn, phone)
             rows.append((
                 pk, programme_ids[p][r], rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
-                rng.choice(("男", "女")), born, encrypt(idn), lookup_hash("id_number", idn),
-                id_number_mask(idn), encrypt(phone), lookup_hash("phone", phone), mobile_mask(phone),
+                rng.choice(("男", "女")), born, lookup_hash("id_number", idn),
+                id_number_mask(idn), lookup_hash("phone", phone), mobile_mask(phone),
                 rng.choice(("本科", "硕士研究生", "大学专科")), f"基准单位{rng.randrange(500)}",
                 _jdump(rng.sample(SPECIALTIES, rng.randint(1, 2))), district_ids[d], rng.choice(statuses),
                 term_start, term_end, "import", created,
             ))  # fmt: skip
-        table.write(rows)
+        sealed = fernet.encrypt(secrets_)  # identifier and phone of each, in turn
+        table.write([(*row, sealed[2 * n], sealed[2 * n + 1]) for n, row in enumerate(rows)])
         progress.add(len(rows))
     progress.end()
     return members
@@ -453,8 +595,8 @@ def _tables() -> dict[str, Table]:
     )  # fmt: skip
     _TABLES["commitment"] = Table(
         DrawCommitment,
-        ["id", "duty_id", "number", "algorithm", "commitment", "pool", "requirements", "pool_hash", "seed",
-         "opened_by_id", "opened_at"],
+        ["id", "duty_id", "number", "algorithm", "commitment", "pool", "requirements", "pool_hash",
+         "opened_by_id", "opened_at", "seed"],
         raw=("pool", "requirements", "seed"),
     )  # fmt: skip
     _TABLES["record"] = Table(
@@ -520,9 +662,10 @@ def _draw(
     where the pool has one (a quota the pool cannot meet refuses the draw)."""
     from jiandu.rules import draw as d
 
+    below = _below(rng)
     picked = rng.sample(group, min(ctx.scale.pool, len(group)))
     local = [sd == di for _, sd in picked]
-    priors = [rng.randint(0, 4) for _ in picked]
+    priors = [below(5) for _ in picked]  # rng.randint(0, 4), the same number
     ids = [f"S{sid}" for sid, _ in picked]
     local_min = 1 if k == MAX_K and any(local) else 0
     if j % V1_EVERY == 0:
@@ -541,15 +684,63 @@ def _draw(
     return "jiandu-draw-v2", pool_file(ids, priors, local, quota=bool(local_min)), req, local_min
 
 
+def _below(rng: random.Random) -> Callable[[int], int]:
+    """rng's own uniform integer in [0, n): randrange(n) is below(n), randint(a, b) is a + below(b − a + 1)
+    and choice(s) is s[below(len(s))], the same numbers from the same stream, without the argument
+    checks that cost more than the number (some twenty a duty)."""
+    return rng._randbelow  # type: ignore[attr-defined,no-any-return]
+
+
+@dataclass(frozen=True)
+class _Day:
+    """A day a draw was opened (09:00 UTC) and what the duty rows derive from it, made once per day."""
+
+    opened_at: dt.datetime
+    drawn_at: dt.datetime
+    invited_at: dt.datetime
+    answered_at: dt.datetime
+    opened_iso: str
+    drawn_iso: str
+
+
+_DAYS: dict[dt.date, _Day] = {}
+_DATES: dict[int, tuple[dt.date, str]] = {}  # TODAY + n days, and its ISO form
+
+
+def _day(on: dt.date) -> _Day:
+    day = _DAYS.get(on)
+    if day is None:
+        opened_at = dt.datetime.combine(on, dt.time(9), tzinfo=dt.UTC)
+        drawn_at = opened_at + dt.timedelta(hours=1)
+        day = _DAYS[on] = _Day(
+            opened_at,
+            drawn_at,
+            opened_at + dt.timedelta(hours=2),
+            opened_at + dt.timedelta(hours=5),
+            opened_at.isoformat(),
+            drawn_at.isoformat(),
+        )
+    return day
+
+
+def _date(offset: int) -> tuple[dt.date, str]:
+    """TODAY + offset days (and its ISO form), from a table: a year of duties has 396 dates."""
+    out = _DATES.get(offset)
+    if out is None:
+        on = TODAY + dt.timedelta(days=offset)
+        out = _DATES[offset] = (on, on.isoformat())
+    return out
+
+
 def duty_chunk(ctx: Context, c: int) -> int:
     """Chunk c of the duties (BATCH of them) with their commitments, records and assignments."""
-    from jiandu.core.crypto import encrypt
     from jiandu.duties.models import AssignmentStatus, DutyKind, DutyStatus
     from jiandu.rules import draw as d
     from jiandu.rules import draw_v2
 
     t = _tables()
     rng = random.Random(f"{ctx.key}:duties:{c}")
+    below, uniform = _below(rng), rng.random
     first = ctx.first
     kinds = [k.value for k in DutyKind]
     held, staffed, cancelled = DutyStatus.HELD.value, DutyStatus.STAFFED.value, DutyStatus.CANCELLED.value
@@ -557,46 +748,51 @@ def duty_chunk(ctx: Context, c: int) -> int:
     contacting = DutyStatus.CONTACTING.value
     past = (held,) * 6 + (staffed, cancelled)
     future = (requested, draw_open, contacting, staffed)
+    sizes = (2, 3, 3, 5)
     attended, absent = AssignmentStatus.ATTENDED.value, AssignmentStatus.ABSENT.value
     invited, accepted = AssignmentStatus.INVITED.value, AssignmentStatus.ACCEPTED.value
     lead = _jdump({"ok": True, "reasons": []})
-    n_rulebooks = len(RULEBOOKS)
+    n_rulebooks, n_districts = len(RULEBOOKS), ctx.scale.districts
     duties: list[tuple[Any, ...]] = []
     commitments: list[tuple[Any, ...]] = []
+    seeds: list[str] = []  # each commitment's seed, encrypted for the whole chunk at the end
     records: list[tuple[Any, ...]] = []
     assignments: list[tuple[Any, ...]] = []
     begin = c * BATCH
+    # The same calls on rng, in the same order, as rng.randrange/randint/choice made (see _below).
     for j in range(begin, min(begin + BATCH, ctx.scale.duties)):
-        di = rng.randrange(ctx.scale.districts)
-        p, r = ctx.province_of[di], rng.randrange(n_rulebooks)
+        di = below(n_districts)
+        p, r = ctx.province_of[di], below(n_rulebooks)
         programme_id, programme_name, rulebook_id = ctx.programmes[p][r]
         admin = ctx.admin_ids[p]
-        duty_on = TODAY + dt.timedelta(days=rng.randint(-365, 30))
-        status = rng.choice(past if duty_on < TODAY else future)
-        k = rng.choice((2, 3, 3, 5))
-        kind = rng.choice(kinds)
-        requested_on = duty_on - dt.timedelta(days=rng.randint(5, 20))
-        place = f"{ctx.district_names[di]}第{rng.randint(1, 9)}法庭"
-        reported_on = duty_on + dt.timedelta(days=7) if status == held and rng.random() < 0.8 else None
+        offset = below(396) - 365  # randint(-365, 30)
+        duty_on, duty_iso = _date(offset)
+        status = past[below(8)] if offset < 0 else future[below(4)]
+        k = sizes[below(4)]
+        kind = kinds[below(len(kinds))]
+        requested_on = _date(offset - 5 - below(16))[0]  # randint(5, 20) days before
+        place = f"{ctx.district_names[di]}第{1 + below(9)}法庭"
+        reported_on = _date(offset + 7)[0] if status == held and uniform() < 0.8 else None
         duty_pk = first["duty"] + j
-        opened_at = dt.datetime.combine(requested_on, dt.time(9), tzinfo=dt.UTC)
+        day = _day(requested_on)
         group = ctx.members.get((p, r), [])
-        local_min, commit_pk = 0, 0
+        local_min = 0
         if status not in (requested, cancelled) and len(group) >= k:
             algorithm, pool, req, local_min = _draw(ctx, rng, j, di, group, k)
             seed = rng.randbytes(32)
             commit_pk = first["commitment"] + j
-            sealed = ""
-            if status != draw_open:
-                drawn_at = opened_at + dt.timedelta(hours=1)
-                witnesses = [{"name": "见证人甲", "role": "", "value": f"{rng.randrange(10000):04d}"}]
+            if status == draw_open:  # opened, not drawn yet
+                v2 = algorithm == draw_v2.ALGORITHM
+                sealed = draw_v2.pool_file_hash(pool) if v2 else d.pool_hash(pool, req)
+            else:
+                witnesses = [{"name": "见证人甲", "role": "", "value": f"{below(10000):04d}"}]
                 meta = {
                     "number": 1,
                     "redraw_of": None,
                     "duty": {"id": duty_pk, "programme": programme_name, "rulebook": rulebook_id,
-                             "kind": kind, "date": duty_on.isoformat(), "supervisors_needed": k},
-                    "opened_at": opened_at.isoformat(),
-                    "drawn_at": drawn_at.isoformat(),
+                             "kind": kind, "date": duty_iso, "supervisors_needed": k},
+                    "opened_at": day.opened_iso,
+                    "drawn_at": day.drawn_iso,
                 }  # fmt: skip
                 if algorithm == draw_v2.ALGORITHM:
                     record = draw_v2.record_build(
@@ -608,42 +804,49 @@ def duty_chunk(ctx: Context, c: int) -> int:
                     )
                 sealed = record["pool_hash"]  # as published with the commitment
                 record_pk = first["record"] + j
+                text = _jdump(record)
                 records.append(
-                    (record_pk, commit_pk, duty_pk, _jdump(record), record["record_hash"], admin, drawn_at)
+                    (record_pk, commit_pk, duty_pk, text, record["record_hash"], admin, day.drawn_at)
                 )
-                invited_at = opened_at + dt.timedelta(hours=2)
-                answered_at = invited_at + dt.timedelta(hours=3)
+                invited_at, answered_at = day.invited_at, day.answered_at
                 for position, cid in enumerate(record["result"]["selected"], start=1):
                     if status == held:
-                        a_status = attended if rng.random() < 0.9 else absent
+                        a_status = attended if uniform() < 0.9 else absent
                     elif status == contacting:
-                        a_status = rng.choice((invited, accepted))
+                        a_status = (invited, accepted)[below(2)]
                     else:
                         a_status = accepted
                     assign_pk = first["assignment"] + j * MAX_K + position - 1
                     assignments.append((
-                        assign_pk, duty_pk, int(cid.removeprefix("S")), record_pk, position, a_status,
+                        assign_pk, duty_pk, int(cid[1:]), record_pk, position, a_status,
                         invited_at, invited_at, None if a_status == invited else answered_at,
                         f"b{assign_pk:012x}",  # ascending: the unique index grows at its right edge
                     ))  # fmt: skip
-        if commit_pk:
-            if not sealed:  # opened, not drawn yet
-                v2 = algorithm == draw_v2.ALGORITHM
-                sealed = draw_v2.pool_file_hash(pool) if v2 else d.pool_hash(pool, req)
             commitments.append((
                 commit_pk, duty_pk, 1, algorithm, d.commitment(seed), _jdump(pool), _jdump(req), sealed,
-                encrypt(seed.hex()), admin, opened_at,
+                admin, day.opened_at,
             ))  # fmt: skip
+            seeds.append(seed.hex())
         duties.append((
             duty_pk, programme_id, ctx.agency_ids[di], admin, kind, f"基准活动{j + 1}", duty_on, place,
             ctx.district_ids[di], k, local_min, requested_on, lead, status,
-            duty_on + dt.timedelta(days=14) if status == held else None, reported_on, 48, opened_at,
+            _date(offset + 14)[0] if status == held else None, reported_on, 48, day.opened_at,
         ))  # fmt: skip
+    sealed_seeds = _fernet().encrypt(seeds)
     t["duty"].write(duties)
-    t["commitment"].write(commitments)
+    t["commitment"].write([(*row, s) for row, s in zip(commitments, sealed_seeds, strict=True)])
     t["record"].write(records)
     t["assignment"].write(assignments)
     return len(duties)
+
+
+_FERNET: list[FernetBatch] = []
+
+
+def _fernet() -> FernetBatch:
+    if not _FERNET:
+        _FERNET.append(FernetBatch.from_settings())
+    return _FERNET[0]
 
 
 def finding_chunk(ctx: Context, c: int) -> int:

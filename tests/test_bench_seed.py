@@ -107,3 +107,27 @@ def test_pool_file_is_what_pool_seal_makes() -> None:
         doc, req_out, _ = draw_v2.pool_seal(pool, req)
         assert bench_seed.pool_file(ids, priors, local, quota=quota) == doc
         assert req_out == req
+
+
+def test_fernet_batch_tokens_are_what_the_app_decrypts() -> None:
+    from jiandu.core.crypto import decrypt
+
+    # Lengths on and around the AES block (a full block of padding when the value fills its blocks),
+    # non-ASCII, and a chunk's worth of seeds side by side.
+    values = ["", "a", "x" * 15, "y" * 16, "z" * 17, "王伟" * 9, "110101199001011237"]
+    values += [random.Random(i).randbytes(32).hex() for i in range(50)]
+    tokens = bench_seed.FernetBatch.from_settings().encrypt(values)
+    assert [decrypt(t) for t in tokens] == values
+    assert len(set(tokens)) == len(tokens)  # a fresh IV each
+
+
+def test_copy_text_escapes_and_formats_as_postgresql_reads_it() -> None:
+    import datetime as dt
+
+    at = dt.datetime(2026, 11, 16, 9, 30, tzinfo=dt.UTC)
+    rows = [(1, "a\\b\tc\nd\re", None, True, False, dt.date(2026, 1, 2), at, '{"k":"中"}')]
+    assert bench_seed._copy_text(rows, "\t\\N\t0") == (
+        '1\ta\\\\b\\tc\\nd\\re\t\\N\tt\tf\t2026-01-02\t2026-11-16T09:30:00+00:00\t{"k":"中"}\t\\N\t0\n'
+    )
+    with pytest.raises(TypeError, match="bytes"):
+        bench_seed._copy_text([(b"raw",)], "")
