@@ -167,7 +167,7 @@ def audit_append(n: int, writers: int) -> Figure:
         f"audit append, {run.events:,} events, {writers} concurrent writer(s), one transaction each ({run.mode} sealing)",
         "≥ 1,000 /s on PostgreSQL",
         f"{run.sealed_per_s:,.0f} /s committed and sealed ({run.committed_per_s:,.0f} /s committed; "
-        f"{run.left_after_writers:,} left to seal, {run.seal_wall:.2f} s); {run.chain}",
+        f"{run.left_after_writers:,} left to seal, {run.seal_wall:.2f} s; {run.cpu_ms_per_event}); {run.chain}",
         Timing(run.write_wall + run.seal_wall, run.cpu),
     )
 

@@ -5,9 +5,13 @@ database in DATABASE_URL (a scratch SQLite database when none is given).
         [--events 1000000]
 
 1. `audit_record` one event per transaction (as every service write does), from 1 and from 4
-   concurrent writer processes: events committed per second, then the time until every one of them
-   is sealed (JIANDU_AUDIT_SEAL: after each commit in "deferred" mode, in the writer's transaction in
-   "inline"), and the appended range checked link by link.
+   concurrent writer processes. Two rates, both printed: "committed/s" counts until the last writer
+   has committed (appends; the writers' own after-commit seals run meanwhile, so most events are
+   sealed by then, but not necessarily all); "committed and sealed/s" — the honest figure — counts
+   until every one of them is also sealed (JIANDU_AUDIT_SEAL: after the commits in "deferred" mode,
+   in the writer's transaction in "inline"). The appended range is then checked link by link and MAC
+   by MAC. CPU: the writer processes' and the final seal's, and their PostgreSQL backends' (from
+   /proc, when the server runs on this machine), each also per event.
 2. The sealer alone: the same writers with the after-commit seal switched off (here only), then one
    `audit_seal()` over the backlog: events sealed per second.
 3. A trail of --events chained events (written in bulk with the real hash function), then
