@@ -8,13 +8,19 @@ finds `admin.py`: `autodiscover_modules`), so a new app adds its items without t
     register(QueueEntry(key="training_overdue", label=_("培训逾期"), audience=STAFF,
                         rows=overdue_trainees, oldest="due_on", row=lambda t: (str(t), t.url, t.due_on)))
 
-`rows(user, today)` is a scoped selector returning a QuerySet. The home page reads every entry's count
-and oldest date in ONE query (each entry two scalar sub-selects of one row), so it costs the same
-whatever the number of entries or rows. Counts are capped: a work queue needs "is there anything, and
-roughly how much", not an exact total of a backlog, so each count reads at most `COUNT_CAP` rows and the
-page shows "99+" beyond. The oldest date is exact: the first row in that date's order (an index walk
-where the app has one for it). The entry's list page (`core:queue`) shows the same QuerySet's rows, so a
-count always matches its list.
+`rows(user, today)` is a scoped selector returning a plain filtered QuerySet (no slice, DISTINCT or
+aggregate). The home page reads every entry's count and oldest date in ONE query (each entry two scalar
+sub-selects), so it costs the same whatever the number of entries or rows. Counts are capped: a work
+queue needs "is there anything, and roughly how much", not an exact total of a backlog, so each count
+reads at most `COUNT_CAP` rows, in whatever order the database finds them first, and the page shows
+"99+" at the cap (an exact count below it). The oldest date is exact: the first row in that date's
+order (an index walk where the app has one for it). The entry's list page (`core:queue`) shows the same
+QuerySet's rows, so a count always matches its list.
+
+Each entry's QuerySet is compiled once, to `SELECT <date> FROM … WHERE …`, and its two sub-selects are
+that text with `LIMIT` (the count) and `ORDER BY … LIMIT 1` (the oldest): building them as ORM
+sub-queries cloned and compiled every entry's query several times over, most of the page's CPU
+(docs/performance.md, "Dashboard").
 """
 
 from __future__ import annotations
@@ -22,9 +28,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
-from django.db.models import F, Func, IntegerField, QuerySet, Subquery
+from django.core.exceptions import EmptyResultSet
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.module_loading import autodiscover_modules
@@ -106,44 +115,70 @@ def entry_get(user: Any, key: str) -> QueueEntry | None:
     return next((e for e in entries_for(user) if e.key == key), None)
 
 
-def _capped_count(qs: QuerySet[Any], field: str) -> Subquery:
-    """`SELECT COUNT(id) FROM t WHERE id IN (<qs's ids in `field` order> LIMIT COUNT_CAP)`: the same
-    ordered walk as the oldest date's (the entry's partial index), stopped at the cap."""
-    capped = qs.order_by(field).values("pk")[:COUNT_CAP]
-    counted = qs.model._base_manager.filter(pk__in=capped).order_by()
-    return Subquery(
-        counted.annotate(n=Func(F("pk"), function="COUNT", output_field=IntegerField())).values("n")
+@dataclass(frozen=True)
+class _EntrySql:
+    count: str  # the capped count: any COUNT_CAP rows, no order
+    oldest: str  # the first date in date order (NULLs last: NULL only when every row's date is)
+    params: list[Any]  # of either statement
+    converters: list[Callable[[Any], Any]]  # the database's date value → the field's Python value
+
+
+def _entry_sql(qs: QuerySet[Any], field: str) -> _EntrySql | None:
+    """An entry's rows compiled once, as `SELECT <field> FROM … WHERE …`, made into its capped count
+    and its oldest date; None when the rows are empty whatever the data (an `__in` of nothing)."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    dates = qs.order_by().values_list(field)
+    try:
+        sql, params = dates.query.get_compiler(using=DEFAULT_DB_ALIAS).as_sql()
+    except EmptyResultSet:
+        return None
+    col: Any = dates.query.select[0]
+    converters = [*connection.ops.get_db_converters(col), *col.get_db_converters(connection)]
+    return _EntrySql(
+        # Text the ORM compiled (values are parameters), with a constant LIMIT.
+        count=f"SELECT COUNT(*) FROM ({sql} LIMIT {COUNT_CAP}) AS capped",  # noqa: S608
+        oldest=f"{sql} ORDER BY 1 ASC NULLS LAST LIMIT 1",
+        params=list(params),
+        converters=[partial(_convert, c, col, connection) for c in converters],
     )
 
 
-def _oldest(qs: QuerySet[Any], field: str) -> Subquery:
-    """The first date in `field` order (the MIN, as an ordered read the planner can take from an index)."""
-    return Subquery(qs.filter(**{f"{field}__isnull": False}).order_by(field).values(field)[:1])
+def _convert(converter: Callable[..., Any], col: Any, connection: Any, value: Any) -> Any:
+    return converter(value, col, connection)
 
 
 def queue_for(user: Any, *, today: dt.date) -> list[QueueItem]:
     """The user's queue: every entry's capped count and oldest date in one query, whatever the number
-    of entries (scalar sub-selects on the user's own row)."""
+    of entries (two scalar sub-selects each)."""
     entries = entries_for(user)
-    selects: dict[str, Subquery] = {}
+    compiled: dict[int, _EntrySql] = {}
     for i, entry in enumerate(entries):
         qs = entry.rows(user, today)
-        if not qs.query.is_empty():
-            selects[f"n{i}"] = _capped_count(qs, entry.oldest)
-            selects[f"o{i}"] = _oldest(qs, entry.oldest)
+        if not qs.query.is_empty() and (one := _entry_sql(qs, entry.oldest)) is not None:
+            compiled[i] = one
     row: dict[str, Any] = {}
-    if selects:
-        row = user._meta.model._default_manager.filter(pk=user.pk).values(**selects).get()
-    return [
-        QueueItem(
-            key=entry.key,
-            label=str(entry.label),
-            count=row.get(f"n{i}") or 0,
-            url=reverse("core:queue", args=[entry.key]),
-            oldest=row.get(f"o{i}"),
+    if compiled:
+        selects = [f"({c.count}) AS n{i}, ({c.oldest}) AS o{i}" for i, c in compiled.items()]
+        params = [p for c in compiled.values() for p in (*c.params, *c.params)]
+        with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+            cursor.execute("SELECT " + ", ".join(selects), params)
+            names = [column[0] for column in cursor.description]
+            row = dict(zip(names, cursor.fetchone(), strict=True))
+    items = []
+    for i, entry in enumerate(entries):
+        oldest = row.get(f"o{i}")
+        for convert in compiled[i].converters if i in compiled else ():
+            oldest = convert(oldest)
+        items.append(
+            QueueItem(
+                key=entry.key,
+                label=str(entry.label),
+                count=row.get(f"n{i}") or 0,
+                url=reverse("core:queue", args=[entry.key]),
+                oldest=oldest,
+            )
         )
-        for i, entry in enumerate(entries)
-    ]
+    return items
 
 
 def queue_rows(user: Any, entry: QueueEntry, *, today: dt.date, limit: int = 500) -> list[Row]:

@@ -42,12 +42,12 @@ def duty_scope_q(user: Any, prefix: str = "") -> Q | None:
     if user.can(Capability.MANAGE_PROGRAMMES) or user.can(Capability.ASSIST_PROGRAMMES):
         ids = subtree_in(org)
         return (
-            Q(**{f"{prefix}programme_id__in": programme_ids_under(org)})
-            | Q(**{f"{prefix}agency_id__in": ids})
-            | Q(**{f"{prefix}district_id__in": ids})
+            Q(**{f"{prefix}programme_id__any_of": programme_ids_under(org)})
+            | Q(**{f"{prefix}agency_id__any_of": ids})
+            | Q(**{f"{prefix}district_id__any_of": ids})
         )
     if user.can(Capability.REQUEST_DUTIES):
-        return Q(**{f"{prefix}agency_id__in": subtree_in(org)})
+        return Q(**{f"{prefix}agency_id__any_of": subtree_in(org)})
     return None
 
 

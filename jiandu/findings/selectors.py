@@ -72,9 +72,9 @@ def findings_for_staff(user: Any) -> QuerySet[Finding]:
         return Finding.objects.none()
     ids = subtree_in(user.organisation)
     programmes = programme_ids_under(user.organisation)
-    return Finding.objects.filter(Q(programme_id__in=programmes) | Q(agency_id__in=ids)).select_related(
-        "agency", "programme", "reporter"
-    )
+    return Finding.objects.filter(
+        Q(programme_id__any_of=programmes) | Q(agency_id__any_of=ids)
+    ).select_related("agency", "programme", "reporter")
 
 
 def findings_for_reporter(user: Any) -> QuerySet[Finding]:
@@ -217,7 +217,9 @@ def agency_findings_queryset(user: Any) -> QuerySet[Finding]:
     if _org_path(user) is None or audience(user) != AGENCY:
         return Finding.objects.none()
     return Finding.objects.filter(
-        agency_id__in=subtree_in(user.organisation), status__in=AGENCY_STATUSES, forwarded_on__isnull=False
+        agency_id__any_of=subtree_in(user.organisation),
+        status__in=AGENCY_STATUSES,
+        forwarded_on__isnull=False,
     )
 
 

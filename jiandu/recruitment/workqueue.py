@@ -16,14 +16,14 @@ from jiandu.roster.selectors import programme_ids_visible_to
 
 def _to_screen(user: Any, today: dt.date) -> QuerySet[Application]:
     return Application.objects.filter(
-        round__programme_id__in=programme_ids_visible_to(user),
+        round__programme_id__any_of=programme_ids_visible_to(user),
         status__in=(ApplicationStatus.SUBMITTED, ApplicationStatus.SCREENED),
     ).only("id", "full_name", "receipt_no", "submitted_at")
 
 
 def _objections(user: Any, today: dt.date) -> QuerySet[Objection]:
     return Objection.objects.filter(
-        application__round__programme_id__in=programme_ids_visible_to(user),
+        application__round__programme_id__any_of=programme_ids_visible_to(user),
         status__in=UNRESOLVED_OBJECTIONS,
     ).only("id", "receipt_no", "submitted_at")
 

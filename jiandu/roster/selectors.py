@@ -101,7 +101,7 @@ def programme_rows_for(user: Any, programme: Programme) -> QuerySet[Supervisor]:
     if org is None:
         return qs.none()
     if not programme.organisation.path.startswith(org.path):
-        return qs.filter(district_id__in=subtree_in(org))
+        return qs.filter(district_id__any_of=subtree_in(org))
     return qs
 
 
@@ -145,7 +145,7 @@ def supervisors_visible_to(user: Any) -> QuerySet[Supervisor]:
     # Ids first (docs/performance.md): the supervisor table filtered on its own columns.
     own, above = _programme_ids(org)
     return Supervisor.objects.filter(
-        Q(programme_id__in=own) | Q(programme_id__in=above, district_id__in=subtree_in(org))
+        Q(programme_id__any_of=own) | Q(programme_id__any_of=above, district_id__any_of=subtree_in(org))
     )
 
 
