@@ -22,6 +22,14 @@ from django.db.models.lookups import In
 class _ArrayOnPostgreSQL(In):
     """`column = ANY(%s::type[])` for a list of values; a sub-select, and other databases, as `In`."""
 
+    def get_prep_lookup(self) -> Any:
+        # Ids (ints) need no preparing: the general path normalises and converts each value (twice
+        # on a foreign key), a per-id cost paid in every sub-select that repeats the list.
+        ids = isinstance(self.rhs, list | tuple) and _integer_column(self.lhs.output_field)
+        if ids and all(type(v) is int for v in self.rhs):
+            return list(self.rhs)
+        return super().get_prep_lookup()
+
     def as_postgresql(self, compiler: Any, connection: Any) -> tuple[str, Any]:
         if not self.rhs_is_direct_value():
             return self.as_sql(compiler, connection)
@@ -30,7 +38,21 @@ class _ArrayOnPostgreSQL(In):
             raise EmptyResultSet
         lhs, lhs_params = self.process_lhs(compiler, connection)
         db_type = self.lhs.output_field.cast_db_type(connection)
+        if all(type(v) is int for v in values):
+            # As the array's text ('{1,2,3}'): one string for the driver to quote, not a list to
+            # adapt value by value.
+            return f"{lhs} = ANY(%s::{db_type}[])", [*lhs_params, "{" + ",".join(map(str, values)) + "}"]
         return f"{lhs} = ANY(%s::{db_type}[])", [*lhs_params, values]
+
+
+_INTEGER_TYPES = frozenset(
+    {"AutoField", "BigAutoField", "SmallAutoField", "IntegerField", "BigIntegerField", "SmallIntegerField"}
+)
+
+
+def _integer_column(field: Any) -> bool:
+    target = getattr(field, "target_field", field)  # a foreign key: the column it refers to
+    return target.get_internal_type() in _INTEGER_TYPES
 
 
 @Field.register_lookup

@@ -150,16 +150,27 @@ class Finding(models.Model):
             models.Index(fields=["status", "rectify_remind_on"], name="finding_scan_rect_remind_on"),
             models.Index(fields=["status", "rectify_due"], name="finding_scan_rect_due"),
             # The home page's work queue (docs/performance.md): each entry's rows in its date order,
-            # so its oldest date is the first visible row and its capped count stops early.
+            # so its oldest date is the first visible row and its capped count stops early. Each
+            # carries the columns that decide who sees a finding (selectors.findings_for_staff), and
+            # the overdue entry's other deadline, so the walk reads no table row.
             models.Index(
-                fields=["submitted_on"], name="finding_to_triage", condition=Q(status=Status.SUBMITTED)
+                fields=["submitted_on"],
+                include=["programme", "agency"],
+                name="finding_to_triage",
+                condition=Q(status=Status.SUBMITTED),
             ),
             models.Index(
                 fields=["reply_due"],
+                include=["programme", "agency", "status", "rectify_due"],
                 name="finding_open_reply_due",
                 condition=Q(status__in=[Status.FORWARDED, Status.RECTIFYING]),
             ),
-            models.Index(fields=["replied_on"], name="finding_to_verify", condition=Q(status=Status.REPLIED)),
+            models.Index(
+                fields=["replied_on"],
+                include=["programme", "agency"],
+                name="finding_to_verify",
+                condition=Q(status=Status.REPLIED),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -142,14 +142,17 @@ class Supervisor(models.Model):
             # The roster list's keyset order (docs/performance.md).
             models.Index(fields=["programme", "status", "id"], name="supervisor_roster_order"),
             # The home page's work queue: terms ending soon, and initial training still to do, each in
-            # its date order (docs/performance.md).
+            # its date order (docs/performance.md), with the columns that decide who sees a supervisor
+            # (selectors.supervisors_visible_to), so the walk reads no table row.
             models.Index(
                 fields=["term_end"],
+                include=["programme", "district"],
                 name="supervisor_active_term_end",
                 condition=models.Q(status=SupervisorStatus.ACTIVE),
             ),
             models.Index(
                 fields=["term_start"],
+                include=["programme"],
                 name="supervisor_untrained",
                 condition=models.Q(status=SupervisorStatus.ACTIVE, initial_training_on__isnull=True),
             ),

@@ -11,15 +11,20 @@ from django.utils.translation import gettext_lazy as _
 
 from jiandu.core.workqueue import STAFF, SUPERVISOR, QueueEntry, register
 from jiandu.roster.models import Supervisor, SupervisorStatus
+from jiandu.roster.selectors import programme_ids_under
 from jiandu.training.models import Participation, ParticipationStatus
-from jiandu.training.selectors import participations_of_supervisor, programmes_visible_to
+from jiandu.training.selectors import is_staff, participations_of_supervisor
 
 
 def _untrained(user: Any, today: dt.date) -> QuerySet[Supervisor]:
     # Whether each one is already late depends on the programme's rulebook: the training app's
     # pending page (training:pending) shows the deadline and its article beside each name.
+    if not is_staff(user):
+        return Supervisor.objects.none()
+    # programmes_visible_to's ids (read once per request), so the count walks the index
+    # supervisor_untrained alone instead of joining the programmes to each supervisor.
     return Supervisor.objects.filter(
-        programme__in=programmes_visible_to(user),
+        programme_id__any_of=programme_ids_under(user.organisation),
         status=SupervisorStatus.ACTIVE,
         initial_training_on__isnull=True,
     ).only("id", "full_name", "term_start")
