@@ -121,7 +121,8 @@ def report_overdue(duty: Duty, today: dt.date) -> bool:
 
 
 def duty_get(user: Any, pk: int) -> Duty:
-    duty = duties_visible_to(user).filter(pk=pk).first()
+    # The programme's organisation comes with it: the duty page names it (attendance, reports).
+    duty = duties_visible_to(user).select_related("programme__organisation").filter(pk=pk).first()
     if duty is None:
         raise Http404(gettext("没有这项监督活动，或无权查看"))
     return duty
@@ -153,6 +154,25 @@ def assignments_for_supervisor(user: Any) -> QuerySet[Assignment]:
         .select_related("duty", "duty__agency", "duty__programme")
         .order_by("-duty__duty_on", "-id")
     )
+
+
+# What the supervisor's "my duties" list prints of each row (an active supervisor has a hundred or more
+# over a few years): no agency or programme, none of the duty's JSON or texts.
+MINE_COLUMNS = (
+    "id",
+    "status",
+    "confirmed_at",
+    "duty__id",
+    "duty__duty_on",
+    "duty__starts_at",
+    "duty__title",
+    "duty__place",
+)
+
+
+def my_duty_rows(user: Any) -> QuerySet[Assignment]:
+    """assignments_for_supervisor with only what the "my duties" list prints (MINE_COLUMNS)."""
+    return assignments_for_supervisor(user).select_related(None).select_related("duty").only(*MINE_COLUMNS)
 
 
 def assignment_for_supervisor(user: Any, pk: int) -> Assignment:

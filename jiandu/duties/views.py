@@ -484,7 +484,7 @@ def mine(request: HttpRequest) -> HttpResponse:
             "upcoming": a.duty.duty_on >= today,
             "to_confirm": a.status == AssignmentStatus.ATTENDED and a.confirmed_at is None,
         }
-        for a in selectors.assignments_for_supervisor(request.user)
+        for a in selectors.my_duty_rows(request.user)
     ]
     for r in rows:
         if r["upcoming"] or r["to_confirm"]:
