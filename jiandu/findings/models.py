@@ -249,6 +249,9 @@ class ScanStamp(models.Model):
     finding row with its dozen indexes. A clock that starts again (a new forward, a new rectification
     deadline) deletes its stamps, so it is reminded again."""
 
+    # The primary key is the pair the scan looks up and that must be unique: no surrogate id, so a
+    # stamp is one heap row and one index entry, with no sequence to draw from (docs/performance.md).
+    pk = models.CompositePrimaryKey("finding_id", "stage")
     # No database foreign key (db_constraint=False): PostgreSQL checks one per inserted row, locking the
     # finding's row (FOR KEY SHARE: a write to the wide finding's page) — 43% of the stamp insert at a
     # million findings (docs/performance.md). The scan stamps only ids it has just read; deleting a
@@ -262,9 +265,6 @@ class ScanStamp(models.Model):
     class Meta:
         verbose_name = gettext_lazy("期限提醒记录")
         verbose_name_plural = gettext_lazy("期限提醒记录")
-        constraints = [
-            models.UniqueConstraint(fields=["finding", "stage"], name="finding_stage_stamped_once")
-        ]
 
     def __str__(self) -> str:
         return f"{self.finding_id} {self.stage} {self.on}"
