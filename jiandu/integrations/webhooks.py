@@ -381,16 +381,21 @@ def rectification_verified_emit(*, finding: Any) -> None:
     )
 
 
-def reply_overdue_emit(*, on: dt.date, rows: list[tuple[int, int, dt.date]]) -> int:
-    """From the deadline scan's escalation stage: one event per agency per batch, listing its findings
-    whose reply is overdue (id, agency id, reply due). The payloads are built only when an endpoint
-    subscribes to the event: a first pass lists 350,000 findings (3 s of CPU for no one)."""
-    if not rows or not any(
+def reply_overdue_wanted() -> bool:
+    """Whether a live endpoint subscribes to overdue replies: the deadline scan reads every finding's
+    due date for the payloads only then (a first pass lists 350,000 findings, 3 s of CPU for no one)."""
+    return any(
         WebhookEvent.REPLY_OVERDUE in (events or [])
         for events in WebhookEndpoint.objects.filter(disabled_at__isnull=True).values_list(
             "events", flat=True
         )
-    ):
+    )
+
+
+def reply_overdue_emit(*, on: dt.date, rows: list[tuple[int, int, dt.date]]) -> int:
+    """From the deadline scan's escalation stage: one event per agency, listing its findings whose
+    reply is overdue (id, agency id, reply due). Nothing is built when no endpoint subscribes."""
+    if not rows or not reply_overdue_wanted():
         return 0
     by_agency: dict[int, list[dict[str, Any]]] = {}
     for finding_id, agency_id, due in rows:

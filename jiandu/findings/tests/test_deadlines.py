@@ -223,3 +223,57 @@ def test_a_deleted_finding_takes_its_stamps_with_it(forwarded: Finding) -> None:
     assert ScanStamp.objects.filter(finding_id=forwarded.pk).exists()
     Finding.objects.filter(pk=forwarded.pk).delete()
     assert ScanStamp.objects.filter(finding_id=forwarded.pk).count() == 0
+
+
+def _submit_forward(reporter: Any, agency: Any, bureau_user: Any, text: str) -> Finding:
+    finding = services.finding_submit(actor=reporter.user, supervisor=reporter, agency=agency, text=text)
+    return services.finding_forward(actor=bureau_user, finding=finding, today=FORWARDED)
+
+
+def test_a_backlog_sends_each_agency_one_digest_however_many_audit_batches(
+    world: Any, reporter: Any, agency: Any, agency_user: Any, bureau_user: Any
+) -> None:
+    """The audit trail lists the stamped findings in events of `batch`; the agencies still get one
+    digest each (a national backlog cut into batches by id sent every agency one per batch)."""
+    other = world.orgs["weihai_ecology"]
+    ours = [_submit_forward(reporter, agency, bureau_user, f"意见{i}") for i in range(3)]
+    theirs = [_submit_forward(reporter, other, bureau_user, f"他处意见{i}") for i in range(2)]
+    result = findings_deadline_scan(today=dt.date(2025, 4, 10), batch=2)
+    assert result["reply_escalation_findings"] == 5
+    digests = Notification.objects.filter(recipient=bureau_user, kind="finding.reply_escalation")
+    assert digests.count() == 2  # one per agency
+    mine = Notification.objects.get(recipient=agency_user, kind="finding.reply_escalation")
+    assert " 3 件" in mine.subject and all(f.number in mine.body for f in ours)
+    assert not any(f.number in mine.body for f in theirs)
+    events = AuditEvent.objects.filter(action="finding.scan.reply_escalation").order_by("id")
+    listed = [e.after["findings"] for e in events if e.after]
+    assert sorted(pk for ids in listed for pk in ids) == sorted(f.pk for f in ours + theirs)
+    assert all(len(ids) <= 2 for ids in listed) and len(listed) == 3
+    again = findings_deadline_scan(today=dt.date(2025, 4, 10), batch=2)
+    assert again["reply_escalation_findings"] == 0 and digests.count() == 2
+
+
+def test_an_agency_system_subscribed_hears_of_overdue_replies(forwarded: Finding, agency_user: Any) -> None:
+    from jiandu.integrations import webhooks
+    from jiandu.integrations.models import WebhookDelivery, WebhookEvent
+
+    webhooks.endpoint_create(
+        actor=agency_user,
+        name="执法办案系统",
+        url="https://example.cn/hook",
+        events=[WebhookEvent.REPLY_OVERDUE],
+    )
+    findings_deadline_scan(today=dt.date(2025, 4, 3))
+    delivery = WebhookDelivery.objects.get(event=WebhookEvent.REPLY_OVERDUE)
+    data = delivery.payload["data"]
+    assert data["on"] == "2025-04-03" and data["count"] == 1
+    assert data["findings"] == [
+        {
+            "id": forwarded.pk,
+            "number": forwarded.number,
+            "reply_due": "2025-04-02",
+            "api_url": f"/api/v1/findings/{forwarded.pk}",
+        }
+    ]
+    findings_deadline_scan(today=dt.date(2025, 4, 4))  # escalated once, told once
+    assert WebhookDelivery.objects.filter(event=WebhookEvent.REPLY_OVERDUE).count() == 1
