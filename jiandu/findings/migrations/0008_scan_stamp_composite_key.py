@@ -58,7 +58,7 @@ def _run(statements: dict[str, list[str]]):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("findings", "0006_scan_stamp_no_db_fk"),
+        ("findings", "0007_work_queue_covering_indexes"),
     ]
 
     operations = [
