@@ -12,14 +12,15 @@ finds `admin.py`: `autodiscover_modules`), so a new app adds its items without t
 aggregate). The home page reads every entry's count and oldest date in ONE query (each entry two scalar
 sub-selects), so it costs the same whatever the number of entries or rows. Counts are capped: a work
 queue needs "is there anything, and roughly how much", not an exact total of a backlog, so each count
-reads at most `COUNT_CAP` rows, in whatever order the database finds them first, and the page shows
-"99+" at the cap (an exact count below it). The oldest date is exact: the first row in that date's
-order (an index walk where the app has one for it). The entry's list page (`core:queue`) shows the same
+reads at most `COUNT_CAP` rows (the first ones in the entry's date order) and the page shows "99+" at
+the cap (an exact count below it). The oldest date is exact: the first row in that date's order (an
+index walk where the app has one for it, ideally a partial index that also carries the columns deciding
+who sees a row, so the walk reads no table row). The entry's list page (`core:queue`) shows the same
 QuerySet's rows, so a count always matches its list.
 
 Each entry's QuerySet is compiled once, to `SELECT <date> FROM … WHERE …`, and its two sub-selects are
-that text with `LIMIT` (the count) and `ORDER BY … LIMIT 1` (the oldest): building them as ORM
-sub-queries cloned and compiled every entry's query several times over, most of the page's CPU
+that text with `ORDER BY 1 … LIMIT COUNT_CAP` (the count) and `… LIMIT 1` (the oldest): building them as
+ORM sub-queries cloned and compiled every entry's query several times over, most of the page's CPU
 (docs/performance.md, "Dashboard").
 """
 
