@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext
 
 _SENTINEL = 987654321987
@@ -26,7 +26,10 @@ def url_for_pk(name: str) -> Callable[[int], str]:
     not carry the id exactly once is reversed per row, as before."""
     key = (name, settings.ROOT_URLCONF, get_urlconf(), get_script_prefix())
     if key not in _URL_CACHE:
-        parts = reverse(name, args=[_SENTINEL]).split(str(_SENTINEL))
+        try:
+            parts = reverse(name, args=[_SENTINEL]).split(str(_SENTINEL))
+        except NoReverseMatch:  # a pattern that does not take the marker (a bounded number of digits)
+            parts = []
         if len(_URL_CACHE) > 1024:  # a bound, in case URL configurations keep changing (tests)
             _URL_CACHE.clear()
         _URL_CACHE[key] = (parts[0], parts[1]) if len(parts) == 2 else None

@@ -7,8 +7,9 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.http import HttpRequest, HttpResponse
 from django.template import Context, Template
-from django.urls import reverse
+from django.urls import NoReverseMatch, clear_url_caches, re_path, reverse
 from django.utils import translation
 
 from jiandu.core.navigation import nav_for
@@ -80,3 +81,21 @@ def test_menu_per_language_and_capabilities() -> None:
     mine = nav_for(User(role=Role.PROGRAMME_ADMIN))
     mine[0]["label"] = "changed"  # a caller's copy: the next page's menu is not touched
     assert nav_for(User(role=Role.PROGRAMME_ADMIN))[0]["label"] != "changed"
+
+
+def _view(request: HttpRequest, pk: str) -> HttpResponse:  # never called: the URL is only reversed
+    raise AssertionError
+
+
+urlpatterns = [re_path(r"^short/(?P<pk>[0-9]{1,3})/$", _view, name="short")]
+
+
+def test_url_for_pk_reverses_per_row_a_pattern_that_refuses_the_marker(settings: Any) -> None:
+    settings.ROOT_URLCONF = __name__
+    clear_url_caches()
+    try:
+        assert url_for_pk("short")(42) == "/short/42/"
+        with pytest.raises(NoReverseMatch):
+            url_for_pk("short")(4242)  # as reverse() would
+    finally:
+        clear_url_caches()
