@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import multiprocessing as mp
+import os
 import resource
 import tempfile
 import time
@@ -85,12 +86,17 @@ def bulk_chain(n: int, batch: int = 20_000) -> None:
 def _writer(n: int, writer: int, seal_after_commit: bool, db_cpu: Any) -> None:
     """One writer process: n events, each in its own transaction as a service write makes them. Puts
     its PostgreSQL backend's CPU seconds for the run (after-commit seals included) into `db_cpu`."""
+    from django.conf import settings
     from django.db import connection, transaction
 
     from bench._db import server_cpu_seconds
     from jiandu.audit import services
 
     connection.close()  # a forked child must not share the parent's connection
+    # As in production, whatever the parent runs with (`python -m bench` keeps the default): with DEBUG
+    # on, Django's debug cursor renders every statement with its values on the client and keeps the
+    # text — the very quoting the append's server-bound INSERT does without.
+    settings.DEBUG = False
     if not seal_after_commit:
         services._seal_after_commit_once = lambda: None  # this bench only: leave the backlog to the sealer
     db0 = server_cpu_seconds()
@@ -238,6 +244,7 @@ def main() -> None:
     parser.add_argument("--writers", default="1,4", help="comma-separated writer process counts")
     parser.add_argument("--events", type=int, default=1_000_000, help="0 skips the verify figure")
     args = parser.parse_args()
+    os.environ.setdefault("JIANDU_DEBUG", "0")  # as in production (and the writers always: _writer)
     with tempfile.TemporaryDirectory() as data_dir:
         setup_django(data_dir)
         from jiandu.audit.chain import audit_chain_verify
