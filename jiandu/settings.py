@@ -287,7 +287,8 @@ JIANDU_AUDIT_SEAL = os.environ.get(
 if JIANDU_AUDIT_SEAL not in ("inline", "deferred"):
     raise ImproperlyConfigured(f"JIANDU_AUDIT_SEAL must be inline or deferred, not {JIANDU_AUDIT_SEAL!r}")
 JIANDU_AUDIT_SEAL_INTERVAL_SECONDS = config.env_int("JIANDU_AUDIT_SEAL_INTERVAL_SECONDS", 10)
-# A process seals after a commit at most once per this many milliseconds (0: after every commit).
+# A seal runs after a commit at most once per this many milliseconds on the whole site, whichever
+# process committed (0: after every commit).
 JIANDU_AUDIT_SEAL_COALESCE_MS = config.env_int("JIANDU_AUDIT_SEAL_COALESCE_MS", 50)
 JIANDU_AUDIT_UNSEALED_ALERT_SECONDS = config.env_int("JIANDU_AUDIT_UNSEALED_ALERT_SECONDS", 300)
 JIANDU_RULEBOOK_DIR = Path(os.environ.get("JIANDU_RULEBOOK_DIR", config.REPO_DIR / "rulebooks"))

@@ -84,6 +84,11 @@ class AuditChainHead(models.Model):
     seq = models.BigIntegerField(default=0)
     hash = models.CharField(max_length=64, default="0" * 64)
     mac = models.CharField(max_length=80, blank=True, default="")  # HMAC of (seq, hash)
+    # When a seal last moved the head (the database's clock): a writer's after-commit seal skips when
+    # one ran within JIANDU_AUDIT_SEAL_COALESCE_MS in any process. A scheduling hint, not part of the
+    # chain: the MAC does not cover it, and a wrong value only makes a seal run early or wait.
+    sealed_at = models.DateTimeField(null=True, blank=True)
+
     def __str__(self) -> str:
         return f"audit head #{self.seq}"
 

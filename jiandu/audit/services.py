@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.db.models import QuerySet
+from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -177,17 +178,20 @@ class _Sealed:
     more: bool = False  # stopped at SEAL_TXN_ROWS with rows left
 
 
-def _head_lock(*, wait: bool) -> tuple[int, str] | None:
+def _head_lock(*, wait: bool, durable: bool = True) -> tuple[int, str] | None:
     """Lock the chain's head row and read its tip; without `wait`, None when another sealer holds it
-    (FOR UPDATE SKIP LOCKED: one round trip, no queue of writers behind the sealer)."""
+    (FOR UPDATE SKIP LOCKED: one round trip, no queue of writers behind the sealer). `durable=False`
+    (the coalesced after-commit seal only, never inside a caller's transaction) commits this sealing
+    transaction without waiting for the WAL flush: see _seal_coalesced for why that loses nothing."""
     if connection.vendor == "postgresql":
         # In the same round trip, steer this transaction's scans of the unsealed queue to a plain index
         # scan: a bitmap scan visits every dead index entry the sealing UPDATEs left behind (until
         # VACUUM), while an index scan marks them dead as it goes, so the next pass skips them.
         table = connection.ops.quote_name(AuditChainHead._meta.db_table)
+        flush = "" if durable else ", set_config('synchronous_commit', 'off', true)"
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT seq, hash, set_config('enable_bitmapscan', 'off', true) FROM {table} "  # noqa: S608
+                f"SELECT seq, hash, set_config('enable_bitmapscan', 'off', true){flush} FROM {table} "  # noqa: S608
                 f"WHERE id = 1 FOR UPDATE{'' if wait else ' SKIP LOCKED'}"
             )
             row = cursor.fetchone()
@@ -272,7 +276,9 @@ def _unsealed_sql() -> str:
 
 
 def _head_move(seq: int, hash_value: str) -> None:
-    AuditChainHead.objects.filter(id=1).update(seq=seq, hash=hash_value, mac=head_mac(seq, hash_value))
+    AuditChainHead.objects.filter(id=1).update(
+        seq=seq, hash=hash_value, mac=head_mac(seq, hash_value), sealed_at=Now()
+    )
 
 
 def _links_write(updates: list[tuple[int, int, str, str, str]], *, head: tuple[int, str] | None) -> None:
@@ -301,7 +307,10 @@ def _links_write(updates: list[tuple[int, int, str, str, str]], *, head: tuple[i
     params: list[Any] = [ids, seqs, prevs, hashes, macs]
     if head is not None:
         head_table = db.ops.quote_name(AuditChainHead._meta.db_table)
-        sql = f"WITH u AS ({sql} RETURNING 1) UPDATE {head_table} SET seq = %s, hash = %s, mac = %s WHERE id = 1"  # noqa: S608
+        sql = (
+            f"WITH u AS ({sql} RETURNING 1) UPDATE {head_table} "  # noqa: S608
+            "SET seq = %s, hash = %s, mac = %s, sealed_at = now() WHERE id = 1"
+        )
         params += [head[0], head[1], head_mac(*head)]
     with _server_bound_cursor(db) as cursor:
         cursor.execute(sql, params)
@@ -310,21 +319,20 @@ def _links_write(updates: list[tuple[int, int, str, str, str]], *, head: tuple[i
 def audit_seal(*, wait: bool = True) -> int:
     """Seal every committed unsealed event; returns how many were sealed.
 
-    wait=True (verify, checkpoints, purge, the periodic task, pages): wait for the head, and go on
-    until nothing sealable is left. wait=False (after each append's commit): if another sealer holds
-    the head, return at once — that sealer looks again after its commit and finds this writer's
-    event, because this writer committed before it tried the lock (see the loop below)."""
+    wait=True (verify, checkpoints, purge, the periodic task): wait for the head, and go on until
+    nothing sealable is left. wait=False (pages; after each commit when JIANDU_AUDIT_SEAL_COALESCE_MS
+    is 0 — with a window the after-commit seal is _seal_coalesced): if another sealer holds the head,
+    return at once — that sealer looks again after its commit and finds this writer's event, because
+    this writer committed before it tried the lock (see the loop below)."""
     total, rejected = 0, []
     passes = 0
     if not wait and not connection.in_atomic_block and not _head_free():
         return 0  # another sealer holds the head: it looks again after its commit
     while True:
         passes += 1
-        with transaction.atomic():
-            head = _head_lock(wait=wait)
-            if head is None:
-                return total
-            sealed = _seal_locked(*head)
+        sealed = _seal_pass(wait=wait)
+        if sealed is None:
+            return total
         total += sealed.count
         rejected = sealed.rejected
         if connection.in_atomic_block:
@@ -335,6 +343,15 @@ def audit_seal(*, wait: bool = True) -> int:
             return total
         if not wait and passes >= SEAL_PASSES:
             return total  # under sustained load: the next writer's commit, or the periodic task, goes on
+
+
+def _seal_pass(*, wait: bool, durable: bool = True) -> _Sealed | None:
+    """One sealing transaction (a savepoint inside a caller's); None when wait=False found the head held."""
+    with transaction.atomic():
+        head = _head_lock(wait=wait, durable=durable)
+        if head is None:
+            return None
+        return _seal_locked(*head)
 
 
 def _head_free() -> bool:
@@ -381,17 +398,68 @@ _last_after_commit_seal = 0.0  # time.monotonic() of this process's last after-c
 
 
 def _seal_after_commit() -> None:
-    """Seal after a commit, at most once per JIANDU_AUDIT_SEAL_COALESCE_MS in this process: one seal
+    """Seal after a commit, at most once per JIANDU_AUDIT_SEAL_COALESCE_MS on the whole site: one seal
     then links the events of many commits, instead of each commit paying a sealing transaction. An
-    event committed inside the window is sealed by the next commit after it, by another process, or
-    at the latest by the sweep (JIANDU_AUDIT_SEAL_INTERVAL_SECONDS); with 0, every commit seals."""
+    event committed inside the window is sealed by the first commit anywhere after the window, or at
+    the latest by the sweep (JIANDU_AUDIT_SEAL_INTERVAL_SECONDS); with 0, every commit seals and the
+    sealer looks again after its own commit until nothing is left."""
     global _last_after_commit_seal
-    now = time.monotonic()
     window = settings.JIANDU_AUDIT_SEAL_COALESCE_MS / 1000
-    if window and now - _last_after_commit_seal < window:
+    if not window:
+        audit_seal(wait=False)
         return
+    now = time.monotonic()
+    if now - _last_after_commit_seal < window:
+        return  # this process tried within the window: not even the probe's round trip
     _last_after_commit_seal = now
-    audit_seal(wait=False)
+    _seal_coalesced(window)
+
+
+def _seal_coalesced(window: float) -> int:
+    """The after-commit seal with a window: skip when a seal moved the head within `window` seconds in
+    any process (AuditChainHead.sealed_at, one plain read: no lock, no transaction id), or when another
+    sealer holds the head; else seal what is visible, in one pass (more only for a backlog beyond
+    SEAL_TXN_ROWS). It does not look again after its commit, as audit_seal does: under load that turned
+    into back-to-back passes of a few events each (each pass costs more than an append), and whatever
+    it would have found is some other commit's, which the next seal due after the window takes.
+
+    The sealing transaction commits without waiting for the WAL flush (synchronous_commit off for it
+    alone; each service write stays one durable transaction). What a crash can lose is this seal only,
+    never an event: the events were committed durably by their writers, a lost seal leaves them
+    unsealed with their draft MACs and the head where it was (the same transaction moved it), and the
+    next seal links them again. Nothing durable can rest on a lost seal: any later commit that waits
+    for its flush (another writer's, a durable seal's, the checkpoint's, which seals durably first)
+    flushes the WAL up to its own commit record and so this one's too, and PostgreSQL's WAL writer
+    flushes it within a fraction of a second anyway (3 × wal_writer_delay at most). Only a seq or hash
+    read off the /audit/ page in that fraction of a second before a crash could differ afterwards."""
+    if _sealed_within(window):
+        return 0
+    durable = connection.in_atomic_block  # inside a caller's transaction (tests): not ours to change
+    total = 0
+    for _ in range(SEAL_PASSES):
+        sealed = _seal_pass(wait=False, durable=durable)
+        if sealed is None:
+            break  # another sealer holds the head
+        total += sealed.count
+        if not sealed.more:
+            break
+    return total
+
+
+def _sealed_within(window: float) -> bool:
+    """Whether a seal moved the chain's head within the last `window` seconds, by the database's clock
+    (the processes, and the hosts, share it)."""
+    db = connections[DEFAULT_DB_ALIAS]
+    if db.vendor != "postgresql":
+        since = timezone.now() - dt.timedelta(seconds=window)
+        return AuditChainHead.objects.filter(id=1, sealed_at__gt=since).exists()
+    table = db.ops.quote_name(AuditChainHead._meta.db_table)
+    with db.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 1 FROM {table} WHERE id = 1 AND sealed_at > now() - %s * interval '1 second'",  # noqa: S608
+            [window],
+        )
+        return cursor.fetchone() is not None
 
 
 def _seal_after_commit_once() -> None:

@@ -6,6 +6,7 @@ contiguous, the chain verifies and rolled-back events never appear."""
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -101,6 +102,55 @@ def test_after_commit_seals_coalesce_and_the_sweep_takes_the_rest(
         assert _seqs() == [1, 2, 3] and audit_chain_verify().ok
     finally:
         services._last_after_commit_seal = monkey_last
+
+
+@pytest.mark.django_db
+def test_an_after_commit_seal_skips_when_any_process_sealed_within_the_window(
+    deferred: None, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The window is the site's, not each process's: a writer whose own process has not sealed lately
+    still skips when a seal anywhere moved the head within it (the mark is on the head row)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    settings.JIANDU_AUDIT_SEAL_COALESCE_MS = 60_000
+    _record(0)
+    assert audit_seal() == 1  # another process's seal, just now
+    monkeypatch.setattr(services, "_last_after_commit_seal", -math.inf)  # this process has not sealed
+    _record(1)
+    services._seal_after_commit()  # what its commit runs (the test's transaction never commits)
+    assert _seqs() == [1] and audit_unsealed().count == 1  # left to the first seal due after the window
+    AuditChainHead.objects.filter(id=1).update(sealed_at=timezone.now() - dt.timedelta(minutes=2))
+    monkeypatch.setattr(services, "_last_after_commit_seal", -math.inf)
+    _record(2)
+    services._seal_after_commit()
+    assert _seqs() == [1, 2, 3] and audit_chain_verify().ok
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_the_coalesced_seal_alone_skips_the_flush_wait(
+    deferred: None, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The after-commit seal's own transaction commits without waiting for the WAL flush (a lost seal is
+    redone: docs/security.md); the writer's transaction, and the session after it, stay durable."""
+    from django.test.utils import CaptureQueriesContext
+
+    settings.JIANDU_AUDIT_SEAL_COALESCE_MS = 60_000
+    monkeypatch.setattr(services, "_last_after_commit_seal", -math.inf)
+    AuditChainHead.objects.get_or_create(id=1)
+    with CaptureQueriesContext(connection) as queries, transaction.atomic():
+        _record(1)
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            assert cursor.fetchone()[0] == "on"
+    assert _seqs() == [1]
+    lock = [q["sql"] for q in queries.captured_queries if "FOR UPDATE" in q["sql"]]
+    assert len(lock) == 1 and "set_config('synchronous_commit', 'off', true)" in lock[0]
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"
 
 
 @pytest.mark.django_db
@@ -346,18 +396,23 @@ def _expected(n_threads: int, per: int) -> set[str]:
 
 @postgres_only
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("mode", ["deferred", "inline"])
+@pytest.mark.parametrize(("mode", "coalesce_ms"), [("deferred", 0), ("deferred", 5), ("inline", 0)])
 def test_concurrent_writers_every_committed_event_sealed_once(
-    mode: str, settings: Any, monkeypatch: pytest.MonkeyPatch
+    mode: str, coalesce_ms: int, settings: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings.JIANDU_AUDIT_SEAL = mode
-    # A writer that holds the sealer looks again after its commit until nothing is left, so no event
-    # waits for the periodic sweep; the pass limit (for very long bursts) must not cut that short here.
+    # Without a window, a writer that holds the sealer looks again after its commit until nothing is
+    # left, so no event waits for the periodic sweep; the pass limit (for very long bursts) must not cut
+    # that short here. With one, the last window's events are the sweep's.
     monkeypatch.setattr(services, "SEAL_PASSES", 10_000)
-    settings.JIANDU_AUDIT_SEAL_COALESCE_MS = 0
+    settings.JIANDU_AUDIT_SEAL_COALESCE_MS = coalesce_ms
+    monkeypatch.setattr(services, "_last_after_commit_seal", -math.inf)
     n_threads, per = 6, 40
     assert _writers(n_threads, per, _write) == []
-    assert audit_unsealed().count == 0  # sealed by the writers' own after-commit seals, no sweep
+    if coalesce_ms:
+        assert audit_unsealed().count < len(_expected(n_threads, per))  # the writers' seals ran
+        audit_seal()  # the sweep
+    assert audit_unsealed().count == 0  # without a window, by the writers' own after-commit seals
     rows = list(AuditEvent.objects.order_by("seq").values_list("seq", "target_id"))
     expected = _expected(n_threads, per)
     assert sorted(t for _, t in rows) == sorted(expected)  # every committed event, once; no rolled-back one
