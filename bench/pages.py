@@ -14,7 +14,13 @@ supervisor with the most duties, made once through the accounts service), then:
   CPU of their PostgreSQL backends per request, both read from /proc (the server's own work; on a
   shared box compare CPU);
 - throughput: 4 concurrent keep-alive clients for `--seconds` on the duty list, then on `/healthz`
-  (a view that returns "ok" through the same middleware), requests/s of each and their ratio.
+  (a view that returns "ok" through the same middleware), requests/s of each and their ratio, with
+  the workers' and their backends' CPU per request during each run (the ratio's cost basis: on a
+  shared box the throughputs move with the neighbours, the costs much less).
+
+The workers' PostgreSQL backends are told apart by their connections' `application_name`
+(`jiandu-bench-pages-<port>`), not as every other session on the database: someone else's
+connections to a shared database counted as the server's before.
 
 The server runs with persistent database connections (`JIANDU_DB_CONN_MAX_AGE=600`, as the
 production set-up in README.md and bench.load run it; set the variable to 0 to measure a connection
@@ -84,9 +90,10 @@ def _workers(master: int) -> list[int]:
     return out
 
 
-def _backends() -> list[int]:
-    """The PostgreSQL backends of the other sessions on this database (the server's workers'), when
-    PostgreSQL runs on this machine; [] elsewhere."""
+def _backends(application_name: str) -> list[int]:
+    """The PostgreSQL backends of the server's workers (their connections carry `application_name`),
+    when PostgreSQL runs on this machine; [] elsewhere. Not every session on the database: another
+    user's connections to a shared database would count as the server's."""
     from django.db import connection
 
     if connection.vendor != "postgresql":
@@ -94,9 +101,18 @@ def _backends() -> list[int]:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-            "AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
+            "AND backend_type = 'client backend' AND application_name = %s",
+            [application_name],
         )
         return [pid for (pid,) in cursor.fetchall() if Path(f"/proc/{pid}/stat").exists()]
+
+
+def _with_application_name(url: str, name: str) -> str:
+    """`url` whose PostgreSQL connections announce `name` (dj_database_url passes query parameters on
+    to the driver); other databases' URLs unchanged."""
+    if not url.startswith(("postgres://", "postgresql://")):
+        return url
+    return f"{url}{'&' if '?' in url else '?'}application_name={name}"
 
 
 def _cpu_seconds(pids: list[int]) -> float:
@@ -115,7 +131,10 @@ class Server:
 
     def __init__(self, workers: int = 2) -> None:
         self.port = _free_port()
+        self.application_name = f"jiandu-bench-pages-{self.port}"
         env = dict(os.environ, JIANDU_DEBUG="0", JIANDU_LOG_LEVEL="WARNING")
+        if env.get("DATABASE_URL"):
+            env["DATABASE_URL"] = _with_application_name(env["DATABASE_URL"], self.application_name)
         env.setdefault("JIANDU_DB_CONN_MAX_AGE", "600")  # persistent connections, as in production
         self.proc = subprocess.Popen(
             [
@@ -161,7 +180,7 @@ class Server:
         return _cpu_seconds(_workers(self.proc.pid))
 
     def db_cpu(self) -> float:
-        return _cpu_seconds(_backends())
+        return _cpu_seconds(_backends(self.application_name))
 
     def stop(self) -> None:
         if self.proc.poll() is None:
@@ -307,8 +326,18 @@ def page_latency(server: Server, name: str, path: str, cookie: str, n: int) -> P
     )
 
 
-def throughput(server: Server, path: str, cookie: str, seconds: float, clients: int = 4) -> tuple[float, int]:
-    """Requests per second with `clients` concurrent keep-alive connections for `seconds`."""
+@dataclass
+class Throughput:
+    rps: float
+    errors: int
+    cpu_ms: float  # gunicorn workers' CPU per request during the run
+    db_cpu_ms: float  # their PostgreSQL backends' CPU per request during the run
+
+
+def throughput(server: Server, path: str, cookie: str, seconds: float, clients: int = 4) -> Throughput:
+    """Requests per second with `clients` concurrent keep-alive connections for `seconds`, and what
+    each request cost the server and its database meanwhile (on 2 cores the ratio of two pages'
+    throughputs is about the ratio of these costs; the rest is the machine's other load)."""
     headers = {"Cookie": cookie, "Host": "127.0.0.1", "User-Agent": "jiandu-bench-pages"}
     counts = [0] * clients
     errors = [0] * clients
@@ -326,25 +355,50 @@ def throughput(server: Server, path: str, cookie: str, seconds: float, clients: 
         finally:
             conn.close()
 
+    cpu0, db0 = server.cpu(), server.db_cpu()
     started = time.monotonic()
     threads = [threading.Thread(target=run, args=(i,)) for i in range(clients)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    return sum(counts) / (time.monotonic() - started), sum(errors)
+    elapsed = time.monotonic() - started
+    n = max(1, sum(counts))
+    cpu, db = server.cpu() - cpu0, server.db_cpu() - db0
+    return Throughput(sum(counts) / elapsed, sum(errors), cpu / n * 1000, db / n * 1000)
 
 
 @dataclass
 class Report:
     pages: list[PageResult]
-    duty_list_rps: float
-    trivial_rps: float
-    errors: int
+    duty_list: Throughput
+    trivial: Throughput
     wall: float
     cpu_server: float
     who: str = "province"
     cpu_client: float = 0.0  # this process's CPU during the run (the load it adds to the machine)
+
+    @property
+    def duty_list_rps(self) -> float:
+        return self.duty_list.rps
+
+    @property
+    def trivial_rps(self) -> float:
+        return self.trivial.rps
+
+    @property
+    def errors(self) -> int:
+        return self.duty_list.errors + self.trivial.errors
+
+    @property
+    def ratio(self) -> float:
+        return self.duty_list.rps / self.trivial.rps if self.trivial.rps else 0.0
+
+    @property
+    def cost_ratio(self) -> float:
+        """The trivial view's server and database CPU per request over the duty list's."""
+        duty = self.duty_list.cpu_ms + self.duty_list.db_cpu_ms
+        return (self.trivial.cpu_ms + self.trivial.db_cpu_ms) / duty if duty else 0.0
 
 
 def measure(*, requests: int = 60, seconds: float = 8.0, who: str = "province") -> Report:
@@ -356,16 +410,15 @@ def measure(*, requests: int = 60, seconds: float = 8.0, who: str = "province") 
         results = [page_latency(server, n, p, staff_cookie, requests) for n, p in staff.items()]
         results += [page_latency(server, n, p, phone_cookie, requests) for n, p in phone.items()]
         results.append(page_latency(server, "trivial view", TRIVIAL, staff_cookie, requests))
-        duty_rps, e1 = throughput(server, staff["duty list"], staff_cookie, seconds)
-        trivial_rps, e2 = throughput(server, TRIVIAL, staff_cookie, seconds)
+        duty_list = throughput(server, staff["duty list"], staff_cookie, seconds)
+        trivial = throughput(server, TRIVIAL, staff_cookie, seconds)
         cpu = server.cpu() - cpu0
     finally:
         server.stop()
     return Report(
         results,
-        duty_rps,
-        trivial_rps,
-        e1 + e2,
+        duty_list,
+        trivial,
         time.perf_counter() - started,
         cpu,
         who,
@@ -389,10 +442,15 @@ def print_report(report: Report) -> None:
             f"{r.name:<20} {r.path:<26} {r.p50_ms:>8.1f} {r.p95_ms:>8.1f} {r.cpu_ms:>11.1f} "
             f"{r.db_cpu_ms:>7.1f} {r.size / 1024:>6.0f}  {r.status}{flag}"
         )
-    ratio = report.duty_list_rps / report.trivial_rps if report.trivial_rps else 0.0
     print(
         f"throughput: duty list {report.duty_list_rps:.1f} req/s, trivial view {report.trivial_rps:.1f} req/s "
-        f"→ {ratio:.0%} (target ≥ {RATIO_TARGET:.0%}); errors {report.errors}"
+        f"→ {report.ratio:.0%} (target ≥ {RATIO_TARGET:.0%}); errors {report.errors}"
+    )
+    d, t = report.duty_list, report.trivial
+    print(
+        f"  meanwhile, CPU ms/req (workers + their PostgreSQL backends): duty list {d.cpu_ms:.1f} + "
+        f"{d.db_cpu_ms:.1f}, trivial view {t.cpu_ms:.1f} + {t.db_cpu_ms:.1f} → cost ratio "
+        f"{report.cost_ratio:.0%}"
     )
     print(
         f"whole run: {report.wall:.1f} s wall, gunicorn workers {report.cpu_server:.1f} s CPU, "
@@ -408,7 +466,7 @@ def figures() -> list[Any]:
     print_report(report)
     pages = [r for r in report.pages if r.name != "trivial view"]
     worst = max(pages, key=lambda r: r.p95_ms)
-    ratio = report.duty_list_rps / report.trivial_rps if report.trivial_rps else 0.0
+    ratio = report.ratio
     return [
         Figure(
             f"six staff pages + {len(pages) - 6} phone pages, p95 (worst: {worst.name})",
