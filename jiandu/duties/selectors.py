@@ -40,9 +40,10 @@ def duty_scope_q(user: Any, prefix: str = "") -> Q | None:
     if not user.is_authenticated or org is None:
         return None
     if user.can(Capability.MANAGE_PROGRAMMES) or user.can(Capability.ASSIST_PROGRAMMES):
+        programmes = programme_ids_under(org)  # first: the subtree's ids come with them
         ids = subtree_in(org)
         return (
-            Q(**{f"{prefix}programme_id__any_of": programme_ids_under(org)})
+            Q(**{f"{prefix}programme_id__any_of": programmes})
             | Q(**{f"{prefix}agency_id__any_of": ids})
             | Q(**{f"{prefix}district_id__any_of": ids})
         )

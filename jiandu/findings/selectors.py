@@ -70,8 +70,8 @@ def findings_for_staff(user: Any) -> QuerySet[Finding]:
     on their own columns (`agency_id IN …`, programmes a sub-select) rather than joined `path LIKE`s."""
     if _org_path(user) is None or audience(user) != STAFF:
         return Finding.objects.none()
+    programmes = programme_ids_under(user.organisation)  # first: the subtree's ids come with them
     ids = subtree_in(user.organisation)
-    programmes = programme_ids_under(user.organisation)
     return Finding.objects.filter(
         Q(programme_id__any_of=programmes) | Q(agency_id__any_of=ids)
     ).select_related("agency", "programme", "reporter")

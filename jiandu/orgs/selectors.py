@@ -50,6 +50,13 @@ def subtree_ids(org: Organisation | None) -> list[int]:
     )
 
 
+def subtree_ids_remember(org: Organisation, ids: list[int]) -> None:
+    """Give subtree_ids the ids of `org`'s subtree read by another statement of this request (the
+    programme ids' read returns them too: jiandu.roster.selectors), so it does not ask again."""
+    path = org.path
+    request_memo(("orgs.subtree_ids", path), lambda: ids)
+
+
 # Above this many ids a filter takes the subtree as a sub-select instead of a literal list: a national
 # bureau's subtree is thousands of organisations, and every query that scopes by it would otherwise
 # carry (and plan) the whole list.
