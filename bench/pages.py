@@ -10,9 +10,9 @@ the second factor already passed) and as a supervisor of it (an account `bench_p
 supervisor with the most duties, made once through the accounts service), then:
 
 - for each page, `--requests` sequential requests on one keep-alive connection (one realistic user,
-  after 3 warm-up requests): p50 and p95 wall time, the gunicorn workers' CPU per request and the
-  CPU of their PostgreSQL backends per request, both read from /proc (the server's own work; on a
-  shared box compare CPU);
+  after WARM_UP requests, so that both workers have served the page before): p50 and p95 wall
+  time, the gunicorn workers' CPU per request and the CPU of their PostgreSQL backends per request,
+  both read from /proc (the server's own work; on a shared box compare CPU);
 - throughput: 4 concurrent keep-alive clients for `--seconds` on the duty list, then on `/healthz`
   (a view that returns "ok" through the same middleware), requests/s of each and their ratio, with
   the workers' and their backends' CPU per request during each run (the ratio's cost basis: on a
@@ -50,6 +50,10 @@ from typing import Any
 from bench._db import Timing, database_label, setup_django
 
 TRIVIAL = "/healthz"
+# Requests before each page's measured ones. gunicorn's sync workers close every connection, so each
+# request goes to whichever worker accepts it: with 3, one worker often met a page first inside the
+# measured requests (its template compiled, its caches filled, ~0.1–0.5 s of CPU across 60 requests).
+WARM_UP = 12
 P95_TARGET_MS = 100.0
 RATIO_TARGET = 0.25
 
@@ -299,7 +303,7 @@ def page_latency(server: Server, name: str, path: str, cookie: str, n: int) -> P
     walls: list[float] = []
     status, size = 0, 0
     try:
-        for _ in range(3):  # warm-up: both workers' caches, the connection
+        for _ in range(WARM_UP):
             conn.request("GET", path, headers=headers)
             conn.getresponse().read()
         cpu0, db0 = server.cpu(), server.db_cpu()
