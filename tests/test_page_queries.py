@@ -81,6 +81,7 @@ def _pages() -> dict[str, str]:
         "duty list": "/duties/",
         "duty detail": f"/duties/{duty.pk}/",
         "findings list": "/findings/",
+        "findings overdue": "/findings/?overdue=1",
         "finding detail": f"/findings/{finding.pk}/",
     }
 
@@ -136,6 +137,7 @@ EXPECTED = {
     "duty list": 7,
     "duty detail": 11,  # the programme's organisation read with the duty (it was one query more)
     "findings list": 7,
+    "findings overdue": 7,
     "finding detail": 11,
     "phone: home": 6,
     "phone: my duties": 5,

@@ -12,6 +12,7 @@ Three audiences, three shapes:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -109,13 +110,30 @@ class FindingPage:
     first: bool
 
 
-def finding_page(qs: QuerySet[Finding], *, after: str | None, size: int = PAGE_SIZE) -> FindingPage:
-    """One page of `qs` (already scoped and filtered), newest first, after the keyset cursor."""
-    qs = qs.order_by("-submitted_on", "-id")
+def finding_page(
+    qs: QuerySet[Finding],
+    *,
+    after: str | None,
+    read: Callable[[QuerySet[Finding]], QuerySet[Finding]] = lambda rows: rows,
+    size: int = PAGE_SIZE,
+) -> FindingPage:
+    """One page of `qs` (already scoped and filtered), newest first, after the keyset cursor; its rows
+    as `read` shapes them (`list_columns`, or only the ids for the agency's projection).
+
+    The page's ids are chosen in a sub-select that needs only the `finding_list_scope` index (its
+    order, and the columns the scopes and the list's filters test: an index-only walk, no table row
+    read for the findings the user does not see or the filter drops), then only those rows are read,
+    by primary key, without the scope's conditions again."""
+    ids = qs.select_related(None).order_by("-submitted_on", "-id")
     key = date_id_cursor_parse(after)
     if key is not None:
-        qs = qs.filter(Q(submitted_on__lt=key[0]) | Q(submitted_on=key[0], id__lt=key[1]))
-    rows = list(qs[: size + 1])
+        # `submitted_on <= date` says nothing new, but it is what the index walk can start from: the
+        # OR alone is a filter, and page n walked the n - 1 pages before it again.
+        ids = ids.filter(
+            Q(submitted_on__lt=key[0]) | Q(submitted_on=key[0], id__lt=key[1]), submitted_on__lte=key[0]
+        )
+    page = read(Finding.objects.filter(id__in=ids.values("id")[: size + 1]))
+    rows = list(page.order_by("-submitted_on", "-id"))
     more = len(rows) > size
     rows = rows[:size]
     last = rows[-1] if rows else None

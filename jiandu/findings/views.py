@@ -95,12 +95,12 @@ def finding_list(request: HttpRequest) -> HttpResponse:
     after = request.GET.get("after")
     if who == AGENCY:
         # The agency's page lists projections, never Finding objects.
-        page = finding_page(qs.only("id", "submitted_on"), after=after)
+        page = finding_page(qs, after=after, read=lambda rows: rows.only("id", "submitted_on"))
         ids = [f.pk for f in page.rows]
         rows: list[Any] = agency_findings(request.user, qs=qs.filter(pk__in=ids))
         rows.sort(key=lambda a: ids.index(a.id))
     else:
-        page = finding_page(list_columns(qs), after=after)
+        page = finding_page(qs, after=after, read=list_columns)
         # What each row prints, formatted here once (jiandu.core.rows), not per row in the template.
         detail_url = url_for_pk("findings:detail")
         statuses = choice_labels(Status.choices)
