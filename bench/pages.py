@@ -280,6 +280,8 @@ def targets(who: str = "province") -> tuple[dict[str, str], dict[str, str], str,
         "duty list": "/duties/",
         "duty detail": f"/duties/{duty}/",
         "findings list": "/findings/",
+        # The filter a bureau opens to chase agencies: its rows are old, so the walk is the longest.
+        "findings overdue": "/findings/?overdue=1",
         "finding detail": f"/findings/{finding}/",
     }
     phone = {
@@ -469,11 +471,12 @@ def figures() -> list[Any]:
     report = measure()
     print_report(report)
     pages = [r for r in report.pages if r.name != "trivial view"]
+    phones = sum(r.name.startswith("phone:") for r in pages)
     worst = max(pages, key=lambda r: r.p95_ms)
     ratio = report.ratio
     return [
         Figure(
-            f"six staff pages + {len(pages) - 6} phone pages, p95 (worst: {worst.name})",
+            f"{len(pages) - phones} staff pages + {phones} phone pages, p95 (worst: {worst.name})",
             "≤ 100 ms at national scale",
             f"{worst.p95_ms:.0f} ms p95, {worst.cpu_ms:.0f} ms CPU/req; all p50 ≤ "
             f"{max(r.p50_ms for r in pages):.0f} ms",
