@@ -89,7 +89,7 @@ def main() -> None:
     setup_django(migrate=False)
     if not is_postgresql():
         raise SystemExit("EXPLAIN (ANALYZE, BUFFERS) needs PostgreSQL: set DATABASE_URL")
-    from django.db import connection
+    from django.db import connection, transaction
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
@@ -107,14 +107,21 @@ def main() -> None:
             f"\n=== {path}: HTTP {response.status_code}, {len(ctx.captured_queries)} queries, {wall * 1000:.0f} ms"
         )
         queries = sorted(
-            (q for q in ctx.captured_queries if q["sql"].lstrip().upper().startswith("SELECT")),
+            (q for q in ctx.captured_queries if q["sql"].lstrip().upper().startswith(("SELECT", "WITH", "SET LOCAL"))),
             key=lambda q: float(q["time"]),
             reverse=True,
         )
         for q in queries if args.all else queries[:1]:
             sql = q["sql"]
             print(f"--- {float(q['time']) * 1000:.1f} ms: {sql[:2000]}")
-            with connection.cursor() as cursor:
+            # The work queue sends `SET LOCAL …; SELECT …` in one message: the setting is part of
+            # its plan, so it is set again, in a transaction of its own, before the EXPLAIN.
+            setting = ""
+            if sql.lstrip().upper().startswith("SET LOCAL"):
+                setting, _, sql = sql.partition("; ")
+            with transaction.atomic(), connection.cursor() as cursor:
+                if setting:
+                    cursor.execute(setting)
                 cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) {sql}")
                 for (line,) in cursor.fetchall():
                     print(line)
