@@ -67,8 +67,46 @@ def national_admin() -> object:
     return user
 
 
+def agency_staff() -> object:
+    """A staff member of the agency with the most findings sent to it (it sees only its own, as
+    projections): the account `bench_agency_staff`, made once through the accounts service."""
+    import secrets
+
+    from django.db.models import Count
+
+    from jiandu.accounts.models import User
+    from jiandu.accounts.roles import Role
+    from jiandu.accounts.services import user_create
+    from jiandu.findings.models import AGENCY_STATUSES, Finding
+    from jiandu.orgs.models import Organisation
+
+    user = User.objects.filter(username="bench_agency_staff").first()
+    if user is None:
+        top = (
+            Finding.objects.filter(status__in=AGENCY_STATUSES, forwarded_on__isnull=False)
+            .values("agency_id")
+            .annotate(n=Count("id"))
+            .order_by("-n", "agency_id")
+            .first()
+        )
+        if top is None:
+            raise SystemExit("no finding sent to an agency: run bench.seed first")
+        user = user_create(
+            actor=None,
+            username="bench_agency_staff",
+            password=secrets.token_urlsafe(18) + "aA1-",
+            role=Role.AGENCY_STAFF,
+            organisation=Organisation.objects.get(pk=top["agency_id"]),
+            full_name="基准被监督单位",
+        )
+    return user
+
+
 def staff_user(who: str) -> object:
-    """`province` (the admin of the biggest programme's province) or `national` (national_admin)."""
+    """`province` (the admin of the biggest programme's province), `national` (national_admin) or
+    `agency` (agency_staff)."""
+    if who == "agency":
+        return agency_staff()
     return national_admin() if who == "national" else biggest_programme_admin()
 
 
@@ -81,9 +119,10 @@ def main() -> None:
     parser.add_argument(
         "--as",
         dest="who",
-        choices=("province", "national"),
+        choices=("province", "national", "agency"),
         default="province",
-        help="sign in as the biggest province's admin (default) or a national bureau's admin",
+        help="sign in as the biggest province's admin (default), a national bureau's admin, or the"
+        " staff of the agency with the most findings",
     )
     args = parser.parse_args()
     setup_django(migrate=False)
