@@ -146,7 +146,11 @@ def main() -> None:
             f"\n=== {path}: HTTP {response.status_code}, {len(ctx.captured_queries)} queries, {wall * 1000:.0f} ms"
         )
         queries = sorted(
-            (q for q in ctx.captured_queries if q["sql"].lstrip().upper().startswith(("SELECT", "WITH", "SET LOCAL"))),
+            (
+                q
+                for q in ctx.captured_queries
+                if q["sql"].lstrip().upper().startswith(("SELECT", "WITH", "SET LOCAL"))
+            ),
             key=lambda q: float(q["time"]),
             reverse=True,
         )
