@@ -115,7 +115,7 @@ class Duty(models.Model):
             # that decide who sees a duty, so the walk picks the page's ids from the index alone (a
             # province admin at national scale sees 1 duty in 31) and reads only the page's rows
             # (duties.selectors.duty_list_page, docs/performance.md). Also the order of every other
-            # duty read that keeps the model's ordering (the API's list).
+            # duty read that keeps the model's ordering (the API's list pages by created_at instead).
             models.Index(fields=["duty_on", "id"], include=SCOPE_COLUMNS, name="duty_list_order_scope"),
             # The home page's work queue counts (docs/performance.md): duties by status, and reports
             # still due (第二十条), a small part of all held duties.

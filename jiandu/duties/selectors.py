@@ -12,7 +12,7 @@ from django.http import Http404
 from django.utils.translation import gettext
 
 from jiandu.accounts.roles import Capability
-from jiandu.core.keyset import date_id_cursor_parse
+from jiandu.core.keyset import date_id_cursor, date_id_cursor_parse, page_ids
 from jiandu.core.request_context import request_memo
 from jiandu.duties.models import (
     Assignment,
@@ -95,20 +95,15 @@ def duty_list_page(user: Any, *, after: str | None = None, size: int = PAGE_SIZE
     The page's ids are chosen in a sub-select that needs only the `duty_list_order_scope` index (its
     order, and the visibility columns it carries: an index-only walk, no table row read for the
     duties the user does not see), then only those rows are read, by primary key."""
-    ids = duties_visible_to(user).select_related(None).order_by("-duty_on", "-id")
     key = date_id_cursor_parse(after)
-    if key is not None:
-        # `duty_on <= date` says nothing new, but it is what the index walk can start from: the OR
-        # alone is a filter, and page n walked the n - 1 pages before it again.
-        ids = ids.filter(Q(duty_on__lt=key[0]) | Q(duty_on=key[0], id__lt=key[1]), duty_on__lte=key[0])
-    page = Duty.objects.filter(id__in=ids.values("id")[: size + 1]).order_by("-duty_on", "-id")
-    rows = list(page.values(*LIST_COLUMNS))
+    ids = page_ids(duties_visible_to(user), field="duty_on", key=key, size=size)
+    rows = list(Duty.objects.filter(id__in=ids).order_by("-duty_on", "-id").values(*LIST_COLUMNS))
     more = len(rows) > size
     rows = rows[:size]
     last = rows[-1] if rows else None
     return DutyPage(
         rows=rows,
-        next_cursor=f"{last['duty_on'].isoformat()}.{last['id']}" if more and last else None,
+        next_cursor=date_id_cursor(last["duty_on"], last["id"]) if more and last else None,
         first=key is None,
     )
 

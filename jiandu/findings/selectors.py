@@ -22,7 +22,7 @@ from django.utils.translation import gettext
 
 from jiandu.accounts.models import User
 from jiandu.accounts.roles import Capability, Role
-from jiandu.core.keyset import date_id_cursor_parse
+from jiandu.core.keyset import date_id_cursor, date_id_cursor_parse, page_ids
 from jiandu.findings.models import (
     AGENCY_STATUSES,
     Complaint,
@@ -124,22 +124,15 @@ def finding_page(
     order, and the columns the scopes and the list's filters test: an index-only walk, no table row
     read for the findings the user does not see or the filter drops), then only those rows are read,
     by primary key, without the scope's conditions again."""
-    ids = qs.select_related(None).order_by("-submitted_on", "-id")
     key = date_id_cursor_parse(after)
-    if key is not None:
-        # `submitted_on <= date` says nothing new, but it is what the index walk can start from: the
-        # OR alone is a filter, and page n walked the n - 1 pages before it again.
-        ids = ids.filter(
-            Q(submitted_on__lt=key[0]) | Q(submitted_on=key[0], id__lt=key[1]), submitted_on__lte=key[0]
-        )
-    page = read(Finding.objects.filter(id__in=ids.values("id")[: size + 1]))
-    rows = list(page.order_by("-submitted_on", "-id"))
+    ids = page_ids(qs, field="submitted_on", key=key, size=size)
+    rows = list(read(Finding.objects.filter(id__in=ids)).order_by("-submitted_on", "-id"))
     more = len(rows) > size
     rows = rows[:size]
     last = rows[-1] if rows else None
     return FindingPage(
         rows=rows,
-        next_cursor=f"{last.submitted_on.isoformat()}.{last.pk}" if more and last else None,
+        next_cursor=date_id_cursor(last.submitted_on, last.pk) if more and last else None,
         first=key is None,
     )
 
