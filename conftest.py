@@ -46,3 +46,16 @@ def world(db):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def password() -> str:
     return DEMO_PASSWORD
+
+
+@pytest.fixture
+def wanzhou(world):  # type: ignore[no-untyped-def]
+    """万州区行政执法监督员, a programme of a second city under its own rulebook."""
+    from jiandu.roster.models import Programme, ProgrammeKind
+
+    return Programme.objects.create(
+        name="万州区行政执法监督员",
+        kind=ProgrammeKind.ADMINISTRATIVE,
+        organisation=world.orgs["wanzhou_justice"],
+        rulebook_id="wanzhou-admin-2024",
+    )

@@ -12,7 +12,7 @@ import pytest
 
 from jiandu.duties.models import Duty
 from jiandu.duties.selectors import LIST_COLUMNS, duties_visible_to, duty_list_page
-from jiandu.roster.models import Programme, ProgrammeKind
+from jiandu.roster.models import Programme
 
 pytestmark = pytest.mark.django_db
 
@@ -20,13 +20,7 @@ pytestmark = pytest.mark.django_db
 DATES = [dt.date(2026, 3, 2), dt.date(2026, 3, 9), dt.date(2026, 3, 16)]
 
 
-def _duties(world: Any, programme: Programme) -> None:
-    wanzhou = Programme.objects.create(
-        name="万州区行政执法监督员",
-        kind=ProgrammeKind.ADMINISTRATIVE,
-        organisation=world.orgs["wanzhou_justice"],
-        rulebook_id="wanzhou-admin-2024",
-    )
+def _duties(world: Any, programme: Programme, wanzhou: Programme) -> None:
     agencies = ["weihai_procuratorate", "huancui_procuratorate", "weihai_market", "wanzhou_market"]
     districts = ["huancui_justice", "wendeng_justice", None]
     combos = itertools.product([programme, wanzhou], agencies, districts)
@@ -49,8 +43,10 @@ def _duties(world: Any, programme: Programme) -> None:
     "username",
     ["weihai_admin", "wanzhou_admin", "huancui_staff", "weihai_procurator", "wanzhou_market_staff"],
 )
-def test_pages_walk_every_visible_duty_once_in_order(world: Any, programme: Programme, username: str) -> None:
-    _duties(world, programme)
+def test_pages_walk_every_visible_duty_once_in_order(
+    world: Any, programme: Programme, wanzhou: Programme, username: str
+) -> None:
+    _duties(world, programme, wanzhou)
     user = world.users[username]
     expected = list(duties_visible_to(user).order_by("-duty_on", "-id").values(*LIST_COLUMNS))
     assert expected, "each user sees some of the duties"

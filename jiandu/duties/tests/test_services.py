@@ -21,7 +21,7 @@ from jiandu.duties.models import (
 )
 from jiandu.duties.pool import candidate_id, pool_build
 from jiandu.duties.verify import record_problems
-from jiandu.roster.models import Programme, ProgrammeKind
+from jiandu.roster.models import Programme
 
 from .conftest import act_as, make_supervisor, open_and_draw, request_data
 
@@ -96,14 +96,8 @@ def test_pool_leaves_out_each_with_its_reason(world: Any, roster: Any, duty: Dut
     }
 
 
-def test_pool_applies_only_the_programmes_own_rules(world: Any, frozen: Any) -> None:
+def test_pool_applies_only_the_programmes_own_rules(world: Any, frozen: Any, wanzhou: Programme) -> None:
     """万州 sets no training gate, and its recusal is 第十二条 (not 威海 人民监督员 第二十二条/第十三条)."""
-    wanzhou = Programme.objects.create(
-        name="万州区行政执法监督员",
-        kind=ProgrammeKind.ADMINISTRATIVE,
-        organisation=world.orgs["wanzhou_justice"],
-        rulebook_id="wanzhou-admin-2024",
-    )
     untrained = make_supervisor(wanzhou, "王新", initial_training_on=None)
     employee = make_supervisor(wanzhou, "冯员", employer="万州某某建材有限公司")
     duty = sv.duty_request(

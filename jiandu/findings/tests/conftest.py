@@ -31,16 +31,6 @@ def weihai(world: Any) -> Programme:
 
 
 @pytest.fixture
-def wanzhou(world: Any) -> Programme:
-    return Programme.objects.create(
-        name="万州区行政执法监督员",
-        kind=ProgrammeKind.ADMINISTRATIVE,
-        organisation=world.orgs["wanzhou_justice"],
-        rulebook_id="wanzhou-admin-2024",
-    )
-
-
-@pytest.fixture
 def reporter(world: Any, weihai: Programme) -> Supervisor:
     user = world.users["weihai_supervisor"]
     user.full_name = REPORTER_NAME
